@@ -1,0 +1,333 @@
+/* ascr_register.c - servicer ascr-register: register, import, confirm, withdraw. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: servicer ascr-register MODEL SERIAL [--account NO] [--system-account NO]\n"
+	"           [--location TEXT] [--installed DATE] [--warranty-end DATE]\n"
+	"           [--support dispatch|wmp]\n"
+	"       servicer ascr-register --import FILE|- [--reject FILE] [--strict] [--dry-run]\n"
+	"       servicer ascr-register --confirm SERIAL...\n"
+	"       servicer ascr-register --confirm-pending\n"
+	"       servicer ascr-register --withdraw SERIAL... --reason TEXT\n"
+	"       servicer ascr-register --export-pending\n";
+
+enum mode { M_REGISTER, M_IMPORT, M_CONFIRM, M_CONFIRM_PENDING, M_WITHDRAW, M_EXPORT };
+
+typedef struct args {
+	enum mode mode;
+	int nmodes;
+	svc_registration_t reg;
+	bool reg_options;
+	const char *import, *reject, *reason;
+	bool strict, dry_run;
+} args_t;
+
+/* ------------------------------------------------------------------ */
+
+typedef struct progress {
+	uint64_t total;	 /* input size, 0 when unknown */
+	int last_shown;	 /* percent or megabytes last drawn */
+	bool shown;
+} progress_t;
+
+static void show_progress(uint64_t done, void *ctx)
+{
+	progress_t *p = ctx;
+	int now = p->total ? (int)(done * 100 / p->total) : (int)(done >> 20);
+
+	if (p->shown && now == p->last_shown)
+		return;
+	p->last_shown = now;
+	p->shown = true;
+	if (p->total) {
+		int bar = now / 4;
+
+		fprintf(stderr, "\rimporting [%.*s%*s] %3d%%",
+			bar, "#########################", 25 - bar, "", now);
+	} else {
+		fprintf(stderr, "\rimporting: %d MiB read", now);
+	}
+}
+
+static void show_warning(const char *msg, void *ctx)
+{
+	(void)ctx;
+	errorf("warning: %s", msg);
+}
+
+/* The reject file is written beside its name and renamed into place at the
+ * end, so that a reader never sees half of one. */
+static FILE *open_reject(const char *name, char **tmp)
+{
+	int fd;
+	FILE *f;
+
+	if (asprintf(tmp, "%s.tmpXXXXXX", name) < 0) {
+		*tmp = NULL;
+		return NULL;
+	}
+	if ((fd = mkstemp(*tmp)) < 0 || !(f = fdopen(fd, "w"))) {
+		errorf("cannot create the reject file '%s': %s", name, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return f;
+}
+
+static int close_reject(FILE *f, char *tmp, const char *name, bool keep)
+{
+	int rc = EX_OK;
+
+	if (!f)
+		return EX_OK;
+	if (fclose(f) != 0 && keep) {
+		errorf("cannot write the reject file '%s': %s", name, strerror(errno));
+		rc = EX_IOERR;
+	}
+	if (keep && rc == EX_OK && rename(tmp, name) != 0) {
+		errorf("cannot write the reject file '%s': %s", name, strerror(errno));
+		rc = EX_CANTCREAT;
+	}
+	if (!keep || rc != EX_OK)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static void summarize(const svc_import_summary_t *s, const args_t *a)
+{
+	char updated[40] = "";
+
+	if (cli_quiet && s->rejected == 0)
+		return;
+	if (s->updated)
+		snprintf(updated, sizeof updated, ", %zu updated", s->updated);
+	fprintf(stderr, "%s%zu rows: %zu new%s, %zu unchanged, %zu rejected\n",
+		a->dry_run ? "dry run: " : "", s->rows, s->added, updated,
+		s->unchanged, s->rejected);
+	if (a->dry_run)
+		note("dry run: nothing was changed");
+	else if (a->strict && s->rejected)
+		note("--strict: %zu row%s rejected, so nothing was imported", s->rejected,
+		     s->rejected == 1 ? " was" : "s were");
+	if (s->rejected && a->reject)
+		note("rejected rows are in '%s'", a->reject);
+}
+
+static int import(svc_db_t *db, const args_t *a)
+{
+	bool is_stdin = strcmp(a->import, "-") == 0;
+	FILE *in = is_stdin ? stdin : fopen(a->import, "r");
+	progress_t prog = { 0 };
+	svc_import_opts_t opts = { 0 };
+	svc_import_summary_t sum;
+	struct stat sb;
+	char *tmp = NULL;
+	svc_status_t st;
+	int rc, rrc;
+
+	if (!in) {
+		errorf("cannot open '%s': %s", a->import, strerror(errno));
+		return errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+	}
+	if (a->reject && !(opts.reject = open_reject(a->reject, &tmp))) {
+		if (!is_stdin)
+			fclose(in);
+		return EX_CANTCREAT;
+	}
+	opts.flags = (a->strict ? SVC_IMPORT_STRICT : 0) | (a->dry_run ? SVC_IMPORT_DRY_RUN : 0);
+	opts.warn = show_warning;
+	if (isatty(STDERR_FILENO) && !cli_quiet) {
+		if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
+			prog.total = (uint64_t)sb.st_size;
+		opts.progress = show_progress;
+	}
+	opts.ctx = &prog;
+	st = svc_device_import(db, in, &opts, &sum);
+	if (prog.shown)
+		fputs("\r\033[K", stderr);
+	if (!is_stdin)
+		fclose(in);
+	rrc = close_reject(opts.reject, tmp, a->reject, st == SVC_OK);
+	if (st != SVC_OK)
+		return fail(db, st);
+	if (sum.truncated)
+		errorf("%s", svc_errmsg(db));
+	summarize(&sum, a);
+	rc = sum.rejected || sum.truncated ? EX_DATAERR : EX_OK;
+	return rrc != EX_OK ? rrc : rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int register_one(svc_db_t *db, const args_t *a)
+{
+	svc_change_t change;
+	svc_status_t st = svc_device_register(db, &a->reg, &change);
+
+	if (st != SVC_OK)
+		return fail(db, st);
+	if (change == SVC_CHANGE_NEW)
+		note("registered %s (%s), pending: enter it in Canon's ASCR system, then run 'servicer ascr-register --confirm %s'",
+		     a->reg.serial, a->reg.model, a->reg.serial);
+	else if (change == SVC_CHANGE_UPDATED)
+		note("updated the registration of %s", a->reg.serial);
+	else
+		note("%s is already registered so; nothing changed", a->reg.serial);
+	return EX_OK;
+}
+
+static int export_row(const svc_device_t *d, void *ctx)
+{
+	out_t *o = ctx;
+
+	out_str(o, d->model);
+	out_str(o, d->serial);
+	out_end_row(o);
+	return 0;
+}
+
+static int export_pending(svc_db_t *db)
+{
+	static const char *const keys[] = { "model", "serial" };
+	svc_device_filter_t f = { "pending", NULL };
+	out_t *o;
+	svc_status_t st;
+	int rc;
+
+	cli_format = OUT_CSV; /* the list Canon's "New ASCR" screen is fed from */
+	o = out_begin(keys, 2, false);
+	st = svc_device_list(db, &f, export_row, o);
+	rc = out_end(o);
+	return st != SVC_OK ? fail(db, st) : rc;
+}
+
+static int run_mode(svc_db_t *db, const args_t *a, int n, char **rest)
+{
+	size_t count = 0;
+	svc_status_t st = SVC_OK;
+
+	switch (a->mode) {
+	case M_REGISTER:
+		return register_one(db, a);
+	case M_IMPORT:
+		return import(db, a);
+	case M_EXPORT:
+		return export_pending(db);
+	case M_CONFIRM:
+		st = svc_device_confirm(db, rest, (size_t)n, &count);
+		break;
+	case M_CONFIRM_PENDING:
+		st = svc_device_confirm_pending(db, &count);
+		break;
+	case M_WITHDRAW:
+		st = svc_device_withdraw(db, rest, (size_t)n, a->reason);
+		if (st == SVC_OK)
+			note("withdrew %d registration%s", n, n == 1 ? "" : "s");
+		return st == SVC_OK ? EX_OK : fail(db, st);
+	}
+	if (st != SVC_OK)
+		return fail(db, st);
+	note("confirmed %zu registration%s", count, count == 1 ? "" : "s");
+	return EX_OK;
+}
+
+/* Which arguments each mode takes; anything else is a usage error. */
+static int check_args(const args_t *a, int n, char *const *rest)
+{
+	if (a->nmodes > 1)
+		return usage_error(usage, "--import, --confirm, --confirm-pending, --withdraw and --export-pending exclude each other");
+	if (a->mode != M_REGISTER && a->reg_options)
+		return usage_error(usage, "registration options go only with 'ascr-register MODEL SERIAL'");
+	if (a->mode != M_IMPORT && (a->reject || a->strict || a->dry_run))
+		return usage_error(usage, "--reject, --strict and --dry-run go with --import");
+	if (a->mode != M_WITHDRAW && a->reason)
+		return usage_error(usage, "--reason goes with --withdraw");
+	switch (a->mode) {
+	case M_REGISTER:
+		if (n < 2)
+			return usage_error(usage, "MODEL and SERIAL are required");
+		return n == 2 ? EX_OK : usage_error(usage, "unexpected argument '%s'", rest[2]);
+	case M_CONFIRM:
+		return n > 0 ? EX_OK : usage_error(usage, "--confirm needs at least one SERIAL");
+	case M_WITHDRAW:
+		if (n == 0)
+			return usage_error(usage, "--withdraw needs at least one SERIAL");
+		return a->reason ? EX_OK : usage_error(usage, "--withdraw needs --reason TEXT");
+	default:
+		return n == 0 ? EX_OK : usage_error(usage, "unexpected argument '%s'", rest[0]);
+	}
+}
+
+int cmd_ascr_register(svc_db_t *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "account", required_argument, NULL, 'A' },
+		{ "system-account", required_argument, NULL, 'S' },
+		{ "location", required_argument, NULL, 'L' },
+		{ "installed", required_argument, NULL, 'I' },
+		{ "warranty-end", required_argument, NULL, 'W' },
+		{ "support", required_argument, NULL, 'P' },
+		{ "import", required_argument, NULL, 'i' },
+		{ "reject", required_argument, NULL, 'r' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "confirm", no_argument, NULL, 'c' },
+		{ "confirm-pending", no_argument, NULL, 'C' },
+		{ "withdraw", no_argument, NULL, 'w' },
+		{ "reason", required_argument, NULL, 'R' },
+		{ "export-pending", no_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	args_t a = { 0 };
+	int c, n, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'A': a.reg.account = optarg; a.reg_options = true; break;
+		case 'S': a.reg.system_account = optarg; a.reg_options = true; break;
+		case 'L': a.reg.location = optarg; a.reg_options = true; break;
+		case 'I': a.reg.installed = optarg; a.reg_options = true; break;
+		case 'W': a.reg.warranty_end = optarg; a.reg_options = true; break;
+		case 'P':
+			if (strcmp(optarg, "dispatch") && strcmp(optarg, "wmp"))
+				return usage_error(usage, "--support '%s' is not 'dispatch' or 'wmp'", optarg);
+			a.reg.support = optarg;
+			a.reg_options = true;
+			break;
+		case 'i': a.import = optarg; a.mode = M_IMPORT; a.nmodes++; break;
+		case 'r': a.reject = optarg; break;
+		case 's': a.strict = true; break;
+		case 'n': a.dry_run = true; break;
+		case 'c': a.mode = M_CONFIRM; a.nmodes++; break;
+		case 'C': a.mode = M_CONFIRM_PENDING; a.nmodes++; break;
+		case 'w': a.mode = M_WITHDRAW; a.nmodes++; break;
+		case 'R': a.reason = optarg; break;
+		case 'E': a.mode = M_EXPORT; a.nmodes++; break;
+		case 'h': return print_usage(usage);
+		default: return bad_option(usage, argv);
+		}
+	}
+	n = argc - optind;
+	if ((rc = check_args(&a, n, argv + optind)) != EX_OK)
+		return rc;
+	if (a.mode == M_REGISTER) {
+		a.reg.model = argv[optind];
+		a.reg.serial = argv[optind + 1];
+	}
+	return run_mode(db, &a, n, argv + optind);
+}

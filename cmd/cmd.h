@@ -1,0 +1,63 @@
+/* cmd.h - what the subcommands share: options, output, messages, exit codes. */
+#ifndef SERVICER_CMD_H
+#define SERVICER_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "servicer.h"
+
+typedef enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON } out_format_t;
+
+/* Global options, set by main() before a command runs. */
+extern out_format_t cli_format;
+extern bool cli_quiet, cli_verbose;
+/* The database path, and whether it is the default one (init makes its
+ * directories). */
+extern const char *cli_db_path;
+extern bool cli_db_is_default;
+
+/* The subcommands.  Each parses its own options and returns an exit code. */
+int cmd_init(svc_db_t *db, int argc, char **argv);
+int cmd_config(svc_db_t *db, int argc, char **argv);
+int cmd_model(svc_db_t *db, int argc, char **argv);
+int cmd_ascr_register(svc_db_t *db, int argc, char **argv);
+int cmd_device(svc_db_t *db, int argc, char **argv);
+int cmd_log(svc_db_t *db, int argc, char **argv);
+
+/* util.c */
+/* The exit code (sysexits.h) for a library status: the one mapping. */
+int exit_code(svc_status_t st);
+/* Print "servicer: MESSAGE" to stderr. */
+void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a notice to stderr unless -q. */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Report a failed library call and return its exit code. */
+int fail(svc_db_t *db, svc_status_t st);
+/* Report a usage error, show USAGE on stderr and return 64. */
+int usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Report the option getopt_long just refused, show USAGE, return 64. */
+int bad_option(const char *usage, char **argv);
+/* Print USAGE to stdout (for --help) and return 0. */
+int print_usage(const char *usage);
+/* Parse a whole decimal integer in [MIN, MAX]; on failure report it, naming
+ * OPTION and the value, and return false. */
+bool parse_int(const char *option, const char *value, long long min,
+	       long long max, long long *out);
+/* Common getopt handling: the short option letter for --help. */
+#define OPT_HELP 'h'
+
+/* output.c: one writer for table, csv, tsv and json. */
+typedef struct out out_t;
+/* Begin output of records with the given column keys (snake_case).
+ * SINGLE: one record (json: an object, table: key/value lines). */
+out_t *out_begin(const char *const *keys, size_t nkeys, bool single);
+void out_str(out_t *o, const char *s); /* NULL: null/empty */
+void out_int(out_t *o, long long v);
+void out_bool(out_t *o, bool v);
+void out_end_row(out_t *o);
+/* Finish and flush; returns 0, or 74 when stdout could not be written. */
+int out_end(out_t *o);
+
+#endif

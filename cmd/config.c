@@ -1,0 +1,84 @@
+/* config.c - servicer config get|set|unset|list. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: servicer config get KEY\n"
+	"       servicer config set KEY VALUE\n"
+	"       servicer config unset KEY\n"
+	"       servicer config list\n";
+
+static int list_entry(const svc_config_entry_t *e, void *ctx)
+{
+	out_t *o = ctx;
+
+	out_str(o, e->key);
+	out_str(o, e->value);
+	out_str(o, e->default_value);
+	out_bool(o, e->is_set);
+	out_str(o, e->description);
+	out_end_row(o);
+	return 0;
+}
+
+static int list(svc_db_t *db)
+{
+	static const char *const keys[] = { "key", "value", "~default", "~is_set",
+					    "description" };
+	out_t *o = out_begin(keys, 5, false);
+	svc_status_t st = svc_config_list(db, list_entry, o);
+	int rc = out_end(o);
+
+	return st != SVC_OK ? fail(db, st) : rc;
+}
+
+static int get(svc_db_t *db, const char *key)
+{
+	char *value = NULL;
+	svc_status_t st = svc_config_get(db, key, &value);
+
+	if (st != SVC_OK)
+		return fail(db, st);
+	if (!value)
+		return 1; /* unset, no default: the answer is "no value" */
+	puts(value);
+	free(value);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
+int cmd_config(svc_db_t *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *verb;
+	svc_status_t st;
+	int c, n;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return print_usage(usage);
+		return bad_option(usage, argv);
+	}
+	if (optind >= argc)
+		return usage_error(usage, "config needs get, set, unset or list");
+	verb = argv[optind];
+	n = argc - optind - 1;
+	if (strcmp(verb, "list") == 0 && n == 0)
+		return list(db);
+	if (strcmp(verb, "get") == 0 && n == 1)
+		return get(db, argv[optind + 1]);
+	if ((strcmp(verb, "set") == 0 && n == 2) || (strcmp(verb, "unset") == 0 && n == 1)) {
+		st = svc_config_set(db, argv[optind + 1], n == 2 ? argv[optind + 2] : NULL);
+		return st == SVC_OK ? EX_OK : fail(db, st);
+	}
+	if (strcmp(verb, "list") && strcmp(verb, "get") && strcmp(verb, "set") &&
+	    strcmp(verb, "unset"))
+		return usage_error(usage, "unknown config command '%s'", verb);
+	return usage_error(usage, "wrong number of arguments for 'config %s'", verb);
+}

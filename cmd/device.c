@@ -1,0 +1,91 @@
+/* device.c - servicer device list|show|locate. */
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: servicer device list [--status pending|active|withdrawn] [--model MODEL]\n"
+	"       servicer device show SERIAL\n"
+	"       servicer device locate SERIAL LOCATION\n";
+
+static const char *const device_keys[] = {
+	"model", "serial", "status", "support", "~account", "~system_account",
+	"location", "~installed", "warranty_end", "~registered_at", "assigned_to",
+};
+
+static int device_row(const svc_device_t *d, void *ctx)
+{
+	out_t *o = ctx;
+	const char *v[] = { d->model, d->serial, d->status, d->support, d->account,
+			    d->system_account, d->location, d->installed,
+			    d->warranty_end, d->registered_at, d->assigned_to };
+
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		out_str(o, v[i]);
+	out_end_row(o);
+	return 0;
+}
+
+static int list(svc_db_t *db, const svc_device_filter_t *f)
+{
+	out_t *o = out_begin(device_keys, sizeof device_keys / sizeof *device_keys, false);
+	svc_status_t st = svc_device_list(db, f, device_row, o);
+	int rc = out_end(o);
+
+	return st != SVC_OK ? fail(db, st) : rc;
+}
+
+static int show(svc_db_t *db, const char *serial)
+{
+	static const char *const keys[] = {
+		"model", "serial", "status", "support", "account", "system_account",
+		"location", "installed", "warranty_end", "registered_at", "assigned_to",
+	};
+	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, true);
+	svc_status_t st = svc_device_show(db, serial, device_row, o);
+	int rc = out_end(o);
+
+	return st != SVC_OK ? fail(db, st) : rc;
+}
+
+int cmd_device(svc_db_t *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	svc_device_filter_t f = { NULL, NULL };
+	const char *verb;
+	svc_status_t st;
+	int c, n;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': f.status = optarg; break;
+		case 'm': f.model = optarg; break;
+		case 'h': return print_usage(usage);
+		default: return bad_option(usage, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(usage, "device needs list, show or locate");
+	verb = argv[optind];
+	n = argc - optind - 1;
+	if (strcmp(verb, "list") != 0 && (f.status || f.model))
+		return usage_error(usage, "--status and --model go with 'device list'");
+	if (strcmp(verb, "list") == 0 && n == 0)
+		return list(db, &f);
+	if (strcmp(verb, "show") == 0 && n == 1)
+		return show(db, argv[optind + 1]);
+	if (strcmp(verb, "locate") == 0 && n == 2) {
+		st = svc_device_locate(db, argv[optind + 1], argv[optind + 2]);
+		return st == SVC_OK ? EX_OK : fail(db, st);
+	}
+	if (strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "locate"))
+		return usage_error(usage, "unknown device command '%s'", verb);
+	return usage_error(usage, "wrong number of arguments for 'device %s'", verb);
+}

@@ -1,0 +1,62 @@
+/* log.c - servicer log: the audit log. */
+#include <getopt.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: servicer log [--since DATE] [--user LOGIN] [--serial SERIAL] [--limit N]\n";
+
+static int entry_row(const svc_audit_entry_t *e, void *ctx)
+{
+	out_t *o = ctx;
+
+	out_int(o, e->id);
+	out_str(o, e->at);
+	out_str(o, e->login);
+	out_str(o, e->command);
+	out_str(o, e->action);
+	out_str(o, e->object);
+	out_str(o, e->before);
+	out_str(o, e->after);
+	out_end_row(o);
+	return 0;
+}
+
+int cmd_log(svc_db_t *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "serial", required_argument, NULL, 'S' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const keys[] = { "id", "at", "login", "command", "action",
+					    "object", "before", "after" };
+	svc_audit_filter_t f = { 0 };
+	svc_status_t st;
+	out_t *o;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': f.since = optarg; break;
+		case 'u': f.login = optarg; break;
+		case 'S': f.serial = optarg; break;
+		case 'n':
+			if (!parse_int("--limit", optarg, 1, 1000000000, &f.limit))
+				return EX_USAGE;
+			break;
+		case 'h': return print_usage(usage);
+		default: return bad_option(usage, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	o = out_begin(keys, sizeof keys / sizeof *keys, false);
+	st = svc_audit_list(db, &f, entry_row, o);
+	rc = out_end(o);
+	return st != SVC_OK ? fail(db, st) : rc;
+}

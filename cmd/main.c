@@ -1,0 +1,189 @@
+/* main.c - global options, the command table, and dispatch. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+enum { NO_DB = 0, NEEDS_DB = 1 };
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(svc_db_t *db, int argc, char **argv);
+	unsigned flags;
+	const char *summary;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "init", cmd_init, NO_DB, "create the database" },
+	{ "config", cmd_config, NEEDS_DB, "read and change configuration" },
+	{ "model", cmd_model, NEEDS_DB, "manage the serviceable-model catalogue" },
+	{ "ascr-register", cmd_ascr_register, NEEDS_DB,
+	  "register units with ASCR, import serial lists, confirm, withdraw" },
+	{ "device", cmd_device, NEEDS_DB, "list, show and locate devices" },
+	{ "log", cmd_log, NEEDS_DB, "show the audit log" },
+	{ "help", NULL, NO_DB, "show a command's manual page" },
+};
+
+static const char usage_text[] =
+	"usage: servicer [--db PATH] [--as LOGIN] [--format table|csv|tsv|json] [-q] [-v]\n"
+	"                COMMAND [ARGS]\n"
+	"       servicer --version\n"
+	"       servicer help [COMMAND]\n";
+
+const char *cli_db_path;
+bool cli_db_is_default;
+
+static int usage_full(FILE *f)
+{
+	fputs(usage_text, f);
+	fputs("\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'servicer help COMMAND' shows a command's manual page.\n", f);
+	return f == stdout ? EX_OK : EX_USAGE;
+}
+
+static const struct cmd_struct *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* The default database: $SERVICER_DB, else under $XDG_DATA_HOME. */
+static char *default_db_path(void)
+{
+	const char *env = getenv("SERVICER_DB"), *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *path = NULL;
+
+	if (env && *env)
+		return strdup(env);
+	if (xdg && *xdg == '/') {
+		if (asprintf(&path, "%s/servicer/servicer.db", xdg) < 0)
+			return NULL;
+	} else if (home && *home) {
+		if (asprintf(&path, "%s/.local/share/servicer/servicer.db", home) < 0)
+			return NULL;
+	}
+	return path;
+}
+
+static int help_command(int argc, char **argv)
+{
+	char page[64];
+
+	if (argc > 2)
+		return usage_error(usage_text, "help takes one command name");
+	if (argc == 2 && !find_command(argv[1])) {
+		errorf("'%s' is not a servicer command; see 'servicer --help'", argv[1]);
+		return EX_USAGE;
+	}
+	if (argc == 2 && strcmp(argv[1], "help") != 0)
+		snprintf(page, sizeof page, "servicer-%s", argv[1]);
+	else
+		snprintf(page, sizeof page, "servicer");
+	fflush(stdout);
+	execlp("man", "man", page, (char *)NULL);
+	errorf("cannot run 'man' to show %s(1): %s", page, strerror(errno));
+	return EX_UNAVAILABLE;
+}
+
+static int parse_format(const char *s)
+{
+	static const char *const names[] = { "table", "csv", "tsv", "json" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			cli_format = (out_format_t)i;
+			return EX_OK;
+		}
+	}
+	return usage_error(usage_text, "unknown --format '%s'; use table, csv, tsv or json", s);
+}
+
+static int run(const struct cmd_struct *cmd, const char *as, int argc, char **argv)
+{
+	svc_db_t *db = NULL;
+	svc_status_t st;
+	int rc;
+
+	if (cmd->flags == NO_DB)
+		return cmd->fn(NULL, argc, argv);
+	/* A command's --help needs no database. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return cmd->fn(NULL, argc, argv);
+	st = svc_db_open(cli_db_path, &db);
+	if (st == SVC_OK)
+		st = svc_db_set_actor(db, as, cmd->name);
+	rc = st == SVC_OK ? cmd->fn(db, argc, argv) : fail(db, st);
+	svc_db_close(db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_struct *cmd;
+	const char *as = NULL;
+	char *path = NULL;
+	int c, rc, first;
+
+	opterr = 0; /* every command words its own option errors */
+	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cli_db_path = optarg; break;
+		case 'a': as = optarg; break;
+		case 'f':
+			if ((rc = parse_format(optarg)) != EX_OK)
+				return rc;
+			break;
+		case 'q': cli_quiet = true; break;
+		case 'v': cli_verbose = true; break;
+		case 'V': printf("servicer %s\n", SVC_VERSION); return EX_OK;
+		case 'h': return usage_full(stdout);
+		default:
+			return usage_error(usage_text, "unknown option '%s', or it needs a value",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(usage_text, "no command given; see 'servicer --help'");
+	if (strcmp(argv[optind], "help") == 0)
+		return help_command(argc - optind, argv + optind);
+	if (!(cmd = find_command(argv[optind]))) {
+		errorf("'%s' is not a servicer command; see 'servicer --help'", argv[optind]);
+		return EX_USAGE;
+	}
+	if (!cli_db_path) {
+		if (!(path = default_db_path())) {
+			errorf("cannot find a database: set --db, $SERVICER_DB or $HOME");
+			return EX_CONFIG;
+		}
+		cli_db_path = path;
+		cli_db_is_default = true;
+	}
+	if (cli_verbose)
+		note("database '%s'", cli_db_path);
+	first = optind;
+	optind = 0; /* let the command's getopt_long start afresh */
+	rc = run(cmd, as, argc - first, argv + first);
+	free(path);
+	return rc;
+}

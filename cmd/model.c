@@ -1,0 +1,102 @@
+/* model.c - servicer model add|list|remove: the serviceable-model catalogue. */
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: servicer model add MODEL [--warranty-months N] [--response-hours N]\n"
+	"       servicer model list\n"
+	"       servicer model remove MODEL\n";
+
+static int list_one(const svc_model_t *m, void *ctx)
+{
+	out_t *o = ctx;
+
+	out_str(o, m->model);
+	out_int(o, m->warranty_months);
+	if (m->response_hours > 0)
+		out_int(o, m->response_hours);
+	else
+		out_str(o, NULL);
+	out_int(o, m->devices);
+	out_end_row(o);
+	return 0;
+}
+
+static int list(svc_db_t *db)
+{
+	static const char *const keys[] = { "model", "warranty_months",
+					    "response_hours", "devices" };
+	out_t *o = out_begin(keys, 4, false);
+	svc_status_t st = svc_model_list(db, list_one, o);
+	int rc = out_end(o);
+
+	return st != SVC_OK ? fail(db, st) : rc;
+}
+
+static int add(svc_db_t *db, const char *model, long long warranty, long long response)
+{
+	svc_change_t change;
+	svc_status_t st = svc_model_add(db, model, (int)warranty, (int)response, &change);
+
+	if (st != SVC_OK)
+		return fail(db, st);
+	if (change == SVC_CHANGE_NEW)
+		note("added model '%s'", model);
+	else if (change == SVC_CHANGE_UPDATED)
+		note("updated model '%s'", model);
+	else
+		note("model '%s' is already in the catalogue with these terms; nothing changed", model);
+	return EX_OK;
+}
+
+int cmd_model(svc_db_t *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "warranty-months", required_argument, NULL, 'w' },
+		{ "response-hours", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long long warranty = -1, response = -1;
+	const char *verb;
+	int c, n;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			if (!parse_int("--warranty-months", optarg, 0, 240, &warranty))
+				return EX_USAGE;
+			break;
+		case 'r':
+			if (!parse_int("--response-hours", optarg, 1, 720, &response))
+				return EX_USAGE;
+			break;
+		case 'h': return print_usage(usage);
+		default: return bad_option(usage, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(usage, "model needs add, list or remove");
+	verb = argv[optind];
+	n = argc - optind - 1;
+	if (strcmp(verb, "add") != 0 && (warranty >= 0 || response >= 0))
+		return usage_error(usage, "--warranty-months and --response-hours go with 'model add'");
+	if (strcmp(verb, "add") == 0 && n == 1)
+		return add(db, argv[optind + 1], warranty, response);
+	if (strcmp(verb, "list") == 0 && n == 0)
+		return list(db);
+	if (strcmp(verb, "remove") == 0 && n == 1) {
+		svc_status_t st = svc_model_remove(db, argv[optind + 1]);
+
+		if (st != SVC_OK)
+			return fail(db, st);
+		note("removed model '%s'", argv[optind + 1]);
+		return EX_OK;
+	}
+	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "remove"))
+		return usage_error(usage, "unknown model command '%s'", verb);
+	return usage_error(usage, "wrong number of arguments for 'model %s'", verb);
+}

@@ -1,0 +1,259 @@
+/*
+ * output.c - records out as a terminal table, CSV (libcsv's writer), TSV or
+ * JSON.  CSV, TSV and JSON stream row by row; a table is held until the end
+ * because its column widths depend on every row.
+ *
+ * A key given to out_begin() with a leading '~' is left out of tables (too
+ * wide for a terminal) but kept in every script format.
+ */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+typedef enum { CELL_NULL, CELL_STR, CELL_INT, CELL_BOOL } cell_type_t;
+
+struct out {
+	const char *const *keys;
+	size_t nkeys, col;
+	bool single;
+	size_t rows;
+	/* table mode: every cell, row after row */
+	char **cells;
+	size_t ncells, cap;
+};
+
+static const char *key_name(const out_t *o, size_t i)
+{
+	return o->keys[i][0] == '~' ? o->keys[i] + 1 : o->keys[i];
+}
+
+static bool in_table(const out_t *o, size_t i)
+{
+	return o->keys[i][0] != '~';
+}
+
+static void csv_put(const char *s, size_t len)
+{
+	if (!strpbrk(s, ",\"\r\n") && (!len || (s[0] != ' ' && s[len - 1] != ' ')))
+		fwrite(s, 1, len, stdout);
+	else
+		csv_fwrite(stdout, s, len);
+}
+
+static void tsv_put(const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\t': fputs("\\t", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		case '\\': fputs("\\\\", stdout); break;
+		default: putchar(*s);
+		}
+	}
+}
+
+static void json_put(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static void header_row(out_t *o)
+{
+	const char *sep = cli_format == OUT_CSV ? "," : "\t";
+
+	for (size_t i = 0; i < o->nkeys; i++) {
+		fputs(i ? sep : "", stdout);
+		fputs(key_name(o, i), stdout);
+	}
+	putchar('\n');
+}
+
+out_t *out_begin(const char *const *keys, size_t nkeys, bool single)
+{
+	out_t *o = calloc(1, sizeof *o);
+
+	if (!o) {
+		errorf("out of memory");
+		exit(EX_OSERR);
+	}
+	o->keys = keys;
+	o->nkeys = nkeys;
+	o->single = single;
+	if (cli_format == OUT_CSV || cli_format == OUT_TSV)
+		header_row(o);
+	else if (cli_format == OUT_JSON && !single)
+		putchar('[');
+	return o;
+}
+
+static void keep_cell(out_t *o, const char *s)
+{
+	if (o->ncells == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 64;
+		o->cells = realloc(o->cells, o->cap * sizeof *o->cells);
+		if (!o->cells) {
+			errorf("out of memory");
+			exit(EX_OSERR);
+		}
+	}
+	o->cells[o->ncells++] = s ? strdup(s) : NULL;
+}
+
+static void put_cell(out_t *o, cell_type_t type, const char *text)
+{
+	size_t i = o->col++;
+
+	switch (cli_format) {
+	case OUT_TABLE:
+		keep_cell(o, type == CELL_NULL ? NULL : text);
+		return;
+	case OUT_CSV:
+	case OUT_TSV:
+		if (i)
+			putchar(cli_format == OUT_CSV ? ',' : '\t');
+		if (type == CELL_NULL)
+			return;
+		if (cli_format == OUT_CSV)
+			csv_put(text, strlen(text));
+		else
+			tsv_put(text);
+		return;
+	case OUT_JSON:
+		if (i == 0)
+			fputs(o->single ? "{" : o->rows ? ",\n  {" : "\n  {", stdout);
+		else
+			putchar(',');
+		json_put(key_name(o, i));
+		putchar(':');
+		if (type == CELL_STR)
+			json_put(text);
+		else
+			fputs(type == CELL_NULL ? "null" : text, stdout);
+		return;
+	}
+}
+
+void out_str(out_t *o, const char *s)
+{
+	put_cell(o, s ? CELL_STR : CELL_NULL, s);
+}
+
+void out_int(out_t *o, long long v)
+{
+	char num[24];
+
+	snprintf(num, sizeof num, "%lld", v);
+	put_cell(o, CELL_INT, num);
+}
+
+void out_bool(out_t *o, bool v)
+{
+	put_cell(o, CELL_BOOL, v ? "true" : "false");
+}
+
+void out_end_row(out_t *o)
+{
+	if (cli_format == OUT_CSV || cli_format == OUT_TSV)
+		putchar('\n');
+	else if (cli_format == OUT_JSON)
+		putchar('}');
+	o->col = 0;
+	o->rows++;
+}
+
+/* Display width of UTF-8 text: one column per character. */
+static size_t width(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return s ? n : 1;
+}
+
+static void pad(size_t n)
+{
+	while (n--)
+		putchar(' ');
+}
+
+static void print_single(out_t *o)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < o->nkeys; i++)
+		if (width(key_name(o, i)) > w)
+			w = width(key_name(o, i));
+	for (size_t i = 0; i < o->nkeys && i < o->ncells; i++) {
+		printf("%s:", key_name(o, i));
+		pad(w - width(key_name(o, i)) + 1);
+		puts(o->cells[i] ? o->cells[i] : "-");
+	}
+}
+
+static void print_table(out_t *o)
+{
+	size_t *w = calloc(o->nkeys, sizeof *w), last = 0;
+
+	if (!w)
+		return;
+	for (size_t i = 0; i < o->nkeys; i++) {
+		w[i] = width(key_name(o, i));
+		if (in_table(o, i))
+			last = i;
+	}
+	for (size_t c = 0; c < o->ncells; c++)
+		if (width(o->cells[c]) > w[c % o->nkeys])
+			w[c % o->nkeys] = width(o->cells[c]);
+	for (size_t c = 0; c < o->ncells + o->nkeys; c++) {
+		size_t i = c % o->nkeys;
+		const char *s = c < o->nkeys ? key_name(o, i) : o->cells[c - o->nkeys];
+
+		if (!in_table(o, i))
+			continue;
+		if (c < o->nkeys) {
+			for (const char *p = s; *p; p++)
+				putchar(*p == '_' ? ' ' : *p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		} else {
+			fputs(s ? s : "-", stdout);
+		}
+		if (i == last)
+			putchar('\n');
+		else
+			pad(w[i] - width(s) + 2);
+	}
+	free(w);
+}
+
+int out_end(out_t *o)
+{
+	int rc;
+
+	if (cli_format == OUT_TABLE)
+		o->single ? print_single(o) : print_table(o);
+	else if (cli_format == OUT_JSON)
+		fputs(o->single ? "\n" : o->rows ? "\n]\n" : "]\n", stdout);
+	for (size_t i = 0; i < o->ncells; i++)
+		free(o->cells[i]);
+	free(o->cells);
+	free(o);
+	rc = fflush(stdout) == 0 && !ferror(stdout) ? EX_OK : EX_IOERR;
+	if (rc != EX_OK)
+		errorf("cannot write the output");
+	return rc;
+}

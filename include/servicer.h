@@ -1,0 +1,446 @@
+/*
+ * servicer.h - the public interface of libservicer.
+ *
+ * libservicer keeps a Canon authorized servicer's own records in one SQLite
+ * file: the serviceable-model catalogue, ASCR registrations of customers'
+ * units, configuration, and an append-only audit log of every change.  Every
+ * program rule lives here, so that any front end (the servicer command, a
+ * web page, a daemon) enforces the same rules.
+ *
+ * Conventions that hold for every function below:
+ *
+ *  - A function that can fail returns an svc_status_t.  On anything but
+ *    SVC_OK it leaves a message for a person on the handle, readable with
+ *    svc_errmsg() until the next call on the same handle.  Messages are
+ *    lowercase, name the subject in quotes, say what is wrong first and give
+ *    a hint after a semicolon, e.g.
+ *      cannot register 'AB12': model 'iPF9999' is not serviceable here;
+ *      add it with 'servicer model add iPF9999'
+ *
+ *  - Every change to data runs in one write transaction that begins with
+ *    BEGIN IMMEDIATE, and writes its audit entries in that same transaction.
+ *    A function that fails has changed nothing.
+ *
+ *  - Strings passed in are UTF-8 and are copied if kept.  Strings handed to a
+ *    callback belong to the library and are valid only during that call.
+ *
+ *  - The library never prints, never exits and never reads the terminal.
+ *
+ *  - A handle is used by one thread at a time.
+ */
+#ifndef SERVICER_H
+#define SERVICER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SVC_VERSION "0.1.0"
+
+/*
+ * Status codes.  The command-line front end maps each to one exit code
+ * (sysexits.h); the mapping is in servicer(1), EXIT STATUS.
+ */
+typedef enum svc_status {
+	SVC_OK = 0,
+	/* A yes/no check answered no. */
+	SVC_NO,
+	/* The call itself was malformed: an unknown option value, a missing
+	 * argument, options that exclude each other. */
+	SVC_EUSAGE,
+	/* A value is not valid: a serial with a space, a date that does not
+	 * exist, a number with junk after it, text that is not UTF-8. */
+	SVC_EINVAL,
+	/* The value is well formed but a program rule refuses it: a model not
+	 * in the catalogue, a serial registered under another model. */
+	SVC_ERULE,
+	/* The subject of the command does not exist (an unknown serial). */
+	SVC_ENOTFOUND,
+	/* What was to be created is already there. */
+	SVC_EEXISTS,
+	/* There is no database at the path; create one with svc_db_create(). */
+	SVC_ENODB,
+	/* The database was written by a newer version of servicer.  It has
+	 * not been touched. */
+	SVC_ENEWER,
+	/* The acting user's role does not allow the action; the message names
+	 * the role that would. */
+	SVC_EPERM,
+	/* The database stayed locked by another process past the busy
+	 * timeout.  Nothing was changed; trying again later may succeed. */
+	SVC_EBUSY,
+	/* A file or directory could not be created. */
+	SVC_ECREATE,
+	/* Reading or writing a file failed. */
+	SVC_EIO,
+	/* A configuration value is missing or invalid. */
+	SVC_ECONFIG,
+	/* Anything else: out of memory, a broken database, a bug. */
+	SVC_EINTERNAL,
+} svc_status_t;
+
+/* The opaque database handle. */
+typedef struct svc_db svc_db_t;
+
+/* The schema version this library writes (PRAGMA user_version). */
+int svc_schema_version(void);
+
+/*
+ * Open the database at PATH, which must exist.
+ *
+ * Every connection is put in WAL mode with a busy timeout, foreign keys on
+ * and synchronous=NORMAL.  An older schema is migrated, all steps in one
+ * transaction; a newer one is refused (SVC_ENEWER) without writing a byte.
+ *
+ * *DBP is set even on failure (unless memory ran out), so that the caller
+ * can read svc_errmsg(); the caller always closes it with svc_db_close().
+ *
+ * Fails with SVC_ENODB when PATH does not exist, SVC_ENEWER, SVC_EBUSY,
+ * SVC_EINTERNAL when the file is not a servicer database.
+ */
+svc_status_t svc_db_open(const char *path, svc_db_t **dbp);
+
+/*
+ * Create a new database at PATH (file mode 0600; the parent directory must
+ * exist), apply the schema, record the dealer's id and name (either may be
+ * NULL) and make the process's login (see svc_login_self()) its first
+ * administrator.
+ *
+ * Fails with SVC_EEXISTS when PATH already exists, in which case nothing
+ * was changed; SVC_ECREATE when the file cannot be created;
+ * SVC_EINVAL for a bad dealer id or name.
+ */
+svc_status_t svc_db_create(const char *path, const char *dealer_id,
+			   const char *dealer_name, svc_db_t **dbp);
+
+/* Close the handle and free everything it owns.  NULL is a no-op. */
+void svc_db_close(svc_db_t *db);
+
+/* The message left by the last failed call on DB ("" if none). */
+const char *svc_errmsg(const svc_db_t *db);
+
+/* The path the handle was opened with. */
+const char *svc_db_path(const svc_db_t *db);
+
+/*
+ * The process's login name, from the password database entry of the
+ * effective user id, or NULL when it has none.  Static storage.
+ */
+const char *svc_login_self(void);
+
+/*
+ * Say who acts and in which command, for the audit log and the role checks.
+ * AS_LOGIN NULL means the process's own login.  A login other than the
+ * process's own is allowed only when the process's own login is an
+ * administrator (SVC_EPERM otherwise).  Either login must be a user of this
+ * database (SVC_EPERM, with a hint to ask an administrator).  COMMAND is a
+ * short name such as "ascr-register", kept for the audit log.
+ *
+ * Until this succeeds, every operation that needs a user fails with
+ * SVC_EPERM.
+ */
+svc_status_t svc_db_set_actor(svc_db_t *db, const char *as_login,
+			      const char *command);
+
+/* The acting login, or NULL before svc_db_set_actor(). */
+const char *svc_db_actor(const svc_db_t *db);
+
+/* ---------------------------------------------------------------------
+ * Values: normalization and validation, usable without a database.
+ * ------------------------------------------------------------------- */
+
+/* Longest serial number, in bytes (without the terminating NUL). */
+#define SVC_SERIAL_MAX 32
+
+/*
+ * Normalize a serial number: strip leading and trailing white space and
+ * upper-case it.  The result must be 1 to SVC_SERIAL_MAX characters from
+ * A-Z, 0-9 and '-'.  OUT receives the normalized serial.
+ * Returns SVC_OK or SVC_EINVAL; a message for a person is written to ERR
+ * (ERRLEN bytes, may be NULL/0) in the latter case.
+ */
+svc_status_t svc_serial_normalize(const char *in, char out[SVC_SERIAL_MAX + 1],
+				  char *err, size_t errlen);
+
+/*
+ * Parse a calendar date YYYY-MM-DD that exists (no 2026-02-30).  On
+ * success *DAYS receives the day number (days since 1970-01-01).
+ */
+svc_status_t svc_date_parse(const char *in, int64_t *days);
+
+/* Format a day number as YYYY-MM-DD into OUT (11 bytes). */
+void svc_date_format(int64_t days, char out[11]);
+
+/*
+ * Add MONTHS calendar months to a day number; a day past the end of the
+ * target month is clamped to its last day (2026-01-31 + 1 = 2026-02-28).
+ */
+int64_t svc_date_add_months(int64_t days, int months);
+
+/* Today's date in the local time zone, as a day number. */
+int64_t svc_date_today(void);
+
+/* True if the LEN bytes at S are valid UTF-8 (no overlongs, no surrogates). */
+bool svc_utf8_valid(const char *s, size_t len);
+
+/* ---------------------------------------------------------------------
+ * Configuration: keys and values kept in the database.  Secrets never are.
+ * ------------------------------------------------------------------- */
+
+typedef struct svc_config_entry {
+	const char *key;
+	const char *value;	 /* the effective value: set, else default */
+	const char *default_value; /* NULL when the key has no default */
+	bool is_set;
+	const char *description;
+} svc_config_entry_t;
+
+typedef int (*svc_config_cb)(const svc_config_entry_t *entry, void *ctx);
+
+/*
+ * Read KEY's effective value into *VALUE (malloc'd, caller frees; NULL when
+ * the key is unset and has no default).  SVC_EINVAL for an unknown key.
+ */
+svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value);
+
+/*
+ * Set KEY to VALUE after checking it against the key's type; VALUE NULL
+ * unsets it (back to the default).  Administrators only.  Audited.
+ * SVC_EINVAL for an unknown key or a bad value, naming the accepted form.
+ */
+svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value);
+
+/* Call CB for every known key, in key order.  A non-zero return stops. */
+svc_status_t svc_config_list(svc_db_t *db, svc_config_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
+ * The catalogue: models this dealer can service.
+ * ------------------------------------------------------------------- */
+
+/* Warranty months given to a model added without --warranty-months. */
+#define SVC_DEFAULT_WARRANTY_MONTHS 12
+
+typedef struct svc_model {
+	const char *model;
+	int warranty_months;
+	int response_hours; /* 0 when the model has none of its own */
+	long long devices;  /* devices registered under it (any status) */
+} svc_model_t;
+
+typedef int (*svc_model_cb)(const svc_model_t *model, void *ctx);
+
+/* What a write did, for the front end to report. */
+typedef enum svc_change {
+	SVC_CHANGE_NONE = 0, /* the record was already as asked */
+	SVC_CHANGE_NEW,	     /* a record was created */
+	SVC_CHANGE_UPDATED,  /* an existing record was changed */
+} svc_change_t;
+
+/*
+ * Add MODEL to the catalogue, or update its terms if it is there (matched
+ * case-insensitively; the first spelling is kept).  WARRANTY_MONTHS < 0
+ * means SVC_DEFAULT_WARRANTY_MONTHS for a new model and "keep" for an
+ * existing one; RESPONSE_HOURS < 0 likewise (none / keep).  Administrators
+ * only.  *CHANGE (may be NULL) says what happened.
+ */
+svc_status_t svc_model_add(svc_db_t *db, const char *model,
+			   int warranty_months, int response_hours,
+			   svc_change_t *change);
+
+/* Remove MODEL.  Refused (SVC_ERULE) while devices are registered under it. */
+svc_status_t svc_model_remove(svc_db_t *db, const char *model);
+
+/* Call CB for every model, by name. */
+svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
+ * Devices and their ASCR registrations.
+ *
+ * A registration is pending (recorded here, not yet entered in Canon's
+ * ASCR web system), then active (entered there), then possibly withdrawn
+ * (with a reason; history kept).  CITS dispatches the dealer only for
+ * units entered in ASCR.
+ * ------------------------------------------------------------------- */
+
+/* What to register.  NULL or "" means "not given" for optional fields. */
+typedef struct svc_registration {
+	const char *model;	    /* required, must be in the catalogue */
+	const char *serial;	    /* required, normalized */
+	const char *account;	    /* customer account number */
+	const char *system_account; /* Canon's system account number */
+	const char *location;	    /* where the unit stands */
+	const char *installed;	    /* YYYY-MM-DD, not in the future */
+	const char *warranty_end;   /* YYYY-MM-DD; default installed + model's months */
+	const char *support;	    /* "dispatch" (default) or "wmp" */
+} svc_registration_t;
+
+/* A device as stored.  Absent values are NULL. */
+typedef struct svc_device {
+	const char *model;
+	const char *serial;
+	const char *status;  /* pending | active | withdrawn */
+	const char *support; /* dispatch | wmp */
+	const char *account;
+	const char *system_account;
+	const char *location;
+	const char *installed;
+	const char *warranty_end;
+	const char *registered_at; /* ISO 8601 UTC */
+	const char *registered_by;
+	const char *confirmed_at;
+	const char *withdrawn_at;
+	const char *withdraw_reason;
+	const char *assigned_to;
+} svc_device_t;
+
+typedef int (*svc_device_cb)(const svc_device_t *device, void *ctx);
+
+/*
+ * Register one unit (status pending).  Administrators only.
+ *
+ * Registering a serial that is already registered under the same model with
+ * the same values changes nothing (*CHANGE = SVC_CHANGE_NONE); a value given
+ * where the stored one is blank fills it in (SVC_CHANGE_UPDATED); a value
+ * given that differs from a stored one is refused (SVC_ERULE) rather than
+ * overwritten; a serial registered under another model is refused
+ * (SVC_ERULE).  A withdrawn unit is registered anew, pending again
+ * (SVC_CHANGE_UPDATED).
+ */
+svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
+				 svc_change_t *change);
+
+/*
+ * Mark the given serials active (entered in Canon's ASCR system).  All or
+ * nothing: an unknown (SVC_ENOTFOUND) or withdrawn (SVC_ERULE) serial
+ * refuses the lot.  *CONFIRMED (may be NULL) receives how many changed
+ * status; already active ones are left as they are.
+ */
+svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
+				size_t *confirmed);
+
+/* Mark every pending registration active; *CONFIRMED receives the count. */
+svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed);
+
+/*
+ * Withdraw the given serials, with REASON (required).  All or nothing; an
+ * already withdrawn serial is refused.
+ */
+svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
+				 const char *reason);
+
+/* Set where a unit stands (LOCATION NULL or "" clears it). */
+svc_status_t svc_device_locate(svc_db_t *db, const char *serial,
+			       const char *location);
+
+typedef struct svc_device_filter {
+	const char *status; /* NULL: any */
+	const char *model;  /* NULL: any; matched case-insensitively */
+} svc_device_filter_t;
+
+/* Call CB for every device that passes FILTER (may be NULL), by serial. */
+svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
+			     svc_device_cb cb, void *ctx);
+
+/* Call CB once with the device SERIAL; SVC_ENOTFOUND if there is none. */
+svc_status_t svc_device_show(svc_db_t *db, const char *serial,
+			     svc_device_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
+ * CSV import (the cron batch path).
+ *
+ * The file has a header row naming its columns, in any order, matched
+ * case-insensitively; unknown columns are reported through the warn
+ * callback and ignored.  A UTF-8 byte-order mark, CRLF or LF line ends and
+ * quoted fields holding commas, quotes and newlines are accepted; parsing is
+ * strict RFC 4180 and one field may be at most SVC_CSV_FIELD_MAX bytes.
+ * Memory does not grow with the file.
+ *
+ * Every row is validated.  Good rows are applied; bad rows are written to
+ * the reject stream (if any) as the original row plus the columns `line`
+ * (the line the row starts on) and `reason`.  The whole import is one
+ * transaction: it is wholly applied or wholly absent.
+ * ------------------------------------------------------------------- */
+
+/* Largest CSV field, in bytes, before the file is refused as malformed. */
+#define SVC_CSV_FIELD_MAX 65536
+
+enum {
+	SVC_IMPORT_STRICT = 1 << 0,  /* any rejected row: nothing is applied */
+	SVC_IMPORT_DRY_RUN = 1 << 1, /* validate and count; apply nothing */
+};
+
+typedef struct svc_import_summary {
+	size_t rows;	  /* data rows read (the header not counted) */
+	size_t added;	  /* new registrations */
+	size_t updated;	  /* registrations whose blank fields the row filled in */
+	size_t unchanged; /* rows already registered exactly so */
+	size_t rejected;  /* rows written to the reject stream */
+	bool applied;	  /* whether the good rows were committed */
+	bool truncated;	  /* parsing stopped early at malformed CSV */
+} svc_import_summary_t;
+
+typedef struct svc_import_opts {
+	unsigned flags;	 /* SVC_IMPORT_* */
+	FILE *reject;	 /* where rejected rows go; NULL: nowhere */
+	/* Called with a warning for a person (unknown column...). */
+	void (*warn)(const char *msg, void *ctx);
+	/* Called now and then with the bytes read so far. */
+	void (*progress)(uint64_t bytes_read, void *ctx);
+	void *ctx;
+} svc_import_opts_t;
+
+/*
+ * Import registrations from IN (columns model, serial required; account,
+ * system_account, location, installed, warranty_end, support optional).
+ * Rows are judged as svc_device_register() judges one, except that a
+ * withdrawn unit is rejected (a nightly re-import must not undo a
+ * withdrawal).
+ *
+ * Returns SVC_OK when the file was read to the end, whether or not rows
+ * were rejected (see SUMMARY); SVC_EINVAL when the header is unusable
+ * (nothing applied); SVC_EIO on a read or write error; SVC_EPERM.  When
+ * parsing stops at malformed CSV, SUMMARY->truncated is set, the offending
+ * row is rejected with the parser's reason and svc_errmsg() says where.
+ */
+svc_status_t svc_device_import(svc_db_t *db, FILE *in,
+			       const svc_import_opts_t *opts,
+			       svc_import_summary_t *summary);
+
+/* ---------------------------------------------------------------------
+ * The audit log: who changed what, when, from what to what.  Append-only.
+ * ------------------------------------------------------------------- */
+
+typedef struct svc_audit_entry {
+	long long id;
+	const char *at;	     /* ISO 8601 UTC */
+	const char *login;
+	const char *command; /* e.g. "ascr-register" */
+	const char *action;  /* e.g. "register", "confirm" */
+	const char *object;  /* e.g. "device AB12" */
+	const char *before;  /* JSON object, NULL when created */
+	const char *after;   /* JSON object, NULL when removed */
+} svc_audit_entry_t;
+
+typedef int (*svc_audit_cb)(const svc_audit_entry_t *entry, void *ctx);
+
+typedef struct svc_audit_filter {
+	const char *since;  /* YYYY-MM-DD or ISO 8601 time; NULL: all */
+	const char *login;  /* NULL: anyone */
+	const char *serial; /* NULL: any object */
+	long long limit;    /* 0: no limit; else the newest LIMIT entries */
+} svc_audit_filter_t;
+
+/* Call CB for matching entries, oldest first.  Administrators only. */
+svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *filter,
+			    svc_audit_cb cb, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

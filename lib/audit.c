@@ -1,0 +1,76 @@
+/* audit.c - reading the append-only audit log. */
+#include <string.h>
+
+#include "servicer-private.h"
+
+/* SINCE as the stored form: a date is the start of that day, UTC. */
+static svc_status_t since_bound(svc_db_t *db, const char *since, char out[21])
+{
+	int64_t days;
+
+	if (svc_date_parse(since, &days) == SVC_OK) {
+		snprintf(out, 21, "%sT00:00:00Z", since);
+		return SVC_OK;
+	}
+	if (strlen(since) == 20 && since[10] == 'T' && since[19] == 'Z') {
+		char date[11];
+
+		snprintf(date, sizeof date, "%.10s", since);
+		if (svc_date_parse(date, &days) == SVC_OK) {
+			snprintf(out, 21, "%s", since);
+			return SVC_OK;
+		}
+	}
+	return svc__error(db, SVC_EINVAL,
+			  "--since '%s' is not a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SSZ)",
+			  since);
+}
+
+svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *f,
+			    svc_audit_cb cb, void *ctx)
+{
+	static const char sql[] =
+		"SELECT id, at, login, command, action, object, before, after FROM ("
+		" SELECT * FROM audit"
+		" WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR login = ?2)"
+		"   AND (?3 IS NULL OR object = 'device ' || ?3)"
+		" ORDER BY id DESC LIMIT ?4) ORDER BY id";
+	char since[21], serial[SVC_SERIAL_MAX + 1], err[160];
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__require_admin(db, "read the audit log")) != SVC_OK)
+		return rc;
+	if (f && f->since && (rc = since_bound(db, f->since, since)) != SVC_OK)
+		return rc;
+	if (f && f->serial && svc_serial_normalize(f->serial, serial, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "--serial: %s", err);
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	if (f && f->since)
+		sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
+	if (f && f->login)
+		sqlite3_bind_text(st, 2, f->login, -1, SQLITE_STATIC);
+	if (f && f->serial)
+		sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, f && f->limit > 0 ? f->limit : -1);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc_audit_entry_t e = {
+			sqlite3_column_int64(st, 0),
+			(const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 2),
+			(const char *)sqlite3_column_text(st, 3),
+			(const char *)sqlite3_column_text(st, 4),
+			(const char *)sqlite3_column_text(st, 5),
+			(const char *)sqlite3_column_text(st, 6),
+			(const char *)sqlite3_column_text(st, 7),
+		};
+		if (cb(&e, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "read the audit log");
+	sqlite3_finalize(st);
+	return rc;
+}

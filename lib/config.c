@@ -1,0 +1,168 @@
+/* config.c - configuration keys, their types and defaults, kept in the database. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "servicer-private.h"
+
+typedef bool (*check_fn)(const char *value, char *err, size_t errlen);
+
+typedef struct key_spec {
+	const char *key;
+	const char *default_value;
+	check_fn check;
+	const char *description;
+} key_spec_t;
+
+static bool check_text(const char *v, char *err, size_t errlen)
+{
+	if (!*v) {
+		snprintf(err, errlen, "must not be empty");
+		return false;
+	}
+	return svc__text_ok(v, SVC_TEXT_MAX, err, errlen);
+}
+
+static bool check_id(const char *v, char *err, size_t errlen)
+{
+	return svc__account_ok(v, err, errlen);
+}
+
+/* Sorted by key; `config list` shows them in this order. */
+static const key_spec_t keys[] = {
+	{ "dealer.id", NULL, check_id,
+	  "the dealer's Canon authorized servicer id" },
+	{ "dealer.name", NULL, check_text, "the dealer's name" },
+};
+
+static const key_spec_t *find_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (strcmp(keys[i].key, key) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static svc_status_t unknown_key(svc_db_t *db, const char *key)
+{
+	svc_buf_t known = { 0 };
+
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		svc__buf_printf(&known, "%s%s", i ? ", " : "", keys[i].key);
+	svc__error(db, SVC_EINVAL, "unknown configuration key '%s'; known keys: %s",
+		   key, known.p ? known.p : "");
+	svc__buf_free(&known);
+	return SVC_EINVAL;
+}
+
+/* The stored value of KEY into *VALUE (malloc'd), NULL when unset. */
+static svc_status_t stored_value(svc_db_t *db, const char *key, char **value)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	*value = NULL;
+	if ((rc = svc__prepare(db, "SELECT value FROM config WHERE key = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*value = svc__strdup((const char *)sqlite3_column_text(st, 0));
+		if (!*value)
+			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	} else if (step != SQLITE_DONE) {
+		rc = svc__sqlerr(db, "read the configuration");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value)
+{
+	const key_spec_t *spec = find_key(key);
+	svc_status_t rc;
+
+	*value = NULL;
+	if (!spec)
+		return unknown_key(db, key);
+	if ((rc = stored_value(db, key, value)) != SVC_OK)
+		return rc;
+	if (!*value && spec->default_value &&
+	    !(*value = svc__strdup(spec->default_value)))
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	return SVC_OK;
+}
+
+static svc_status_t write_value(svc_db_t *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	rc = svc__prepare(db, value ? "INSERT INTO config(key, value) VALUES(?, ?)"
+				      " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+				    : "DELETE FROM config WHERE key = ?", &st);
+	if (rc != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, "write the configuration");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
+{
+	const key_spec_t *spec = find_key(key);
+	svc_buf_t before = { 0 }, after = { 0 }, object = { 0 };
+	char err[256], *old = NULL;
+	svc_status_t rc;
+
+	if (!spec)
+		return unknown_key(db, key);
+	if (value && !spec->check(value, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot set %s to '%s': the value %s",
+				  key, value, err);
+	if ((rc = svc__require_admin(db, "change the configuration")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	rc = stored_value(db, key, &old);
+	if (rc == SVC_OK && !(old == value || (old && value && strcmp(old, value) == 0))) {
+		svc__buf_printf(&object, "config %s", key);
+		if (old)
+			svc__json_field(&before, "value", old);
+		if (value)
+			svc__json_field(&after, "value", value);
+		rc = write_value(db, key, value);
+		if (rc == SVC_OK)
+			rc = svc__audit(db, value ? "set" : "unset", svc__buf_str(&object),
+					old ? svc__buf_str(&before) : NULL,
+					value ? svc__buf_str(&after) : NULL);
+	}
+	free(old);
+	svc__buf_free(&before);
+	svc__buf_free(&after);
+	svc__buf_free(&object);
+	return svc__finish(db, rc);
+}
+
+svc_status_t svc_config_list(svc_db_t *db, svc_config_cb cb, void *ctx)
+{
+	svc_status_t rc = SVC_OK;
+
+	for (size_t i = 0; i < sizeof keys / sizeof *keys && rc == SVC_OK; i++) {
+		svc_config_entry_t e = { keys[i].key, NULL, keys[i].default_value,
+					 false, keys[i].description };
+		char *stored = NULL;
+
+		rc = stored_value(db, keys[i].key, &stored);
+		if (rc != SVC_OK)
+			break;
+		e.is_set = stored != NULL;
+		e.value = stored ? stored : keys[i].default_value;
+		if (cb(&e, ctx) != 0)
+			i = sizeof keys / sizeof *keys;
+		free(stored);
+	}
+	return rc;
+}

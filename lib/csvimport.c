@@ -1,0 +1,349 @@
+/*
+ * csvimport.c - the streaming CSV reader behind every import.
+ *
+ * libcsv parses; this file counts lines (libcsv counts none), maps header
+ * columns, caps what one row may hold and writes rejected rows.  Input is
+ * fed to libcsv one physical line at a time so that each record knows the
+ * line it starts on even when quoted fields span lines.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "servicer-private.h"
+
+#define CHUNK 65536
+/* More fields than this in one row: the row is rejected, not stored. */
+#define MAX_FIELDS 256
+
+typedef struct reader {
+	svc_db_t *db;
+	const svc__csv_spec_t *spec;
+	const svc_import_opts_t *opts;
+	svc__csv_stats_t *stats;
+
+	/* The record being assembled; buffers are reused from row to row. */
+	char *field[MAX_FIELDS];
+	size_t len[MAX_FIELDS], cap[MAX_FIELDS];
+	size_t nfields;
+	bool too_many, has_nul;
+
+	size_t line;	     /* physical line being fed, from 1 */
+	size_t record_line;  /* line the current record starts on */
+	bool between_records;
+
+	bool have_header;
+	size_t nheader;
+	char *header[MAX_FIELDS];
+	int colmap[MAX_FIELDS]; /* spec column index -> header position, -1 */
+
+	svc_status_t fatal; /* set: stop, report this */
+	char buf[CHUNK];
+} reader_t;
+
+/* libcsv grows its field buffer through this: the cap on one field. */
+static void *capped_realloc(void *p, size_t n)
+{
+	return n > SVC_CSV_FIELD_MAX + 1 ? NULL : realloc(p, n);
+}
+
+static void warn(reader_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void warn(reader_t *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!r->opts || !r->opts->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	r->opts->warn(msg, r->opts->ctx);
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+	reader_t *r = ctx;
+	size_t i = r->nfields;
+
+	if (r->fatal != SVC_OK)
+		return;
+	r->between_records = false;
+	if (i >= MAX_FIELDS) {
+		r->too_many = true;
+		r->nfields++;
+		return;
+	}
+	if (r->cap[i] < len + 1) {
+		char *p = realloc(r->field[i], len + 1);
+		if (!p) {
+			r->fatal = svc__error(r->db, SVC_EINTERNAL, "out of memory");
+			return;
+		}
+		r->field[i] = p;
+		r->cap[i] = len + 1;
+	}
+	if (len)
+		memcpy(r->field[i], data, len);
+	r->field[i][len] = '\0';
+	r->len[i] = len;
+	if (memchr(r->field[i], '\0', len))
+		r->has_nul = true;
+	r->nfields++;
+}
+
+static void write_field(FILE *f, const char *s, size_t len, bool first)
+{
+	if (!first)
+		fputc(',', f);
+	/* Quote only where needed, so that clean rows read as they were. */
+	if (!strpbrk(s, ",\"\r\n") && (!len || (s[0] != ' ' && s[len - 1] != ' ')))
+		fwrite(s, 1, len, f);
+	else
+		csv_fwrite(f, s, len);
+}
+
+static void write_reject(reader_t *r, const char *reason)
+{
+	FILE *f = r->opts ? r->opts->reject : NULL;
+	char line[24];
+	size_t n = r->nfields < MAX_FIELDS ? r->nfields : MAX_FIELDS;
+
+	r->stats->rejected++;
+	if (!f)
+		return;
+	for (size_t i = 0; i < n; i++)
+		write_field(f, r->field[i], r->len[i], i == 0);
+	snprintf(line, sizeof line, "%zu", r->record_line);
+	write_field(f, line, strlen(line), n == 0);
+	write_field(f, reason, strlen(reason), false);
+	fputc('\n', f);
+}
+
+static int find_column(const svc__csv_spec_t *spec, const char *name)
+{
+	for (size_t i = 0; i < spec->ncolumns; i++)
+		if (strcasecmp(spec->columns[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void take_header(reader_t *r)
+{
+	const svc__csv_spec_t *spec = r->spec;
+
+	r->have_header = true;
+	for (size_t i = 0; i < spec->ncolumns; i++)
+		r->colmap[i] = -1;
+	bool ok = !r->too_many && !r->has_nul;
+
+	for (size_t i = 0; ok && i < r->nfields; i++)
+		ok = svc_utf8_valid(r->field[i], r->len[i]);
+	if (!ok) {
+		r->fatal = svc__error(r->db, SVC_EINVAL,
+				      "line %zu: the header row is not a list of at most %d UTF-8 column names",
+				      r->record_line, MAX_FIELDS);
+		return;
+	}
+	r->nheader = r->nfields;
+	for (size_t i = 0; i < r->nfields; i++) {
+		int c = find_column(spec, svc__trim(r->field[i]));
+
+		r->len[i] = strlen(r->field[i]);
+		if (!(r->header[i] = svc__strdup(r->field[i]))) {
+			r->fatal = svc__error(r->db, SVC_EINTERNAL, "out of memory");
+			return;
+		}
+		if (c < 0) {
+			warn(r, "ignoring unknown column '%s' (column %zu)", r->field[i], i + 1);
+		} else if (r->colmap[c] >= 0) {
+			r->fatal = svc__error(r->db, SVC_EINVAL,
+					      "line %zu: column '%s' appears twice in the header (columns %d and %zu)",
+					      r->record_line, spec->columns[c], r->colmap[c] + 1, i + 1);
+			return;
+		} else {
+			r->colmap[c] = (int)i;
+		}
+	}
+	for (size_t i = 0; i < spec->nrequired; i++) {
+		if (r->colmap[find_column(spec, spec->required[i])] < 0) {
+			r->fatal = svc__error(r->db, SVC_EINVAL,
+					      "line %zu: the header has no '%s' column; it must name %s%s%s",
+					      r->record_line, spec->required[i], spec->required[0],
+					      spec->nrequired > 1 ? " and " : "",
+					      spec->nrequired > 1 ? spec->required[1] : "");
+			return;
+		}
+	}
+	if (r->opts && r->opts->reject) {
+		for (size_t i = 0; i < r->nheader; i++)
+			write_field(r->opts->reject, r->header[i], strlen(r->header[i]), i == 0);
+		fputs(r->nheader ? ",line,reason\n" : "line,reason\n", r->opts->reject);
+	}
+}
+
+static void take_row(reader_t *r)
+{
+	const char *col[MAX_FIELDS];
+	char reason[600];
+	svc_status_t rc;
+
+	/* A line of nothing but blanks is not a row. */
+	if (r->nfields == 1 && r->len[0] == 0)
+		return;
+	r->stats->rows++;
+	if (r->too_many || r->nfields != r->nheader) {
+		snprintf(reason, sizeof reason, "row has %zu fields; the header names %zu",
+			 r->nfields, r->nheader);
+		write_reject(r, reason);
+		return;
+	}
+	if (r->has_nul) {
+		write_reject(r, "row contains a NUL byte");
+		return;
+	}
+	for (size_t i = 0; i < r->spec->ncolumns; i++)
+		col[i] = r->colmap[i] >= 0 ? r->field[r->colmap[i]] : NULL;
+	reason[0] = '\0';
+	rc = r->spec->row(r->spec->ctx, &(svc__csv_row_t){ r->record_line, r->nfields,
+							   r->field, r->len },
+			  col, reason, sizeof reason);
+	if (rc == SVC_EINVAL || rc == SVC_ERULE)
+		write_reject(r, reason[0] ? reason : "rejected");
+	else if (rc != SVC_OK)
+		r->fatal = rc;
+}
+
+static void on_record(int term, void *ctx)
+{
+	reader_t *r = ctx;
+
+	(void)term;
+	if (r->fatal != SVC_OK)
+		return;
+	if (!r->have_header)
+		take_header(r);
+	else
+		take_row(r);
+	r->nfields = 0;
+	r->too_many = r->has_nul = false;
+	r->between_records = true;
+}
+
+static bool blank_line(const char *s, size_t n)
+{
+	return (n == 1 && s[0] == '\n') || (n == 2 && s[0] == '\r' && s[1] == '\n');
+}
+
+/* Parse a chunk one physical line at a time; false when parsing stopped. */
+static bool feed(reader_t *r, struct csv_parser *p, const char *buf, size_t n)
+{
+	while (n > 0 && r->fatal == SVC_OK) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t seg = nl ? (size_t)(nl - buf) + 1 : n;
+
+		if (r->between_records && !blank_line(buf, seg)) {
+			r->record_line = r->line;
+			r->between_records = false;
+		}
+		if (csv_parse(p, buf, seg, on_field, on_record, r) != seg)
+			return false;
+		if (nl)
+			r->line++;
+		buf += seg;
+		n -= seg;
+	}
+	return r->fatal == SVC_OK;
+}
+
+static void parse_failed(reader_t *r, int err, bool at_end)
+{
+	char reason[200];
+
+	if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
+		snprintf(reason, sizeof reason,
+			 "a field is longer than %d bytes (an unterminated quote?)",
+			 SVC_CSV_FIELD_MAX);
+	else if (at_end)
+		snprintf(reason, sizeof reason, "malformed CSV: a quoted field is never closed");
+	else
+		snprintf(reason, sizeof reason,
+			 "malformed CSV: a quote inside an unquoted field, or text after a closing quote");
+	r->stats->truncated = true;
+	if (r->have_header) {
+		r->stats->rows++;
+		write_reject(r, reason);
+	}
+	svc__error(r->db, r->have_header ? SVC_OK : SVC_EINVAL,
+		   "line %zu: %s; the rest of the file was not read", r->record_line, reason);
+	if (!r->have_header)
+		r->fatal = SVC_EINVAL;
+}
+
+static svc_status_t read_all(reader_t *r, struct csv_parser *p, FILE *in)
+{
+	char *buf = r->buf;
+	uint64_t total = 0;
+	size_t n;
+	bool first = true;
+
+	while ((n = fread(buf, 1, CHUNK, in)) > 0) {
+		const char *s = buf;
+
+		if (first && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3, n -= 3;
+		first = false;
+		total += n;
+		if (!feed(r, p, s, n)) {
+			if (r->fatal == SVC_OK)
+				parse_failed(r, csv_error(p), false);
+			return r->fatal;
+		}
+		if (r->opts && r->opts->progress)
+			r->opts->progress(total, r->opts->ctx);
+	}
+	if (ferror(in))
+		return svc__error(r->db, SVC_EIO, "cannot read the input: %s", strerror(errno));
+	if (csv_fini(p, on_field, on_record, r) != 0 && r->fatal == SVC_OK)
+		parse_failed(r, csv_error(p), true);
+	return r->fatal;
+}
+
+svc_status_t svc__csv_import(svc_db_t *db, FILE *in, const svc__csv_spec_t *spec,
+			     const svc_import_opts_t *opts, svc__csv_stats_t *stats)
+{
+	struct csv_parser p;
+	reader_t *r;
+	svc_status_t rc;
+
+	memset(stats, 0, sizeof *stats);
+	db->errmsg[0] = '\0';
+	if (!(r = calloc(1, sizeof *r)))
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	*r = (reader_t){ .db = db, .spec = spec, .opts = opts, .stats = stats,
+			 .line = 1, .record_line = 1, .between_records = true };
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		free(r);
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	}
+	csv_set_realloc_func(&p, capped_realloc);
+	csv_set_blk_size(&p, 4096);
+	rc = read_all(r, &p, in);
+	if (rc == SVC_OK && !r->have_header)
+		rc = svc__error(db, SVC_EINVAL,
+				"the input is empty; expected a header row naming the columns (%s,%s,...)",
+				spec->required[0], spec->required[1]);
+	if (rc == SVC_OK && opts && opts->reject &&
+	    (fflush(opts->reject) != 0 || ferror(opts->reject)))
+		rc = svc__error(db, SVC_EIO, "cannot write the reject file: %s", strerror(errno));
+	csv_free(&p);
+	for (size_t i = 0; i < MAX_FIELDS; i++) {
+		free(r->field[i]);
+		free(r->header[i]);
+	}
+	free(r);
+	return rc;
+}

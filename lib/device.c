@@ -1,0 +1,822 @@
+/* device.c - devices and their ASCR registrations. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "servicer-private.h"
+
+#define DEVICE_COLUMNS \
+	"model, serial, status, support, account, system_account, location," \
+	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
+	" withdrawn_at, withdraw_reason, assigned_to"
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void device_from_row(sqlite3_stmt *st, svc_device_t *d)
+{
+	d->model = col_text(st, 0);
+	d->serial = col_text(st, 1);
+	d->status = col_text(st, 2);
+	d->support = col_text(st, 3);
+	d->account = col_text(st, 4);
+	d->system_account = col_text(st, 5);
+	d->location = col_text(st, 6);
+	d->installed = col_text(st, 7);
+	d->warranty_end = col_text(st, 8);
+	d->registered_at = col_text(st, 9);
+	d->registered_by = col_text(st, 10);
+	d->confirmed_at = col_text(st, 11);
+	d->withdrawn_at = col_text(st, 12);
+	d->withdraw_reason = col_text(st, 13);
+	d->assigned_to = col_text(st, 14);
+}
+
+/* The registration fields of D as a JSON object, absent ones left out. */
+static void device_json(svc_buf_t *b, const svc_device_t *d)
+{
+	const struct { const char *key, *value; } f[] = {
+		{ "model", d->model }, { "status", d->status },
+		{ "support", d->support }, { "account", d->account },
+		{ "system_account", d->system_account },
+		{ "location", d->location }, { "installed", d->installed },
+		{ "warranty_end", d->warranty_end },
+		{ "withdraw_reason", d->withdraw_reason },
+	};
+
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+		if (f[i].value)
+			svc__json_field(b, f[i].key, f[i].value);
+}
+
+static svc_status_t audit_device(svc_db_t *db, const char *action,
+				 const char *serial, const svc_device_t *before,
+				 const svc_device_t *after)
+{
+	svc_buf_t object = { 0 }, b = { 0 }, a = { 0 };
+	svc_status_t rc;
+
+	svc__buf_printf(&object, "device %s", serial);
+	if (before)
+		device_json(&b, before);
+	if (after)
+		device_json(&a, after);
+	if (!svc__buf_str(&object) || (before && !svc__buf_str(&b)) ||
+	    (after && !svc__buf_str(&a)))
+		rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	else
+		rc = svc__audit(db, action, object.p, before ? b.p : NULL,
+				after ? a.p : NULL);
+	svc__buf_free(&object);
+	svc__buf_free(&b);
+	svc__buf_free(&a);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+struct svc__registrar {
+	svc_db_t *db;
+	sqlite3_stmt *find, *insert, *update, *model;
+	/* The last model looked up: files repeat a handful of models. */
+	char asked[SVC_MODEL_MAX * 4 + 1], model_name[SVC_MODEL_MAX * 4 + 1];
+	int warranty_months;
+};
+
+svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp)
+{
+	svc__registrar_t *r = calloc(1, sizeof *r);
+	svc_status_t rc;
+
+	*rp = r;
+	if (!r)
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	r->db = db;
+	if ((rc = svc__prepare(db, "SELECT " DEVICE_COLUMNS
+				   " FROM device WHERE serial = ?", &r->find)) != SVC_OK ||
+	    (rc = svc__prepare(db, "INSERT INTO device(serial, model, status, support,"
+				   " account, system_account, location, installed,"
+				   " warranty_end, registered_at, registered_by)"
+				   " VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			       &r->insert)) != SVC_OK ||
+	    (rc = svc__prepare(db, "UPDATE device SET model = ?2, status = 'pending',"
+				   " support = ?3, account = ?4, system_account = ?5,"
+				   " location = ?6, installed = ?7, warranty_end = ?8,"
+				   " registered_at = ?9, registered_by = ?10,"
+				   " confirmed_at = NULL, withdrawn_at = NULL,"
+				   " withdraw_reason = NULL WHERE serial = ?1",
+			       &r->update)) != SVC_OK ||
+	    (rc = svc__prepare(db, "SELECT model, warranty_months FROM model"
+				   " WHERE model = ?", &r->model)) != SVC_OK)
+		return rc;
+	return SVC_OK;
+}
+
+void svc__registrar_free(svc__registrar_t *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->find);
+	sqlite3_finalize(r->insert);
+	sqlite3_finalize(r->update);
+	sqlite3_finalize(r->model);
+	free(r);
+}
+
+static svc_status_t rejectf(char *reason, size_t len, svc_status_t st,
+			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static svc_status_t rejectf(char *reason, size_t len, svc_status_t st,
+			    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, len, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+/* Find MODEL in the catalogue; its spelling there goes to r->model_name. */
+static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
+				 char *reason, size_t len)
+{
+	int step;
+
+	if (r->asked[0] && strcmp(r->asked, model) == 0)
+		return SVC_OK;
+	r->asked[0] = '\0';
+	sqlite3_reset(r->model);
+	sqlite3_bind_text(r->model, 1, model, -1, SQLITE_STATIC);
+	step = sqlite3_step(r->model);
+	if (step == SQLITE_DONE)
+		return rejectf(reason, len, SVC_ERULE,
+			       "model '%s' is not serviceable here; add it with 'servicer model add %s'",
+			       model, model);
+	if (step != SQLITE_ROW)
+		return svc__sqlerr(r->db, "read the catalogue");
+	snprintf(r->model_name, sizeof r->model_name, "%s", sqlite3_column_text(r->model, 0));
+	r->warranty_months = sqlite3_column_int(r->model, 1);
+	snprintf(r->asked, sizeof r->asked, "%s", model);
+	return SVC_OK;
+}
+
+static svc_status_t check_date(const char *field, const char *value, char out[11],
+			       int64_t *days, char *reason, size_t len)
+{
+	if (svc_date_parse(value, days) != SVC_OK)
+		return rejectf(reason, len, SVC_EINVAL,
+			       "%s '%s' is not a date of the form YYYY-MM-DD", field, value);
+	snprintf(out, 11, "%s", value);
+	return SVC_OK;
+}
+
+/* Check every field of REG and put the normalized values in V. */
+static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
+			     svc__regval_t *v, char *reason, size_t len)
+{
+	int64_t inst = 0, wend = 0;
+	char err[160];
+	svc_status_t rc;
+
+	memset(v, 0, sizeof *v);
+	if (svc_serial_normalize(reg->serial ? reg->serial : "", v->serial, err,
+				 sizeof err) != SVC_OK)
+		return rejectf(reason, len, SVC_EINVAL, "%s", err);
+	if (svc__blank(reg->model))
+		return rejectf(reason, len, SVC_EINVAL, "model is empty");
+	if (!svc__text_ok(reg->model, SVC_MODEL_MAX, err, sizeof err))
+		return rejectf(reason, len, SVC_EINVAL, "model '%s' %s", reg->model, err);
+	if ((rc = lookup_model(r, reg->model, reason, len)) != SVC_OK)
+		return rc;
+	snprintf(v->model, sizeof v->model, "%s", r->model_name);
+	const struct { const char *name, *value; const char **out; } acct[] = {
+		{ "account", reg->account, &v->account },
+		{ "system account", reg->system_account, &v->system_account },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		if (svc__blank(acct[i].value))
+			continue;
+		if (!svc__account_ok(acct[i].value, err, sizeof err))
+			return rejectf(reason, len, SVC_EINVAL, "%s '%s' %s",
+				       acct[i].name, acct[i].value, err);
+		*acct[i].out = acct[i].value;
+	}
+	if (!svc__blank(reg->location)) {
+		if (!svc__text_ok(reg->location, SVC_TEXT_MAX, err, sizeof err))
+			return rejectf(reason, len, SVC_EINVAL, "location %s", err);
+		v->location = reg->location;
+	}
+	if (!svc__blank(reg->support)) {
+		if (strcmp(reg->support, "dispatch") != 0 && strcmp(reg->support, "wmp") != 0)
+			return rejectf(reason, len, SVC_EINVAL,
+				       "support '%s' is not 'dispatch' or 'wmp'", reg->support);
+		v->support = reg->support;
+	}
+	if (!svc__blank(reg->installed)) {
+		if ((rc = check_date("installed", reg->installed, v->installed, &inst,
+				     reason, len)) != SVC_OK)
+			return rc;
+		if (inst > svc_date_today())
+			return rejectf(reason, len, SVC_EINVAL,
+				       "installed '%s' is in the future", reg->installed);
+	}
+	if (!svc__blank(reg->warranty_end)) {
+		if ((rc = check_date("warranty_end", reg->warranty_end, v->warranty_end,
+				     &wend, reason, len)) != SVC_OK)
+			return rc;
+		if (v->installed[0] && wend < inst)
+			return rejectf(reason, len, SVC_EINVAL,
+				       "warranty_end '%s' is before installed '%s'",
+				       reg->warranty_end, reg->installed);
+	}
+	return SVC_OK;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Insert V as a new registration, or renew/fill in an existing row. */
+static svc_status_t write_registration(svc__registrar_t *r, sqlite3_stmt *st,
+				       const svc__regval_t *v)
+{
+	char now[21];
+	svc_status_t rc;
+
+	svc__now(now);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v->model, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, v->support ? v->support : "dispatch", -1, SQLITE_STATIC);
+	bind_opt(st, 4, v->account);
+	bind_opt(st, 5, v->system_account);
+	bind_opt(st, 6, v->location);
+	bind_opt(st, 7, v->installed);
+	bind_opt(st, 8, v->warranty_end);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, r->db->actor, -1, SQLITE_STATIC);
+	rc = svc__step_done(r->db, st, "write the registration");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static svc__regval_t *derive_warranty(svc__registrar_t *r, svc__regval_t *v)
+{
+	int64_t inst;
+
+	if (!v->warranty_end[0] && v->installed[0] &&
+	    svc_date_parse(v->installed, &inst) == SVC_OK)
+		svc_date_format(svc_date_add_months(inst, r->warranty_months),
+				v->warranty_end);
+	return v;
+}
+
+static svc_device_t device_of(const svc__regval_t *v, const char *status)
+{
+	svc_device_t d = { 0 };
+
+	d.model = v->model;
+	d.serial = v->serial;
+	d.status = status;
+	d.support = v->support ? v->support : "dispatch";
+	d.account = v->account;
+	d.system_account = v->system_account;
+	d.location = v->location;
+	d.installed = v->installed[0] ? v->installed : NULL;
+	d.warranty_end = v->warranty_end[0] ? v->warranty_end : NULL;
+	return d;
+}
+
+/*
+ * Compare what REG gives with the stored row OLD.  A given value that
+ * differs from a stored one is a conflict; one that fills a blank is merged
+ * into V, and *FILLS counts them.
+ */
+static svc_status_t merge_existing(const svc_device_t *old, svc__regval_t *v,
+				   int *fills, char *reason, size_t len)
+{
+	struct { const char *name, *stored; const char *given; } f[] = {
+		{ "account", old->account, v->account },
+		{ "system_account", old->system_account, v->system_account },
+		{ "location", old->location, v->location },
+		{ "installed", old->installed, v->installed[0] ? v->installed : NULL },
+		{ "warranty_end", old->warranty_end, v->warranty_end[0] ? v->warranty_end : NULL },
+		{ "support", old->support, v->support },
+	};
+
+	*fills = 0;
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+		if (!f[i].given || (f[i].stored && strcmp(f[i].stored, f[i].given) == 0))
+			continue;
+		if (f[i].stored)
+			return rejectf(reason, len, SVC_ERULE,
+				       "serial %s is already registered with %s '%s', not '%s'; registrations are never overwritten",
+				       old->serial, f[i].name, f[i].stored, f[i].given);
+		(*fills)++;
+	}
+	v->account = v->account ? v->account : old->account;
+	v->system_account = v->system_account ? v->system_account : old->system_account;
+	v->location = v->location ? v->location : old->location;
+	v->support = v->support ? v->support : old->support;
+	if (!v->installed[0] && old->installed)
+		snprintf(v->installed, sizeof v->installed, "%s", old->installed);
+	if (!v->warranty_end[0] && old->warranty_end)
+		snprintf(v->warranty_end, sizeof v->warranty_end, "%s", old->warranty_end);
+	return SVC_OK;
+}
+
+/* Fill blanks of the existing registration OLD from V, keeping its status. */
+static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
+			    const svc__regval_t *v)
+{
+	static const char sql[] =
+		"UPDATE device SET account = ?2, system_account = ?3, location = ?4,"
+		" installed = ?5, warranty_end = ?6, support = ?7 WHERE serial = ?1";
+	sqlite3_stmt *st = NULL;
+	svc_device_t after = device_of(v, old->status);
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(r->db, sql, &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
+	bind_opt(st, 2, v->account);
+	bind_opt(st, 3, v->system_account);
+	bind_opt(st, 4, v->location);
+	bind_opt(st, 5, v->installed);
+	bind_opt(st, 6, v->warranty_end);
+	bind_opt(st, 7, v->support);
+	rc = svc__step_done(r->db, st, "update the registration");
+	sqlite3_finalize(st);
+	if (rc == SVC_OK)
+		rc = audit_device(r->db, "update", v->serial, old, &after);
+	return rc;
+}
+
+static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
+				   svc__regval_t *v, bool allow_renew,
+				   svc__reg_t *result, char *reason, size_t len)
+{
+	svc_device_t after;
+	int fills = 0;
+	svc_status_t rc;
+
+	if (strcmp(old->model, v->model) != 0)
+		return rejectf(reason, len, SVC_ERULE,
+			       "serial %s is already registered under model '%s', not '%s'",
+			       v->serial, old->model, v->model);
+	if (strcmp(old->status, "withdrawn") == 0) {
+		if (!allow_renew)
+			return rejectf(reason, len, SVC_ERULE,
+				       "serial %s was withdrawn on %.10s (%s); register it again with 'servicer ascr-register %s %s'",
+				       v->serial, old->withdrawn_at, old->withdraw_reason,
+				       v->model, v->serial);
+		derive_warranty(r, v);
+		after = device_of(v, "pending");
+		if ((rc = write_registration(r, r->update, v)) == SVC_OK)
+			rc = audit_device(r->db, "register", v->serial, old, &after);
+		*result = SVC__REG_RENEWED;
+		return rc;
+	}
+	if ((rc = merge_existing(old, v, &fills, reason, len)) != SVC_OK)
+		return rc;
+	*result = fills ? SVC__REG_FILLED : SVC__REG_UNCHANGED;
+	return fills ? fill_in(r, old, v) : SVC_OK;
+}
+
+svc_status_t svc__registrar_apply(svc__registrar_t *r,
+				  const svc_registration_t *reg, bool allow_renew,
+				  svc__reg_t *result, char *reason, size_t len)
+{
+	svc__regval_t v;
+	svc_device_t old, after;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = validate(r, reg, &v, reason, len)) != SVC_OK)
+		return rc;
+	sqlite3_reset(r->find);
+	sqlite3_bind_text(r->find, 1, v.serial, -1, SQLITE_STATIC);
+	step = sqlite3_step(r->find);
+	if (step == SQLITE_ROW) {
+		device_from_row(r->find, &old);
+		rc = apply_existing(r, &old, &v, allow_renew, result, reason, len);
+		sqlite3_reset(r->find);
+		return rc;
+	}
+	if (step != SQLITE_DONE)
+		return svc__sqlerr(r->db, "look up the serial");
+	sqlite3_reset(r->find);
+	derive_warranty(r, &v);
+	after = device_of(&v, "pending");
+	if ((rc = write_registration(r, r->insert, &v)) == SVC_OK)
+		rc = audit_device(r->db, "register", v.serial, NULL, &after);
+	*result = SVC__REG_NEW;
+	return rc;
+}
+
+svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
+				 svc_change_t *change)
+{
+	svc__registrar_t *r = NULL;
+	char reason[512];
+	svc__reg_t result = SVC__REG_UNCHANGED;
+	svc_status_t rc;
+
+	if (change)
+		*change = SVC_CHANGE_NONE;
+	if ((rc = svc__require_admin(db, "register devices")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = svc__registrar_new(db, &r)) == SVC_OK) {
+		reason[0] = '\0';
+		rc = svc__registrar_apply(r, reg, true, &result, reason, sizeof reason);
+		if ((rc == SVC_EINVAL || rc == SVC_ERULE) && reason[0])
+			svc__error(db, rc, "cannot register '%s': %s",
+				   reg->serial ? reg->serial : "", reason);
+	}
+	svc__registrar_free(r);
+	if (rc == SVC_OK && change)
+		*change = result == SVC__REG_NEW ? SVC_CHANGE_NEW
+			: result == SVC__REG_UNCHANGED ? SVC_CHANGE_NONE
+						       : SVC_CHANGE_UPDATED;
+	return svc__finish(db, rc);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Load SERIAL's row into ST (stepped to it); SVC_ENOTFOUND names the serial. */
+static svc_status_t find_device(svc_db_t *db, const char *serial, const char *doing,
+				char norm[SVC_SERIAL_MAX + 1], sqlite3_stmt **st)
+{
+	char err[160];
+	svc_status_t rc;
+	int step;
+
+	*st = NULL;
+	if (svc_serial_normalize(serial, norm, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot %s: %s", doing, err);
+	if ((rc = svc__prepare(db, "SELECT " DEVICE_COLUMNS " FROM device WHERE serial = ?",
+			       st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(*st, 1, norm, -1, SQLITE_STATIC);
+	step = sqlite3_step(*st);
+	if (step == SQLITE_ROW)
+		return SVC_OK;
+	if (step == SQLITE_DONE)
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot %s: serial %s is not registered; see 'servicer device list'",
+				  doing, norm);
+	return svc__sqlerr(db, doing);
+}
+
+static svc_status_t set_status(svc_db_t *db, const char *serial, const char *status,
+			       const char *reason)
+{
+	sqlite3_stmt *st = NULL;
+	char now[21];
+	svc_status_t rc;
+
+	rc = svc__prepare(db, reason
+			  ? "UPDATE device SET status = ?2, withdrawn_at = ?3, withdraw_reason = ?4 WHERE serial = ?1"
+			  : "UPDATE device SET status = ?2, confirmed_at = ?3 WHERE serial = ?1", &st);
+	if (rc != SVC_OK)
+		return rc;
+	svc__now(now);
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, "change the registration");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Move one serial to STATUS (active or withdrawn), refusing what may not. */
+static svc_status_t transition(svc_db_t *db, const char *serial, const char *status,
+			       const char *reason, size_t *changed)
+{
+	const char *doing = reason ? "withdraw" : "confirm";
+	char norm[SVC_SERIAL_MAX + 1], what[64];
+	sqlite3_stmt *st = NULL;
+	svc_device_t old, after;
+	svc_status_t rc;
+
+	snprintf(what, sizeof what, "%s '%s'", doing, serial);
+	if ((rc = find_device(db, serial, what, norm, &st)) != SVC_OK)
+		goto out;
+	device_from_row(st, &old);
+	if (strcmp(old.status, "withdrawn") == 0) {
+		rc = svc__error(db, SVC_ERULE,
+				"cannot %s %s: it was withdrawn on %.10s (%s)%s", doing,
+				norm, old.withdrawn_at, old.withdraw_reason,
+				reason ? "" : "; register it again first");
+		goto out;
+	}
+	if (strcmp(old.status, status) == 0)
+		goto out;
+	after = old;
+	after.status = status;
+	after.withdraw_reason = reason;
+	if ((rc = set_status(db, norm, status, reason)) == SVC_OK)
+		rc = audit_device(db, doing, norm, &old, &after);
+	if (rc == SVC_OK && changed)
+		(*changed)++;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
+				size_t *confirmed)
+{
+	svc_status_t rc;
+	size_t count = 0;
+
+	if ((rc = svc__require_admin(db, "confirm registrations")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == SVC_OK; i++)
+		rc = transition(db, serials[i], "active", NULL, &count);
+	if ((rc = svc__finish(db, rc)) == SVC_OK && confirmed)
+		*confirmed = count;
+	return rc;
+}
+
+svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	size_t count = 0;
+	char **serials = NULL;
+	size_t n = 0, cap = 0;
+
+	if ((rc = svc__require_admin(db, "confirm registrations")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	rc = svc__prepare(db, "SELECT serial FROM device WHERE status = 'pending'", &st);
+	while (rc == SVC_OK && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			char **p = realloc(serials, (cap = cap ? cap * 2 : 64) * sizeof *p);
+			if (!p) {
+				rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+				break;
+			}
+			serials = p;
+		}
+		if (!(serials[n++] = svc__strdup(col_text(st, 0))))
+			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n && rc == SVC_OK; i++)
+		rc = transition(db, serials[i], "active", NULL, &count);
+	for (size_t i = 0; i < n; i++)
+		free(serials[i]);
+	free(serials);
+	if ((rc = svc__finish(db, rc)) == SVC_OK && confirmed)
+		*confirmed = count;
+	return rc;
+}
+
+svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
+				 const char *reason)
+{
+	char err[160];
+	svc_status_t rc;
+
+	if (svc__blank(reason))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot withdraw: a reason is required (--reason TEXT)");
+	if (!svc__text_ok(reason, SVC_TEXT_MAX, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot withdraw: the reason %s", err);
+	if ((rc = svc__require_admin(db, "withdraw registrations")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == SVC_OK; i++) {
+		char norm[SVC_SERIAL_MAX + 1];
+		sqlite3_stmt *st = NULL;
+
+		/* Withdrawing twice is refused, not ignored: the first reason stays. */
+		if ((rc = find_device(db, serials[i], "withdraw", norm, &st)) == SVC_OK &&
+		    strcmp(col_text(st, 2), "withdrawn") == 0)
+			rc = svc__error(db, SVC_ERULE,
+					"cannot withdraw %s: it was already withdrawn on %.10s (%s)",
+					norm, col_text(st, 12), col_text(st, 13));
+		sqlite3_finalize(st);
+		if (rc == SVC_OK)
+			rc = transition(db, serials[i], "withdrawn", reason, NULL);
+	}
+	return svc__finish(db, rc);
+}
+
+/* May the actor see or work on a device assigned to ASSIGNED_TO? */
+static bool may_work_on(svc_db_t *db, const char *assigned_to)
+{
+	if (db->role == SVC_ROLE_ADMIN)
+		return true;
+	if (db->role != SVC_ROLE_DEVICE_MANAGER &&
+	    db->role != SVC_ROLE_DEVICE_STOCK_MANAGER)
+		return false;
+	return assigned_to && strcmp(assigned_to, db->actor) == 0;
+}
+
+svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *location)
+{
+	char norm[SVC_SERIAL_MAX + 1], err[160];
+	sqlite3_stmt *st = NULL, *up = NULL;
+	svc_device_t old, after;
+	svc_status_t rc;
+
+	if (!svc__blank(location) && !svc__text_ok(location, SVC_TEXT_MAX, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot locate '%s': the location %s",
+				  serial, err);
+	if ((rc = svc__require_user(db, "update a location")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = find_device(db, serial, "update the location", norm, &st)) != SVC_OK)
+		goto out;
+	device_from_row(st, &old);
+	if (!may_work_on(db, old.assigned_to)) {
+		rc = svc__error(db, SVC_EPERM,
+				"cannot update the location of %s: user '%s' is a %s and the device is not assigned to them; an administrator or its device manager may",
+				norm, db->actor, svc__role_name(db->role));
+		goto out;
+	}
+	after = old;
+	after.location = svc__blank(location) ? NULL : location;
+	if ((old.location == NULL) == (after.location == NULL) &&
+	    (!old.location || strcmp(old.location, after.location) == 0))
+		goto out;
+	if ((rc = svc__prepare(db, "UPDATE device SET location = ?2 WHERE serial = ?1",
+			       &up)) != SVC_OK)
+		goto out;
+	sqlite3_bind_text(up, 1, norm, -1, SQLITE_STATIC);
+	bind_opt(up, 2, after.location);
+	if ((rc = svc__step_done(db, up, "update the location")) == SVC_OK)
+		rc = audit_device(db, "locate", norm, &old, &after);
+out:
+	sqlite3_finalize(up);
+	sqlite3_finalize(st);
+	return svc__finish(db, rc);
+}
+
+static svc_status_t check_read(svc_db_t *db)
+{
+	svc_status_t rc = svc__require_user(db, "read devices");
+
+	if (rc == SVC_OK && db->role == SVC_ROLE_KNOWLEDGE_USER)
+		return svc__error(db, SVC_EPERM,
+				  "cannot read devices: user '%s' is a knowledge-user; an administrator or a device manager may",
+				  db->actor);
+	return rc;
+}
+
+svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
+			     svc_device_cb cb, void *ctx)
+{
+	static const char sql[] =
+		"SELECT " DEVICE_COLUMNS " FROM device"
+		" WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR model = ?2 COLLATE NOCASE)"
+		"   AND (?3 IS NULL OR assigned_to = ?3)"
+		" ORDER BY serial";
+	const char *status = filter ? filter->status : NULL;
+	sqlite3_stmt *st = NULL;
+	svc_device_t d;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = check_read(db)) != SVC_OK)
+		return rc;
+	if (status && strcmp(status, "pending") && strcmp(status, "active") &&
+	    strcmp(status, "withdrawn"))
+		return svc__error(db, SVC_EINVAL,
+				  "unknown status '%s'; use pending, active or withdrawn", status);
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	bind_opt(st, 1, status);
+	bind_opt(st, 2, filter ? filter->model : NULL);
+	bind_opt(st, 3, db->role == SVC_ROLE_DEVICE_MANAGER ||
+			db->role == SVC_ROLE_DEVICE_STOCK_MANAGER ? db->actor : NULL);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		device_from_row(st, &d);
+		if (cb(&d, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "list devices");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+svc_status_t svc_device_show(svc_db_t *db, const char *serial, svc_device_cb cb,
+			     void *ctx)
+{
+	char norm[SVC_SERIAL_MAX + 1], what[64];
+	sqlite3_stmt *st = NULL;
+	svc_device_t d;
+	svc_status_t rc;
+
+	if ((rc = check_read(db)) != SVC_OK)
+		return rc;
+	snprintf(what, sizeof what, "show '%s'", serial);
+	if ((rc = find_device(db, serial, what, norm, &st)) == SVC_OK) {
+		device_from_row(st, &d);
+		if ((db->role == SVC_ROLE_DEVICE_MANAGER ||
+		     db->role == SVC_ROLE_DEVICE_STOCK_MANAGER) &&
+		    !may_work_on(db, d.assigned_to))
+			rc = svc__error(db, SVC_EPERM,
+					"cannot show %s: it is not assigned to '%s'; an administrator may assign it with 'servicer device assign %s %s'",
+					norm, db->actor, norm, db->actor);
+		else
+			cb(&d, ctx);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+enum { C_MODEL, C_SERIAL, C_ACCOUNT, C_SYSTEM_ACCOUNT, C_LOCATION, C_INSTALLED,
+       C_WARRANTY_END, C_SUPPORT };
+
+static const char *const import_columns[] = {
+	[C_MODEL] = "model", [C_SERIAL] = "serial", [C_ACCOUNT] = "account",
+	[C_SYSTEM_ACCOUNT] = "system_account", [C_LOCATION] = "location",
+	[C_INSTALLED] = "installed", [C_WARRANTY_END] = "warranty_end",
+	[C_SUPPORT] = "support",
+};
+static const char *const import_required[] = { "model", "serial" };
+
+typedef struct import_ctx {
+	svc__registrar_t *registrar;
+	svc_import_summary_t *summary;
+} import_ctx_t;
+
+static svc_status_t import_row(void *ctx, const svc__csv_row_t *row,
+			       const char *const *col, char *reason, size_t len)
+{
+	import_ctx_t *ic = ctx;
+	svc_registration_t reg = {
+		col[C_MODEL], col[C_SERIAL], col[C_ACCOUNT], col[C_SYSTEM_ACCOUNT],
+		col[C_LOCATION], col[C_INSTALLED], col[C_WARRANTY_END], col[C_SUPPORT],
+	};
+	svc__reg_t result;
+	svc_status_t rc;
+
+	(void)row;
+	for (size_t i = 0; i < sizeof import_columns / sizeof *import_columns; i++) {
+		if (col[i] && !svc_utf8_valid(col[i], strlen(col[i])))
+			return rejectf(reason, len, SVC_EINVAL, "%s is not valid UTF-8",
+				       import_columns[i]);
+	}
+	rc = svc__registrar_apply(ic->registrar, &reg, false, &result, reason, len);
+	if (rc != SVC_OK)
+		return rc;
+	if (result == SVC__REG_NEW)
+		ic->summary->added++;
+	else if (result == SVC__REG_FILLED)
+		ic->summary->updated++;
+	else
+		ic->summary->unchanged++;
+	return SVC_OK;
+}
+
+svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
+			       svc_import_summary_t *summary)
+{
+	svc__csv_spec_t spec = {
+		import_columns, sizeof import_columns / sizeof *import_columns,
+		import_required, 2, import_row, NULL,
+	};
+	import_ctx_t ic = { NULL, summary };
+	svc__csv_stats_t stats = { 0 };
+	unsigned flags = opts ? opts->flags : 0;
+	svc_status_t rc;
+
+	memset(summary, 0, sizeof *summary);
+	if ((rc = svc__require_admin(db, "register devices")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	spec.ctx = &ic;
+	if ((rc = svc__registrar_new(db, &ic.registrar)) == SVC_OK)
+		rc = svc__csv_import(db, in, &spec, opts, &stats);
+	svc__registrar_free(ic.registrar);
+	summary->rows = stats.rows;
+	summary->rejected = stats.rejected;
+	summary->truncated = stats.truncated;
+	if (rc != SVC_OK || (flags & SVC_IMPORT_DRY_RUN) ||
+	    ((flags & SVC_IMPORT_STRICT) && stats.rejected > 0)) {
+		svc__rollback(db);
+		return rc;
+	}
+	rc = svc__commit(db);
+	summary->applied = rc == SVC_OK;
+	return rc;
+}

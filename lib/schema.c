@@ -1,0 +1,97 @@
+/* schema.c - the schema as a list of migrations, indexed by PRAGMA user_version. */
+#include <stdio.h>
+
+#include "servicer-private.h"
+
+/*
+ * Step i takes a database from user_version i to i + 1.  Steps are never
+ * edited once released; a change is a new step.  Rules that must hold
+ * against a second process (one serial, one model spelling) are constraints
+ * here, not only checks in C.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: users, configuration, catalogue, devices, audit log. */
+	"CREATE TABLE user("
+	"  login TEXT PRIMARY KEY CHECK(length(login) BETWEEN 1 AND 64),"
+	"  role TEXT NOT NULL CHECK(role IN ('administrator', 'device-manager',"
+	"    'stock-manager', 'device-stock-manager', 'knowledge-user')),"
+	"  name TEXT,"
+	"  email TEXT,"
+	"  added_at TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE config("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE model("
+	"  model TEXT PRIMARY KEY COLLATE NOCASE"
+	"    CHECK(length(model) BETWEEN 1 AND 64),"
+	"  warranty_months INTEGER NOT NULL CHECK(warranty_months BETWEEN 0 AND 240),"
+	"  response_hours INTEGER CHECK(response_hours BETWEEN 1 AND 720),"
+	"  added_at TEXT NOT NULL"
+	");"
+	"CREATE TABLE device("
+	"  serial TEXT PRIMARY KEY CHECK(length(serial) BETWEEN 1 AND 32"
+	"    AND serial NOT GLOB '*[^-A-Z0-9]*'),"
+	"  model TEXT NOT NULL REFERENCES model(model),"
+	"  status TEXT NOT NULL CHECK(status IN ('pending', 'active', 'withdrawn')),"
+	"  support TEXT NOT NULL CHECK(support IN ('dispatch', 'wmp')),"
+	"  account TEXT,"
+	"  system_account TEXT,"
+	"  location TEXT,"
+	"  installed TEXT,"
+	"  warranty_end TEXT,"
+	"  registered_at TEXT NOT NULL,"
+	"  registered_by TEXT NOT NULL,"
+	"  confirmed_at TEXT,"
+	"  withdrawn_at TEXT,"
+	"  withdraw_reason TEXT,"
+	"  assigned_to TEXT REFERENCES user(login),"
+	"  CHECK(status <> 'withdrawn' OR withdraw_reason IS NOT NULL),"
+	"  CHECK(status <> 'active' OR confirmed_at IS NOT NULL)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX device_model ON device(model);"
+	"CREATE TABLE audit("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  login TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  before TEXT,"
+	"  after TEXT"
+	");"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+};
+
+int svc_schema_version(void)
+{
+	return (int)(sizeof migrations / sizeof *migrations);
+}
+
+/* Bring the schema up to date inside the caller's write transaction. */
+svc_status_t svc__migrate(svc_db_t *db)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	int version = 0;
+
+	if (svc__prepare(db, "PRAGMA user_version", &st) != SVC_OK)
+		return SVC_EINTERNAL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	for (int v = version; v < svc_schema_version(); v++) {
+		if (sqlite3_exec(db->sql, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+			return svc__error(db, SVC_EINTERNAL,
+					  "cannot migrate the database to schema version %d: %s",
+					  v + 1, sqlite3_errmsg(db->sql));
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", svc_schema_version());
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return svc__sqlerr(db, "record the schema version");
+	return SVC_OK;
+}

@@ -1,0 +1,148 @@
+/* servicer-private.h - names shared between the library's files, not exported. */
+#ifndef SERVICER_PRIVATE_H
+#define SERVICER_PRIVATE_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "servicer.h"
+
+#define SVC_ERRMSG_MAX 1024
+#define SVC_BUSY_TIMEOUT_MS 30000
+/* Longest free-text value (location, reason...), in characters. */
+#define SVC_TEXT_MAX 200
+/* Longest account number. */
+#define SVC_ACCOUNT_MAX 32
+/* Longest model name. */
+#define SVC_MODEL_MAX 64
+
+typedef enum svc_role {
+	SVC_ROLE_NONE = 0,
+	SVC_ROLE_ADMIN,
+	SVC_ROLE_DEVICE_MANAGER,
+	SVC_ROLE_STOCK_MANAGER,
+	SVC_ROLE_DEVICE_STOCK_MANAGER,
+	SVC_ROLE_KNOWLEDGE_USER,
+} svc_role_t;
+
+struct svc_db {
+	sqlite3 *sql;
+	char *path;
+	char *actor;
+	char *command;
+	svc_role_t role;
+	int in_tx; /* depth of nested write transactions */
+	sqlite3_stmt *audit_st;
+	char errmsg[SVC_ERRMSG_MAX];
+};
+
+/* Growable string; every append is a no-op once memory ran out. */
+typedef struct svc_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+} svc_buf_t;
+
+/* db.c */
+svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+svc_status_t svc__sqlerr(svc_db_t *db, const char *doing);
+svc_status_t svc__prepare(svc_db_t *db, const char *sql, sqlite3_stmt **st);
+svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing);
+svc_status_t svc__begin(svc_db_t *db);
+svc_status_t svc__commit(svc_db_t *db);
+void svc__rollback(svc_db_t *db);
+svc_status_t svc__finish(svc_db_t *db, svc_status_t st);
+svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
+			const char *before, const char *after);
+void svc__now(char out[21]);
+svc_status_t svc__require_admin(svc_db_t *db, const char *doing);
+svc_status_t svc__require_user(svc_db_t *db, const char *doing);
+const char *svc__role_name(svc_role_t role);
+svc_role_t svc__role_parse(const char *name);
+
+/* schema.c */
+svc_status_t svc__migrate(svc_db_t *db);
+
+/* text.c */
+void svc__buf_puts(svc_buf_t *b, const char *s);
+void svc__buf_putn(svc_buf_t *b, const char *s, size_t n);
+void svc__buf_printf(svc_buf_t *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void svc__buf_json_str(svc_buf_t *b, const char *s);
+void svc__buf_free(svc_buf_t *b);
+const char *svc__buf_str(svc_buf_t *b);
+/* Append "key":value to a JSON object under construction in B. */
+void svc__json_field(svc_buf_t *b, const char *key, const char *value);
+void svc__json_int(svc_buf_t *b, const char *key, long long value);
+char *svc__strdup(const char *s);
+bool svc__blank(const char *s);
+/* Validate free text: UTF-8, no control characters, at most MAX characters.
+ * On failure writes a reason into ERR. */
+bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen);
+bool svc__account_ok(const char *s, char *err, size_t errlen);
+/* Parse a whole non-negative decimal integer in [0, MAX]. */
+bool svc__parse_uint(const char *s, long long max, long long *out);
+/* Strip leading and trailing ASCII white space in place; returns S. */
+char *svc__trim(char *s);
+
+/* device.c */
+typedef struct svc__regval {
+	char model[SVC_MODEL_MAX * 4 + 1];
+	char serial[SVC_SERIAL_MAX + 1];
+	const char *account, *system_account, *location, *support;
+	char installed[11], warranty_end[11];
+} svc__regval_t;
+
+/* How one registration went; REASON holds a rejection's words. */
+typedef enum {
+	SVC__REG_NEW,
+	SVC__REG_UNCHANGED,
+	SVC__REG_FILLED,  /* blanks of an existing registration filled in */
+	SVC__REG_RENEWED, /* a withdrawn unit registered again */
+} svc__reg_t;
+
+typedef struct svc__registrar svc__registrar_t;
+svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp);
+void svc__registrar_free(svc__registrar_t *r);
+/* Validate REG and apply it inside the caller's transaction.  SVC_EINVAL or
+ * SVC_ERULE with the reason in REASON leaves the database as it was. */
+svc_status_t svc__registrar_apply(svc__registrar_t *r,
+				  const svc_registration_t *reg,
+				  bool allow_renew, svc__reg_t *result,
+				  char *reason, size_t reasonlen);
+
+/* csvimport.c: the generic streaming CSV reader behind every import. */
+typedef struct svc__csv_row {
+	size_t line;		/* line the row starts on */
+	size_t nfields;
+	char **fields;		/* NUL-terminated, trimmed by the parser */
+	size_t *lens;		/* byte length of each field */
+} svc__csv_row_t;
+
+typedef struct svc__csv_spec {
+	const char *const *columns; /* known columns, lowercase */
+	size_t ncolumns;
+	const char *const *required;
+	size_t nrequired;
+	/* Judge and apply one row.  COL[i] is the row's value for columns[i]
+	 * (NULL when the file has no such column).  Return SVC_OK, or
+	 * SVC_EINVAL/SVC_ERULE with REASON filled to reject the row; any
+	 * other status aborts the import. */
+	svc_status_t (*row)(void *ctx, const svc__csv_row_t *row,
+			    const char *const *col, char *reason,
+			    size_t reasonlen);
+	void *ctx;
+} svc__csv_spec_t;
+
+typedef struct svc__csv_stats {
+	size_t rows, rejected;
+	bool truncated;
+} svc__csv_stats_t;
+
+svc_status_t svc__csv_import(svc_db_t *db, FILE *in,
+			     const svc__csv_spec_t *spec,
+			     const svc_import_opts_t *opts,
+			     svc__csv_stats_t *stats);
+
+#endif

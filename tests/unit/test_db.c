@@ -1,0 +1,248 @@
+/* test_db.c - opening, creating, migrations, actors, configuration, audit. */
+#include <sys/stat.h>
+
+#include "helpers.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	buf = malloc(*len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	fclose(f);
+	return buf;
+}
+
+static void new_database_is_private_wal_and_current(void **state)
+{
+	fixture_t *f = *state;
+	struct stat sb;
+
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(query_int(f->db, "PRAGMA user_version"), svc_schema_version());
+	assert_int_equal(query_int(f->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(query_int(f->db, "PRAGMA synchronous"), 2);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM user WHERE role = 'administrator'"), 1);
+	assert_string_equal(svc_db_actor(f->db), svc_login_self());
+}
+
+static void journal_is_wal(void **state)
+{
+	fixture_t *f = *state;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(f->db->sql, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+}
+
+static void missing_database_is_named(void **state)
+{
+	fixture_t *f = *state;
+	char path[400];
+	svc_db_t *db;
+
+	snprintf(path, sizeof path, "%s/none.db", f->dir);
+	assert_int_equal(svc_db_open(path, &db), SVC_ENODB);
+	assert_non_null(strstr(svc_errmsg(db), "none.db"));
+	assert_non_null(strstr(svc_errmsg(db), "servicer init"));
+	svc_db_close(db);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void create_refuses_existing_file(void **state)
+{
+	fixture_t *f = *state;
+	size_t n1, n2;
+	char *before = slurp(f->path, &n1), *after;
+	svc_db_t *db;
+
+	assert_int_equal(svc_db_create(f->path, "OTHER", NULL, &db), SVC_EEXISTS);
+	svc_db_close(db);
+	after = slurp(f->path, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(before, after, n1);
+	free(before);
+	free(after);
+}
+
+static void newer_schema_is_refused_untouched(void **state)
+{
+	fixture_t *f = *state;
+	size_t n1, n2;
+	char *before, *after;
+	char sql[400];
+	svc_db_t *db;
+
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", svc_schema_version() + 1);
+	assert_int_equal(sqlite3_exec(f->db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(f->db->sql, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE", NULL, NULL, NULL), SQLITE_OK);
+	svc_db_close(f->db);
+	f->db = NULL;
+	before = slurp(f->path, &n1);
+	assert_int_equal(svc_db_open(f->path, &db), SVC_ENEWER);
+	assert_non_null(strstr(svc_errmsg(db), "newer"));
+	svc_db_close(db);
+	after = slurp(f->path, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(before, after, n1);
+	/* Not even switched to WAL. */
+	snprintf(sql, sizeof sql, "%s-wal", f->path);
+	assert_int_equal(access(sql, F_OK), -1);
+	free(before);
+	free(after);
+	assert_int_equal(svc_db_open(f->path, &f->db), SVC_ENEWER);
+}
+
+static void foreign_file_is_refused(void **state)
+{
+	fixture_t *f = *state;
+	char path[400];
+	sqlite3 *raw;
+	svc_db_t *db;
+
+	snprintf(path, sizeof path, "%s/other.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(svc_db_open(path, &db), SVC_EINTERNAL);
+	assert_non_null(strstr(svc_errmsg(db), "not a servicer database"));
+	svc_db_close(db);
+	snprintf(path, sizeof path, "%s/text.db", f->dir);
+	FILE *t = fopen(path, "w");
+	fputs("this is not a database at all, just some text\n", t);
+	fclose(t);
+	assert_int_equal(svc_db_open(path, &db), SVC_EINTERNAL);
+	assert_non_null(strstr(svc_errmsg(db), "not a servicer database"));
+	svc_db_close(db);
+}
+
+static void old_schema_is_migrated_in_one_transaction(void **state)
+{
+	fixture_t *f = *state;
+	char path[400];
+	sqlite3 *raw;
+	svc_db_t *db;
+
+	/* A version-0 file of ours in which step 1 cannot run: a 'device'
+	 * table is in the way.  Nothing of step 1 may be left behind. */
+	snprintf(path, sizeof path, "%s/old.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA application_id = 1398162258;"
+				      "CREATE TABLE device(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(svc_db_open(path, &db), SVC_EINTERNAL);
+	assert_non_null(strstr(svc_errmsg(db), "schema version 1"));
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'user'"), 0);
+	svc_db_close(db);
+
+	/* Without the obstacle the same file migrates. */
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DROP TABLE device", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(svc_db_open(path, &db), SVC_OK);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'device'"), 1);
+	svc_db_close(db);
+}
+
+static void acting_as_another_needs_an_administrator(void **state)
+{
+	fixture_t *f = *state;
+	char sql[300];
+
+	assert_int_equal(svc_db_set_actor(f->db, "nobody-here", "test"), SVC_EPERM);
+	assert_non_null(strstr(svc_errmsg(f->db), "not a user of this database"));
+	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO user(login, role, added_at)"
+				      " VALUES('dm', 'device-manager', 'x')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(svc_db_set_actor(f->db, "dm", "test"), SVC_OK);
+	assert_string_equal(svc_db_actor(f->db), "dm");
+	/* dm may not change the catalogue. */
+	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_EPERM);
+	assert_non_null(strstr(svc_errmsg(f->db), "only an administrator"));
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM model"), 0);
+	/* Demote ourselves: --as is then refused. */
+	snprintf(sql, sizeof sql, "UPDATE user SET role = 'device-manager' WHERE login = '%s'",
+		 svc_login_self());
+	assert_int_equal(sqlite3_exec(f->db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(svc_db_set_actor(f->db, "dm", "test"), SVC_EPERM);
+	assert_non_null(strstr(svc_errmsg(f->db), "only an administrator may use --as"));
+}
+
+static void configuration_is_checked_and_audited(void **state)
+{
+	fixture_t *f = *state;
+	char *v = NULL;
+
+	assert_int_equal(svc_config_get(f->db, "dealer.id", &v), SVC_OK);
+	assert_string_equal(v, "D1");
+	free(v);
+	assert_int_equal(svc_config_get(f->db, "no.such.key", &v), SVC_EINVAL);
+	assert_non_null(strstr(svc_errmsg(f->db), "unknown configuration key 'no.such.key'"));
+	assert_int_equal(svc_config_set(f->db, "dealer.id", "has space"), SVC_EINVAL);
+	assert_non_null(strstr(svc_errmsg(f->db), "dealer.id"));
+	assert_int_equal(svc_config_set(f->db, "dealer.name", "bad\nname"), SVC_EINVAL);
+	long long audits = query_int(f->db, "SELECT count(*) FROM audit");
+	assert_int_equal(svc_config_set(f->db, "dealer.id", "D2"), SVC_OK);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit"), audits + 1);
+	/* Setting the same value again changes nothing and logs nothing. */
+	assert_int_equal(svc_config_set(f->db, "dealer.id", "D2"), SVC_OK);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit"), audits + 1);
+	assert_int_equal(svc_config_set(f->db, "dealer.id", NULL), SVC_OK);
+	assert_int_equal(svc_config_get(f->db, "dealer.id", &v), SVC_OK);
+	assert_null(v);
+}
+
+static void audit_log_is_append_only(void **state)
+{
+	fixture_t *f = *state;
+
+	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE audit SET login = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(f->db->sql, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+	assert_true(query_int(f->db, "SELECT count(*) FROM audit WHERE login = 'x'") == 0);
+}
+
+static void busy_database_fails_cleanly(void **state)
+{
+	fixture_t *f = *state;
+	sqlite3 *other;
+
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(f->db->sql, 50);
+	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_EBUSY);
+	assert_non_null(strstr(svc_errmsg(f->db), "locked by another process"));
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM model"), 0);
+	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_OK);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(new_database_is_private_wal_and_current),
+		T(journal_is_wal),
+		T(missing_database_is_named),
+		T(create_refuses_existing_file),
+		T(newer_schema_is_refused_untouched),
+		T(foreign_file_is_refused),
+		T(old_schema_is_migrated_in_one_transaction),
+		T(acting_as_another_needs_an_administrator),
+		T(configuration_is_checked_and_audited),
+		T(audit_log_is_append_only),
+		T(busy_database_fails_cleanly),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,348 @@
+/* test_import.c - the CSV import: parsing edge cases, rejects, atomicity. */
+#include "helpers.h"
+
+typedef struct run {
+	svc_status_t st;
+	svc_import_summary_t sum;
+	char *rejects; /* what went to the reject stream */
+	size_t rejects_len;
+	char warnings[1024];
+} run_t;
+
+static void collect_warning(const char *msg, void *ctx)
+{
+	run_t *r = ctx;
+
+	strncat(r->warnings, msg, sizeof r->warnings - strlen(r->warnings) - 2);
+	strcat(r->warnings, "\n");
+}
+
+static run_t *import_bytes(fixture_t *f, const char *bytes, size_t len, unsigned flags)
+{
+	static run_t r;
+	FILE *in = input(bytes, len);
+	svc_import_opts_t opts = { 0 };
+
+	free(r.rejects);
+	memset(&r, 0, sizeof r);
+	opts.flags = flags;
+	opts.reject = open_memstream(&r.rejects, &r.rejects_len);
+	opts.warn = collect_warning;
+	opts.ctx = &r;
+	r.st = svc_device_import(f->db, in, &opts, &r.sum);
+	fclose(opts.reject);
+	fclose(in);
+	return &r;
+}
+
+static run_t *import_str(fixture_t *f, const char *s, unsigned flags)
+{
+	return import_bytes(f, s, strlen(s), flags);
+}
+
+static int setup(void **state)
+{
+	fixture_t *f;
+
+	if (fixture_setup(state) != 0)
+		return -1;
+	f = *state;
+	assert_int_equal(svc_model_add(f->db, "iPF6400S", 12, -1, NULL), SVC_OK);
+	assert_int_equal(svc_model_add(f->db, "iR-ADV C5535", 36, -1, NULL), SVC_OK);
+	return 0;
+}
+
+static long long devices(fixture_t *f)
+{
+	return query_int(f->db, "SELECT count(*) FROM device");
+}
+
+static void bom_crlf_and_any_column_order(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "\xef\xbb\xbfSerial,MODEL\r\nA1,ipf6400s\r\nA2,iPF6400S\r\n", 0);
+
+	assert_int_equal(r->st, SVC_OK);
+	assert_int_equal(r->sum.rows, 2);
+	assert_int_equal(r->sum.added, 2);
+	assert_int_equal(r->sum.rejected, 0);
+	assert_true(r->sum.applied);
+	assert_int_equal(devices(f), 2);
+}
+
+static void quoted_fields_with_commas_quotes_and_newlines(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f,
+		"model,serial,location,account\n"
+		"iPF6400S,Q1,\"Main St, 3rd floor \"\"East\"\"\",AC-1\n"
+		"iPF6400S,Q2,\"two\nlines\",AC-2\n"
+		"iPF6400S,Q3,plain,AC-3\n", 0);
+
+	assert_int_equal(r->sum.rows, 3);
+	assert_int_equal(r->sum.added, 2);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM device WHERE location = 'Main St, 3rd floor \"East\"'"), 1);
+	/* The row with a newline in the location starts on line 3; Q3 is on 5. */
+	assert_non_null(strstr(r->rejects, "iPF6400S,Q2,\"two\nlines\",AC-2,3,location contains a control character"));
+}
+
+static void line_numbers_count_blank_lines_and_quoted_newlines(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f,
+		"model,serial\n"
+		"\n"
+		"nope,L1\n"
+		"\"iPF\n6400S\",L2\n"
+		"\r\n"
+		"nope,L3", 0);
+
+	assert_int_equal(r->sum.rows, 3);
+	assert_int_equal(r->sum.rejected, 3);
+	assert_non_null(strstr(r->rejects, "nope,L1,3,"));
+	assert_non_null(strstr(r->rejects, ",L2,4,"));
+	assert_non_null(strstr(r->rejects, "nope,L3,7,"));
+	assert_int_equal(devices(f), 0);
+}
+
+static void unterminated_quote_stops_and_says_where(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial\niPF6400S,G1\niPF6400S,\"G2\niPF6400S,G3\n", 0);
+
+	assert_int_equal(r->st, SVC_OK);
+	assert_true(r->sum.truncated);
+	assert_int_equal(r->sum.added, 1);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_non_null(strstr(svc_errmsg(f->db), "line 3: malformed CSV: a quoted field is never closed"));
+	assert_non_null(strstr(r->rejects, ",3,malformed CSV"));
+}
+
+static void stray_quote_is_malformed(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial\niPF6400S,G1\niPF6400S,G\"2\niPF6400S,G3\n", 0);
+
+	assert_true(r->sum.truncated);
+	assert_int_equal(r->sum.added, 1);
+	assert_non_null(strstr(svc_errmsg(f->db), "line 3: malformed CSV"));
+}
+
+static void oversized_field_stops_without_growing(void **state)
+{
+	fixture_t *f = *state;
+	size_t big = SVC_CSV_FIELD_MAX * 4;
+	char *s = malloc(big + 64);
+	int n;
+
+	assert_non_null(s);
+	n = sprintf(s, "model,serial\niPF6400S,O1\niPF6400S,\"");
+	memset(s + n, 'x', big);
+	strcpy(s + n + big, "\"\n");
+	run_t *r = import_str(f, s, 0);
+	assert_true(r->sum.truncated);
+	assert_int_equal(r->sum.added, 1);
+	assert_non_null(strstr(svc_errmsg(f->db), "longer than 65536 bytes"));
+	free(s);
+}
+
+static void long_location_is_a_rejected_row(void **state)
+{
+	fixture_t *f = *state;
+	char s[600];
+
+	snprintf(s, sizeof s, "model,serial,location\niPF6400S,L1,%0300d\niPF6400S,L2,ok\n", 7);
+	run_t *r = import_str(f, s, 0);
+	assert_false(r->sum.truncated);
+	assert_int_equal(r->sum.added, 1);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_non_null(strstr(r->rejects, "location is 300 characters long; at most 200"));
+}
+
+static void nul_bytes_reject_the_row(void **state)
+{
+	fixture_t *f = *state;
+	static const char s[] = "model,serial\niPF6400S,N\0" "1\niPF6400S,N2\n";
+	run_t *r = import_bytes(f, s, sizeof s - 1, 0);
+
+	assert_int_equal(r->sum.rows, 2);
+	assert_int_equal(r->sum.added, 1);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_non_null(memmem(r->rejects, r->rejects_len, "NUL byte", 8));
+}
+
+static void empty_input_is_refused(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "", 0);
+
+	assert_int_equal(r->st, SVC_EINVAL);
+	assert_non_null(strstr(svc_errmsg(f->db), "the input is empty"));
+	r = import_str(f, "\xef\xbb\xbf", 0);
+	assert_int_equal(r->st, SVC_EINVAL);
+}
+
+static void header_only_is_zero_rows(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial\r\n", 0);
+
+	assert_int_equal(r->st, SVC_OK);
+	assert_int_equal(r->sum.rows, 0);
+	assert_string_equal(r->rejects, "model,serial,line,reason\n");
+}
+
+static void bad_headers_refuse_everything(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial,Serial\niPF6400S,D1,D1\n", 0);
+
+	assert_int_equal(r->st, SVC_EINVAL);
+	assert_non_null(strstr(svc_errmsg(f->db), "column 'serial' appears twice"));
+	r = import_str(f, "model,serialnumber\niPF6400S,D1\n", 0);
+	assert_int_equal(r->st, SVC_EINVAL);
+	assert_non_null(strstr(svc_errmsg(f->db), "no 'serial' column"));
+	assert_int_equal(devices(f), 0);
+}
+
+static void unknown_columns_are_warned_and_ignored(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,colour,serial\niPF6400S,red,U1\n", 0);
+
+	assert_int_equal(r->sum.added, 1);
+	assert_string_equal(r->warnings, "ignoring unknown column 'colour' (column 2)\n");
+}
+
+static void wrong_field_count_is_rejected(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial\niPF6400S\niPF6400S,W1,extra\n", 0);
+
+	assert_int_equal(r->sum.rejected, 2);
+	assert_non_null(strstr(r->rejects, "row has 1 fields; the header names 2"));
+	assert_non_null(strstr(r->rejects, "row has 3 fields; the header names 2"));
+}
+
+static void rerun_is_all_unchanged(void **state)
+{
+	fixture_t *f = *state;
+	const char *csv = "model,serial,location\niPF6400S,R1,Hall\niR-ADV C5535,R2,\n";
+	run_t *r = import_str(f, csv, 0);
+
+	assert_int_equal(r->sum.added, 2);
+	long long audits = query_int(f->db, "SELECT count(*) FROM audit");
+	r = import_str(f, csv, 0);
+	assert_int_equal(r->sum.added, 0);
+	assert_int_equal(r->sum.unchanged, 2);
+	assert_int_equal(r->sum.rejected, 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit"), audits);
+}
+
+static void other_model_in_file_or_database_is_rejected(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial\niPF6400S,M1\niR-ADV C5535,M1\n", 0);
+
+	assert_int_equal(r->sum.added, 1);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_non_null(strstr(r->rejects, "already registered under model 'iPF6400S', not 'iR-ADV C5535'"));
+}
+
+static void withdrawn_unit_is_not_revived_by_import(void **state)
+{
+	fixture_t *f = *state;
+	char *s[] = { "X1" };
+
+	import_str(f, "model,serial\niPF6400S,X1\n", 0);
+	assert_int_equal(svc_device_withdraw(f->db, s, 1, "sold"), SVC_OK);
+	run_t *r = import_str(f, "model,serial\niPF6400S,X1\n", 0);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_non_null(strstr(r->rejects, "was withdrawn"));
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM device WHERE status = 'withdrawn'"), 1);
+}
+
+static void strict_applies_nothing_when_a_row_is_bad(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial\niPF6400S,S1\nnope,S2\n", SVC_IMPORT_STRICT);
+
+	assert_int_equal(r->st, SVC_OK);
+	assert_false(r->sum.applied);
+	assert_int_equal(r->sum.added, 1);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_int_equal(devices(f), 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE object LIKE 'device%'"), 0);
+	r = import_str(f, "model,serial\niPF6400S,S1\n", SVC_IMPORT_STRICT);
+	assert_true(r->sum.applied);
+	assert_int_equal(devices(f), 1);
+}
+
+static void dry_run_counts_but_applies_nothing(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial\niPF6400S,D1\niPF6400S,D1\nnope,D2\n",
+			      SVC_IMPORT_DRY_RUN);
+
+	assert_int_equal(r->sum.added, 1);
+	assert_int_equal(r->sum.unchanged, 1);
+	assert_int_equal(r->sum.rejected, 1);
+	assert_false(r->sum.applied);
+	assert_int_equal(devices(f), 0);
+}
+
+static void non_utf8_row_is_rejected(void **state)
+{
+	fixture_t *f = *state;
+	run_t *r = import_str(f, "model,serial,location\niPF6400S,U1,Caf\xe9\n", 0);
+
+	assert_int_equal(r->sum.rejected, 1);
+	assert_non_null(strstr(r->rejects, "location is not valid UTF-8"));
+}
+
+static void memory_does_not_grow_with_rows(void **state)
+{
+	fixture_t *f = *state;
+	/* 20,000 rows through a pipe-like stream: the reader keeps one row. */
+	size_t cap = 20000 * 32 + 32, len;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	len = (size_t)sprintf(s, "model,serial\n");
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)sprintf(s + len, "iPF6400S,M%06d\n", i);
+	run_t *r = import_bytes(f, s, len, 0);
+	assert_int_equal(r->sum.added, 20000);
+	assert_int_equal(devices(f), 20000);
+	free(s);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(bom_crlf_and_any_column_order),
+		T(quoted_fields_with_commas_quotes_and_newlines),
+		T(line_numbers_count_blank_lines_and_quoted_newlines),
+		T(unterminated_quote_stops_and_says_where),
+		T(stray_quote_is_malformed),
+		T(oversized_field_stops_without_growing),
+		T(long_location_is_a_rejected_row),
+		T(nul_bytes_reject_the_row),
+		T(empty_input_is_refused),
+		T(header_only_is_zero_rows),
+		T(bad_headers_refuse_everything),
+		T(unknown_columns_are_warned_and_ignored),
+		T(wrong_field_count_is_rejected),
+		T(rerun_is_all_unchanged),
+		T(other_model_in_file_or_database_is_rejected),
+		T(withdrawn_unit_is_not_revived_by_import),
+		T(strict_applies_nothing_when_a_row_is_bad),
+		T(dry_run_counts_but_applies_nothing),
+		T(non_utf8_row_is_rejected),
+		T(memory_does_not_grow_with_rows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,121 @@
+/* test_text.c - serial normalization, dates, UTF-8, numbers. */
+#include "helpers.h"
+
+static void serial_is_trimmed_and_upper_cased(void **state)
+{
+	char out[SVC_SERIAL_MAX + 1], err[200];
+
+	(void)state;
+	assert_int_equal(svc_serial_normalize("  ab-12c \t", out, err, sizeof err), SVC_OK);
+	assert_string_equal(out, "AB-12C");
+}
+
+static void serial_refuses_bad_characters_and_lengths(void **state)
+{
+	char out[SVC_SERIAL_MAX + 1], err[200];
+
+	(void)state;
+	assert_int_equal(svc_serial_normalize("AB 12", out, err, sizeof err), SVC_EINVAL);
+	assert_non_null(strstr(err, "'AB 12' has ' ' at position 3"));
+	assert_int_equal(svc_serial_normalize("AB_12", out, err, sizeof err), SVC_EINVAL);
+	assert_int_equal(svc_serial_normalize("   ", out, err, sizeof err), SVC_EINVAL);
+	assert_string_equal(err, "serial number is empty");
+	assert_int_equal(svc_serial_normalize("\xc3\xa9" "A", out, err, sizeof err), SVC_EINVAL);
+	/* 32 characters is the most. */
+	assert_int_equal(svc_serial_normalize("0123456789ABCDEF0123456789ABCDEF", out, err,
+					      sizeof err), SVC_OK);
+	assert_int_equal(svc_serial_normalize("0123456789ABCDEF0123456789ABCDEFG", out, err,
+					      sizeof err), SVC_EINVAL);
+	assert_non_null(strstr(err, "33 characters long"));
+}
+
+static void dates_parse_only_real_days(void **state)
+{
+	int64_t d;
+	char out[11];
+
+	(void)state;
+	assert_int_equal(svc_date_parse("1970-01-01", &d), SVC_OK);
+	assert_int_equal(d, 0);
+	assert_int_equal(svc_date_parse("2024-02-29", &d), SVC_OK);
+	svc_date_format(d, out);
+	assert_string_equal(out, "2024-02-29");
+	assert_int_equal(svc_date_parse("2026-02-29", &d), SVC_EINVAL);
+	assert_int_equal(svc_date_parse("2026-13-01", &d), SVC_EINVAL);
+	assert_int_equal(svc_date_parse("2026-1-01", &d), SVC_EINVAL);
+	assert_int_equal(svc_date_parse("2026-01-01x", &d), SVC_EINVAL);
+	assert_int_equal(svc_date_parse("20260101", &d), SVC_EINVAL);
+	assert_int_equal(svc_date_parse("", &d), SVC_EINVAL);
+}
+
+static void months_are_added_with_clamping(void **state)
+{
+	int64_t d;
+	char out[11];
+
+	(void)state;
+	assert_int_equal(svc_date_parse("2026-01-31", &d), SVC_OK);
+	svc_date_format(svc_date_add_months(d, 1), out);
+	assert_string_equal(out, "2026-02-28");
+	svc_date_format(svc_date_add_months(d, 13), out);
+	assert_string_equal(out, "2027-02-28");
+	assert_int_equal(svc_date_parse("2023-02-28", &d), SVC_OK);
+	svc_date_format(svc_date_add_months(d, 12), out);
+	assert_string_equal(out, "2024-02-28");
+	assert_int_equal(svc_date_parse("2024-02-29", &d), SVC_OK);
+	svc_date_format(svc_date_add_months(d, 36), out);
+	assert_string_equal(out, "2027-02-28");
+}
+
+static void utf8_validation(void **state)
+{
+	(void)state;
+	assert_true(svc_utf8_valid("plain", 5));
+	assert_true(svc_utf8_valid("caf\xc3\xa9", 5));
+	assert_true(svc_utf8_valid("\xf0\x9f\x96\xa8", 4));
+	assert_false(svc_utf8_valid("caf\xe9", 4));		/* Latin-1 */
+	assert_false(svc_utf8_valid("\xc0\xaf", 2));		/* overlong */
+	assert_false(svc_utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
+	assert_false(svc_utf8_valid("\xe2\x82", 2));		/* truncated */
+}
+
+static void numbers_must_be_whole(void **state)
+{
+	long long v;
+
+	(void)state;
+	assert_true(svc__parse_uint("42", 100, &v));
+	assert_int_equal(v, 42);
+	assert_false(svc__parse_uint("42x", 100, &v));
+	assert_false(svc__parse_uint("-1", 100, &v));
+	assert_false(svc__parse_uint("101", 100, &v));
+	assert_false(svc__parse_uint("", 100, &v));
+	assert_false(svc__parse_uint("99999999999999999999999", 9007199254740992LL, &v));
+}
+
+static void json_builder_escapes(void **state)
+{
+	svc_buf_t b = { 0 };
+
+	(void)state;
+	svc__json_field(&b, "a", "x\"y\\z\n");
+	svc__json_int(&b, "n", -3);
+	svc__json_field(&b, "c", NULL);
+	assert_string_equal(svc__buf_str(&b), "{\"a\":\"x\\\"y\\\\z\\u000a\",\"n\":-3,\"c\":null}");
+	svc__buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(serial_is_trimmed_and_upper_cased),
+		cmocka_unit_test(serial_refuses_bad_characters_and_lengths),
+		cmocka_unit_test(dates_parse_only_real_days),
+		cmocka_unit_test(months_are_added_with_clamping),
+		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(numbers_must_be_whole),
+		cmocka_unit_test(json_builder_escapes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
