@@ -14,9 +14,9 @@ static const char usage[] =
 	"           [--location TEXT] [--installed DATE] [--warranty-end DATE]\n"
 	"           [--support dispatch|wmp]\n"
 	"       servicer ascr-register --import FILE|- [--reject FILE] [--strict] [--dry-run]\n"
-	"       servicer ascr-register --confirm SERIAL...\n"
+	"       servicer ascr-register --confirm SERIAL ...\n"
 	"       servicer ascr-register --confirm-pending\n"
-	"       servicer ascr-register --withdraw SERIAL... --reason TEXT\n"
+	"       servicer ascr-register --withdraw SERIAL ... --reason TEXT\n"
 	"       servicer ascr-register --export-pending\n";
 
 enum mode { M_REGISTER, M_IMPORT, M_CONFIRM, M_CONFIRM_PENDING, M_WITHDRAW, M_EXPORT };
@@ -175,18 +175,21 @@ static int import(svc_db_t *db, const args_t *a)
 
 static int register_one(svc_db_t *db, const args_t *a)
 {
+	char serial[SVC_SERIAL_MAX + 1];
 	svc_change_t change;
 	svc_status_t st = svc_device_register(db, &a->reg, &change);
 
 	if (st != SVC_OK)
 		return fail(db, st);
+	/* Name the serial as it was stored. */
+	svc_serial_normalize(a->reg.serial, serial, NULL, 0);
 	if (change == SVC_CHANGE_NEW)
 		note("registered %s (%s), pending: enter it in Canon's ASCR system, then run 'servicer ascr-register --confirm %s'",
-		     a->reg.serial, a->reg.model, a->reg.serial);
+		     serial, a->reg.model, serial);
 	else if (change == SVC_CHANGE_UPDATED)
-		note("updated the registration of %s", a->reg.serial);
+		note("updated the registration of %s", serial);
 	else
-		note("%s is already registered so; nothing changed", a->reg.serial);
+		note("%s is already registered so; nothing changed", serial);
 	return EX_OK;
 }
 

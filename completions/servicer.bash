@@ -1,0 +1,117 @@
+# bash completion for servicer(1)
+
+_servicer_words() {
+	COMPREPLY=($(compgen -W "$1" -- "$cur"))
+}
+
+_servicer_init() {
+	case $prev in
+	--dealer-id | --dealer-name) return ;;
+	esac
+	_servicer_words "--dealer-id --dealer-name --help"
+}
+
+_servicer_config() {
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "get set unset list"
+	elif [ "$cmd_index" -eq $((COMP_CWORD - 2)) ]; then
+		case ${COMP_WORDS[cmd_index + 1]} in
+		get | set | unset) _servicer_words "dealer.id dealer.name" ;;
+		esac
+	fi
+}
+
+_servicer_model() {
+	case $prev in
+	--warranty-months | --response-hours) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "add list remove"
+	elif [[ $cur == -* ]]; then
+		_servicer_words "--warranty-months --response-hours --help"
+	fi
+}
+
+_servicer_ascr_register() {
+	case $prev in
+	--import | --reject)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--support)
+		_servicer_words "dispatch wmp"
+		return
+		;;
+	--installed | --warranty-end | --account | --system-account | --location | --reason) return ;;
+	esac
+	_servicer_words "--account --system-account --location --installed --warranty-end
+		--support --import --reject --strict --dry-run --confirm --confirm-pending
+		--withdraw --reason --export-pending --help"
+}
+
+_servicer_device() {
+	case $prev in
+	--status)
+		_servicer_words "pending active withdrawn"
+		return
+		;;
+	--model) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "list show locate"
+	elif [[ $cur == -* ]]; then
+		_servicer_words "--status --model --help"
+	fi
+}
+
+_servicer_log() {
+	case $prev in
+	--since | --user | --serial | --limit) return ;;
+	esac
+	_servicer_words "--since --user --serial --limit --help"
+}
+
+_servicer_help() {
+	_servicer_words "init config model ascr-register device log"
+}
+
+_servicer() {
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cmd_index=0 i
+	local commands="init config model ascr-register device log help"
+
+	# Find the command after the global options.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--db | --as | --format) ((i++)) ;;
+		-*) ;;
+		*)
+			cmd_index=$i
+			break
+			;;
+		esac
+	done
+	if [ "$cmd_index" -eq 0 ]; then
+		case $prev in
+		--db)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return
+			;;
+		--format)
+			_servicer_words "table csv tsv json"
+			return
+			;;
+		--as) return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			_servicer_words "--db --as --format --quiet --verbose --version --help"
+		else
+			_servicer_words "$commands"
+		fi
+		return
+	fi
+	local fn="_servicer_${COMP_WORDS[cmd_index]//-/_}"
+	declare -F "$fn" >/dev/null && "$fn"
+}
+
+complete -F _servicer servicer

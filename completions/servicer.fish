@@ -1,0 +1,73 @@
+# fish completion for servicer(1)
+
+set -l commands init config model ascr-register device log help
+
+function __servicer_using -a name
+    set -l words (commandline -opc)
+    set -e words[1]
+    while set -q words[1]
+        switch $words[1]
+            case --db --as --format
+                set -e words[1]
+            case '-*'
+            case '*'
+                test "$words[1]" = "$name"
+                return
+        end
+        set -e words[1]
+    end
+    return 1
+end
+
+complete -c servicer -f
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l db -r -F -d 'database file'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l as -x -d 'act as another user'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l format -x -a 'table csv tsv json' -d 'output format'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -s q -l quiet -d 'no notices'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -s v -l verbose -d 'say which database is used'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l version -d 'print the version'
+
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a init -d 'create the database'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a config -d 'read and change configuration'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a model -d 'the serviceable-model catalogue'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a ascr-register -d 'register, import, confirm, withdraw'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a device -d 'list, show and locate devices'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a log -d 'the audit log'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a help -d "show a command's manual page"
+
+complete -c servicer -n '__servicer_using init' -l dealer-id -x -d 'dealer id'
+complete -c servicer -n '__servicer_using init' -l dealer-name -x -d 'dealer name'
+
+complete -c servicer -n '__servicer_using config' -a 'get set unset list'
+complete -c servicer -n '__servicer_using config' -a 'dealer.id dealer.name'
+
+complete -c servicer -n '__servicer_using model' -a 'add list remove'
+complete -c servicer -n '__servicer_using model' -l warranty-months -x -d 'months of warranty'
+complete -c servicer -n '__servicer_using model' -l response-hours -x -d 'contracted response hours'
+
+complete -c servicer -n '__servicer_using ascr-register' -l account -x -d 'customer account number'
+complete -c servicer -n '__servicer_using ascr-register' -l system-account -x -d 'system account number'
+complete -c servicer -n '__servicer_using ascr-register' -l location -x -d 'where the unit stands'
+complete -c servicer -n '__servicer_using ascr-register' -l installed -x -d 'install date YYYY-MM-DD'
+complete -c servicer -n '__servicer_using ascr-register' -l warranty-end -x -d 'last day of warranty'
+complete -c servicer -n '__servicer_using ascr-register' -l support -x -a 'dispatch wmp' -d 'support model'
+complete -c servicer -n '__servicer_using ascr-register' -l import -r -F -d 'CSV file to import'
+complete -c servicer -n '__servicer_using ascr-register' -l reject -r -F -d 'file for rejected rows'
+complete -c servicer -n '__servicer_using ascr-register' -l strict -d 'apply nothing if a row is bad'
+complete -c servicer -n '__servicer_using ascr-register' -l dry-run -d 'check, apply nothing'
+complete -c servicer -n '__servicer_using ascr-register' -l confirm -d 'mark serials active'
+complete -c servicer -n '__servicer_using ascr-register' -l confirm-pending -d 'mark every pending registration active'
+complete -c servicer -n '__servicer_using ascr-register' -l withdraw -d 'withdraw serials'
+complete -c servicer -n '__servicer_using ascr-register' -l reason -x -d 'why they are withdrawn'
+complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'print pending model,serial as CSV'
+
+complete -c servicer -n '__servicer_using device' -a 'list show locate'
+complete -c servicer -n '__servicer_using device' -l status -x -a 'pending active withdrawn' -d 'registration status'
+complete -c servicer -n '__servicer_using device' -l model -x -d 'model'
+
+complete -c servicer -n '__servicer_using log' -l since -x -d 'from this date'
+complete -c servicer -n '__servicer_using log' -l user -x -d 'of this login'
+complete -c servicer -n '__servicer_using log' -l serial -x -d 'about this device'
+complete -c servicer -n '__servicer_using log' -l limit -x -d 'newest N entries'
+
+complete -c servicer -n '__servicer_using help' -a "$commands"

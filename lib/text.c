@@ -202,6 +202,10 @@ bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen)
 		return false;
 	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\r' || *p == '\n') {
+			snprintf(err, errlen, "contains a line break");
+			return false;
+		}
 		if (*p < 0x20 || *p == 0x7f) {
 			snprintf(err, errlen, "contains a control character (byte %#04x)", *p);
 			return false;

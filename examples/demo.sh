@@ -1,0 +1,23 @@
+#!/bin/sh
+# The main job on the default database: set up the catalogue, import the
+# dealer's serial list as cron would, confirm one unit entered in Canon's
+# ASCR system, and show the result.  Safe to run again: nothing is doubled.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+servicer=${SERVICER:-$here/../build/servicer}
+
+run() {
+	printf '\n$ servicer %s\n' "$*"
+	"$servicer" "$@"
+}
+
+run init --dealer-id 12345 --dealer-name "Acme Copiers"
+run model add "iR-ADV C5535" --warranty-months 36 --response-hours 8
+run model add "imagePROGRAF iPF6400S" --warranty-months 12
+run model add "imagePROGRAF iPF685" --warranty-months 12
+run ascr-register --import "$here/serials.csv"
+run ascr-register --export-pending
+run ascr-register --confirm 2XB01234
+run device list
+run device show 2XB01234
+run log --limit 3

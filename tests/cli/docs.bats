@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# Each command's --help must say what its man page's SYNOPSIS says, and the
+# completions must know every command and option (git's t0450 in spirit).
+load helpers
+
+commands="init config model ascr-register device log"
+
+synopsis_of_page() {
+	mandoc -T ascii -O width=1000 "$1" | sed 's/.\x08//g' |
+		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' ' ' | sed 's/^ //;s/ $//'
+}
+
+synopsis_of_help() {
+	"$@" | sed 's/^usage: //' | tr -s ' \n' ' ' | sed 's/^ //;s/ $//'
+}
+
+# Long options of a command, from its --help.
+options_of() {
+	svc "$1" --help | grep -o -- '--[a-z-]*' | sort -u
+}
+
+@test "every command's --help matches its man page's SYNOPSIS" {
+	for c in $commands; do
+		page="$(synopsis_of_page "$SRC/man/servicer-$c.1")"
+		help="$(synopsis_of_help svc "$c" --help)"
+		if [ "$page" != "$help" ]; then
+			printf 'servicer-%s.1: %s\n--help: %s\n' "$c" "$page" "$help" >&2
+			return 1
+		fi
+	done
+	[ "$(synopsis_of_page "$SRC/man/servicer.1")" = "$(synopsis_of_help svc --help | sed 's/ commands:.*//')" ]
+}
+
+@test "--help needs no database and exits 0" {
+	for c in $commands; do
+		run svc "$c" --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == "usage: servicer $c"* ]]
+	done
+	[ ! -e "$SERVICER_DB" ]
+}
+
+@test "every command has a man page listed in servicer(1)" {
+	for c in $commands; do
+		[ -f "$SRC/man/servicer-$c.1" ]
+		grep -q "^.Xr servicer-$c 1" "$SRC/man/servicer.1"
+	done
+}
+
+@test "bash, zsh and fish completions know every command and option" {
+	for f in servicer.bash _servicer servicer.fish; do
+		for c in $commands help; do
+			grep -q -- "$c" "$SRC/completions/$f" || { echo "$f lacks $c" >&2; return 1; }
+		done
+		for c in $commands; do
+			for o in $(options_of "$c"); do
+				[ "$o" = "--help" ] && continue
+				grep -qE -- "(--|-l )${o#--}([^a-z-]|\$)" "$SRC/completions/$f" ||
+					{ echo "$f lacks $c $o" >&2; return 1; }
+			done
+		done
+	done
+}
+
+@test "the bash completion completes commands and options" {
+	source "$SRC/completions/servicer.bash"
+	COMP_WORDS=(servicer ascr); COMP_CWORD=1
+	_servicer
+	[ "${COMPREPLY[*]}" = "ascr-register" ]
+	COMP_WORDS=(servicer ascr-register --conf); COMP_CWORD=2
+	_servicer
+	[ "${COMPREPLY[*]}" = "--confirm --confirm-pending" ]
+	COMP_WORDS=(servicer device list --status ""); COMP_CWORD=4
+	_servicer
+	[ "${COMPREPLY[*]}" = "pending active withdrawn" ]
+}
