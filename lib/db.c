@@ -109,11 +109,19 @@ svc_status_t svc__finish(svc_db_t *db, svc_status_t st)
 
 void svc__now(char out[21])
 {
+	/* An import asks for the time twice a row: format it once a second. */
+	static __thread time_t last = -1;
+	static __thread char text[21];
 	time_t t = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t != last) {
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = t;
+	}
+	memcpy(out, text, sizeof text);
 }
 
 svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
@@ -314,7 +322,8 @@ static svc_status_t configure(svc_db_t *db)
 
 static svc_status_t connect(svc_db_t *db, int flags)
 {
-	if (sqlite3_open_v2(db->path, &db->sql, flags, NULL) != SQLITE_OK)
+	/* A handle is used by one thread at a time (servicer.h). */
+	if (sqlite3_open_v2(db->path, &db->sql, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return svc__error(db, SVC_EIO, "cannot open database '%s': %s",
 				  db->path, sqlite3_errmsg(db->sql));
 	sqlite3_busy_timeout(db->sql, SVC_BUSY_TIMEOUT_MS);

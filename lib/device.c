@@ -77,11 +77,18 @@ static svc_status_t audit_device(svc_db_t *db, const char *action,
 
 /* ------------------------------------------------------------------ */
 
+#define MODEL_CACHE 16
+
 struct svc__registrar {
 	svc_db_t *db;
 	sqlite3_stmt *find, *insert, *update, *model;
-	/* The last model looked up: files repeat a handful of models. */
-	char asked[SVC_MODEL_MAX * 4 + 1], model_name[SVC_MODEL_MAX * 4 + 1];
+	/* Models looked up, as asked for: a file repeats a handful of models. */
+	struct {
+		char asked[SVC_MODEL_MAX * 4 + 1], name[SVC_MODEL_MAX * 4 + 1];
+		int warranty_months;
+	} models[MODEL_CACHE];
+	size_t nmodels, next_slot;
+	const char *model_name; /* of the last lookup */
 	int warranty_months;
 };
 
@@ -99,7 +106,8 @@ svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp)
 	    (rc = svc__prepare(db, "INSERT INTO device(serial, model, status, support,"
 				   " account, system_account, location, installed,"
 				   " warranty_end, registered_at, registered_by)"
-				   " VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+				   " VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+				   " ON CONFLICT(serial) DO NOTHING",
 			       &r->insert)) != SVC_OK ||
 	    (rc = svc__prepare(db, "UPDATE device SET model = ?2, status = 'pending',"
 				   " support = ?3, account = ?4, system_account = ?5,"
@@ -143,11 +151,16 @@ static svc_status_t rejectf(char *reason, size_t len, svc_status_t st,
 static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
 				 char *reason, size_t len)
 {
+	size_t slot;
 	int step;
 
-	if (r->asked[0] && strcmp(r->asked, model) == 0)
-		return SVC_OK;
-	r->asked[0] = '\0';
+	for (size_t i = 0; i < r->nmodels; i++) {
+		if (strcmp(r->models[i].asked, model) == 0) {
+			r->model_name = r->models[i].name;
+			r->warranty_months = r->models[i].warranty_months;
+			return SVC_OK;
+		}
+	}
 	sqlite3_reset(r->model);
 	sqlite3_bind_text(r->model, 1, model, -1, SQLITE_STATIC);
 	step = sqlite3_step(r->model);
@@ -157,9 +170,13 @@ static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
 			       model, model);
 	if (step != SQLITE_ROW)
 		return svc__sqlerr(r->db, "read the catalogue");
-	snprintf(r->model_name, sizeof r->model_name, "%s", sqlite3_column_text(r->model, 0));
-	r->warranty_months = sqlite3_column_int(r->model, 1);
-	snprintf(r->asked, sizeof r->asked, "%s", model);
+	slot = r->nmodels < MODEL_CACHE ? r->nmodels++ : r->next_slot++ % MODEL_CACHE;
+	snprintf(r->models[slot].asked, sizeof r->models[slot].asked, "%s", model);
+	snprintf(r->models[slot].name, sizeof r->models[slot].name, "%s",
+		 sqlite3_column_text(r->model, 0));
+	r->models[slot].warranty_months = sqlite3_column_int(r->model, 1);
+	r->model_name = r->models[slot].name;
+	r->warranty_months = r->models[slot].warranty_months;
 	return SVC_OK;
 }
 
@@ -387,7 +404,7 @@ static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
 	if ((rc = merge_existing(old, v, &fills, reason, len)) != SVC_OK)
 		return rc;
 	*result = fills ? SVC__REG_FILLED : SVC__REG_UNCHANGED;
-	return fills ? fill_in(r, old, v) : SVC_OK;
+	return fills ? fill_in(r, old, derive_warranty(r, v)) : SVC_OK;
 }
 
 svc_status_t svc__registrar_apply(svc__registrar_t *r,
@@ -401,23 +418,29 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 
 	if ((rc = validate(r, reg, &v, reason, len)) != SVC_OK)
 		return rc;
+	/* Insert first: in a fresh import nearly every serial is new, and the
+	 * unique index answers "already there" at no extra cost. */
+	derive_warranty(r, &v);
+	if ((rc = write_registration(r, r->insert, &v)) != SVC_OK)
+		return rc;
+	if (sqlite3_changes(r->db->sql) == 1) {
+		after = device_of(&v, "pending");
+		*result = SVC__REG_NEW;
+		return audit_device(r->db, "register", v.serial, NULL, &after);
+	}
+	/* The derived warranty end is not a given value to compare. */
+	if (svc__blank(reg->warranty_end))
+		v.warranty_end[0] = '\0';
 	sqlite3_reset(r->find);
 	sqlite3_bind_text(r->find, 1, v.serial, -1, SQLITE_STATIC);
 	step = sqlite3_step(r->find);
-	if (step == SQLITE_ROW) {
-		device_from_row(r->find, &old);
-		rc = apply_existing(r, &old, &v, allow_renew, result, reason, len);
+	if (step != SQLITE_ROW) {
 		sqlite3_reset(r->find);
-		return rc;
-	}
-	if (step != SQLITE_DONE)
 		return svc__sqlerr(r->db, "look up the serial");
+	}
+	device_from_row(r->find, &old);
+	rc = apply_existing(r, &old, &v, allow_renew, result, reason, len);
 	sqlite3_reset(r->find);
-	derive_warranty(r, &v);
-	after = device_of(&v, "pending");
-	if ((rc = write_registration(r, r->insert, &v)) == SVC_OK)
-		rc = audit_device(r->db, "register", v.serial, NULL, &after);
-	*result = SVC__REG_NEW;
 	return rc;
 }
 

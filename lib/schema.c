@@ -4,7 +4,11 @@
 #include "servicer-private.h"
 
 /*
- * Step i takes a database from user_version i to i + 1.  Steps are never
+ * Step i takes a database from user_version i to i + 1.  Enumerations are
+ * checked with '=' and OR rather than IN: with three or more values IN
+ * builds a temporary table on every INSERT, a sixth of an import's time.
+ * The device table has a rowid so that an import in random serial order
+ * appends rows and only the small serial index is written out of order.  Steps are never
  * edited once released; a change is a new step.  Rules that must hold
  * against a second process (one serial, one model spelling) are constraints
  * here, not only checks in C.
@@ -13,8 +17,9 @@ static const char *const migrations[] = {
 	/* 0 -> 1: users, configuration, catalogue, devices, audit log. */
 	"CREATE TABLE user("
 	"  login TEXT PRIMARY KEY CHECK(length(login) BETWEEN 1 AND 64),"
-	"  role TEXT NOT NULL CHECK(role IN ('administrator', 'device-manager',"
-	"    'stock-manager', 'device-stock-manager', 'knowledge-user')),"
+	"  role TEXT NOT NULL CHECK(role = 'administrator' OR role = 'device-manager'"
+	"    OR role = 'stock-manager' OR role = 'device-stock-manager'"
+	"    OR role = 'knowledge-user'),"
 	"  name TEXT,"
 	"  email TEXT,"
 	"  added_at TEXT NOT NULL"
@@ -31,11 +36,13 @@ static const char *const migrations[] = {
 	"  added_at TEXT NOT NULL"
 	");"
 	"CREATE TABLE device("
-	"  serial TEXT PRIMARY KEY CHECK(length(serial) BETWEEN 1 AND 32"
+	"  id INTEGER PRIMARY KEY,"
+	"  serial TEXT NOT NULL UNIQUE CHECK(length(serial) BETWEEN 1 AND 32"
 	"    AND serial NOT GLOB '*[^-A-Z0-9]*'),"
 	"  model TEXT NOT NULL REFERENCES model(model),"
-	"  status TEXT NOT NULL CHECK(status IN ('pending', 'active', 'withdrawn')),"
-	"  support TEXT NOT NULL CHECK(support IN ('dispatch', 'wmp')),"
+	"  status TEXT NOT NULL CHECK(status = 'pending' OR status = 'active'"
+	"    OR status = 'withdrawn'),"
+	"  support TEXT NOT NULL CHECK(support = 'dispatch' OR support = 'wmp'),"
 	"  account TEXT,"
 	"  system_account TEXT,"
 	"  location TEXT,"
@@ -49,8 +56,7 @@ static const char *const migrations[] = {
 	"  assigned_to TEXT REFERENCES user(login),"
 	"  CHECK(status <> 'withdrawn' OR withdraw_reason IS NOT NULL),"
 	"  CHECK(status <> 'active' OR confirmed_at IS NOT NULL)"
-	") WITHOUT ROWID;"
-	"CREATE INDEX device_model ON device(model);"
+	");"
 	"CREATE TABLE audit("
 	"  id INTEGER PRIMARY KEY,"
 	"  at TEXT NOT NULL,"

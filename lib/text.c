@@ -90,16 +90,22 @@ void svc__buf_printf(svc_buf_t *b, const char *fmt, ...)
 
 void svc__buf_json_str(svc_buf_t *b, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
 	svc__buf_putn(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (;; p++) {
+		if (*p && *p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		svc__buf_putn(b, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
 		if (*p == '"' || *p == '\\') {
 			char esc[2] = { '\\', (char)*p };
 			svc__buf_putn(b, esc, 2);
-		} else if (*p < 0x20) {
-			svc__buf_printf(b, "\\u%04x", *p);
 		} else {
-			svc__buf_putn(b, (const char *)p, 1);
+			svc__buf_printf(b, "\\u%04x", *p);
 		}
+		run = p + 1;
 	}
 	svc__buf_putn(b, "\"", 1);
 }
