@@ -141,7 +141,7 @@ svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
 		return svc__sqlerr(db, "write the audit log");
 	st = db->audit_st;
 	svc__now(now);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, db->actor ? db->actor : "?", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, db->command ? db->command : "?", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);

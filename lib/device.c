@@ -58,7 +58,8 @@ static svc_status_t audit_device(svc_db_t *db, const char *action,
 	svc_buf_t object = { 0 }, b = { 0 }, a = { 0 };
 	svc_status_t rc;
 
-	svc__buf_printf(&object, "device %s", serial);
+	svc__buf_puts(&object, "device ");
+	svc__buf_puts(&object, serial);
 	if (before)
 		device_json(&b, before);
 	if (after)
@@ -208,7 +209,7 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 		return rejectf(reason, len, SVC_EINVAL, "model '%s' %s", reg->model, err);
 	if ((rc = lookup_model(r, reg->model, reason, len)) != SVC_OK)
 		return rc;
-	snprintf(v->model, sizeof v->model, "%s", r->model_name);
+	memcpy(v->model, r->model_name, strlen(r->model_name) + 1);
 	const struct { const char *name, *value; const char **out; } acct[] = {
 		{ "account", reg->account, &v->account },
 		{ "system account", reg->system_account, &v->system_account },
@@ -277,7 +278,7 @@ static svc_status_t write_registration(svc__registrar_t *r, sqlite3_stmt *st,
 	bind_opt(st, 6, v->location);
 	bind_opt(st, 7, v->installed);
 	bind_opt(st, 8, v->warranty_end);
-	sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, r->db->actor, -1, SQLITE_STATIC);
 	rc = svc__step_done(r->db, st, "write the registration");
 	sqlite3_reset(st);
@@ -827,6 +828,9 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *
 	if ((rc = svc__require_admin(db, "register devices")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
+	/* Serials arrive in any order: a larger, still bounded, page cache
+	 * keeps the serial index's inner pages in memory. */
+	sqlite3_exec(db->sql, "PRAGMA cache_size = -" SVC_IMPORT_CACHE_KIB, NULL, NULL, NULL);
 	spec.ctx = &ic;
 	if ((rc = svc__registrar_new(db, &ic.registrar)) == SVC_OK)
 		rc = svc__csv_import(db, in, &spec, opts, &stats);
@@ -834,6 +838,7 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *
 	summary->rows = stats.rows;
 	summary->rejected = stats.rejected;
 	summary->truncated = stats.truncated;
+	sqlite3_exec(db->sql, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 	if (rc != SVC_OK || (flags & SVC_IMPORT_DRY_RUN) ||
 	    ((flags & SVC_IMPORT_STRICT) && stats.rejected > 0)) {
 		svc__rollback(db);

@@ -9,6 +9,8 @@
 
 #define SVC_ERRMSG_MAX 1024
 #define SVC_BUSY_TIMEOUT_MS 30000
+/* Page cache of an import, in KiB (SQLite's default is 2000). */
+#define SVC_IMPORT_CACHE_KIB "8192"
 /* Longest free-text value (location, reason...), in characters. */
 #define SVC_TEXT_MAX 200
 /* Longest account number. */
