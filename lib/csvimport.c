@@ -277,6 +277,8 @@ static void parse_failed(reader_t *r, int err, bool at_end)
 		r->stats->rows++;
 		write_reject(r, reason);
 	}
+	/* After the header this is not a failure of the import (the rows
+	 * before it stand) but the caller must still be told where it stopped. */
 	svc__error(r->db, r->have_header ? SVC_OK : SVC_EINVAL,
 		   "line %zu: %s; the rest of the file was not read", r->record_line, reason);
 	if (!r->have_header)

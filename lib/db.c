@@ -204,6 +204,16 @@ const char *svc_login_self(void)
 	return pw ? pw->pw_name : NULL;
 }
 
+/* The process's login, or SVC_EPERM saying why there is none. */
+static svc_status_t self_login(svc_db_t *db, const char **self)
+{
+	if (!(*self = svc_login_self()))
+		return svc__error(db, SVC_EPERM,
+				  "cannot tell who you are: user id %ld has no login name",
+				  (long)geteuid());
+	return SVC_OK;
+}
+
 static svc_status_t lookup_role(svc_db_t *db, const char *login, svc_role_t *role)
 {
 	sqlite3_stmt *st = NULL;
@@ -227,15 +237,12 @@ static svc_status_t lookup_role(svc_db_t *db, const char *login, svc_role_t *rol
 svc_status_t svc_db_set_actor(svc_db_t *db, const char *as_login,
 			      const char *command)
 {
-	const char *self = svc_login_self();
+	const char *self;
 	svc_role_t self_role, role;
 	svc_status_t rc;
 
-	if (!self)
-		return svc__error(db, SVC_EPERM,
-				  "cannot tell who you are: user id %ld has no login name",
-				  (long)geteuid());
-	if ((rc = lookup_role(db, self, &self_role)) != SVC_OK)
+	if ((rc = self_login(db, &self)) != SVC_OK ||
+	    (rc = lookup_role(db, self, &self_role)) != SVC_OK)
 		return rc;
 	if (self_role == SVC_ROLE_NONE)
 		return svc__error(db, SVC_EPERM,
@@ -388,15 +395,13 @@ svc_status_t svc_db_open(const char *path, svc_db_t **dbp)
 static svc_status_t seed_new(svc_db_t *db, const char *dealer_id,
 			     const char *dealer_name)
 {
-	const char *self = svc_login_self();
+	const char *self;
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
 	char now[21];
 
-	if (!self)
-		return svc__error(db, SVC_EPERM,
-				  "cannot tell who you are: user id %ld has no login name",
-				  (long)geteuid());
+	if ((rc = self_login(db, &self)) != SVC_OK)
+		return rc;
 	if ((rc = svc__prepare(db, "INSERT INTO user(login, role, added_at)"
 				   " VALUES(?, 'administrator', ?)", &st)) != SVC_OK)
 		return rc;
@@ -484,6 +489,7 @@ void svc_db_close(svc_db_t *db)
 	if (!db)
 		return;
 	if (db->sql) {
+		/* Whatever depth was left open, roll all of it back. */
 		db->in_tx = db->in_tx > 0;
 		svc__rollback(db);
 		sqlite3_finalize(db->audit_st);
