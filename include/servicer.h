@@ -185,6 +185,40 @@ int64_t svc_date_add_months(int64_t days, int months);
 /* Today's date in the local time zone, as a day number. */
 int64_t svc_date_today(void);
 
+/* The day number of a calendar date (no check that it exists). */
+int64_t svc_date_days(int year, int month, int day);
+
+/* ---------------------------------------------------------------------
+ * Business hours: a call's response time runs only while the dealer is
+ * open (seed 004: work outside normal operating hours starts at the next
+ * working day/time).
+ * ------------------------------------------------------------------- */
+
+typedef struct svc_hours {
+	int open_min, close_min;  /* local wall-clock minutes after midnight */
+	unsigned days;		  /* bit 0 Sunday ... bit 6 Saturday */
+	const int64_t *holidays;  /* day numbers (svc_date_parse) closed */
+	size_t nholidays;
+} svc_hours_t;
+
+/*
+ * Parse opening and closing times ("08:00", "17:30") and working days
+ * ("mon-fri", "mon,wed,fri", "sat-sun") into H; holidays are left empty for
+ * the caller to point at.  SVC_EINVAL with a reason in ERR otherwise.
+ */
+svc_status_t svc_hours_parse(const char *open, const char *close, const char *days,
+			     svc_hours_t *h, char *err, size_t errlen);
+
+/*
+ * The instant (seconds since the epoch) at which HOURS business hours
+ * have passed since RECEIVED, counting only time inside H's opening hours
+ * on working days that are not holidays, in the process's local time zone
+ * (TZ).  A call received outside hours starts its clock at the next
+ * opening.  HOURS 0 gives RECEIVED.  Returns -1 when ten years hold no
+ * working time (H closes every day).
+ */
+int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
+
 /* True if the LEN bytes at S are valid UTF-8 (no overlongs, no surrogates). */
 bool svc_utf8_valid(const char *s, size_t len);
 

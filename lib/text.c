@@ -310,6 +310,11 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+int64_t svc_date_days(int year, int month, int day)
+{
+	return days_from_civil(year, month, day);
+}
+
 static void civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468;

@@ -1,0 +1,132 @@
+/*
+ * hours.c - response time counted in business hours only.
+ *
+ * Seed 004: "Tickets will be dealt with during normal operating hours.
+ * Registration requests submitted outside this time will be handled at the
+ * next available working day/time."  Opening and closing are wall-clock
+ * times in the local zone; each day's window is converted to UTC on its
+ * own, so a daylight-saving change moves the window, not the hours in it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "servicer-private.h"
+
+static const char *const day_names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+
+static bool parse_clock(const char *s, int *minutes)
+{
+	if (!s || strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' ||
+	    s[1] < '0' || s[1] > '9' || s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+		return false;
+	*minutes = ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+	return *minutes <= 24 * 60;
+}
+
+static int day_index(const char *s, size_t n)
+{
+	for (int i = 0; i < 7; i++)
+		if (n == 3 && strncmp(s, day_names[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/* "mon-fri", "mon,wed,fri", "mon-fri,sat": a set of weekdays. */
+static bool parse_days(const char *s, unsigned *days)
+{
+	*days = 0;
+	while (s && *s) {
+		size_t n = strcspn(s, ",");
+		const char *dash = memchr(s, '-', n);
+		int a = day_index(s, dash ? (size_t)(dash - s) : n);
+		int b = dash ? day_index(dash + 1, n - (size_t)(dash - s) - 1) : a;
+
+		if (a < 0 || b < 0)
+			return false;
+		for (int d = a;; d = (d + 1) % 7) {
+			*days |= 1u << d;
+			if (d == b)
+				break;
+		}
+		s += n + (s[n] == ',');
+	}
+	return *days != 0;
+}
+
+svc_status_t svc_hours_parse(const char *open, const char *close, const char *days,
+			     svc_hours_t *h, char *err, size_t errlen)
+{
+	memset(h, 0, sizeof *h);
+	if (!parse_clock(open, &h->open_min)) {
+		snprintf(err, errlen, "opening time '%s' is not HH:MM", open ? open : "");
+		return SVC_EINVAL;
+	}
+	if (!parse_clock(close, &h->close_min) || h->close_min <= h->open_min) {
+		snprintf(err, errlen, "closing time '%s' is not HH:MM after the opening time %s",
+			 close ? close : "", open);
+		return SVC_EINVAL;
+	}
+	if (!parse_days(days, &h->days)) {
+		snprintf(err, errlen,
+			 "working days '%s' are not a list of days such as 'mon-fri' or 'mon,wed,fri'",
+			 days ? days : "");
+		return SVC_EINVAL;
+	}
+	return SVC_OK;
+}
+
+static bool is_holiday(const svc_hours_t *h, int64_t day)
+{
+	for (size_t i = 0; i < h->nholidays; i++)
+		if (h->holidays[i] == day)
+			return true;
+	return false;
+}
+
+/* The UTC instant of local wall-clock MINUTES on local date Y-M-D. */
+static time_t local_instant(int y, int m, int d, int minutes)
+{
+	struct tm tm = { 0 };
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_min = minutes;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
+{
+	int64_t left = (int64_t)hours * 3600;
+	time_t t = (time_t)received;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	/* Walk forward a day at a time; a year of holidays ends the walk. */
+	for (int i = 0; i < 3660 && left > 0; i++) {
+		struct tm day = tm;
+		time_t noon, open, close, start;
+		int64_t dayno;
+
+		day.tm_mday += i;
+		day.tm_hour = 12;
+		day.tm_min = day.tm_sec = 0;
+		day.tm_isdst = -1;
+		noon = mktime(&day);
+		localtime_r(&noon, &day);
+		dayno = svc_date_days(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
+		if (!(h->days & (1u << day.tm_wday)) || is_holiday(h, dayno))
+			continue;
+		open = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->open_min);
+		close = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->close_min);
+		start = open > (time_t)received ? open : (time_t)received;
+		if (start >= close)
+			continue;
+		if (left <= close - start)
+			return (int64_t)start + left;
+		left -= close - start;
+	}
+	return left > 0 ? -1 : received;
+}
