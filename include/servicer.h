@@ -185,9 +185,6 @@ int64_t svc_date_add_months(int64_t days, int months);
 /* Today's date in the local time zone, as a day number. */
 int64_t svc_date_today(void);
 
-/* The day number of a calendar date (no check that it exists). */
-int64_t svc_date_days(int year, int month, int day);
-
 /* ---------------------------------------------------------------------
  * Business hours: a call's response time runs only while the dealer is
  * open (seed 004: work outside normal operating hours starts at the next

@@ -104,7 +104,7 @@ int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
 	struct tm tm;
 
 	localtime_r(&t, &tm);
-	/* Walk forward a day at a time; a year of holidays ends the walk. */
+	/* Walk forward a day at a time; ten years without working time end it. */
 	for (int i = 0; i < 3660 && left > 0; i++) {
 		struct tm day = tm;
 		time_t noon, open, close, start;
@@ -116,7 +116,7 @@ int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
 		day.tm_isdst = -1;
 		noon = mktime(&day);
 		localtime_r(&noon, &day);
-		dayno = svc_date_days(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
+		dayno = svc__date_days(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
 		if (!(h->days & (1u << day.tm_wday)) || is_holiday(h, dayno))
 			continue;
 		open = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->open_min);

@@ -67,6 +67,8 @@ svc_role_t svc__role_parse(const char *name);
 svc_status_t svc__migrate(svc_db_t *db);
 
 /* text.c */
+/* The day number of a calendar date (no check that it exists). */
+int64_t svc__date_days(int year, int month, int day);
 void svc__buf_puts(svc_buf_t *b, const char *s);
 void svc__buf_putn(svc_buf_t *b, const char *s, size_t n);
 void svc__buf_printf(svc_buf_t *b, const char *fmt, ...)

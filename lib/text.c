@@ -310,7 +310,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-int64_t svc_date_days(int year, int month, int day)
+int64_t svc__date_days(int year, int month, int day)
 {
 	return days_from_civil(year, month, day);
 }
