@@ -24,6 +24,8 @@ int cmd_model(svc_db_t *db, int argc, char **argv);
 int cmd_ascr_register(svc_db_t *db, int argc, char **argv);
 int cmd_device(svc_db_t *db, int argc, char **argv);
 int cmd_log(svc_db_t *db, int argc, char **argv);
+int cmd_dispatch(svc_db_t *db, int argc, char **argv);
+int cmd_holiday(svc_db_t *db, int argc, char **argv);
 
 /* util.c */
 /* The exit code (sysexits.h) for a library status: the one mapping. */
@@ -56,6 +58,13 @@ out_t *out_begin(const char *const *keys, size_t nkeys, bool single);
 void out_str(out_t *o, const char *s); /* NULL: null/empty */
 void out_int(out_t *o, long long v);
 void out_bool(out_t *o, bool v);
+/* A time stored in UTC, shown in the local zone: brief in a table, ISO 8601
+ * with its offset in every script format. */
+void out_time(out_t *o, const char *utc);
+/* A cell holding NROWS records of NKEYS CELLS each (NULL: absent): an
+ * array of objects in JSON, "v1 v2; v1 v2" text in CSV and TSV. */
+void out_list(out_t *o, const char *const *keys, size_t nkeys, const char *const *cells,
+	      size_t nrows);
 void out_end_row(out_t *o);
 /* Finish and flush; returns 0, or 74 when stdout could not be written. */
 int out_end(out_t *o);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -25,6 +26,9 @@ static const struct cmd_struct commands[] = {
 	{ "ascr-register", cmd_ascr_register, NEEDS_DB,
 	  "register units with ASCR, import serial lists, confirm, withdraw" },
 	{ "device", cmd_device, NEEDS_DB, "list, show and locate devices" },
+	{ "dispatch", cmd_dispatch, NEEDS_DB,
+	  "route units, record service calls and work them to completion" },
+	{ "holiday", cmd_holiday, NEEDS_DB, "days closed, on which no response time runs" },
 	{ "log", cmd_log, NEEDS_DB, "show the audit log" },
 	{ "help", NULL, NO_DB, "show a command's manual page" },
 };
@@ -108,6 +112,20 @@ static int parse_format(const char *s)
 	return usage_error(usage_text, "unknown --format '%s'; use table, csv, tsv or json", s);
 }
 
+/* Every user and cron job sees times on the dealer's clock, when set. */
+static svc_status_t use_dealer_timezone(svc_db_t *db)
+{
+	char *zone = NULL;
+	svc_status_t st = svc_config_get(db, "dealer.timezone", &zone);
+
+	if (st == SVC_OK && zone) {
+		setenv("TZ", zone, 1);
+		tzset();
+	}
+	free(zone);
+	return st;
+}
+
 static int run(const struct cmd_struct *cmd, const char *as, int argc, char **argv)
 {
 	svc_db_t *db = NULL;
@@ -121,6 +139,8 @@ static int run(const struct cmd_struct *cmd, const char *as, int argc, char **ar
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return cmd->fn(NULL, argc, argv);
 	st = svc_db_open(cli_db_path, &db);
+	if (st == SVC_OK)
+		st = use_dealer_timezone(db);
 	if (st == SVC_OK)
 		st = svc_db_set_actor(db, as, cmd->name);
 	rc = st == SVC_OK ? cmd->fn(db, argc, argv) : fail(db, st);

@@ -166,6 +166,67 @@ void out_bool(out_t *o, bool v)
 	put_cell(o, CELL_BOOL, v ? "true" : "false");
 }
 
+void out_time(out_t *o, const char *utc)
+{
+	char err[8], shown[SVC_TIME_MAX];
+	int64_t t;
+
+	if (!utc || svc_time_parse(utc, &t, err, sizeof err) != SVC_OK) {
+		out_str(o, utc);
+		return;
+	}
+	svc_time_format(t, cli_format == OUT_TABLE, shown);
+	out_str(o, shown);
+}
+
+void out_list(out_t *o, const char *const *keys, size_t nkeys, const char *const *cells,
+	      size_t nrows)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (cli_format == OUT_JSON) {
+		fputs(o->col++ ? "," : o->single ? "{" : o->rows ? ",\n  {" : "\n  {", stdout);
+		json_put(key_name(o, o->col - 1));
+		putchar(':');
+		putchar('[');
+		for (size_t r = 0; r < nrows; r++) {
+			fputs(r ? ",{" : "{", stdout);
+			for (size_t k = 0; k < nkeys; k++) {
+				const char *v = cells[r * nkeys + k];
+
+				if (k)
+					putchar(',');
+				json_put(keys[k]);
+				putchar(':');
+				v ? json_put(v) : (void)fputs("null", stdout);
+			}
+			putchar('}');
+		}
+		putchar(']');
+		return;
+	}
+	/* Elsewhere one cell: "v1 v2 ...; v1 v2 ...". */
+	if (!(f = open_memstream(&text, &len))) {
+		errorf("out of memory");
+		exit(EX_OSERR);
+	}
+	for (size_t r = 0; r < nrows; r++) {
+		const char *sep = r ? "; " : "";
+
+		for (size_t k = 0; k < nkeys; k++) {
+			if (cells[r * nkeys + k]) {
+				fprintf(f, "%s%s", sep, cells[r * nkeys + k]);
+				sep = " ";
+			}
+		}
+	}
+	fclose(f);
+	put_cell(o, CELL_STR, text);
+	free(text);
+}
+
 void out_end_row(out_t *o)
 {
 	if (cli_format == OUT_CSV || cli_format == OUT_TSV)
@@ -200,6 +261,8 @@ static void print_single(out_t *o)
 		if (width(key_name(o, i)) > w)
 			w = width(key_name(o, i));
 	for (size_t i = 0; i < o->nkeys && i < o->ncells; i++) {
+		if (!in_table(o, i))
+			continue;
 		printf("%s:", key_name(o, i));
 		pad(w - width(key_name(o, i)) + 1);
 		puts(o->cells[i] ? o->cells[i] : "-");

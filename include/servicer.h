@@ -3,7 +3,8 @@
  *
  * libservicer keeps a Canon authorized servicer's own records in one SQLite
  * file: the serviceable-model catalogue, ASCR registrations of customers'
- * units, configuration, and an append-only audit log of every change.  Every
+ * units, service dispatches, configuration, and an append-only audit log of
+ * every change.  Every
  * program rule lives here, so that any front end (the servicer command, a
  * web page, a daemon) enforces the same rules.
  *
@@ -216,6 +217,31 @@ svc_status_t svc_hours_parse(const char *open, const char *close, const char *da
  */
 int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
 
+/* ---------------------------------------------------------------------
+ * Instants.  Times are stored in UTC and shown in the process's local time
+ * zone (TZ); the servicer command sets TZ from dealer.timezone when that is
+ * configured, so that every user and cron job sees the dealer's clock.
+ * ------------------------------------------------------------------- */
+
+/* Room for a formatted time, with its NUL. */
+#define SVC_TIME_MAX 32
+
+/*
+ * Parse an instant: "now", or ISO 8601 YYYY-MM-DDTHH:MM with optional :SS
+ * ('T' or a space between date and time), then optionally "Z" or a UTC
+ * offset (+HH:MM, +HHMM, +HH).  Without an offset the time is local, and a
+ * local time the clocks skip (a daylight-saving gap) is refused.  *OUT
+ * receives seconds since the epoch.  SVC_EINVAL with a message naming the
+ * value and the accepted forms in ERR otherwise.
+ */
+svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errlen);
+
+/*
+ * Format T in the local time zone: ISO 8601 with its UTC offset
+ * ("2026-11-20T16:00:00-05:00"), or BRIEF for people ("2026-11-20 16:00").
+ */
+void svc_time_format(int64_t t, bool brief, char out[SVC_TIME_MAX]);
+
 /* True if the LEN bytes at S are valid UTF-8 (no overlongs, no surrogates). */
 bool svc_utf8_valid(const char *s, size_t len);
 
@@ -380,6 +406,181 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 /* Call CB once with the device SERIAL; SVC_ENOTFOUND if there is none. */
 svc_status_t svc_device_show(svc_db_t *db, const char *serial,
 			     svc_device_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
+ * Holidays: days the dealer is closed.  No response time runs on them.
+ * ------------------------------------------------------------------- */
+
+typedef struct svc_holiday {
+	const char *date; /* YYYY-MM-DD */
+	const char *name; /* NULL when none was given */
+} svc_holiday_t;
+
+typedef int (*svc_holiday_cb)(const svc_holiday_t *holiday, void *ctx);
+
+/*
+ * Make DATE (YYYY-MM-DD) a holiday, named NAME (may be NULL).  Adding a
+ * holiday that is there changes nothing unless a new name is given.
+ * Administrators only.  A call already received keeps its due time.
+ */
+svc_status_t svc_holiday_add(svc_db_t *db, const char *date, const char *name,
+			     svc_change_t *change);
+
+/* Remove the holiday DATE; SVC_ENOTFOUND when it is not one. */
+svc_status_t svc_holiday_remove(svc_db_t *db, const char *date);
+
+/* Call CB for every holiday, by date. */
+svc_status_t svc_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
+ * Dispatches: service calls, their route and their lifecycle.
+ *
+ * How CITS routes a call on a unit (seeds 000-003):
+ *   dealer-dispatch  active registration, support "dispatch", in warranty:
+ *                    CITS dispatches this dealer; labor is compensable once
+ *                    the call is closed out.
+ *   dealer-referral  active registration, out of warranty: CITS refers the
+ *                    customer to the dealer; billable, not compensable.
+ *   dealer-wmp       active registration under the Warranty Marketing
+ *                    Program, in warranty: CITS does not dispatch.
+ *   national-isc     unregistered, pending (not yet entered in Canon's ASCR
+ *                    system) or withdrawn: the national independent service
+ *                    company gets the call.
+ *
+ * A call moves received -> assigned -> onsite -> completed -> closed, or
+ * to cancelled from any step before completed; assigned -> assigned hands
+ * it to another technician.  Only the close-out mail closes a call.  Every
+ * step is an event (at, event, by), and no event may precede the one
+ * before it.
+ * ------------------------------------------------------------------- */
+
+/* How CITS routes one unit on one day.  A value type: no pointers to free. */
+typedef struct svc_route {
+	char serial[SVC_SERIAL_MAX + 1];
+	char model[257];	  /* "" when the unit is unknown */
+	const char *route;	  /* dealer-dispatch | dealer-referral | dealer-wmp | national-isc */
+	const char *registration; /* pending | active | withdrawn, NULL: unregistered */
+	const char *support;	  /* dispatch | wmp, NULL: unregistered */
+	char warranty_end[11];	  /* "" when not recorded */
+	int in_warranty;	  /* 1 yes, 0 no, -1 unknown */
+	bool compensable;	  /* a CITS call on this route earns labor compensation */
+	char reason[640];	  /* the route in words, for a person */
+} svc_route_t;
+
+/*
+ * Route SERIAL on ON (YYYY-MM-DD; NULL: today).  An unregistered serial is
+ * not an error: it routes to national-isc.  Fails with SVC_EINVAL for a bad
+ * serial or date, SVC_EPERM.
+ */
+svc_status_t svc_dispatch_route(svc_db_t *db, const char *serial, const char *on,
+				svc_route_t *route);
+
+/* A new call.  NULL or "" means "not given" for optional fields. */
+typedef struct svc_dispatch_req {
+	const char *serial;	/* required */
+	const char *number;	/* the CITS number; unique; required unless source is direct */
+	const char *problem;	/* required, not blank */
+	const char *contact;
+	const char *phone;
+	const char *received;	/* a time (svc_time_parse); default now; not in the future */
+	const char *source;	/* cits (default) | referral | direct */
+	bool unregistered;	/* the dealer knowingly takes a call on a unit it never registered */
+	const char *model;	/* only with UNREGISTERED: the unit's model, if known */
+} svc_dispatch_req_t;
+
+/*
+ * Record a call.  Its route, warranty status and response due time are
+ * computed and frozen: the response time is the model's response hours,
+ * else sla.response_hours, counted in business hours (hours.open,
+ * hours.close, hours.days, holidays) from the time received; none applies
+ * when neither is set.  A route other than dealer-dispatch, or a source
+ * other than cits, is recorded but not compensable (see
+ * svc_dispatch_t.compensable and route_reason).  *ID receives the new
+ * dispatch's id.
+ *
+ * Refused: an unknown serial without UNREGISTERED, or UNREGISTERED for a
+ * registered one (SVC_ERULE / SVC_EINVAL); a CITS number already recorded
+ * (SVC_EEXISTS); an empty problem, a received time more than
+ * SVC_CLOCK_SKEW_S in the future (SVC_EINVAL); business hours that do not
+ * parse (SVC_ECONFIG); SVC_EPERM.
+ */
+svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *req,
+			      long long *id);
+
+/* How far in the future a given time may be (clocks differ a little). */
+#define SVC_CLOCK_SKEW_S 300
+
+/*
+ * The lifecycle steps.  REF names a dispatch by its id or its CITS number
+ * (an id that is also another call's CITS number is refused as
+ * ambiguous).  AT is a time (svc_time_parse; NULL: now), not earlier than
+ * the call's previous event and not in the future.  A step the call's
+ * state does not allow is refused with SVC_ERULE naming the state and the
+ * steps it allows.  SVC_ENOTFOUND for an unknown REF.
+ */
+/* Give the call to LOGIN, an administrator or device manager. */
+svc_status_t svc_dispatch_assign(svc_db_t *db, const char *ref, const char *login,
+				 const char *at);
+/* The technician arrived on site: the response is made. */
+svc_status_t svc_dispatch_arrive(svc_db_t *db, const char *ref, const char *at);
+/* The work is done; the call waits for its close-out. */
+svc_status_t svc_dispatch_complete(svc_db_t *db, const char *ref, const char *at);
+/* Cancel the call, with REASON (required). */
+svc_status_t svc_dispatch_cancel(svc_db_t *db, const char *ref, const char *reason,
+				 const char *at);
+
+typedef struct svc_dispatch_event {
+	const char *at;	    /* ISO 8601 UTC */
+	const char *event;  /* received | assigned | arrived | completed | cancelled | closed */
+	const char *by;	    /* the login that recorded it */
+	const char *detail; /* the route, the technician, the reason; may be NULL */
+} svc_dispatch_event_t;
+
+/* A call as stored.  Absent values are NULL.  Times are ISO 8601 UTC. */
+typedef struct svc_dispatch {
+	long long id;
+	const char *number;
+	const char *serial;
+	const char *model;
+	const char *registration; /* at receipt; NULL: unregistered */
+	const char *route;
+	const char *route_reason;
+	int in_warranty;	  /* at receipt: 1, 0, -1 unknown */
+	bool compensable;	  /* CITS dispatched it on the dealer-dispatch route */
+	const char *source;
+	const char *status;
+	const char *problem;
+	const char *contact;
+	const char *phone;
+	const char *received_at;
+	int response_hours;	  /* 0: no response time applies */
+	const char *response_due;
+	const char *assigned_to;
+	const char *arrived_at;
+	long long late_minutes;	  /* not yet on site and past due: by how much; else 0 */
+	const svc_dispatch_event_t *events; /* svc_dispatch_show only */
+	size_t nevents;
+} svc_dispatch_t;
+
+typedef int (*svc_dispatch_cb)(const svc_dispatch_t *dispatch, void *ctx);
+
+typedef struct svc_dispatch_filter {
+	const char *status; /* a state, or "open" (any before closed/cancelled); NULL: any */
+	bool overdue;	    /* only calls past due with nobody on site, latest first */
+	bool mine;	    /* only calls assigned to the acting user */
+} svc_dispatch_filter_t;
+
+/*
+ * Call CB for each call that passes FILTER (may be NULL), by id, or by
+ * lateness with OVERDUE.  A device manager sees the calls on their devices
+ * and the calls assigned to them.
+ */
+svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *filter,
+			       svc_dispatch_cb cb, void *ctx);
+
+/* Call CB once with the call REF and its events, oldest first. */
+svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb,
+			       void *ctx);
 
 /* ---------------------------------------------------------------------
  * CSV import (the cron batch path).

@@ -1,6 +1,7 @@
 /* config.c - configuration keys, their types and defaults, kept in the database. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "servicer-private.h"
 
@@ -27,11 +28,71 @@ static bool check_id(const char *v, char *err, size_t errlen)
 	return svc__account_ok(v, err, errlen);
 }
 
+static bool check_clock(const char *v, char *err, size_t errlen)
+{
+	svc_hours_t h;
+
+	if (svc_hours_parse(v, "24:00", "mon", &h, err, errlen) == SVC_OK ||
+	    svc_hours_parse("00:00", v, "mon", &h, err, errlen) == SVC_OK)
+		return true;
+	snprintf(err, errlen, "is not a time of day HH:MM (08:00, 17:30)");
+	return false;
+}
+
+static bool check_days(const char *v, char *err, size_t errlen)
+{
+	svc_hours_t h;
+
+	if (svc_hours_parse("00:00", "24:00", v, &h, err, errlen) == SVC_OK)
+		return true;
+	snprintf(err, errlen, "is not a list of days such as 'mon-fri' or 'mon,wed,fri'");
+	return false;
+}
+
+static bool check_response_hours(const char *v, char *err, size_t errlen)
+{
+	long long n;
+
+	if (svc__parse_uint(v, SVC_RESPONSE_HOURS_MAX, &n) && n >= 1)
+		return true;
+	snprintf(err, errlen, "is not a whole number of hours from 1 to %d",
+		 SVC_RESPONSE_HOURS_MAX);
+	return false;
+}
+
+/* An IANA zone name that this machine's time zone database holds. */
+static bool check_timezone(const char *v, char *err, size_t errlen)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+
+	if (!*v || *v == '/' || strstr(v, "..") ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") != strlen(v)) {
+		snprintf(err, errlen, "is not a time zone name such as 'America/New_York'");
+		return false;
+	}
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", v);
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen,
+			 "is not a time zone this machine knows (no %s); install tzdata or check the spelling",
+			 path);
+		return false;
+	}
+	return true;
+}
+
 /* Sorted by key; `config list` shows them in this order. */
 static const key_spec_t keys[] = {
 	{ "dealer.id", NULL, check_id,
 	  "the dealer's Canon authorized servicer id" },
 	{ "dealer.name", NULL, check_text, "the dealer's name" },
+	{ "dealer.timezone", NULL, check_timezone,
+	  "the dealer's time zone (IANA name); unset: the TZ of the process" },
+	{ "hours.close", "17:00", check_clock, "closing time of business hours, HH:MM" },
+	{ "hours.days", "mon-fri", check_days, "working days, e.g. mon-fri or mon,wed,fri" },
+	{ "hours.open", "08:00", check_clock, "opening time of business hours, HH:MM" },
+	{ "sla.response_hours", NULL, check_response_hours,
+	  "contracted response time in business hours, for models without their own" },
 };
 
 static const key_spec_t *find_key(const char *key)

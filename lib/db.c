@@ -197,6 +197,20 @@ svc_status_t svc__require_admin(svc_db_t *db, const char *doing)
 	return SVC_OK;
 }
 
+bool svc__is_device_manager(const svc_db_t *db)
+{
+	return db->role == SVC_ROLE_DEVICE_MANAGER ||
+	       db->role == SVC_ROLE_DEVICE_STOCK_MANAGER;
+}
+
+bool svc__may_work_on(svc_db_t *db, const char *assigned_to)
+{
+	if (db->role == SVC_ROLE_ADMIN)
+		return true;
+	return svc__is_device_manager(db) && assigned_to &&
+	       strcmp(assigned_to, db->actor) == 0;
+}
+
 const char *svc_login_self(void)
 {
 	struct passwd *pw = getpwuid(geteuid());

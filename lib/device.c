@@ -640,17 +640,6 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 	return svc__finish(db, rc);
 }
 
-/* May the actor see or work on a device assigned to ASSIGNED_TO? */
-static bool may_work_on(svc_db_t *db, const char *assigned_to)
-{
-	if (db->role == SVC_ROLE_ADMIN)
-		return true;
-	if (db->role != SVC_ROLE_DEVICE_MANAGER &&
-	    db->role != SVC_ROLE_DEVICE_STOCK_MANAGER)
-		return false;
-	return assigned_to && strcmp(assigned_to, db->actor) == 0;
-}
-
 svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *location)
 {
 	char norm[SVC_SERIAL_MAX + 1], err[160];
@@ -667,7 +656,7 @@ svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *loc
 	if ((rc = find_device(db, serial, "update the location", norm, &st)) != SVC_OK)
 		goto out;
 	device_from_row(st, &old);
-	if (!may_work_on(db, old.assigned_to)) {
+	if (!svc__may_work_on(db, old.assigned_to)) {
 		rc = svc__error(db, SVC_EPERM,
 				"cannot update the location of %s: user '%s' is a %s and the device is not assigned to them; an administrator or its device manager may",
 				norm, db->actor, svc__role_name(db->role));
@@ -726,8 +715,7 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 		return rc;
 	bind_opt(st, 1, status);
 	bind_opt(st, 2, filter ? filter->model : NULL);
-	bind_opt(st, 3, db->role == SVC_ROLE_DEVICE_MANAGER ||
-			db->role == SVC_ROLE_DEVICE_STOCK_MANAGER ? db->actor : NULL);
+	bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		device_from_row(st, &d);
 		if (cb(&d, ctx) != 0)
@@ -752,9 +740,7 @@ svc_status_t svc_device_show(svc_db_t *db, const char *serial, svc_device_cb cb,
 	snprintf(what, sizeof what, "show '%s'", serial);
 	if ((rc = find_device(db, serial, what, norm, &st)) == SVC_OK) {
 		device_from_row(st, &d);
-		if ((db->role == SVC_ROLE_DEVICE_MANAGER ||
-		     db->role == SVC_ROLE_DEVICE_STOCK_MANAGER) &&
-		    !may_work_on(db, d.assigned_to))
+		if (svc__is_device_manager(db) && !svc__may_work_on(db, d.assigned_to))
 			rc = svc__error(db, SVC_EPERM,
 					"cannot show %s: it is not assigned to '%s'; an administrator may assign it with 'servicer device assign %s %s'",
 					norm, db->actor, norm, db->actor);

@@ -17,6 +17,8 @@
 #define SVC_ACCOUNT_MAX 32
 /* Longest model name. */
 #define SVC_MODEL_MAX 64
+/* Longest contracted response time, in business hours. */
+#define SVC_RESPONSE_HOURS_MAX 720
 
 typedef enum svc_role {
 	SVC_ROLE_NONE = 0,
@@ -63,6 +65,11 @@ svc_status_t svc__require_user(svc_db_t *db, const char *doing);
 const char *svc__role_name(svc_role_t role);
 svc_role_t svc__role_parse(const char *name);
 
+/* May the actor work on a device (or call) assigned to ASSIGNED_TO? */
+bool svc__may_work_on(svc_db_t *db, const char *assigned_to);
+/* Is the actor a device manager (alone or with stock)? */
+bool svc__is_device_manager(const svc_db_t *db);
+
 /* schema.c */
 svc_status_t svc__migrate(svc_db_t *db);
 
@@ -89,6 +96,23 @@ bool svc__account_ok(const char *s, char *err, size_t errlen);
 bool svc__parse_uint(const char *s, long long max, long long *out);
 /* Strip leading and trailing ASCII white space in place; returns S. */
 char *svc__trim(char *s);
+
+/* timestamp.c */
+/* Format T as stored: "YYYY-MM-DDTHH:MM:SSZ". */
+void svc__time_utc(int64_t t, char out[21]);
+/* Parse a stored (or any accepted) time; false if it is not one. */
+bool svc__time_from_utc(const char *utc, int64_t *t);
+/* The local calendar day (day number) of instant T. */
+int64_t svc__local_day(int64_t t);
+
+/* holiday.c */
+/* Every holiday as day numbers, malloc'd into *DAYS (caller frees). */
+svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n);
+
+/* route.c */
+/* Route SERIAL on local day DAY, without a role check. */
+svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
+			       svc_route_t *route);
 
 /* device.c */
 typedef struct svc__regval {

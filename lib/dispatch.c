@@ -1,0 +1,850 @@
+/*
+ * dispatch.c - service calls: received with a frozen route, warranty status
+ * and response due time, then worked through their lifecycle, every step an
+ * event.  The schema's triggers hold the lifecycle and the order of events
+ * against any writer; the checks here exist to say what is wrong in words.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "servicer-private.h"
+
+#define PROBLEM_MAX 2000
+#define PHONE_MAX 40
+#define LOGIN_MAX 64
+
+#define DISPATCH_SELECT \
+	"SELECT d.id, d.number, d.serial, d.model, d.registration, d.route," \
+	" d.route_reason, d.in_warranty, d.compensable, d.source, d.status," \
+	" d.problem, d.contact, d.phone, d.received_at, d.response_hours," \
+	" d.response_due, d.assigned_to, d.arrived_at, v.assigned_to" \
+	" FROM dispatch d LEFT JOIN device v ON v.serial = d.serial"
+
+enum { C_ID, C_NUMBER, C_SERIAL, C_MODEL, C_REGISTRATION, C_ROUTE, C_REASON,
+       C_IN_WARRANTY, C_COMPENSABLE, C_SOURCE, C_STATUS, C_PROBLEM, C_CONTACT,
+       C_PHONE, C_RECEIVED, C_HOURS, C_DUE, C_ASSIGNED, C_ARRIVED, C_MANAGER };
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Minutes past due, rounded up, of a call nobody has reached yet. */
+static long long late_minutes(const svc_dispatch_t *d, int64_t now)
+{
+	int64_t due;
+
+	if (!d->response_due || (strcmp(d->status, "received") && strcmp(d->status, "assigned")) ||
+	    !svc__time_from_utc(d->response_due, &due) || due >= now)
+		return 0;
+	return (now - due + 59) / 60;
+}
+
+static void dispatch_from_row(sqlite3_stmt *st, int64_t now, svc_dispatch_t *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(st, C_ID);
+	d->number = col_text(st, C_NUMBER);
+	d->serial = col_text(st, C_SERIAL);
+	d->model = col_text(st, C_MODEL);
+	d->registration = col_text(st, C_REGISTRATION);
+	d->route = col_text(st, C_ROUTE);
+	d->route_reason = col_text(st, C_REASON);
+	d->in_warranty = sqlite3_column_type(st, C_IN_WARRANTY) == SQLITE_NULL
+				 ? -1 : sqlite3_column_int(st, C_IN_WARRANTY);
+	d->compensable = sqlite3_column_int(st, C_COMPENSABLE) != 0;
+	d->source = col_text(st, C_SOURCE);
+	d->status = col_text(st, C_STATUS);
+	d->problem = col_text(st, C_PROBLEM);
+	d->contact = col_text(st, C_CONTACT);
+	d->phone = col_text(st, C_PHONE);
+	d->received_at = col_text(st, C_RECEIVED);
+	d->response_hours = sqlite3_column_int(st, C_HOURS);
+	d->response_due = col_text(st, C_DUE);
+	d->assigned_to = col_text(st, C_ASSIGNED);
+	d->arrived_at = col_text(st, C_ARRIVED);
+	d->late_minutes = late_minutes(d, now);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (svc__blank(s))
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static svc_status_t audit_dispatch(svc_db_t *db, const char *action, long long id,
+				   svc_buf_t *before, svc_buf_t *after)
+{
+	svc_buf_t object = { 0 };
+	svc_status_t rc;
+
+	svc__buf_printf(&object, "dispatch %lld", id);
+	rc = svc__audit(db, action, svc__buf_str(&object),
+			before ? svc__buf_str(before) : NULL, after ? svc__buf_str(after) : NULL);
+	svc__buf_free(&object);
+	return rc;
+}
+
+static svc_status_t add_event(svc_db_t *db, long long id, const char *at,
+			      const char *event, const char *detail)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	rc = svc__prepare(db, "INSERT INTO dispatch_event(dispatch_id, at, event, by, detail)"
+			      " VALUES(?, ?, ?, ?, ?)", &st);
+	if (rc != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, db->actor, -1, SQLITE_STATIC);
+	bind_opt(st, 5, detail);
+	rc = svc__step_done(db, st, "record the event");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Parse a given time (blank: now), refusing one in the future. */
+static svc_status_t parse_when(svc_db_t *db, const char *doing, const char *what,
+			       const char *in, int64_t *t)
+{
+	int64_t now = (int64_t)time(NULL);
+	char err[400], shown[SVC_TIME_MAX], now_shown[SVC_TIME_MAX];
+
+	*t = now;
+	if (svc__blank(in))
+		return SVC_OK;
+	if (svc_time_parse(in, t, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot %s: the %s %s", doing, what, err);
+	if (*t > now + SVC_CLOCK_SKEW_S) {
+		svc_time_format(*t, true, shown);
+		svc_time_format(now, true, now_shown);
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: the %s '%s' (%s) is in the future; it is now %s",
+				  doing, what, in, shown, now_shown);
+	}
+	return SVC_OK;
+}
+
+static svc_status_t check_text(svc_db_t *db, const char *what, const char *s, size_t max)
+{
+	char err[160];
+
+	if (!svc__blank(s) && !svc__text_ok(s, max, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot record the call: the %s %s", what, err);
+	return SVC_OK;
+}
+
+static svc_status_t check_request(svc_db_t *db, const svc_dispatch_req_t *q,
+				  const char **source)
+{
+	char err[160];
+	svc_status_t rc;
+
+	*source = svc__blank(q->source) ? "cits" : q->source;
+	if (strcmp(*source, "cits") && strcmp(*source, "referral") && strcmp(*source, "direct"))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot record the call: unknown source '%s'; use cits, referral or direct",
+				  *source);
+	if (svc__blank(q->number) && strcmp(*source, "direct") != 0)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot record the call: a %s call needs its CITS number (--number); only a direct call may have none",
+				  *source);
+	if (!svc__blank(q->number) && !svc__account_ok(q->number, err, sizeof err))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot record the call: the CITS number '%s' %s", q->number, err);
+	if (svc__blank(q->problem))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot record the call: the problem is empty; say what the customer reports (--problem TEXT)");
+	if (!svc__blank(q->model) && !q->unregistered)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot record the call: a model is given only for an unregistered unit (with --unregistered); a registered unit's model is known");
+	if ((rc = check_text(db, "problem", q->problem, PROBLEM_MAX)) != SVC_OK ||
+	    (rc = check_text(db, "contact", q->contact, SVC_TEXT_MAX)) != SVC_OK ||
+	    (rc = check_text(db, "phone", q->phone, PHONE_MAX)) != SVC_OK ||
+	    (rc = check_text(db, "model", q->model, SVC_MODEL_MAX)) != SVC_OK)
+		return rc;
+	return SVC_OK;
+}
+
+/* The business hours and holidays; *HOLIDAYS is the caller's to free. */
+static svc_status_t business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holidays)
+{
+	char *open = NULL, *close = NULL, *days = NULL, err[256];
+	svc_status_t rc;
+
+	*holidays = NULL;
+	if ((rc = svc_config_get(db, "hours.open", &open)) == SVC_OK &&
+	    (rc = svc_config_get(db, "hours.close", &close)) == SVC_OK &&
+	    (rc = svc_config_get(db, "hours.days", &days)) == SVC_OK &&
+	    svc_hours_parse(open, close, days, h, err, sizeof err) != SVC_OK)
+		rc = svc__error(db, SVC_ECONFIG,
+				"the business hours are not usable: %s; fix hours.open, hours.close or hours.days with 'servicer config set'",
+				err);
+	if (rc == SVC_OK && (rc = svc__holidays_load(db, holidays, &h->nholidays)) == SVC_OK)
+		h->holidays = *holidays;
+	free(open);
+	free(close);
+	free(days);
+	return rc;
+}
+
+/* The contracted response hours: the model's, else sla.response_hours. */
+static svc_status_t contracted_hours(svc_db_t *db, const char *model, int *hours)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	char *sla = NULL;
+	long long n;
+
+	*hours = 0;
+	if (!svc__blank(model)) {
+		if ((rc = svc__prepare(db, "SELECT response_hours FROM model WHERE model = ?",
+				       &st)) != SVC_OK)
+			return rc;
+		sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*hours = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (*hours > 0)
+		return SVC_OK;
+	if ((rc = svc_config_get(db, "sla.response_hours", &sla)) == SVC_OK && sla &&
+	    svc__parse_uint(sla, SVC_RESPONSE_HOURS_MAX, &n))
+		*hours = (int)n;
+	free(sla);
+	return rc;
+}
+
+/* The response due time of a call received at RECEIVED ("" when none). */
+static svc_status_t response_due(svc_db_t *db, const char *model, int64_t received,
+				 int *hours, char due[21])
+{
+	svc_hours_t h;
+	int64_t *holidays = NULL, t;
+	svc_status_t rc;
+
+	due[0] = '\0';
+	if ((rc = contracted_hours(db, model, hours)) != SVC_OK || *hours == 0)
+		return rc;
+	if ((rc = business_hours(db, &h, &holidays)) != SVC_OK)
+		return rc;
+	if ((t = svc_hours_due(&h, received, *hours)) < 0)
+		rc = svc__error(db, SVC_ECONFIG,
+				"the business hours hold no working time in ten years; check hours.days and the holidays");
+	else
+		svc__time_utc(t, due);
+	free(holidays);
+	return rc;
+}
+
+static svc_status_t check_number_free(svc_db_t *db, const char *number)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int64_t t;
+	char shown[SVC_TIME_MAX] = "?";
+
+	if (svc__blank(number))
+		return SVC_OK;
+	if ((rc = svc__prepare(db, "SELECT id, serial, received_at FROM dispatch WHERE number = ?",
+			       &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (svc__time_from_utc(col_text(st, 2), &t))
+			svc_time_format(t, true, shown);
+		rc = svc__error(db, SVC_EEXISTS,
+				"cannot record the call: CITS number '%s' is already dispatch %lld (%s, received %s); see 'servicer dispatch show %lld'",
+				number, (long long)sqlite3_column_int64(st, 0), col_text(st, 1),
+				shown, (long long)sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The device manager of SERIAL into LOGIN ("" when none or no device). */
+static svc_status_t device_manager(svc_db_t *db, const char *serial, char login[LOGIN_MAX + 1])
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	login[0] = '\0';
+	if ((rc = svc__prepare(db, "SELECT assigned_to FROM device WHERE serial = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && col_text(st, 0))
+		snprintf(login, LOGIN_MAX + 1, "%s", col_text(st, 0));
+	sqlite3_finalize(st);
+	return SVC_OK;
+}
+
+static svc_status_t check_dispatch_role(svc_db_t *db, const char *doing)
+{
+	svc_status_t rc = svc__require_user(db, doing);
+
+	if (rc == SVC_OK && db->role != SVC_ROLE_ADMIN && !svc__is_device_manager(db))
+		rc = svc__error(db, SVC_EPERM,
+				"cannot %s: user '%s' is a %s; an administrator or a device manager may",
+				doing, db->actor, svc__role_name(db->role));
+	return rc;
+}
+
+/* May the actor work on the call on SERIAL, assigned to ASSIGNED (may be NULL)? */
+static svc_status_t check_may_work(svc_db_t *db, const char *doing, const char *serial,
+				   const char *assigned)
+{
+	char manager[LOGIN_MAX + 1];
+	svc_status_t rc;
+
+	if (db->role == SVC_ROLE_ADMIN || svc__may_work_on(db, assigned))
+		return SVC_OK;
+	if ((rc = device_manager(db, serial, manager)) != SVC_OK)
+		return rc;
+	if (svc__may_work_on(db, manager))
+		return SVC_OK;
+	return svc__error(db, SVC_EPERM,
+			  "cannot %s: user '%s' is a %s and %s is not assigned to them; an administrator or its device manager may",
+			  doing, db->actor, svc__role_name(db->role), serial);
+}
+
+/* The route of a new call, refusing an unknown unit unless told. */
+static svc_status_t route_call(svc_db_t *db, const svc_dispatch_req_t *q, int64_t received,
+			       svc_route_t *r)
+{
+	svc_status_t rc = svc__route_on_day(db, q->serial, svc__local_day(received), r);
+
+	if (rc != SVC_OK)
+		return rc;
+	if (!r->registration && !q->unregistered)
+		return svc__error(db, SVC_ERULE,
+				  "cannot record the call: %s is not registered with this dealer; check the serial, or give --unregistered to take a call on a unit you never registered (not compensable)",
+				  r->serial);
+	if (r->registration && q->unregistered)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot record the call: %s is registered (%s, %s); drop --unregistered",
+				  r->serial, r->model, r->registration);
+	if (!r->registration && !svc__blank(q->model))
+		snprintf(r->model, sizeof r->model, "%s", q->model);
+	return SVC_OK;
+}
+
+/* Why the call is or is not compensable: the route, and who sent it. */
+static void call_reason(const svc_route_t *r, const char *source, svc_buf_t *b)
+{
+	svc__buf_puts(b, r->reason);
+	if (strcmp(source, "cits") != 0 && r->compensable)
+		svc__buf_printf(b, "; but this call came %s, not from CITS, and Canon pays no labor on service CITS did not dispatch",
+				strcmp(source, "referral") == 0 ? "as a referral" : "directly");
+}
+
+static svc_status_t insert_call(svc_db_t *db, const svc_dispatch_req_t *q, const char *source,
+				const svc_route_t *r, const char *reason, const char *received,
+				int hours, const char *due, long long *id)
+{
+	static const char sql[] =
+		"INSERT INTO dispatch(number, serial, model, registration, support, warranty_end,"
+		" in_warranty, route, route_reason, compensable, source, status, problem, contact,"
+		" phone, received_at, response_hours, response_due)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'received', ?12, ?13, ?14,"
+		" ?15, ?16, ?17)";
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	bind_opt(st, 1, q->number);
+	sqlite3_bind_text(st, 2, r->serial, -1, SQLITE_STATIC);
+	bind_opt(st, 3, r->model);
+	bind_opt(st, 4, r->registration);
+	bind_opt(st, 5, r->support);
+	bind_opt(st, 6, r->warranty_end);
+	if (r->in_warranty >= 0)
+		sqlite3_bind_int(st, 7, r->in_warranty);
+	sqlite3_bind_text(st, 8, r->route, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, r->compensable && strcmp(source, "cits") == 0);
+	sqlite3_bind_text(st, 11, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, q->problem, -1, SQLITE_STATIC);
+	bind_opt(st, 13, q->contact);
+	bind_opt(st, 14, q->phone);
+	sqlite3_bind_text(st, 15, received, -1, SQLITE_STATIC);
+	if (hours > 0)
+		sqlite3_bind_int(st, 16, hours);
+	bind_opt(st, 17, due);
+	if ((rc = svc__step_done(db, st, "record the call")) == SVC_OK)
+		*id = sqlite3_last_insert_rowid(db->sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static svc_status_t record_receipt(svc_db_t *db, long long id, const svc_dispatch_req_t *q,
+				   const svc_route_t *r, const char *source,
+				   const char *received, const char *due)
+{
+	svc_buf_t after = { 0 };
+	svc_status_t rc;
+
+	svc__json_field(&after, "number", svc__blank(q->number) ? NULL : q->number);
+	svc__json_field(&after, "serial", r->serial);
+	svc__json_field(&after, "route", r->route);
+	svc__json_field(&after, "source", source);
+	svc__json_field(&after, "status", "received");
+	svc__json_field(&after, "received_at", received);
+	svc__json_field(&after, "response_due", *due ? due : NULL);
+	rc = add_event(db, id, received, "received", r->route);
+	if (rc == SVC_OK)
+		rc = audit_dispatch(db, "receive", id, NULL, &after);
+	svc__buf_free(&after);
+	return rc;
+}
+
+svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long long *id)
+{
+	const char *doing = "record the call", *source;
+	char received[21], due[21];
+	svc_buf_t reason = { 0 };
+	svc_route_t r;
+	int64_t when;
+	int hours = 0;
+	svc_status_t rc;
+
+	if ((rc = check_request(db, q, &source)) != SVC_OK ||
+	    (rc = parse_when(db, doing, "received time", q->received, &when)) != SVC_OK ||
+	    (rc = check_dispatch_role(db, doing)) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__time_utc(when, received);
+	if ((rc = route_call(db, q, when, &r)) == SVC_OK &&
+	    (rc = check_may_work(db, doing, r.serial, NULL)) == SVC_OK &&
+	    (rc = check_number_free(db, q->number)) == SVC_OK &&
+	    (rc = response_due(db, r.model, when, &hours, due)) == SVC_OK) {
+		call_reason(&r, source, &reason);
+		rc = insert_call(db, q, source, &r, svc__buf_str(&reason), received, hours, due, id);
+		if (rc == SVC_OK)
+			rc = record_receipt(db, *id, q, &r, source, received, due);
+	}
+	svc__buf_free(&reason);
+	return svc__finish(db, rc);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Find the call REF names: its id, or its CITS number. */
+static svc_status_t resolve(svc_db_t *db, const char *ref, const char *doing, long long *id)
+{
+	sqlite3_stmt *st = NULL;
+	long long asnum = 0, found[2];
+	int n = 0;
+	svc_status_t rc;
+
+	if (svc__blank(ref))
+		return svc__error(db, SVC_EINVAL, "cannot %s: no dispatch named", doing);
+	if ((rc = svc__prepare(db, "SELECT id FROM dispatch WHERE number = ?1 OR id = ?2"
+				   " ORDER BY id LIMIT 2", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	if (svc__parse_uint(ref, LLONG_MAX, &asnum))
+		sqlite3_bind_int64(st, 2, asnum);
+	while (n < 2 && sqlite3_step(st) == SQLITE_ROW)
+		found[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (n == 0)
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot %s: there is no dispatch '%s' (an id or a CITS number); see 'servicer dispatch list'",
+				  doing, ref);
+	if (n == 2)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: '%s' is ambiguous: it is dispatch %lld's id and dispatch %lld's CITS number; name the latter by its id %lld",
+				  doing, ref, asnum, found[0] == asnum ? found[1] : found[0],
+				  found[0] == asnum ? found[1] : found[0]);
+	*id = found[0];
+	return SVC_OK;
+}
+
+typedef enum { STEP_ASSIGN, STEP_ARRIVE, STEP_COMPLETE, STEP_CANCEL } step_t;
+
+static const struct step_spec {
+	const char *verb;  /* as the command says it */
+	const char *doing; /* for messages, before "dispatch N" */
+	const char *event; /* as the event log says it */
+	const char *to;	   /* the state it leads to */
+} steps[] = {
+	[STEP_ASSIGN] = { "assign", "assign", "assigned", "assigned" },
+	[STEP_ARRIVE] = { "arrive", "record the arrival on", "arrived", "onsite" },
+	[STEP_COMPLETE] = { "complete", "complete", "completed", "completed" },
+	[STEP_CANCEL] = { "cancel", "cancel", "cancelled", "cancelled" },
+};
+
+static bool step_allowed(const char *status, step_t s)
+{
+	if (strcmp(status, "received") == 0)
+		return s == STEP_ASSIGN || s == STEP_CANCEL;
+	if (strcmp(status, "assigned") == 0)
+		return s == STEP_ASSIGN || s == STEP_ARRIVE || s == STEP_CANCEL;
+	if (strcmp(status, "onsite") == 0)
+		return s == STEP_COMPLETE || s == STEP_CANCEL;
+	return false;
+}
+
+static const char *allowed_words(const char *status)
+{
+	if (strcmp(status, "received") == 0)
+		return "allowed next: assign, cancel";
+	if (strcmp(status, "assigned") == 0)
+		return "allowed next: arrive, cancel, or assign to hand it to another technician";
+	if (strcmp(status, "onsite") == 0)
+		return "allowed next: complete, cancel";
+	if (strcmp(status, "completed") == 0)
+		return "what follows is its close-out, which closes it";
+	return "no step follows";
+}
+
+/* What a step works on: the call as it stands. */
+typedef struct call {
+	long long id;
+	char serial[SVC_SERIAL_MAX + 1];
+	char status[16];
+	char assigned[LOGIN_MAX + 1];
+	char last_event[16];
+	char last_at[21];
+} call_t;
+
+static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
+{
+	static const char sql[] =
+		"SELECT d.serial, d.status, d.assigned_to, e.event, e.at FROM dispatch d"
+		" JOIN dispatch_event e ON e.dispatch_id = d.id"
+		" WHERE d.id = ? ORDER BY e.at DESC, e.id DESC LIMIT 1";
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	memset(c, 0, sizeof *c);
+	c->id = id;
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(c->serial, sizeof c->serial, "%s", col_text(st, 0));
+		snprintf(c->status, sizeof c->status, "%s", col_text(st, 1));
+		snprintf(c->assigned, sizeof c->assigned, "%s", col_text(st, 2) ? col_text(st, 2) : "");
+		snprintf(c->last_event, sizeof c->last_event, "%s", col_text(st, 3));
+		snprintf(c->last_at, sizeof c->last_at, "%s", col_text(st, 4));
+	} else {
+		rc = svc__sqlerr(db, "read the call");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* LOGIN must be a user who takes calls. */
+static svc_status_t check_assignee(svc_db_t *db, const char *doing, const char *login)
+{
+	sqlite3_stmt *st = NULL;
+	svc_role_t role = SVC_ROLE_NONE;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "SELECT role FROM user WHERE login = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		role = svc__role_parse(col_text(st, 0));
+	sqlite3_finalize(st);
+	if (role == SVC_ROLE_NONE)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: '%s' is not a user; ask an administrator to add them ('servicer user add %s --role device-manager')",
+				  doing, login, login);
+	if (role != SVC_ROLE_ADMIN && role != SVC_ROLE_DEVICE_MANAGER &&
+	    role != SVC_ROLE_DEVICE_STOCK_MANAGER)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: '%s' is a %s; only an administrator or a device manager takes calls",
+				  doing, login, svc__role_name(role));
+	if (db->role != SVC_ROLE_ADMIN && strcmp(login, db->actor) != 0)
+		return svc__error(db, SVC_EPERM,
+				  "cannot %s: a device manager may take a call (assign it to themselves), not give it to '%s'; an administrator may",
+				  doing, login);
+	return SVC_OK;
+}
+
+/* Refuse what the call's state or the order of events does not allow. */
+static svc_status_t check_step(svc_db_t *db, const char *doing, const call_t *c, step_t s,
+			       const char *at)
+{
+	int64_t prev, t;
+	char shown[SVC_TIME_MAX], prev_shown[SVC_TIME_MAX];
+
+	if (!step_allowed(c->status, s))
+		return svc__error(db, SVC_ERULE, "cannot %s: it is %s; %s", doing, c->status,
+				  allowed_words(c->status));
+	if (strcmp(at, c->last_at) < 0 && svc__time_from_utc(at, &t) &&
+	    svc__time_from_utc(c->last_at, &prev)) {
+		svc_time_format(t, true, shown);
+		svc_time_format(prev, true, prev_shown);
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: the time %s is before the call's previous event (%s at %s)",
+				  doing, shown, c->last_event, prev_shown);
+	}
+	return SVC_OK;
+}
+
+static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const char *arg,
+			       const char *at)
+{
+	sqlite3_stmt *st = NULL;
+	svc_buf_t before = { 0 }, after = { 0 };
+	svc_status_t rc;
+
+	rc = svc__prepare(db, "UPDATE dispatch SET status = ?2,"
+			      " assigned_to = coalesce(?3, assigned_to),"
+			      " arrived_at = coalesce(?4, arrived_at) WHERE id = ?1", &st);
+	if (rc != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_text(st, 2, steps[s].to, -1, SQLITE_STATIC);
+	bind_opt(st, 3, s == STEP_ASSIGN ? arg : NULL);
+	bind_opt(st, 4, s == STEP_ARRIVE ? at : NULL);
+	rc = svc__step_done(db, st, "change the call");
+	sqlite3_finalize(st);
+	svc__json_field(&before, "status", c->status);
+	svc__json_field(&before, "assigned_to", *c->assigned ? c->assigned : NULL);
+	svc__json_field(&after, "status", steps[s].to);
+	svc__json_field(&after, "assigned_to", s == STEP_ASSIGN ? arg
+					      : *c->assigned ? c->assigned : NULL);
+	svc__json_field(&after, "at", at);
+	if (s == STEP_CANCEL)
+		svc__json_field(&after, "reason", arg);
+	if (rc == SVC_OK)
+		rc = add_event(db, c->id, at, steps[s].event, arg);
+	if (rc == SVC_OK)
+		rc = audit_dispatch(db, steps[s].verb, c->id, &before, &after);
+	svc__buf_free(&before);
+	svc__buf_free(&after);
+	return rc;
+}
+
+static svc_status_t check_step_arg(svc_db_t *db, const char *doing, step_t s, const char *arg)
+{
+	char err[160];
+
+	if (s == STEP_ASSIGN && svc__blank(arg))
+		return svc__error(db, SVC_EINVAL, "cannot %s: no technician's login given", doing);
+	if (s == STEP_CANCEL && svc__blank(arg))
+		return svc__error(db, SVC_EINVAL, "cannot %s: a reason is required (--reason TEXT)",
+				  doing);
+	if (s == STEP_CANCEL && !svc__text_ok(arg, SVC_TEXT_MAX, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot %s: the reason %s", doing, err);
+	return SVC_OK;
+}
+
+static svc_status_t do_step(svc_db_t *db, const char *ref, step_t s, const char *arg,
+			    const char *at_text)
+{
+	char doing[128], at[21];
+	long long id;
+	call_t c;
+	int64_t when;
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "%s dispatch '%s'", steps[s].doing, ref ? ref : "");
+	if ((rc = check_step_arg(db, doing, s, arg)) != SVC_OK ||
+	    (rc = parse_when(db, doing, "time", at_text, &when)) != SVC_OK ||
+	    (rc = check_dispatch_role(db, doing)) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__time_utc(when, at);
+	if ((rc = resolve(db, ref, doing, &id)) != SVC_OK ||
+	    (rc = load_call(db, id, &c)) != SVC_OK ||
+	    (rc = check_may_work(db, doing, c.serial, c.assigned)) != SVC_OK ||
+	    (rc = check_step(db, doing, &c, s, at)) != SVC_OK)
+		goto out;
+	if (s == STEP_ASSIGN && (rc = check_assignee(db, doing, arg)) != SVC_OK)
+		goto out;
+	/* Assigning a call to whoever has it already changes nothing. */
+	if (s == STEP_ASSIGN && strcmp(c.status, "assigned") == 0 && strcmp(c.assigned, arg) == 0)
+		goto out;
+	rc = apply_step(db, &c, s, arg, at);
+out:
+	return svc__finish(db, rc);
+}
+
+svc_status_t svc_dispatch_assign(svc_db_t *db, const char *ref, const char *login,
+				 const char *at)
+{
+	return do_step(db, ref, STEP_ASSIGN, login, at);
+}
+
+svc_status_t svc_dispatch_arrive(svc_db_t *db, const char *ref, const char *at)
+{
+	return do_step(db, ref, STEP_ARRIVE, NULL, at);
+}
+
+svc_status_t svc_dispatch_complete(svc_db_t *db, const char *ref, const char *at)
+{
+	return do_step(db, ref, STEP_COMPLETE, NULL, at);
+}
+
+svc_status_t svc_dispatch_cancel(svc_db_t *db, const char *ref, const char *reason,
+				 const char *at)
+{
+	return do_step(db, ref, STEP_CANCEL, reason, at);
+}
+
+/* ------------------------------------------------------------------ */
+
+static svc_status_t check_read(svc_db_t *db)
+{
+	return check_dispatch_role(db, "read dispatches");
+}
+
+static bool status_known(const char *s)
+{
+	static const char *const names[] = { "received", "assigned", "onsite", "completed",
+					     "closed", "cancelled", "open" };
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
+svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
+			       svc_dispatch_cb cb, void *ctx)
+{
+	static const char where[] =
+		" WHERE (?1 IS NULL OR d.status = ?1 OR (?1 = 'open' AND d.status <> 'closed'"
+		"   AND d.status <> 'cancelled'))"
+		" AND (?2 IS NULL OR d.assigned_to = ?2)"
+		" AND (?3 IS NULL OR v.assigned_to = ?3 OR d.assigned_to = ?3)"
+		" AND (?4 IS NULL OR ((d.status = 'received' OR d.status = 'assigned')"
+		"   AND d.response_due < ?4))";
+	static const char by_id[] = DISPATCH_SELECT "%s ORDER BY d.id";
+	static const char by_lateness[] = DISPATCH_SELECT "%s ORDER BY d.response_due, d.id";
+	bool overdue = f && f->overdue;
+	const char *status = f ? f->status : NULL;
+	char sql[sizeof by_lateness + sizeof where], now_utc[21];
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_stmt *st = NULL;
+	svc_dispatch_t d;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = check_read(db)) != SVC_OK)
+		return rc;
+	if (status && !status_known(status))
+		return svc__error(db, SVC_EINVAL,
+				  "unknown dispatch status '%s'; use received, assigned, onsite, completed, closed, cancelled or open",
+				  status);
+	snprintf(sql, sizeof sql, overdue ? by_lateness : by_id, where);
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	svc__time_utc(now, now_utc);
+	bind_opt(st, 1, status);
+	bind_opt(st, 2, f && f->mine ? db->actor : NULL);
+	bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
+	bind_opt(st, 4, overdue ? now_utc : NULL);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		dispatch_from_row(st, now, &d);
+		if (cb(&d, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "list dispatches");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void free_events(svc_dispatch_event_t *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)ev[i].at);
+		free((char *)ev[i].event);
+		free((char *)ev[i].by);
+		free((char *)ev[i].detail);
+	}
+	free(ev);
+}
+
+static svc_status_t load_events(svc_db_t *db, long long id, svc_dispatch_event_t **evp,
+				size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	svc_dispatch_event_t *ev = NULL;
+	size_t cap = 0;
+	svc_status_t rc;
+	int step;
+
+	*n = 0;
+	if ((rc = svc__prepare(db, "SELECT at, event, by, detail FROM dispatch_event"
+				   " WHERE dispatch_id = ? ORDER BY at, id", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while (rc == SVC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			svc_dispatch_event_t *p = realloc(ev, (cap = cap ? cap * 2 : 8) * sizeof *p);
+
+			if (!p) {
+				rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+				break;
+			}
+			ev = p;
+		}
+		ev[*n] = (svc_dispatch_event_t){ svc__strdup(col_text(st, 0)),
+						 svc__strdup(col_text(st, 1)),
+						 svc__strdup(col_text(st, 2)),
+						 col_text(st, 3) ? svc__strdup(col_text(st, 3)) : NULL };
+		if (!ev[(*n)++].by)
+			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	}
+	sqlite3_finalize(st);
+	if (rc != SVC_OK) {
+		free_events(ev, *n);
+		ev = NULL;
+		*n = 0;
+	}
+	*evp = ev;
+	return rc;
+}
+
+svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb, void *ctx)
+{
+	char doing[96];
+	sqlite3_stmt *st = NULL;
+	svc_dispatch_event_t *ev = NULL;
+	svc_dispatch_t d;
+	size_t n = 0;
+	long long id;
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "show dispatch '%s'", ref ? ref : "");
+	if ((rc = check_read(db)) != SVC_OK || (rc = resolve(db, ref, doing, &id)) != SVC_OK)
+		return rc;
+	if ((rc = svc__prepare(db, DISPATCH_SELECT " WHERE d.id = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = svc__sqlerr(db, "read the call");
+		goto out;
+	}
+	dispatch_from_row(st, (int64_t)time(NULL), &d);
+	if (svc__is_device_manager(db) && !svc__may_work_on(db, d.assigned_to) &&
+	    !svc__may_work_on(db, col_text(st, C_MANAGER))) {
+		rc = svc__error(db, SVC_EPERM,
+				"cannot %s: user '%s' is a device manager and neither the call nor %s is assigned to them",
+				doing, db->actor, d.serial);
+		goto out;
+	}
+	if ((rc = load_events(db, id, &ev, &n)) != SVC_OK)
+		goto out;
+	d.events = ev;
+	d.nevents = n;
+	cb(&d, ctx);
+out:
+	free_events(ev, n);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * timestamp.c - instants in and out: ISO 8601 with or without a UTC offset,
+ * stored in UTC, shown in the local time zone.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "servicer-private.h"
+
+#define FORMS "use YYYY-MM-DDTHH:MM, with :SS or a UTC offset if needed " \
+	"(2026-11-20T16:00, 2026-11-20T16:00:30-05:00, 2026-11-20T21:00Z), or 'now'"
+
+/* Read exactly N digits at *P into *OUT and advance. */
+static bool digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return false;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+/* "Z", "+HH:MM", "+HHMM" or "+HH" (or '-') into seconds east of UTC. */
+static bool parse_offset(const char *p, int *east)
+{
+	int sign, h, m = 0;
+
+	if (strcmp(p, "Z") == 0 || strcmp(p, "z") == 0) {
+		*east = 0;
+		return true;
+	}
+	if (*p != '+' && *p != '-')
+		return false;
+	sign = *p++ == '-' ? -1 : 1;
+	if (!digits(&p, 2, &h))
+		return false;
+	if (*p == ':')
+		p++;
+	if (*p && !digits(&p, 2, &m))
+		return false;
+	if (*p || h > 14 || m > 59)
+		return false;
+	*east = sign * (h * 3600 + m * 60);
+	return true;
+}
+
+/* The local wall-clock time WANT as an instant; false if the zone skips it. */
+static bool local_to_instant(const struct tm *want, int64_t *out)
+{
+	struct tm tm = *want;
+	time_t t;
+
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	/* mktime moves a time inside a daylight-saving gap: it did not exist. */
+	if (tm.tm_hour != want->tm_hour || tm.tm_min != want->tm_min ||
+	    tm.tm_mday != want->tm_mday)
+		return false;
+	*out = (int64_t)t;
+	return true;
+}
+
+svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errlen)
+{
+	const char *p = in;
+	char date[11];
+	int64_t day;
+	int h, m, s = 0, east;
+	struct tm tm = { 0 };
+
+	if (!in || !*in) {
+		snprintf(err, errlen, "an empty time is not a time; " FORMS);
+		return SVC_EINVAL;
+	}
+	if (strcmp(in, "now") == 0) {
+		*out = (int64_t)time(NULL);
+		return SVC_OK;
+	}
+	if (strlen(in) < 16 || (in[10] != 'T' && in[10] != 't' && in[10] != ' '))
+		goto bad;
+	memcpy(date, in, 10);
+	date[10] = '\0';
+	if (svc_date_parse(date, &day) != SVC_OK)
+		goto bad;
+	p = in + 11;
+	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &m) || h > 23 || m > 59)
+		goto bad;
+	if (*p == ':' && (p++, !digits(&p, 2, &s) || s > 59))
+		goto bad;
+	if (*p) {
+		if (!parse_offset(p, &east))
+			goto bad;
+		*out = day * 86400 + h * 3600 + m * 60 + s - east;
+		return SVC_OK;
+	}
+	tm.tm_year = atoi(date) - 1900;
+	tm.tm_mon = atoi(date + 5) - 1;
+	tm.tm_mday = atoi(date + 8);
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = s;
+	if (!local_to_instant(&tm, out)) {
+		snprintf(err, errlen,
+			 "'%s' does not exist in the local time zone (the clocks skip it); give a UTC offset",
+			 in);
+		return SVC_EINVAL;
+	}
+	return SVC_OK;
+bad:
+	snprintf(err, errlen, "'%s' is not a time; " FORMS, in);
+	return SVC_EINVAL;
+}
+
+void svc__time_utc(int64_t t, char out[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool svc__time_from_utc(const char *utc, int64_t *t)
+{
+	char err[8];
+
+	return utc && svc_time_parse(utc, t, err, sizeof err) == SVC_OK;
+}
+
+void svc_time_format(int64_t t, bool brief, char out[SVC_TIME_MAX])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int off;
+
+	localtime_r(&tt, &tm);
+	if (brief) {
+		strftime(out, SVC_TIME_MAX, "%Y-%m-%d %H:%M", &tm);
+		return;
+	}
+	strftime(out, SVC_TIME_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* %z gives +0500; ISO 8601 as JSON readers expect writes +05:00. */
+	off = (int)(tm.tm_gmtoff / 60);
+	snprintf(out + 19, SVC_TIME_MAX - 19, "%c%02d:%02d", off < 0 ? '-' : '+',
+		 abs(off) / 60 % 100, abs(off) % 60);
+}
+
+int64_t svc__local_day(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return svc__date_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
