@@ -16,7 +16,7 @@ _servicer_config() {
 		_servicer_words "get set unset list"
 	elif [ "$cmd_index" -eq $((COMP_CWORD - 2)) ]; then
 		case ${COMP_WORDS[cmd_index + 1]} in
-		get | set | unset) _servicer_words "dealer.id dealer.name" ;;
+		get | set | unset) _servicer_words "dealer.id dealer.name dealer.timezone hours.close hours.days hours.open sla.response_hours" ;;
 		esac
 	fi
 }
@@ -64,6 +64,44 @@ _servicer_device() {
 	fi
 }
 
+_servicer_dispatch() {
+	case $prev in
+	--source)
+		_servicer_words "cits referral direct"
+		return
+		;;
+	--status)
+		_servicer_words "received assigned onsite completed closed cancelled open"
+		return
+		;;
+	--on | --number | --problem | --contact | --phone | --received | --model | --at | --reason) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "route new assign arrive complete cancel list show"
+		return
+	fi
+	case ${COMP_WORDS[cmd_index + 1]} in
+	route) _servicer_words "--on --help" ;;
+	new) _servicer_words "--number --problem --contact --phone --received --source
+		--unregistered --model --help" ;;
+	assign | arrive | complete) _servicer_words "--at --help" ;;
+	cancel) _servicer_words "--reason --at --help" ;;
+	list) _servicer_words "--status --overdue --mine --help" ;;
+	*) _servicer_words "--help" ;;
+	esac
+}
+
+_servicer_holiday() {
+	case $prev in
+	--name) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "add list remove"
+	elif [[ $cur == -* ]]; then
+		_servicer_words "--name --help"
+	fi
+}
+
 _servicer_log() {
 	case $prev in
 	--since | --user | --serial | --limit) return ;;
@@ -72,13 +110,13 @@ _servicer_log() {
 }
 
 _servicer_help() {
-	_servicer_words "init config model ascr-register device log"
+	_servicer_words "init config model ascr-register device dispatch holiday log"
 }
 
 _servicer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd_index=0 i
-	local commands="init config model ascr-register device log help"
+	local commands="init config model ascr-register device dispatch holiday log help"
 
 	# Find the command after the global options.
 	for ((i = 1; i < COMP_CWORD; i++)); do

@@ -1,6 +1,6 @@
 # fish completion for servicer(1)
 
-set -l commands init config model ascr-register device log help
+set -l commands init config model ascr-register device dispatch holiday log help
 
 function __servicer_using -a name
     set -l words (commandline -opc)
@@ -32,6 +32,8 @@ complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a config -d
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a model -d 'the serviceable-model catalogue'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a ascr-register -d 'register, import, confirm, withdraw'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a device -d 'list, show and locate devices'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a dispatch -d 'route units, record and work service calls'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a holiday -d 'days closed, no response time runs'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a log -d 'the audit log'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a help -d "show a command's manual page"
 
@@ -39,7 +41,7 @@ complete -c servicer -n '__servicer_using init' -l dealer-id -x -d 'dealer id'
 complete -c servicer -n '__servicer_using init' -l dealer-name -x -d 'dealer name'
 
 complete -c servicer -n '__servicer_using config' -a 'get set unset list'
-complete -c servicer -n '__servicer_using config' -a 'dealer.id dealer.name'
+complete -c servicer -n '__servicer_using config' -a 'dealer.id dealer.name dealer.timezone hours.close hours.days hours.open sla.response_hours'
 
 complete -c servicer -n '__servicer_using model' -a 'add list remove'
 complete -c servicer -n '__servicer_using model' -l warranty-months -x -d 'months of warranty'
@@ -64,6 +66,25 @@ complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'p
 complete -c servicer -n '__servicer_using device' -a 'list show locate'
 complete -c servicer -n '__servicer_using device' -l status -x -a 'pending active withdrawn' -d 'registration status'
 complete -c servicer -n '__servicer_using device' -l model -x -d 'model'
+
+complete -c servicer -n '__servicer_using dispatch' -a 'route new assign arrive complete cancel list show'
+complete -c servicer -n '__servicer_using dispatch' -l on -x -d 'route on this date'
+complete -c servicer -n '__servicer_using dispatch' -l number -x -d 'CITS dispatch number'
+complete -c servicer -n '__servicer_using dispatch' -l problem -x -d 'what the customer reports'
+complete -c servicer -n '__servicer_using dispatch' -l contact -x -d 'who to reach'
+complete -c servicer -n '__servicer_using dispatch' -l phone -x -d 'their phone'
+complete -c servicer -n '__servicer_using dispatch' -l received -x -d 'when the call came in'
+complete -c servicer -n '__servicer_using dispatch' -l source -x -a 'cits referral direct' -d 'who sent the call'
+complete -c servicer -n '__servicer_using dispatch' -l unregistered -d 'a unit never registered'
+complete -c servicer -n '__servicer_using dispatch' -l model -x -d "the unregistered unit's model"
+complete -c servicer -n '__servicer_using dispatch' -l at -x -d 'when the step happened'
+complete -c servicer -n '__servicer_using dispatch' -l reason -x -d 'why the call is cancelled'
+complete -c servicer -n '__servicer_using dispatch' -l status -x -a 'received assigned onsite completed closed cancelled open' -d 'calls in this state'
+complete -c servicer -n '__servicer_using dispatch' -l overdue -d 'past due, nobody on site'
+complete -c servicer -n '__servicer_using dispatch' -l mine -d 'assigned to me'
+
+complete -c servicer -n '__servicer_using holiday' -a 'add list remove'
+complete -c servicer -n '__servicer_using holiday' -l name -x -d "the holiday's name"
 
 complete -c servicer -n '__servicer_using log' -l since -x -d 'from this date'
 complete -c servicer -n '__servicer_using log' -l user -x -d 'of this login'

@@ -158,7 +158,7 @@ static svc_status_t check_request(svc_db_t *db, const svc_dispatch_req_t *q,
 	if (!svc__blank(q->number) && !svc__account_ok(q->number, err, sizeof err))
 		return svc__error(db, SVC_EINVAL,
 				  "cannot record the call: the CITS number '%s' %s", q->number, err);
-	if (svc__blank(q->problem))
+	if (!q->problem || q->problem[strspn(q->problem, " \t")] == '\0')
 		return svc__error(db, SVC_EINVAL,
 				  "cannot record the call: the problem is empty; say what the customer reports (--problem TEXT)");
 	if (!svc__blank(q->model) && !q->unregistered)

@@ -3,7 +3,7 @@
 # completions must know every command and option (git's t0450 in spirit).
 load helpers
 
-commands="init config model ascr-register device log"
+commands="init config model ascr-register device dispatch holiday log"
 
 synopsis_of_page() {
 	mandoc -T ascii -O width=1000 "$1" | sed 's/.\x08//g' |
@@ -73,4 +73,16 @@ options_of() {
 	COMP_WORDS=(servicer device list --status ""); COMP_CWORD=4
 	_servicer
 	[ "${COMPREPLY[*]}" = "pending active withdrawn" ]
+	COMP_WORDS=(servicer dispatch ar); COMP_CWORD=2
+	_servicer
+	[ "${COMPREPLY[*]}" = "arrive" ]
+	COMP_WORDS=(servicer dispatch cancel 12 --); COMP_CWORD=4
+	_servicer
+	[ "${COMPREPLY[*]}" = "--reason --at --help" ]
+	COMP_WORDS=(servicer dispatch new 2XB01234 --source ""); COMP_CWORD=5
+	_servicer
+	[ "${COMPREPLY[*]}" = "cits referral direct" ]
+	COMP_WORDS=(servicer config set sla); COMP_CWORD=3
+	_servicer
+	[ "${COMPREPLY[*]}" = "sla.response_hours" ]
 }

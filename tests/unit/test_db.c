@@ -155,6 +155,30 @@ static void old_schema_is_migrated_in_one_transaction(void **state)
 	svc_db_close(db);
 }
 
+/* A version-1 database (before dispatches) keeps its data when migrated. */
+static void version_one_data_survives_the_dispatch_migration(void **state)
+{
+	fixture_t *f = *state;
+	svc_registration_t r = { .model = "iR-ADV C5535", .serial = "AB12" };
+	sqlite3 *raw;
+	svc_db_t *db;
+
+	assert_int_equal(svc_model_add(f->db, "iR-ADV C5535", 36, 8, NULL), SVC_OK);
+	assert_int_equal(svc_device_register(f->db, &r, NULL), SVC_OK);
+	svc_db_close(f->db);
+	f->db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DROP TABLE dispatch_event; DROP TABLE dispatch;"
+				      "DROP TABLE holiday; PRAGMA user_version = 1", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(svc_db_open(f->path, &db), SVC_OK);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device WHERE serial = 'AB12'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM dispatch"), 0);
+	f->db = db;
+}
+
 static void acting_as_another_needs_an_administrator(void **state)
 {
 	fixture_t *f = *state;
@@ -238,6 +262,7 @@ int main(void)
 		T(newer_schema_is_refused_untouched),
 		T(foreign_file_is_refused),
 		T(old_schema_is_migrated_in_one_transaction),
+		T(version_one_data_survives_the_dispatch_migration),
 		T(acting_as_another_needs_an_administrator),
 		T(configuration_is_checked_and_audited),
 		T(audit_log_is_append_only),
