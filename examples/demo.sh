@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main job on the default database: set up the catalogue, import the
 # dealer's serial list as cron would, confirm one unit entered in Canon's
-# ASCR system, and show the result.  Safe to run again: nothing is doubled.
+# ASCR system, see how CITS routes units, and work a service call from
+# received to completed.  Safe to run again: nothing is doubled.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 servicer=${SERVICER:-$here/../build/servicer}
@@ -20,4 +21,15 @@ run ascr-register --export-pending
 run ascr-register --confirm 2XB01234
 run device list
 run device show 2XB01234
+run dispatch route 2XB01234
+run dispatch route AAG04417   # pending: CITS does not send its calls here yet
+if ! "$servicer" dispatch show 7701234 >/dev/null 2>&1; then
+	run dispatch new 2XB01234 --number 7701234 --problem "E000007 at power-on" \
+		--contact "Ann Lee" --phone 555-0100
+	run dispatch assign 7701234 "$(id -un)"
+	run dispatch arrive 7701234
+	run dispatch complete 7701234
+fi
+run dispatch show 7701234
+run dispatch list
 run log --limit 3

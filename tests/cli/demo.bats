@@ -1,0 +1,20 @@
+#!/usr/bin/env bats
+# The README's main job: examples/demo.sh on the default database, twice.
+load helpers
+
+@test "the demo runs on the default database, and again without doubling anything" {
+	unset SERVICER_DB
+	run "$SRC/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	db="$HOME/.local/share/servicer/servicer.db"
+	[ -f "$db" ]
+	[[ "$output" == *"route:        dealer-dispatch"* ]]
+	[[ "$output" == *"not yet entered in Canon's ASCR system"* ]]
+	[[ "$output" == *"status:         completed"* ]]
+	before="$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")"
+	[ "$before" -eq 4 ]
+	run "$SRC/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")" -eq "$before" ]
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM device")" -eq 5 ]
+}
