@@ -49,6 +49,19 @@ svc_status_t svc__prepare(svc_db_t *db, const char *sql, sqlite3_stmt **st)
 	return SVC_OK;
 }
 
+void svc__bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+const char *svc__col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
 svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)

@@ -10,28 +10,23 @@
 	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
 	" withdrawn_at, withdraw_reason, assigned_to"
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 static void device_from_row(sqlite3_stmt *st, svc_device_t *d)
 {
-	d->model = col_text(st, 0);
-	d->serial = col_text(st, 1);
-	d->status = col_text(st, 2);
-	d->support = col_text(st, 3);
-	d->account = col_text(st, 4);
-	d->system_account = col_text(st, 5);
-	d->location = col_text(st, 6);
-	d->installed = col_text(st, 7);
-	d->warranty_end = col_text(st, 8);
-	d->registered_at = col_text(st, 9);
-	d->registered_by = col_text(st, 10);
-	d->confirmed_at = col_text(st, 11);
-	d->withdrawn_at = col_text(st, 12);
-	d->withdraw_reason = col_text(st, 13);
-	d->assigned_to = col_text(st, 14);
+	d->model = svc__col_text(st, 0);
+	d->serial = svc__col_text(st, 1);
+	d->status = svc__col_text(st, 2);
+	d->support = svc__col_text(st, 3);
+	d->account = svc__col_text(st, 4);
+	d->system_account = svc__col_text(st, 5);
+	d->location = svc__col_text(st, 6);
+	d->installed = svc__col_text(st, 7);
+	d->warranty_end = svc__col_text(st, 8);
+	d->registered_at = svc__col_text(st, 9);
+	d->registered_by = svc__col_text(st, 10);
+	d->confirmed_at = svc__col_text(st, 11);
+	d->withdrawn_at = svc__col_text(st, 12);
+	d->withdraw_reason = svc__col_text(st, 13);
+	d->assigned_to = svc__col_text(st, 14);
 }
 
 /* The registration fields of D as a JSON object, absent ones left out. */
@@ -253,14 +248,6 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 	return SVC_OK;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Insert V as a new registration, or renew/fill in an existing row. */
 static svc_status_t write_registration(svc__registrar_t *r, sqlite3_stmt *st,
 				       const svc__regval_t *v)
@@ -273,11 +260,11 @@ static svc_status_t write_registration(svc__registrar_t *r, sqlite3_stmt *st,
 	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, v->model, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, v->support ? v->support : "dispatch", -1, SQLITE_STATIC);
-	bind_opt(st, 4, v->account);
-	bind_opt(st, 5, v->system_account);
-	bind_opt(st, 6, v->location);
-	bind_opt(st, 7, v->installed);
-	bind_opt(st, 8, v->warranty_end);
+	svc__bind_opt(st, 4, v->account);
+	svc__bind_opt(st, 5, v->system_account);
+	svc__bind_opt(st, 6, v->location);
+	svc__bind_opt(st, 7, v->installed);
+	svc__bind_opt(st, 8, v->warranty_end);
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, r->db->actor, -1, SQLITE_STATIC);
 	rc = svc__step_done(r->db, st, "write the registration");
@@ -364,12 +351,12 @@ static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
 	if ((rc = svc__prepare(r->db, sql, &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
-	bind_opt(st, 2, v->account);
-	bind_opt(st, 3, v->system_account);
-	bind_opt(st, 4, v->location);
-	bind_opt(st, 5, v->installed);
-	bind_opt(st, 6, v->warranty_end);
-	bind_opt(st, 7, v->support);
+	svc__bind_opt(st, 2, v->account);
+	svc__bind_opt(st, 3, v->system_account);
+	svc__bind_opt(st, 4, v->location);
+	svc__bind_opt(st, 5, v->installed);
+	svc__bind_opt(st, 6, v->warranty_end);
+	svc__bind_opt(st, 7, v->support);
 	rc = svc__step_done(r->db, st, "update the registration");
 	sqlite3_finalize(st);
 	if (rc == SVC_OK)
@@ -595,7 +582,7 @@ svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
 			}
 			serials = p;
 		}
-		if (!(serials[n++] = svc__strdup(col_text(st, 0))))
+		if (!(serials[n++] = svc__strdup(svc__col_text(st, 0))))
 			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
 	}
 	sqlite3_finalize(st);
@@ -629,10 +616,10 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 
 		/* Withdrawing twice is refused, not ignored: the first reason stays. */
 		if ((rc = find_device(db, serials[i], "withdraw", norm, &st)) == SVC_OK &&
-		    strcmp(col_text(st, 2), "withdrawn") == 0)
+		    strcmp(svc__col_text(st, 2), "withdrawn") == 0)
 			rc = svc__error(db, SVC_ERULE,
 					"cannot withdraw %s: it was already withdrawn on %.10s (%s)",
-					norm, col_text(st, 12), col_text(st, 13));
+					norm, svc__col_text(st, 12), svc__col_text(st, 13));
 		sqlite3_finalize(st);
 		if (rc == SVC_OK)
 			rc = transition(db, serials[i], "withdrawn", reason, NULL);
@@ -671,7 +658,7 @@ svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *loc
 			       &up)) != SVC_OK)
 		goto out;
 	sqlite3_bind_text(up, 1, norm, -1, SQLITE_STATIC);
-	bind_opt(up, 2, after.location);
+	svc__bind_opt(up, 2, after.location);
 	if ((rc = svc__step_done(db, up, "update the location")) == SVC_OK)
 		rc = audit_device(db, "locate", norm, &old, &after);
 out:
@@ -713,9 +700,9 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 				  "unknown status '%s'; use pending, active or withdrawn", status);
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	bind_opt(st, 1, status);
-	bind_opt(st, 2, filter ? filter->model : NULL);
-	bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 1, status);
+	svc__bind_opt(st, 2, filter ? filter->model : NULL);
+	svc__bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		device_from_row(st, &d);
 		if (cb(&d, ctx) != 0)

@@ -26,11 +26,6 @@ enum { C_ID, C_NUMBER, C_SERIAL, C_MODEL, C_REGISTRATION, C_ROUTE, C_REASON,
        C_IN_WARRANTY, C_COMPENSABLE, C_SOURCE, C_STATUS, C_PROBLEM, C_CONTACT,
        C_PHONE, C_RECEIVED, C_HOURS, C_DUE, C_ASSIGNED, C_ARRIVED, C_MANAGER };
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 /* Minutes past due, rounded up, of a call nobody has reached yet. */
 static long long late_minutes(const svc_dispatch_t *d, int64_t now)
 {
@@ -46,34 +41,26 @@ static void dispatch_from_row(sqlite3_stmt *st, int64_t now, svc_dispatch_t *d)
 {
 	memset(d, 0, sizeof *d);
 	d->id = sqlite3_column_int64(st, C_ID);
-	d->number = col_text(st, C_NUMBER);
-	d->serial = col_text(st, C_SERIAL);
-	d->model = col_text(st, C_MODEL);
-	d->registration = col_text(st, C_REGISTRATION);
-	d->route = col_text(st, C_ROUTE);
-	d->route_reason = col_text(st, C_REASON);
+	d->number = svc__col_text(st, C_NUMBER);
+	d->serial = svc__col_text(st, C_SERIAL);
+	d->model = svc__col_text(st, C_MODEL);
+	d->registration = svc__col_text(st, C_REGISTRATION);
+	d->route = svc__col_text(st, C_ROUTE);
+	d->route_reason = svc__col_text(st, C_REASON);
 	d->in_warranty = sqlite3_column_type(st, C_IN_WARRANTY) == SQLITE_NULL
 				 ? -1 : sqlite3_column_int(st, C_IN_WARRANTY);
 	d->compensable = sqlite3_column_int(st, C_COMPENSABLE) != 0;
-	d->source = col_text(st, C_SOURCE);
-	d->status = col_text(st, C_STATUS);
-	d->problem = col_text(st, C_PROBLEM);
-	d->contact = col_text(st, C_CONTACT);
-	d->phone = col_text(st, C_PHONE);
-	d->received_at = col_text(st, C_RECEIVED);
+	d->source = svc__col_text(st, C_SOURCE);
+	d->status = svc__col_text(st, C_STATUS);
+	d->problem = svc__col_text(st, C_PROBLEM);
+	d->contact = svc__col_text(st, C_CONTACT);
+	d->phone = svc__col_text(st, C_PHONE);
+	d->received_at = svc__col_text(st, C_RECEIVED);
 	d->response_hours = sqlite3_column_int(st, C_HOURS);
-	d->response_due = col_text(st, C_DUE);
-	d->assigned_to = col_text(st, C_ASSIGNED);
-	d->arrived_at = col_text(st, C_ARRIVED);
+	d->response_due = svc__col_text(st, C_DUE);
+	d->assigned_to = svc__col_text(st, C_ASSIGNED);
+	d->arrived_at = svc__col_text(st, C_ARRIVED);
 	d->late_minutes = late_minutes(d, now);
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (svc__blank(s))
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 static svc_status_t audit_dispatch(svc_db_t *db, const char *action, long long id,
@@ -103,7 +90,7 @@ static svc_status_t add_event(svc_db_t *db, long long id, const char *at,
 	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, db->actor, -1, SQLITE_STATIC);
-	bind_opt(st, 5, detail);
+	svc__bind_opt(st, 5, detail);
 	rc = svc__step_done(db, st, "record the event");
 	sqlite3_finalize(st);
 	return rc;
@@ -257,11 +244,11 @@ static svc_status_t check_number_free(svc_db_t *db, const char *number)
 		return rc;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (svc__time_from_utc(col_text(st, 2), &t))
+		if (svc__time_from_utc(svc__col_text(st, 2), &t))
 			svc_time_format(t, true, shown);
 		rc = svc__error(db, SVC_EEXISTS,
 				"cannot record the call: CITS number '%s' is already dispatch %lld (%s, received %s); see 'servicer dispatch show %lld'",
-				number, (long long)sqlite3_column_int64(st, 0), col_text(st, 1),
+				number, (long long)sqlite3_column_int64(st, 0), svc__col_text(st, 1),
 				shown, (long long)sqlite3_column_int64(st, 0));
 	}
 	sqlite3_finalize(st);
@@ -278,8 +265,8 @@ static svc_status_t device_manager(svc_db_t *db, const char *serial, char login[
 	if ((rc = svc__prepare(db, "SELECT assigned_to FROM device WHERE serial = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && col_text(st, 0))
-		snprintf(login, LOGIN_MAX + 1, "%s", col_text(st, 0));
+	if (sqlite3_step(st) == SQLITE_ROW && svc__col_text(st, 0))
+		snprintf(login, LOGIN_MAX + 1, "%s", svc__col_text(st, 0));
 	sqlite3_finalize(st);
 	return SVC_OK;
 }
@@ -358,12 +345,12 @@ static svc_status_t insert_call(svc_db_t *db, const svc_dispatch_req_t *q, const
 
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	bind_opt(st, 1, q->number);
+	svc__bind_opt(st, 1, q->number);
 	sqlite3_bind_text(st, 2, r->serial, -1, SQLITE_STATIC);
-	bind_opt(st, 3, r->model);
-	bind_opt(st, 4, r->registration);
-	bind_opt(st, 5, r->support);
-	bind_opt(st, 6, r->warranty_end);
+	svc__bind_opt(st, 3, r->model);
+	svc__bind_opt(st, 4, r->registration);
+	svc__bind_opt(st, 5, r->support);
+	svc__bind_opt(st, 6, r->warranty_end);
 	if (r->in_warranty >= 0)
 		sqlite3_bind_int(st, 7, r->in_warranty);
 	sqlite3_bind_text(st, 8, r->route, -1, SQLITE_STATIC);
@@ -371,12 +358,12 @@ static svc_status_t insert_call(svc_db_t *db, const svc_dispatch_req_t *q, const
 	sqlite3_bind_int(st, 10, r->compensable && strcmp(source, "cits") == 0);
 	sqlite3_bind_text(st, 11, source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, q->problem, -1, SQLITE_STATIC);
-	bind_opt(st, 13, q->contact);
-	bind_opt(st, 14, q->phone);
+	svc__bind_opt(st, 13, q->contact);
+	svc__bind_opt(st, 14, q->phone);
 	sqlite3_bind_text(st, 15, received, -1, SQLITE_STATIC);
 	if (hours > 0)
 		sqlite3_bind_int(st, 16, hours);
-	bind_opt(st, 17, due);
+	svc__bind_opt(st, 17, due);
 	if ((rc = svc__step_done(db, st, "record the call")) == SVC_OK)
 		*id = sqlite3_last_insert_rowid(db->sql);
 	sqlite3_finalize(st);
@@ -530,11 +517,11 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(c->serial, sizeof c->serial, "%s", col_text(st, 0));
-		snprintf(c->status, sizeof c->status, "%s", col_text(st, 1));
-		snprintf(c->assigned, sizeof c->assigned, "%s", col_text(st, 2) ? col_text(st, 2) : "");
-		snprintf(c->last_event, sizeof c->last_event, "%s", col_text(st, 3));
-		snprintf(c->last_at, sizeof c->last_at, "%s", col_text(st, 4));
+		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
+		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
+		snprintf(c->assigned, sizeof c->assigned, "%s", svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
+		snprintf(c->last_event, sizeof c->last_event, "%s", svc__col_text(st, 3));
+		snprintf(c->last_at, sizeof c->last_at, "%s", svc__col_text(st, 4));
 	} else {
 		rc = svc__sqlerr(db, "read the call");
 	}
@@ -553,7 +540,7 @@ static svc_status_t check_assignee(svc_db_t *db, const char *doing, const char *
 		return rc;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		role = svc__role_parse(col_text(st, 0));
+		role = svc__role_parse(svc__col_text(st, 0));
 	sqlite3_finalize(st);
 	if (role == SVC_ROLE_NONE)
 		return svc__error(db, SVC_EINVAL,
@@ -606,8 +593,8 @@ static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const ch
 		return rc;
 	sqlite3_bind_int64(st, 1, c->id);
 	sqlite3_bind_text(st, 2, steps[s].to, -1, SQLITE_STATIC);
-	bind_opt(st, 3, s == STEP_ASSIGN ? arg : NULL);
-	bind_opt(st, 4, s == STEP_ARRIVE ? at : NULL);
+	svc__bind_opt(st, 3, s == STEP_ASSIGN ? arg : NULL);
+	svc__bind_opt(st, 4, s == STEP_ARRIVE ? at : NULL);
 	rc = svc__step_done(db, st, "change the call");
 	sqlite3_finalize(st);
 	svc__json_field(&before, "status", c->status);
@@ -743,10 +730,10 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	svc__time_utc(now, now_utc);
-	bind_opt(st, 1, status);
-	bind_opt(st, 2, f && f->mine ? db->actor : NULL);
-	bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
-	bind_opt(st, 4, overdue ? now_utc : NULL);
+	svc__bind_opt(st, 1, status);
+	svc__bind_opt(st, 2, f && f->mine ? db->actor : NULL);
+	svc__bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 4, overdue ? now_utc : NULL);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		dispatch_from_row(st, now, &d);
 		if (cb(&d, ctx) != 0)
@@ -793,10 +780,10 @@ static svc_status_t load_events(svc_db_t *db, long long id, svc_dispatch_event_t
 			}
 			ev = p;
 		}
-		ev[*n] = (svc_dispatch_event_t){ svc__strdup(col_text(st, 0)),
-						 svc__strdup(col_text(st, 1)),
-						 svc__strdup(col_text(st, 2)),
-						 col_text(st, 3) ? svc__strdup(col_text(st, 3)) : NULL };
+		ev[*n] = (svc_dispatch_event_t){ svc__strdup(svc__col_text(st, 0)),
+						 svc__strdup(svc__col_text(st, 1)),
+						 svc__strdup(svc__col_text(st, 2)),
+						 svc__col_text(st, 3) ? svc__strdup(svc__col_text(st, 3)) : NULL };
 		if (!ev[(*n)++].by)
 			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
 	}
@@ -832,7 +819,7 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 	}
 	dispatch_from_row(st, (int64_t)time(NULL), &d);
 	if (svc__is_device_manager(db) && !svc__may_work_on(db, d.assigned_to) &&
-	    !svc__may_work_on(db, col_text(st, C_MANAGER))) {
+	    !svc__may_work_on(db, svc__col_text(st, C_MANAGER))) {
 		rc = svc__error(db, SVC_EPERM,
 				"cannot %s: user '%s' is a device manager and neither the call nor %s is assigned to them",
 				doing, db->actor, d.serial);

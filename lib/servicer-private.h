@@ -52,6 +52,10 @@ svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 svc_status_t svc__sqlerr(svc_db_t *db, const char *doing);
 svc_status_t svc__prepare(svc_db_t *db, const char *sql, sqlite3_stmt **st);
+/* Bind S, or NULL when S is NULL or "". */
+void svc__bind_opt(sqlite3_stmt *st, int i, const char *s);
+/* Column I of the current row as text (NULL for NULL). */
+const char *svc__col_text(sqlite3_stmt *st, int i);
 svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing);
 svc_status_t svc__begin(svc_db_t *db);
 svc_status_t svc__commit(svc_db_t *db);
