@@ -26,6 +26,7 @@ int cmd_device(svc_db_t *db, int argc, char **argv);
 int cmd_log(svc_db_t *db, int argc, char **argv);
 int cmd_dispatch(svc_db_t *db, int argc, char **argv);
 int cmd_holiday(svc_db_t *db, int argc, char **argv);
+int cmd_closeout(svc_db_t *db, int argc, char **argv);
 
 /* util.c */
 /* The exit code (sysexits.h) for a library status: the one mapping. */

@@ -29,6 +29,8 @@ static const struct cmd_struct commands[] = {
 	{ "dispatch", cmd_dispatch, NEEDS_DB,
 	  "route units, record service calls and work them to completion" },
 	{ "holiday", cmd_holiday, NEEDS_DB, "days closed, on which no response time runs" },
+	{ "closeout", cmd_closeout, NEEDS_DB,
+	  "record Section 2 of a call and e-mail it to CITS" },
 	{ "log", cmd_log, NEEDS_DB, "show the audit log" },
 	{ "help", NULL, NO_DB, "show a command's manual page" },
 };

@@ -29,6 +29,9 @@ int exit_code(svc_status_t st)
 	case SVC_EIO: return EX_IOERR;
 	case SVC_ECONFIG: return EX_CONFIG;
 	case SVC_EINTERNAL: return EX_SOFTWARE;
+	case SVC_EMAIL_TEMP: return EX_TEMPFAIL;
+	case SVC_EMAIL_PERM: return EX_UNAVAILABLE;
+	case SVC_EMAIL_AUTH: return EX_NOPERM;
 	}
 	return EX_SOFTWARE;
 }

@@ -83,6 +83,13 @@ typedef enum svc_status {
 	SVC_ECONFIG,
 	/* Anything else: out of memory, a broken database, a bug. */
 	SVC_EINTERNAL,
+	/* The mail server could not be reached or answered 4xx: what was not
+	 * accepted stays queued; trying again later may succeed. */
+	SVC_EMAIL_TEMP,
+	/* The mail server refused a message for good (5xx). */
+	SVC_EMAIL_PERM,
+	/* The mail server refused the login. */
+	SVC_EMAIL_AUTH,
 } svc_status_t;
 
 /* The opaque database handle. */
@@ -581,6 +588,131 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *filter
 /* Call CB once with the call REF and its events, oldest first. */
 svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb,
 			       void *ctx);
+
+/* ---------------------------------------------------------------------
+ * Close-outs: Section 2 of the Service Dispatch Form, e-mailed to CITS.
+ *
+ * Seed 000: "All calls dispatched by CITS must be closed out with CITS in
+ * order to qualify for labor compensation.  To close out the service call,
+ * Section 2 of the Service Dispatch Form must be completed and e-mailed to
+ * isgservice@CITS.canon.com."
+ *
+ * A close-out is recorded for a completed call and queued.  It is marked
+ * sent only when the mail server accepted it; the call is then closed.  It
+ * may be amended until it is sent, and is never sent twice unless asked.
+ * ------------------------------------------------------------------- */
+
+/* The address close-outs go to unless closeout.to says otherwise. */
+#define SVC_CLOSEOUT_TO "isgservice@CITS.canon.com"
+
+/*
+ * Section 2 as given.  NULL means "not given": on a first recording the
+ * default (arrival and completion from the call's events, the technician
+ * from its assignment), on an amendment the value stored.  "" clears an
+ * optional field.
+ */
+typedef struct svc_closeout_req {
+	const char *arrived;	 /* a time (svc_time_parse) */
+	const char *completed;	 /* a time, not before arrived */
+	const char *labor;	 /* hours: "1.5", "2", "1:30"; required */
+	const char *travel;	 /* hours, optional */
+	const char *symptom;	 /* required */
+	const char *cause;	 /* required */
+	const char *action;	 /* required */
+	const char *const *parts; /* "PARTNO:QTY[:ETAG_CLAIM]" each */
+	size_t nparts;
+	bool parts_given;	 /* replace the parts with PARTS (even none) */
+	const char *meter;	 /* the meter at close, a whole number */
+	const char *tech;	 /* a user's login */
+	const char *signed_by;	 /* the customer who signed off */
+	const char *remarks;
+} svc_closeout_req_t;
+
+/*
+ * Record (or amend) the close-out of the completed call REF and queue it.
+ * Every missing required field is named in one message (SVC_EINVAL); a bad
+ * value is named (SVC_EINVAL); a call that is not completed (SVC_ERULE); a
+ * close-out already sent (SVC_ERULE).  *CHANGE says what happened.
+ */
+svc_status_t svc_closeout_record(svc_db_t *db, const char *ref,
+				 const svc_closeout_req_t *req, svc_change_t *change);
+
+typedef struct svc_part {
+	const char *part_no;
+	long long qty;
+	const char *etag_claim; /* the e-Tag warranty claim of a defective part, or NULL */
+} svc_part_t;
+
+/* A close-out as stored.  Absent values are NULL (numbers: -1). */
+typedef struct svc_closeout {
+	long long dispatch_id;
+	const char *number, *serial, *model;
+	const char *status;	  /* queued | sent | failed */
+	const char *message_id;
+	const char *prepared_at;  /* the message's Date, ISO 8601 UTC */
+	const char *sent_at;
+	const char *last_error;
+	long long attempts;
+	const char *arrived_at, *completed_at;
+	long long labor_minutes, travel_minutes;
+	const char *symptom, *cause, *action;
+	long long meter;
+	const char *technician, *signed_by, *remarks;
+	const svc_part_t *parts;  /* svc_closeout_show only */
+	size_t nparts;
+} svc_closeout_t;
+
+typedef int (*svc_closeout_cb)(const svc_closeout_t *closeout, void *ctx);
+
+/* Call CB for each close-out in STATUS (NULL: any), by dispatch id. */
+svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb,
+			       void *ctx);
+
+/* Call CB once with the close-out of call REF, with its parts. */
+svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb,
+			       void *ctx);
+
+/*
+ * The exact message the close-out of REF is sent as: RFC 5322, CRLF line
+ * ends, From mail.from, To closeout.to, Cc closeout.cc, a text/plain UTF-8
+ * body with every field labelled and the same fields as a CSV attachment.
+ * *MSG is malloc'd (caller frees), *LEN its length.  SVC_ECONFIG when
+ * mail.from is not set; SVC_EINVAL when a header value would hold CR, LF or
+ * NUL (nothing reaches a wire).
+ */
+svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, size_t *len);
+
+/* What became of one close-out in a send. */
+typedef struct svc_send_result {
+	long long dispatch_id;
+	const char *number;
+	const char *outcome; /* sent | queued (try again) | failed | skipped */
+	const char *reply;   /* the server's reply or the reason; may be NULL */
+} svc_send_result_t;
+
+typedef void (*svc_send_cb)(const svc_send_result_t *result, void *ctx);
+
+typedef struct svc_send_opts {
+	bool resend;	    /* send close-outs already sent again */
+	const char *helper; /* the transport program; NULL: SERVICER_SMTP_HELPER, else installed */
+} svc_send_opts_t;
+
+/*
+ * Send the close-outs REFS (N of them), or with N 0 every queued one, over
+ * one SMTP connection (smtp.url, smtp.user, smtp.starttls, smtp.cainfo,
+ * smtp.timeout; the password from $SERVICER_SMTP_PASSWORD or ~/.netrc,
+ * which must not be readable by others).  Each accepted message is marked
+ * sent at once and its call closed; CB hears of every close-out.
+ *
+ * The transport runs in a separate program so that only sending loads
+ * libcurl.  Returns SVC_OK when all were sent; SVC_EMAIL_AUTH when the
+ * login was refused; SVC_EMAIL_PERM when a server refused one for good
+ * (marked failed); SVC_EMAIL_TEMP when one stays queued (server down, 4xx,
+ * connection lost before acceptance); SVC_ECONFIG; SVC_EIO when the
+ * transport cannot run.
+ */
+svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
+			       const svc_send_opts_t *opts, svc_send_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
  * CSV import (the cron batch path).

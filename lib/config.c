@@ -81,8 +81,104 @@ static bool check_timezone(const char *v, char *err, size_t errlen)
 	return true;
 }
 
+/* An addr-spec: local@domain in printable ASCII, nothing a header could
+ * be split on. */
+bool svc__address_ok(const char *v, char *err, size_t errlen)
+{
+	const char *at = strrchr(v, '@');
+
+	for (const char *p = v; *p; p++) {
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("<>(),;:\\\"[]", *p)) {
+			snprintf(err, errlen, "is not an e-mail address (it holds %s)",
+				 *p == '\r' || *p == '\n' ? "a line break"
+				 : (unsigned char)*p <= ' ' ? "a space or control character"
+							    : "a character not allowed here");
+			return false;
+		}
+	}
+	if (!at || at == v || !at[1] || !strchr(at + 1, '.') || strlen(v) > 254) {
+		snprintf(err, errlen, "is not an e-mail address such as service@dealer.example");
+		return false;
+	}
+	return true;
+}
+
+static bool check_address(const char *v, char *err, size_t errlen)
+{
+	return svc__address_ok(v, err, errlen);
+}
+
+/* Addresses separated by commas. */
+static bool check_addresses(const char *v, char *err, size_t errlen)
+{
+	char one[256];
+
+	while (*v) {
+		size_t n = strcspn(v, ",");
+
+		if (n == 0 || n >= sizeof one) {
+			snprintf(err, errlen, "is not a list of e-mail addresses separated by commas");
+			return false;
+		}
+		memcpy(one, v, n);
+		one[n] = '\0';
+		if (!svc__address_ok(one, err, errlen))
+			return false;
+		v += n + (v[n] == ',');
+	}
+	return true;
+}
+
+static bool check_smtp_url(const char *v, char *err, size_t errlen)
+{
+	if ((strncmp(v, "smtp://", 7) == 0 || strncmp(v, "smtps://", 8) == 0) &&
+	    strlen(v) < 256 && !strpbrk(v, " \t\r\n") && v[strlen(v) - 1] != '/' &&
+	    v[strcspn(v, ":") + 3] != '\0')
+		return true;
+	snprintf(err, errlen, "is not smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+	return false;
+}
+
+static bool check_starttls(const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "required") == 0 || strcmp(v, "no") == 0)
+		return true;
+	snprintf(err, errlen, "is not 'required' or 'no'");
+	return false;
+}
+
+static bool check_path(const char *v, char *err, size_t errlen)
+{
+	if (*v == '/' && !strpbrk(v, "\r\n"))
+		return true;
+	snprintf(err, errlen, "is not an absolute file path");
+	return false;
+}
+
+static bool check_seconds(const char *v, char *err, size_t errlen)
+{
+	long long n;
+
+	if (svc__parse_uint(v, 3600, &n) && n >= 1)
+		return true;
+	snprintf(err, errlen, "is not a whole number of seconds from 1 to 3600");
+	return false;
+}
+
+static bool check_login(const char *v, char *err, size_t errlen)
+{
+	if (*v && strlen(v) <= 254 && !strpbrk(v, "\r\n"))
+		return svc__text_ok(v, 254, err, errlen);
+	snprintf(err, errlen, "is not a user name for the mail server");
+	return false;
+}
+
 /* Sorted by key; `config list` shows them in this order. */
 static const key_spec_t keys[] = {
+	{ "closeout.cc", NULL, check_addresses,
+	  "addresses a close-out is copied to, separated by commas" },
+	{ "closeout.to", SVC_CLOSEOUT_TO, check_address,
+	  "where close-outs are e-mailed (CITS)" },
 	{ "dealer.id", NULL, check_id,
 	  "the dealer's Canon authorized servicer id" },
 	{ "dealer.name", NULL, check_text, "the dealer's name" },
@@ -91,8 +187,18 @@ static const key_spec_t keys[] = {
 	{ "hours.close", "17:00", check_clock, "closing time of business hours, HH:MM" },
 	{ "hours.days", "mon-fri", check_days, "working days, e.g. mon-fri or mon,wed,fri" },
 	{ "hours.open", "08:00", check_clock, "opening time of business hours, HH:MM" },
+	{ "mail.from", NULL, check_address, "the dealer's address close-outs are sent from" },
 	{ "sla.response_hours", NULL, check_response_hours,
 	  "contracted response time in business hours, for models without their own" },
+	{ "smtp.cainfo", NULL, check_path,
+	  "CA certificates (PEM) to trust for the mail server, for a private CA" },
+	{ "smtp.starttls", "required", check_starttls,
+	  "for smtp:// URLs: 'required' (refuse a server without TLS) or 'no'" },
+	{ "smtp.timeout", "60", check_seconds,
+	  "seconds to connect, and for each message, before giving up" },
+	{ "smtp.url", NULL, check_smtp_url,
+	  "the mail server: smtp://host:587 (STARTTLS) or smtps://host:465" },
+	{ "smtp.user", NULL, check_login, "the user name to log in to the mail server" },
 };
 
 static const key_spec_t *find_key(const char *key)

@@ -76,8 +76,8 @@ static svc_status_t audit_dispatch(svc_db_t *db, const char *action, long long i
 	return rc;
 }
 
-static svc_status_t add_event(svc_db_t *db, long long id, const char *at,
-			      const char *event, const char *detail)
+svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
+				 const char *event, const char *detail)
 {
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
@@ -271,7 +271,7 @@ static svc_status_t device_manager(svc_db_t *db, const char *serial, char login[
 	return SVC_OK;
 }
 
-static svc_status_t check_dispatch_role(svc_db_t *db, const char *doing)
+svc_status_t svc__dispatch_role(svc_db_t *db, const char *doing)
 {
 	svc_status_t rc = svc__require_user(db, doing);
 
@@ -283,7 +283,7 @@ static svc_status_t check_dispatch_role(svc_db_t *db, const char *doing)
 }
 
 /* May the actor work on the call on SERIAL, assigned to ASSIGNED (may be NULL)? */
-static svc_status_t check_may_work(svc_db_t *db, const char *doing, const char *serial,
+svc_status_t svc__dispatch_may_work(svc_db_t *db, const char *doing, const char *serial,
 				   const char *assigned)
 {
 	char manager[LOGIN_MAX + 1];
@@ -384,7 +384,7 @@ static svc_status_t record_receipt(svc_db_t *db, long long id, const svc_dispatc
 	svc__json_field(&after, "status", "received");
 	svc__json_field(&after, "received_at", received);
 	svc__json_field(&after, "response_due", *due ? due : NULL);
-	rc = add_event(db, id, received, "received", r->route);
+	rc = svc__dispatch_event(db, id, received, "received", r->route);
 	if (rc == SVC_OK)
 		rc = audit_dispatch(db, "receive", id, NULL, &after);
 	svc__buf_free(&after);
@@ -403,12 +403,12 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 
 	if ((rc = check_request(db, q, &source)) != SVC_OK ||
 	    (rc = parse_when(db, doing, "received time", q->received, &when)) != SVC_OK ||
-	    (rc = check_dispatch_role(db, doing)) != SVC_OK ||
+	    (rc = svc__dispatch_role(db, doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	svc__time_utc(when, received);
 	if ((rc = route_call(db, q, when, &r)) == SVC_OK &&
-	    (rc = check_may_work(db, doing, r.serial, NULL)) == SVC_OK &&
+	    (rc = svc__dispatch_may_work(db, doing, r.serial, NULL)) == SVC_OK &&
 	    (rc = check_number_free(db, q->number)) == SVC_OK &&
 	    (rc = response_due(db, r.model, when, &hours, due)) == SVC_OK) {
 		call_reason(&r, source, &reason);
@@ -423,7 +423,8 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 /* ------------------------------------------------------------------ */
 
 /* Find the call REF names: its id, or its CITS number. */
-static svc_status_t resolve(svc_db_t *db, const char *ref, const char *doing, long long *id)
+svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
+				   long long *id)
 {
 	sqlite3_stmt *st = NULL;
 	long long asnum = 0, found[2];
@@ -606,7 +607,7 @@ static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const ch
 	if (s == STEP_CANCEL)
 		svc__json_field(&after, "reason", arg);
 	if (rc == SVC_OK)
-		rc = add_event(db, c->id, at, steps[s].event, arg);
+		rc = svc__dispatch_event(db, c->id, at, steps[s].event, arg);
 	if (rc == SVC_OK)
 		rc = audit_dispatch(db, steps[s].verb, c->id, &before, &after);
 	svc__buf_free(&before);
@@ -640,13 +641,13 @@ static svc_status_t do_step(svc_db_t *db, const char *ref, step_t s, const char 
 	snprintf(doing, sizeof doing, "%s dispatch '%s'", steps[s].doing, ref ? ref : "");
 	if ((rc = check_step_arg(db, doing, s, arg)) != SVC_OK ||
 	    (rc = parse_when(db, doing, "time", at_text, &when)) != SVC_OK ||
-	    (rc = check_dispatch_role(db, doing)) != SVC_OK ||
+	    (rc = svc__dispatch_role(db, doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	svc__time_utc(when, at);
-	if ((rc = resolve(db, ref, doing, &id)) != SVC_OK ||
+	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK ||
 	    (rc = load_call(db, id, &c)) != SVC_OK ||
-	    (rc = check_may_work(db, doing, c.serial, c.assigned)) != SVC_OK ||
+	    (rc = svc__dispatch_may_work(db, doing, c.serial, c.assigned)) != SVC_OK ||
 	    (rc = check_step(db, doing, &c, s, at)) != SVC_OK)
 		goto out;
 	if (s == STEP_ASSIGN && (rc = check_assignee(db, doing, arg)) != SVC_OK)
@@ -657,6 +658,32 @@ static svc_status_t do_step(svc_db_t *db, const char *ref, step_t s, const char 
 	rc = apply_step(db, &c, s, arg, at);
 out:
 	return svc__finish(db, rc);
+}
+
+svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now)
+{
+	sqlite3_stmt *st = NULL;
+	char at[21];
+	svc_status_t rc;
+
+	/* Never before the call's last event, whatever the clocks did. */
+	if ((rc = svc__prepare(db, "SELECT max(max(at), ?2) FROM dispatch_event"
+				   " WHERE dispatch_id = ?1", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	snprintf(at, sizeof at, "%s", sqlite3_step(st) == SQLITE_ROW && svc__col_text(st, 0)
+					      ? svc__col_text(st, 0) : now);
+	sqlite3_finalize(st);
+	if ((rc = svc__prepare(db, "UPDATE dispatch SET status = 'closed'"
+				   " WHERE id = ? AND status = 'completed'", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = svc__step_done(db, st, "close the call");
+	sqlite3_finalize(st);
+	if (rc == SVC_OK && sqlite3_changes(db->sql) == 1)
+		rc = svc__dispatch_event(db, id, at, "closed", "close-out accepted by the mail server");
+	return rc;
 }
 
 svc_status_t svc_dispatch_assign(svc_db_t *db, const char *ref, const char *login,
@@ -685,7 +712,7 @@ svc_status_t svc_dispatch_cancel(svc_db_t *db, const char *ref, const char *reas
 
 static svc_status_t check_read(svc_db_t *db)
 {
-	return check_dispatch_role(db, "read dispatches");
+	return svc__dispatch_role(db, "read dispatches");
 }
 
 static bool status_known(const char *s)
@@ -808,7 +835,7 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "show dispatch '%s'", ref ? ref : "");
-	if ((rc = check_read(db)) != SVC_OK || (rc = resolve(db, ref, doing, &id)) != SVC_OK)
+	if ((rc = check_read(db)) != SVC_OK || (rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK)
 		return rc;
 	if ((rc = svc__prepare(db, DISPATCH_SELECT " WHERE d.id = ?", &st)) != SVC_OK)
 		return rc;

@@ -118,6 +118,46 @@ svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n);
 svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 			       svc_route_t *route);
 
+/* config.c */
+/* An e-mail address that is safe in a header; a reason in ERR if not. */
+bool svc__address_ok(const char *v, char *err, size_t errlen);
+
+/* dispatch.c */
+/* Find the call REF (an id or a CITS number) names. */
+svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
+				   long long *id);
+/* Is the actor an administrator or a device manager? */
+svc_status_t svc__dispatch_role(svc_db_t *db, const char *doing);
+/* May the actor work on the call on SERIAL assigned to ASSIGNED? */
+svc_status_t svc__dispatch_may_work(svc_db_t *db, const char *doing, const char *serial,
+				    const char *assigned);
+/* Close call ID (completed -> closed) as its close-out was accepted. */
+svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now);
+/* Append an event to call ID's history, by the actor. */
+svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
+				 const char *event, const char *detail);
+
+/* closeout.c */
+/* Minutes as hours with two decimals: 90 -> "1.50". */
+void svc__hours_text(long long minutes, char out[16]);
+/* Load the close-out of call ID with its parts into *C; *ST owns the
+ * strings (finalize it), the parts are freed with svc__free_parts(). */
+svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
+				sqlite3_stmt **st, svc_closeout_t *c);
+void svc__free_parts(svc_part_t *p, size_t n);
+/* The message of close-out C, appended to B. */
+svc_status_t svc__closeout_compose(svc_db_t *db, const svc_closeout_t *c, svc_buf_t *b);
+
+/* mime.c */
+void svc__base64(svc_buf_t *b, const char *s, size_t len, bool lines);
+/* Quoted-printable of text with "\n" line ends; CRLF out. */
+void svc__quoted_printable(svc_buf_t *b, const char *s);
+/* "NAME: VALUE" CRLF, RFC 2047-encoded and folded when not plain ASCII. */
+void svc__header_encoded(svc_buf_t *b, const char *name, const char *value);
+void svc__rfc5322_date(svc_buf_t *b, int64_t t);
+/* One CSV field, comma first unless FIRST; NULL is empty. */
+void svc__csv_field(svc_buf_t *b, const char *s, bool first);
+
 /* device.c */
 typedef struct svc__regval {
 	char model[SVC_MODEL_MAX * 4 + 1];

@@ -1,0 +1,864 @@
+/*
+ * closeout.c - Section 2 of the Service Dispatch Form: recorded for a
+ * completed call, amended until sent, and written as the message that goes
+ * to CITS.  Sending is outbox.c's.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "servicer-private.h"
+
+#define PART_MAX 40
+#define MAX_PARTS 50
+#define METER_MAX 9007199254740992LL /* 2^53 */
+
+#define CLOSEOUT_SELECT \
+	"SELECT c.dispatch_id, d.number, d.serial, d.model, c.status, c.message_id," \
+	" c.prepared_at, c.sent_at, c.last_error, c.attempts, c.arrived_at," \
+	" c.completed_at, c.labor_minutes, c.travel_minutes, c.symptom, c.cause," \
+	" c.action, c.meter, c.technician, c.signed_by, c.remarks" \
+	" FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id"
+
+static long long col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+}
+
+static void closeout_from_row(sqlite3_stmt *st, svc_closeout_t *c)
+{
+	memset(c, 0, sizeof *c);
+	c->dispatch_id = sqlite3_column_int64(st, 0);
+	c->number = svc__col_text(st, 1);
+	c->serial = svc__col_text(st, 2);
+	c->model = svc__col_text(st, 3);
+	c->status = svc__col_text(st, 4);
+	c->message_id = svc__col_text(st, 5);
+	c->prepared_at = svc__col_text(st, 6);
+	c->sent_at = svc__col_text(st, 7);
+	c->last_error = svc__col_text(st, 8);
+	c->attempts = sqlite3_column_int64(st, 9);
+	c->arrived_at = svc__col_text(st, 10);
+	c->completed_at = svc__col_text(st, 11);
+	c->labor_minutes = col_num(st, 12);
+	c->travel_minutes = col_num(st, 13);
+	c->symptom = svc__col_text(st, 14);
+	c->cause = svc__col_text(st, 15);
+	c->action = svc__col_text(st, 16);
+	c->meter = col_num(st, 17);
+	c->technician = svc__col_text(st, 18);
+	c->signed_by = svc__col_text(st, 19);
+	c->remarks = svc__col_text(st, 20);
+}
+
+/* Hours as "1.5", "2" or "1:30" into whole minutes. */
+static bool parse_hours(const char *s, long long *minutes)
+{
+	long long h = 0, m = 0, frac = 0, scale = 1;
+	const char *p = s;
+
+	if (!s || !*s)
+		return false;
+	for (; *p >= '0' && *p <= '9' && h < 100000; p++)
+		h = h * 10 + (*p - '0');
+	if (p == s)
+		return false;
+	if (*p == ':') {
+		if (!svc__parse_uint(p + 1, 59, &m) || strlen(p + 1) != 2)
+			return false;
+		*minutes = h * 60 + m;
+		return true;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && scale < 1000; p++, scale *= 10)
+			frac = frac * 10 + (*p - '0');
+		if (scale == 1)
+			return false;
+	}
+	if (*p)
+		return false;
+	*minutes = h * 60 + (frac * 60 + scale / 2) / scale;
+	return true;
+}
+
+void svc__hours_text(long long minutes, char out[16])
+{
+	/* Minutes are at most 99999 (the schema says so). */
+	snprintf(out, 16, "%d.%02d", (int)(minutes / 60 % 100000),
+		 (int)((minutes % 60) * 100 / 60));
+}
+
+/* ------------------------------------------------------------------ */
+
+/* The values a recording ends up with: the request over what is stored. */
+typedef struct section2 {
+	char arrived[21], completed[21];
+	long long labor, travel, meter;
+	const char *symptom, *cause, *action, *tech, *signed_by, *remarks;
+} section2_t;
+
+typedef struct call_state {
+	long long id;
+	char serial[SVC_SERIAL_MAX + 1];
+	char status[16];
+	char assigned[65];
+	char arrived[21], completed[21]; /* from the events */
+	bool has_closeout;
+	char co_status[8];
+	svc_closeout_t stored;
+	sqlite3_stmt *stored_st; /* owns stored's strings */
+} call_state_t;
+
+static svc_status_t event_time(svc_db_t *db, long long id, const char *event, char out[21])
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	out[0] = '\0';
+	if ((rc = svc__prepare(db, "SELECT max(at) FROM dispatch_event WHERE dispatch_id = ?"
+				   " AND event = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, event, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && svc__col_text(st, 0))
+		snprintf(out, 21, "%s", svc__col_text(st, 0));
+	sqlite3_finalize(st);
+	return SVC_OK;
+}
+
+static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	memset(c, 0, sizeof *c);
+	c->id = id;
+	if ((rc = svc__prepare(db, "SELECT serial, status, assigned_to FROM dispatch WHERE id = ?",
+			       &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
+		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
+		snprintf(c->assigned, sizeof c->assigned, "%s",
+			 svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
+	}
+	sqlite3_finalize(st);
+	if ((rc = event_time(db, id, "arrived", c->arrived)) != SVC_OK ||
+	    (rc = event_time(db, id, "completed", c->completed)) != SVC_OK ||
+	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", &c->stored_st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(c->stored_st, 1, id);
+	if (sqlite3_step(c->stored_st) == SQLITE_ROW) {
+		c->has_closeout = true;
+		closeout_from_row(c->stored_st, &c->stored);
+		snprintf(c->co_status, sizeof c->co_status, "%s", c->stored.status);
+	}
+	return SVC_OK;
+}
+
+static void note_missing(svc_buf_t *missing, const char *what)
+{
+	svc__buf_printf(missing, "%s%s", missing->len ? ", " : "", what);
+}
+
+/* A free-text field: the request's, else the stored one; "" clears it. */
+static const char *pick(const char *given, const char *stored)
+{
+	if (!given)
+		return stored;
+	return *given ? given : NULL;
+}
+
+static svc_status_t check_field(svc_db_t *db, const char *doing, const char *what,
+				const char *v, size_t max)
+{
+	char err[160];
+
+	if (v && !svc__text_ok(v, max, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot %s: the %s %s", doing, what, err);
+	return SVC_OK;
+}
+
+static svc_status_t pick_time(svc_db_t *db, const char *doing, const char *what,
+			      const char *given, const char *stored, const char *event,
+			      char out[21])
+{
+	char err[400];
+	int64_t t;
+
+	if (!given || !*given) {
+		snprintf(out, 21, "%s", stored ? stored : event);
+		return SVC_OK;
+	}
+	if (svc_time_parse(given, &t, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot %s: the %s time %s", doing, what, err);
+	if (t > (int64_t)time(NULL) + SVC_CLOCK_SKEW_S)
+		return svc__error(db, SVC_EINVAL, "cannot %s: the %s time '%s' is in the future",
+				  doing, what, given);
+	svc__time_utc(t, out);
+	return SVC_OK;
+}
+
+static svc_status_t pick_hours(svc_db_t *db, const char *doing, const char *what,
+			       const char *given, long long stored, bool required,
+			       long long *out)
+{
+	*out = stored;
+	if (!given)
+		return SVC_OK;
+	if (!*given && !required) {
+		*out = -1;
+		return SVC_OK;
+	}
+	if (!parse_hours(given, out) || *out > 99999 || (required && *out == 0))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: %s hours '%s' is not a number of hours such as 1.5 or 1:30%s",
+				  doing, what, given, required ? ", more than 0" : "");
+	return SVC_OK;
+}
+
+static svc_status_t merge(svc_db_t *db, const char *doing, const call_state_t *c,
+			  const svc_closeout_req_t *q, section2_t *s)
+{
+	const svc_closeout_t *old = c->has_closeout ? &c->stored : NULL;
+	svc_buf_t missing = { 0 };
+	svc_status_t rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = pick_time(db, doing, "arrival", q->arrived, old ? old->arrived_at : NULL,
+			    c->arrived, s->arrived)) != SVC_OK ||
+	    (rc = pick_time(db, doing, "completion", q->completed,
+			    old ? old->completed_at : NULL, c->completed, s->completed)) != SVC_OK ||
+	    (rc = pick_hours(db, doing, "labor", q->labor, old ? old->labor_minutes : -1, true,
+			     &s->labor)) != SVC_OK ||
+	    (rc = pick_hours(db, doing, "travel", q->travel, old ? old->travel_minutes : -1,
+			     false, &s->travel)) != SVC_OK)
+		return rc;
+	s->meter = old ? old->meter : -1;
+	if (q->meter && !*q->meter)
+		s->meter = -1;
+	else if (q->meter && !svc__parse_uint(q->meter, METER_MAX, &s->meter))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: the meter '%s' is not a whole number from 0 to 2^53",
+				  doing, q->meter);
+	s->symptom = pick(q->symptom, old ? old->symptom : NULL);
+	s->cause = pick(q->cause, old ? old->cause : NULL);
+	s->action = pick(q->action, old ? old->action : NULL);
+	s->tech = pick(q->tech, old ? old->technician : *c->assigned ? c->assigned : NULL);
+	s->signed_by = pick(q->signed_by, old ? old->signed_by : NULL);
+	s->remarks = pick(q->remarks, old ? old->remarks : NULL);
+	if (s->labor < 0)
+		note_missing(&missing, "labor hours (--labor)");
+	if (svc__blank(s->symptom))
+		note_missing(&missing, "symptom (--symptom)");
+	if (svc__blank(s->cause))
+		note_missing(&missing, "cause (--cause)");
+	if (svc__blank(s->action))
+		note_missing(&missing, "action (--action)");
+	if (svc__blank(s->tech))
+		note_missing(&missing, "technician (--tech)");
+	if (missing.len)
+		rc = svc__error(db, SVC_EINVAL, "cannot %s: missing %s", doing, svc__buf_str(&missing));
+	svc__buf_free(&missing);
+	if (rc == SVC_OK && strcmp(s->completed, s->arrived) < 0)
+		rc = svc__error(db, SVC_EINVAL, "cannot %s: the completion time is before the arrival",
+				doing);
+	return rc;
+}
+
+static svc_status_t check_texts(svc_db_t *db, const char *doing, const section2_t *s)
+{
+	svc_status_t rc;
+
+	if ((rc = check_field(db, doing, "symptom", s->symptom, SVC_TEXT_MAX * 5)) != SVC_OK ||
+	    (rc = check_field(db, doing, "cause", s->cause, SVC_TEXT_MAX * 5)) != SVC_OK ||
+	    (rc = check_field(db, doing, "action", s->action, SVC_TEXT_MAX * 5)) != SVC_OK ||
+	    (rc = check_field(db, doing, "sign-off name", s->signed_by, SVC_TEXT_MAX)) != SVC_OK ||
+	    (rc = check_field(db, doing, "remarks", s->remarks, SVC_TEXT_MAX * 5)) != SVC_OK)
+		return rc;
+	return SVC_OK;
+}
+
+/* The technician must be a user. */
+static svc_status_t check_tech(svc_db_t *db, const char *doing, const char *login)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	bool found;
+
+	if ((rc = svc__prepare(db, "SELECT 1 FROM user WHERE login = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return svc__error(db, SVC_EINVAL, "cannot %s: the technician '%s' is not a user",
+				  doing, login);
+	return SVC_OK;
+}
+
+/* "PARTNO:QTY[:ETAG_CLAIM]" into its fields, in place. */
+static svc_status_t parse_part(svc_db_t *db, const char *doing, const char *spec,
+			       char *buf, size_t buflen, svc_part_t *p)
+{
+	char err[160], *qty, *claim;
+
+	snprintf(buf, buflen, "%s", spec);
+	if (!(qty = strchr(buf, ':')))
+		goto bad;
+	*qty++ = '\0';
+	if ((claim = strchr(qty, ':')))
+		*claim++ = '\0';
+	p->part_no = buf;
+	p->etag_claim = claim && *claim ? claim : NULL;
+	if (!*buf || strlen(buf) > PART_MAX || !svc__account_ok(buf, err, sizeof err) ||
+	    !svc__parse_uint(qty, 9999, &p->qty) || p->qty == 0 ||
+	    (p->etag_claim && !svc__account_ok(p->etag_claim, err, sizeof err)))
+		goto bad;
+	return SVC_OK;
+bad:
+	return svc__error(db, SVC_EINVAL,
+			  "cannot %s: the part '%s' is not PARTNO:QTY[:ETAG_CLAIM] (a part number, a quantity from 1 to 9999, an e-Tag claim number)",
+			  doing, spec);
+}
+
+static svc_status_t write_parts(svc_db_t *db, const char *doing, long long id,
+				const svc_closeout_req_t *q)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL;
+	char buf[PART_MAX * 3];
+	svc_status_t rc;
+
+	if (q->nparts > MAX_PARTS)
+		return svc__error(db, SVC_EINVAL, "cannot %s: more than %d parts", doing, MAX_PARTS);
+	if ((rc = svc__prepare(db, "DELETE FROM closeout_part WHERE dispatch_id = ?", &del)) != SVC_OK ||
+	    (rc = svc__prepare(db, "INSERT INTO closeout_part(dispatch_id, seq, part_no, qty,"
+				   " etag_claim) VALUES(?, ?, ?, ?, ?)", &ins)) != SVC_OK)
+		goto out;
+	sqlite3_bind_int64(del, 1, id);
+	if ((rc = svc__step_done(db, del, "replace the parts")) != SVC_OK)
+		goto out;
+	for (size_t i = 0; i < q->nparts && rc == SVC_OK; i++) {
+		svc_part_t p;
+
+		if ((rc = parse_part(db, doing, q->parts[i], buf, sizeof buf, &p)) != SVC_OK)
+			break;
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, id);
+		sqlite3_bind_int64(ins, 2, (sqlite3_int64)i + 1);
+		sqlite3_bind_text(ins, 3, p.part_no, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, p.qty);
+		svc__bind_opt(ins, 5, p.etag_claim);
+		rc = svc__step_done(db, ins, "record a part");
+	}
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* <closeout.ID.RANDOM@DOMAIN>, DOMAIN from mail.from when set. */
+static svc_status_t new_message_id(svc_db_t *db, long long id, char out[160])
+{
+	unsigned char r[8] = { 0 };
+	char *from = NULL, host[64] = "localhost";
+	const char *domain;
+	svc_status_t rc = svc_config_get(db, "mail.from", &from);
+
+	if (rc != SVC_OK)
+		return rc;
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		r[0] ^= (unsigned char)time(NULL);
+	gethostname(host, sizeof host - 1);
+	domain = from && strchr(from, '@') ? strchr(from, '@') + 1 : host;
+	snprintf(out, 160, "<closeout.%lld.%02x%02x%02x%02x%02x%02x%02x%02x@%s>", id, r[0], r[1],
+		 r[2], r[3], r[4], r[5], r[6], r[7], domain);
+	free(from);
+	return SVC_OK;
+}
+
+static void bind_minutes(sqlite3_stmt *st, int i, long long v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const section2_t *s)
+{
+	static const char insert[] =
+		"INSERT INTO closeout(dispatch_id, status, arrived_at, completed_at, labor_minutes,"
+		" travel_minutes, symptom, cause, action, meter, technician, signed_by, remarks,"
+		" message_id, prepared_at) VALUES(?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14)";
+	static const char update[] =
+		"UPDATE closeout SET status = 'queued', arrived_at = ?2, completed_at = ?3,"
+		" labor_minutes = ?4, travel_minutes = ?5, symptom = ?6, cause = ?7, action = ?8,"
+		" meter = ?9, technician = ?10, signed_by = ?11, remarks = ?12, prepared_at = ?14,"
+		" last_error = NULL WHERE dispatch_id = ?1";
+	char message_id[160], now[21];
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if (!c->has_closeout && (rc = new_message_id(db, c->id, message_id)) != SVC_OK)
+		return rc;
+	if ((rc = svc__prepare(db, c->has_closeout ? update : insert, &st)) != SVC_OK)
+		return rc;
+	svc__now(now);
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_text(st, 2, s->arrived, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, s->completed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, s->labor);
+	bind_minutes(st, 5, s->travel);
+	sqlite3_bind_text(st, 6, s->symptom, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, s->cause, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, s->action, -1, SQLITE_STATIC);
+	bind_minutes(st, 9, s->meter);
+	sqlite3_bind_text(st, 10, s->tech, -1, SQLITE_STATIC);
+	svc__bind_opt(st, 11, s->signed_by);
+	svc__bind_opt(st, 12, s->remarks);
+	if (!c->has_closeout)
+		sqlite3_bind_text(st, 13, message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, "record the close-out");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static svc_status_t audit_closeout(svc_db_t *db, const call_state_t *c, const section2_t *s)
+{
+	svc_buf_t object = { 0 }, after = { 0 };
+	char labor[16];
+	svc_status_t rc;
+
+	svc__hours_text(s->labor, labor);
+	svc__buf_printf(&object, "closeout %lld", c->id);
+	svc__json_field(&after, "status", "queued");
+	svc__json_field(&after, "arrived_at", s->arrived);
+	svc__json_field(&after, "completed_at", s->completed);
+	svc__json_field(&after, "labor_hours", labor);
+	svc__json_field(&after, "symptom", s->symptom);
+	svc__json_field(&after, "cause", s->cause);
+	svc__json_field(&after, "action", s->action);
+	svc__json_field(&after, "technician", s->tech);
+	rc = svc__audit(db, c->has_closeout ? "amend" : "record", svc__buf_str(&object),
+			c->has_closeout ? "{\"status\":\"queued\"}" : NULL, svc__buf_str(&after));
+	svc__buf_free(&object);
+	svc__buf_free(&after);
+	return rc;
+}
+
+static svc_status_t check_state(svc_db_t *db, const char *doing, const call_state_t *c)
+{
+	if (c->has_closeout && strcmp(c->co_status, "sent") == 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: it was sent on %.10s and can no longer be amended",
+				  doing, c->stored.sent_at);
+	if (!c->has_closeout && strcmp(c->status, "completed") != 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: the call is %s; a close-out is for a completed call ('servicer dispatch complete %lld')",
+				  doing, c->status, c->id);
+	return SVC_OK;
+}
+
+svc_status_t svc_closeout_record(svc_db_t *db, const char *ref, const svc_closeout_req_t *q,
+				 svc_change_t *change)
+{
+	char doing[96];
+	call_state_t c = { 0 };
+	section2_t s;
+	long long id;
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "close out dispatch '%s'", ref ? ref : "");
+	if ((rc = svc__dispatch_role(db, doing)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK ||
+	    (rc = load_state(db, id, &c)) != SVC_OK ||
+	    (rc = svc__dispatch_may_work(db, doing, c.serial, c.assigned)) != SVC_OK ||
+	    (rc = check_state(db, doing, &c)) != SVC_OK ||
+	    (rc = merge(db, doing, &c, q, &s)) != SVC_OK ||
+	    (rc = check_texts(db, doing, &s)) != SVC_OK ||
+	    (rc = check_tech(db, doing, s.tech)) != SVC_OK ||
+	    (rc = write_closeout(db, &c, &s)) != SVC_OK)
+		goto out;
+	if (q->parts_given && (rc = write_parts(db, doing, id, q)) != SVC_OK)
+		goto out;
+	rc = audit_closeout(db, &c, &s);
+	if (rc == SVC_OK && change)
+		*change = c.has_closeout ? SVC_CHANGE_UPDATED : SVC_CHANGE_NEW;
+out:
+	sqlite3_finalize(c.stored_st);
+	return svc__finish(db, rc);
+}
+
+/* ------------------------------------------------------------------ */
+
+static svc_status_t load_parts(svc_db_t *db, long long id, svc_part_t **pp, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	svc_part_t *p = NULL;
+	svc_status_t rc;
+
+	*n = 0;
+	if ((rc = svc__prepare(db, "SELECT part_no, qty, etag_claim FROM closeout_part"
+				   " WHERE dispatch_id = ? ORDER BY seq", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while (rc == SVC_OK && sqlite3_step(st) == SQLITE_ROW) {
+		svc_part_t *q = realloc(p, (*n + 1) * sizeof *q);
+
+		if (!q) {
+			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+			break;
+		}
+		p = q;
+		p[*n].part_no = svc__strdup(svc__col_text(st, 0));
+		p[*n].qty = sqlite3_column_int64(st, 1);
+		p[*n].etag_claim = svc__col_text(st, 2) ? svc__strdup(svc__col_text(st, 2)) : NULL;
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	*pp = p;
+	return rc;
+}
+
+void svc__free_parts(svc_part_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)p[i].part_no);
+		free((char *)p[i].etag_claim);
+	}
+	free(p);
+}
+
+static svc_status_t check_read(svc_db_t *db)
+{
+	return svc__dispatch_role(db, "read close-outs");
+}
+
+svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	svc_closeout_t c;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = check_read(db)) != SVC_OK)
+		return rc;
+	if (status && strcmp(status, "queued") && strcmp(status, "sent") && strcmp(status, "failed"))
+		return svc__error(db, SVC_EINVAL,
+				  "unknown close-out status '%s'; use queued, sent or failed", status);
+	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE ?1 IS NULL OR c.status = ?1"
+				   " ORDER BY c.dispatch_id", &st)) != SVC_OK)
+		return rc;
+	svc__bind_opt(st, 1, status);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		closeout_from_row(st, &c);
+		if (cb(&c, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "list close-outs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Load the close-out of call ID into *C, parts and all; *ST owns it. */
+svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
+				sqlite3_stmt **st, svc_closeout_t *c)
+{
+	svc_status_t rc;
+	svc_part_t *parts = NULL;
+
+	*st = NULL;
+	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(*st, 1, id);
+	if (sqlite3_step(*st) != SQLITE_ROW)
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot %s: dispatch %lld has no close-out yet; record it with 'servicer closeout %lld --labor H --symptom T --cause T --action T'",
+				  doing, id, id);
+	closeout_from_row(*st, c);
+	rc = load_parts(db, id, &parts, &c->nparts);
+	c->parts = parts;
+	return rc;
+}
+
+static svc_status_t load_closeout(svc_db_t *db, const char *ref, const char *doing,
+				  sqlite3_stmt **st, svc_closeout_t *c)
+{
+	long long id;
+	svc_status_t rc;
+
+	*st = NULL;
+	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK)
+		return rc;
+	return svc__closeout_load(db, id, doing, st, c);
+}
+
+svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb, void *ctx)
+{
+	char doing[96];
+	sqlite3_stmt *st = NULL;
+	svc_closeout_t c = { 0 };
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "show the close-out of dispatch '%s'", ref ? ref : "");
+	if ((rc = check_read(db)) == SVC_OK &&
+	    (rc = load_closeout(db, ref, doing, &st, &c)) == SVC_OK)
+		cb(&c, ctx);
+	svc__free_parts((svc_part_t *)c.parts, c.nparts);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+typedef struct mail_config {
+	char *from, *to, *cc, *dealer_id, *dealer_name;
+} mail_config_t;
+
+static void free_mail_config(mail_config_t *m)
+{
+	free(m->from);
+	free(m->to);
+	free(m->cc);
+	free(m->dealer_id);
+	free(m->dealer_name);
+}
+
+static svc_status_t mail_config(svc_db_t *db, mail_config_t *m)
+{
+	svc_status_t rc;
+
+	memset(m, 0, sizeof *m);
+	if ((rc = svc_config_get(db, "mail.from", &m->from)) != SVC_OK ||
+	    (rc = svc_config_get(db, "closeout.to", &m->to)) != SVC_OK ||
+	    (rc = svc_config_get(db, "closeout.cc", &m->cc)) != SVC_OK ||
+	    (rc = svc_config_get(db, "dealer.id", &m->dealer_id)) != SVC_OK ||
+	    (rc = svc_config_get(db, "dealer.name", &m->dealer_name)) != SVC_OK)
+		return rc;
+	if (!m->from)
+		return svc__error(db, SVC_ECONFIG,
+				  "the close-out has no sender: set it with 'servicer config set mail.from service@dealer.example'");
+	return SVC_OK;
+}
+
+static const char *local_time(const char *utc, char out[SVC_TIME_MAX])
+{
+	int64_t t;
+
+	if (!svc__time_from_utc(utc, &t))
+		return utc;
+	svc_time_format(t, false, out);
+	return out;
+}
+
+/* Section 2's fields, labelled, in order: the body and the CSV alike. */
+typedef struct field {
+	const char *label, *key;
+	char *value; /* malloc'd, NULL when absent */
+} field_t;
+
+enum { F_DEALER_ID, F_DEALER_NAME, F_NUMBER, F_MODEL, F_SERIAL, F_RECEIVED, F_ARRIVED,
+       F_COMPLETED, F_LABOR, F_TRAVEL, F_SYMPTOM, F_CAUSE, F_ACTION, F_PARTS, F_METER,
+       F_TECH, F_SIGNED, F_REMARKS, F_COUNT };
+
+static void fill_fields(const mail_config_t *m, const svc_closeout_t *c, const char *received,
+			field_t f[F_COUNT])
+{
+	static const char *const labels[F_COUNT][2] = {
+		{ "Dealer ID", "dealer_id" }, { "Dealer name", "dealer_name" },
+		{ "Dispatch number", "dispatch_number" }, { "Model", "model" },
+		{ "Serial number", "serial" }, { "Call received", "received_at" },
+		{ "Arrival", "arrived_at" }, { "Completion", "completed_at" },
+		{ "Labor hours", "labor_hours" }, { "Travel hours", "travel_hours" },
+		{ "Symptom", "symptom" }, { "Cause", "cause" }, { "Action", "action" },
+		{ "Parts", "parts" }, { "Meter at close", "meter" },
+		{ "Technician", "technician" }, { "Customer sign-off", "signed_by" },
+		{ "Remarks", "remarks" },
+	};
+	char t[SVC_TIME_MAX], num[32];
+	svc_buf_t parts = { 0 };
+
+	for (int i = 0; i < F_COUNT; i++)
+		f[i] = (field_t){ labels[i][0], labels[i][1], NULL };
+	f[F_DEALER_ID].value = svc__strdup(m->dealer_id);
+	f[F_DEALER_NAME].value = svc__strdup(m->dealer_name);
+	f[F_NUMBER].value = svc__strdup(c->number);
+	f[F_MODEL].value = svc__strdup(c->model);
+	f[F_SERIAL].value = svc__strdup(c->serial);
+	f[F_RECEIVED].value = svc__strdup(local_time(received, t));
+	f[F_ARRIVED].value = svc__strdup(local_time(c->arrived_at, t));
+	f[F_COMPLETED].value = svc__strdup(local_time(c->completed_at, t));
+	svc__hours_text(c->labor_minutes, num);
+	f[F_LABOR].value = svc__strdup(num);
+	if (c->travel_minutes >= 0) {
+		svc__hours_text(c->travel_minutes, num);
+		f[F_TRAVEL].value = svc__strdup(num);
+	}
+	f[F_SYMPTOM].value = svc__strdup(c->symptom);
+	f[F_CAUSE].value = svc__strdup(c->cause);
+	f[F_ACTION].value = svc__strdup(c->action);
+	for (size_t i = 0; i < c->nparts; i++)
+		svc__buf_printf(&parts, "%s%s x %lld%s%s", i ? "; " : "", c->parts[i].part_no,
+				c->parts[i].qty, c->parts[i].etag_claim ? " e-Tag claim " : "",
+				c->parts[i].etag_claim ? c->parts[i].etag_claim : "");
+	f[F_PARTS].value = parts.len ? svc__strdup(svc__buf_str(&parts)) : NULL;
+	svc__buf_free(&parts);
+	if (c->meter >= 0) {
+		snprintf(num, sizeof num, "%lld", c->meter);
+		f[F_METER].value = svc__strdup(num);
+	}
+	f[F_TECH].value = svc__strdup(c->technician);
+	f[F_SIGNED].value = svc__strdup(c->signed_by);
+	f[F_REMARKS].value = svc__strdup(c->remarks);
+}
+
+static void body_text(svc_buf_t *b, const field_t f[F_COUNT])
+{
+	svc__buf_puts(b, "Service Dispatch Form - Section 2\n\n");
+	for (int i = 0; i < F_COUNT; i++)
+		svc__buf_printf(b, "%s:%*s%s\n", f[i].label, (int)(20 - strlen(f[i].label)), "",
+				f[i].value ? f[i].value : "-");
+}
+
+static void csv_text(svc_buf_t *b, const field_t f[F_COUNT])
+{
+	for (int i = 0; i < F_COUNT; i++)
+		svc__csv_field(b, f[i].key, i == 0);
+	svc__buf_puts(b, "\r\n");
+	for (int i = 0; i < F_COUNT; i++)
+		svc__csv_field(b, f[i].value, i == 0);
+	svc__buf_puts(b, "\r\n");
+}
+
+/* No header may be split: refuse CR, LF (and so NUL, which ends a C string). */
+static svc_status_t header_safe(svc_db_t *db, const char *what, const char *v)
+{
+	if (v && strpbrk(v, "\r\n"))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot write the close-out: the %s holds a line break; a header may not", what);
+	return SVC_OK;
+}
+
+static void headers(svc_buf_t *b, const mail_config_t *m, const svc_closeout_t *c,
+		    int64_t date, const char *boundary)
+{
+	svc_buf_t subject = { 0 };
+
+	svc__buf_puts(b, "Date: ");
+	svc__rfc5322_date(b, date);
+	svc__buf_printf(b, "\r\nMessage-ID: %s\r\nFrom: %s\r\nTo: %s\r\n", c->message_id,
+			m->from, m->to);
+	if (m->cc)
+		svc__buf_printf(b, "Cc: %s\r\n", m->cc);
+	svc__buf_printf(&subject,
+			"Service Dispatch Form Section 2 \xe2\x80\x94 dispatch %s \xe2\x80\x94 %s %s",
+			c->number ? c->number : "(none)", c->model ? c->model : "", c->serial);
+	svc__header_encoded(b, "Subject", svc__buf_str(&subject));
+	svc__buf_free(&subject);
+	svc__buf_printf(b, "MIME-Version: 1.0\r\n"
+			   "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n", boundary);
+}
+
+static void compose(svc_buf_t *b, const mail_config_t *m, const svc_closeout_t *c,
+		    int64_t date, const field_t f[F_COUNT])
+{
+	svc_buf_t text = { 0 }, csv = { 0 };
+	char boundary[64];
+
+	/* "=_" never occurs in quoted-printable or base64 text. */
+	snprintf(boundary, sizeof boundary, "=_servicer_closeout_%lld_%lld", c->dispatch_id,
+		 (long long)date);
+	headers(b, m, c, date, boundary);
+	body_text(&text, f);
+	csv_text(&csv, f);
+	svc__buf_printf(b, "This is a MIME message: Section 2 as text and as CSV.\r\n\r\n"
+			   "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+			   "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
+	svc__quoted_printable(b, svc__buf_str(&text));
+	svc__buf_printf(b, "\r\n--%s\r\nContent-Type: text/csv; charset=UTF-8;"
+			   " name=\"section2-%lld.csv\"\r\n"
+			   "Content-Disposition: attachment; filename=\"section2-%lld.csv\"\r\n"
+			   "Content-Transfer-Encoding: base64\r\n\r\n", boundary, c->dispatch_id,
+			c->dispatch_id);
+	svc__base64(b, csv.p ? csv.p : "", csv.len, true);
+	svc__buf_printf(b, "--%s--\r\n", boundary);
+	svc__buf_free(&text);
+	svc__buf_free(&csv);
+}
+
+static svc_status_t received_at(svc_db_t *db, long long id, char out[21])
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	out[0] = '\0';
+	if ((rc = svc__prepare(db, "SELECT received_at FROM dispatch WHERE id = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, 21, "%s", svc__col_text(st, 0));
+	sqlite3_finalize(st);
+	return SVC_OK;
+}
+
+/* The message of the close-out C into B. */
+svc_status_t svc__closeout_compose(svc_db_t *db, const svc_closeout_t *c, svc_buf_t *b)
+{
+	mail_config_t m;
+	field_t f[F_COUNT];
+	char received[21];
+	int64_t date = 0;
+	svc_status_t rc;
+
+	if ((rc = mail_config(db, &m)) != SVC_OK ||
+	    (rc = received_at(db, c->dispatch_id, received)) != SVC_OK ||
+	    (rc = header_safe(db, "sender (mail.from)", m.from)) != SVC_OK ||
+	    (rc = header_safe(db, "recipient (closeout.to)", m.to)) != SVC_OK ||
+	    (rc = header_safe(db, "copy (closeout.cc)", m.cc)) != SVC_OK ||
+	    (rc = header_safe(db, "dispatch number", c->number)) != SVC_OK ||
+	    (rc = header_safe(db, "model", c->model)) != SVC_OK) {
+		free_mail_config(&m);
+		return rc;
+	}
+	svc__time_from_utc(c->prepared_at, &date);
+	fill_fields(&m, c, received, f);
+	compose(b, &m, c, date, f);
+	for (int i = 0; i < F_COUNT; i++)
+		free(f[i].value);
+	free_mail_config(&m);
+	if (b->oom)
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	return SVC_OK;
+}
+
+svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, size_t *len)
+{
+	char doing[96];
+	sqlite3_stmt *st = NULL;
+	svc_closeout_t c = { 0 };
+	svc_buf_t b = { 0 };
+	svc_status_t rc;
+
+	*msg = NULL;
+	*len = 0;
+	snprintf(doing, sizeof doing, "print the close-out of dispatch '%s'", ref ? ref : "");
+	if ((rc = check_read(db)) == SVC_OK &&
+	    (rc = load_closeout(db, ref, doing, &st, &c)) == SVC_OK &&
+	    (rc = svc__closeout_compose(db, &c, &b)) == SVC_OK) {
+		*msg = b.p;
+		*len = b.len;
+		b.p = NULL;
+	}
+	svc__buf_free(&b);
+	svc__free_parts((svc_part_t *)c.parts, c.nparts);
+	sqlite3_finalize(st);
+	return rc;
+}
