@@ -23,8 +23,9 @@ typedef struct upload {
 	size_t left;
 } upload_t;
 
-/* The last line the server sent, for the answer. */
-static char last_reply[512];
+/* What the server said to this message: its last reply, and the first
+ * that refused something (4xx or 5xx), which is the one to report. */
+static char last_reply[512], refusal[512];
 
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
 {
@@ -36,6 +37,8 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
 		memcpy(last_reply, data, n);
 		last_reply[n] = '\0';
 		last_reply[strcspn(last_reply, "\r\n")] = '\0';
+		if (!refusal[0] && (last_reply[0] == '4' || last_reply[0] == '5'))
+			memcpy(refusal, last_reply, sizeof refusal);
 	}
 	return 0;
 }
@@ -145,16 +148,21 @@ static void send_one(CURL *h, const char *data, size_t len, struct curl_slist *r
 	long code = 0;
 	CURLcode rc;
 
-	last_reply[0] = '\0';
+	last_reply[0] = refusal[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_READDATA, &u);
 	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK && refusal[0])
+		code = strtol(refusal, NULL, 10);
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	kind = classify(rc, code);
-	if (strcmp(kind, "sent") == 0 || code >= 400)
-		printf("%s %ld %s\n", kind, code, last_reply[0] ? last_reply : curl_easy_strerror(rc));
+	if (rc == CURLE_OK)
+		printf("%s %ld %s\n", kind, code, last_reply);
+	else if (refusal[0])
+		printf("%s %ld %s\n", kind, code, refusal);
 	else
 		printf("%s %ld %s\n", kind, code, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	fflush(stdout);

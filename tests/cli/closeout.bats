@@ -1,0 +1,254 @@
+#!/usr/bin/env bats
+# servicer closeout against a real SMTP server on 127.0.0.1 (aiosmtpd),
+# started by each test.
+#
+# Seed 000: "All calls dispatched by CITS must be closed out with CITS in
+# order to qualify for labor compensation. To close out the service call,
+# Section 2 of the Service Dispatch Form must be completed and e-mailed to
+# isgservice@CITS.canon.com."
+load helpers
+
+PY=/usr/bin/python3
+
+teardown() {
+	[ -n "${SMTPD_PID:-}" ] && kill "$SMTPD_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+
+start_smtpd() {
+	MAIL="$TMP/mail"
+	mkdir -p "$MAIL"
+	rm -f "$MAIL/port" "$MAIL/connections"
+	"$PY" "$SRC/tests/mail/smtpd.py" "$MAIL" "$@" 3>&- &
+	SMTPD_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$MAIL/port" ] && [ -s "$MAIL/connections" -o "$1" = --drop-in-data ] && break
+		sleep 0.1
+	done
+	PORT="$(cat "$MAIL/port")"
+	svc -q config set smtp.url "smtp://127.0.0.1:$PORT"
+}
+
+connections() {
+	grep -c connect "$MAIL/connections" 2>/dev/null || echo 0
+}
+
+# A dealer with the completed CITS call C-NUMBER on 2XB01234.
+completed_call() {
+	svc -q dispatch new 2XB01234 --number "$1" --problem "E000007 at power-on" --received 2025-11-18T09:00
+	svc -q dispatch assign "$1" "$(id -un)" --at 2025-11-18T09:10
+	svc -q dispatch arrive "$1" --at 2025-11-18T10:00
+	svc -q dispatch complete "$1" --at 2025-11-18T11:30
+}
+
+closed_out() {
+	completed_call "$1"
+	svc -q closeout "$1" --labor 1.5 --symptom "E000007 at power-on" \
+		--cause "fixing thermistor open" --action "replaced the fixing film unit" \
+		--part FM1-1234:1:ET-5555 --meter 123456 --signed-by "Zoë Müller"
+}
+
+setup_dealer() {
+	export TZ=America/New_York SERVICER_SMTP_HELPER="$(dirname "$SERVICER")/servicer-smtp"
+	unset SERVICER_SMTP_PASSWORD
+	init_catalogue
+	svc -q ascr-register "iR-ADV C5535" 2XB01234 --installed 2025-01-15
+	svc -q ascr-register --confirm 2XB01234
+	svc -q config set mail.from service@acme.example
+	svc -q config set smtp.starttls no
+}
+
+# Parse a message with Python's MIME parser; print subject, body, csv row.
+parse() {
+	"$PY" - "$1" <<'EOF'
+import csv, email, email.policy, io, sys
+raw = open(sys.argv[1], "rb").read()
+assert b"\n" not in raw.replace(b"\r\n", b""), "bare LF"
+m = email.message_from_bytes(raw, policy=email.policy.default)
+text = lambda part: part.get_content().replace("\r\n", "\n")
+print("subject:", m["subject"])
+print("to:", m["to"], "from:", m["from"], "id:", m["message-id"])
+parts = list(m.iter_parts())
+print("body:", text(parts[0]).replace("\n", "|"))
+rows = list(csv.DictReader(io.StringIO(text(parts[1]))))
+print("csv:", parts[1].get_filename(), rows[0]["dispatch_number"], rows[0]["parts"], rows[0]["signed_by"], rows[0]["labor_hours"])
+print("bcc:", m["bcc"])
+EOF
+}
+
+@test "missing Section 2 fields are all named at once, and nothing is stored" {
+	setup_dealer
+	completed_call C-1
+	refused 65 "missing labor hours (--labor), symptom (--symptom), cause (--cause), action (--action)" \
+		svc closeout C-1
+	refused 65 "labor hours '1h' is not a number of hours" \
+		svc closeout C-1 --labor 1h --symptom s --cause c --action a
+	refused 65 "the part 'FM1-1234' is not PARTNO:QTY" \
+		svc closeout C-1 --labor 1 --symptom s --cause c --action a --part FM1-1234
+	refused 65 "the meter '12x' is not a whole number" \
+		svc closeout C-1 --labor 1 --symptom s --cause c --action a --meter 12x
+	refused 65 "the remarks contains a line break" \
+		svc closeout C-1 --labor 1 --symptom s --cause c --action a --remarks $'ok\r\nBcc: evil@example.com'
+	svc -q dispatch new 2XB01234 --number C-2 --problem jam --received 2025-11-18T09:00
+	refused 65 "the call is received; a close-out is for a completed call" \
+		svc closeout C-2 --labor 1 --symptom s --cause c --action a
+	refused 64 "--resend goes with --send" svc closeout --resend
+}
+
+@test "--print writes the exact message: RFC 5322, CRLF, encoded subject, text and CSV" {
+	setup_dealer
+	closed_out C-1001
+	svc --format csv closeout list
+	svc closeout --print C-1001 > "$TMP/msg.eml"
+	run parse "$TMP/msg.eml"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"subject: Service Dispatch Form Section 2 — dispatch C-1001 — iR-ADV C5535 2XB01234"* ]]
+	[[ "$output" == *"to: isgservice@CITS.canon.com from: service@acme.example"* ]]
+	[[ "$output" == *"Labor hours:         1.50|"* ]]
+	[[ "$output" == *"Customer sign-off:   Zoë Müller|"* ]]
+	[[ "$output" == *"csv: section2-1.csv C-1001 FM1-1234 x 1 e-Tag claim ET-5555 Zoë Müller 1.50"* ]]
+	# Printing sends nothing and changes nothing.
+	[ "$(svc --format csv closeout list | sed -n 2p | cut -d, -f4)" = queued ]
+	# Printing twice gives the same bytes: the message is what is stored.
+	cmp "$TMP/msg.eml" <(svc closeout --print C-1001)
+}
+
+@test "plain SMTP: sent once, the call closed, a second --send sends nothing" {
+	setup_dealer
+	closed_out C-1001
+	start_smtpd
+	run --separate-stderr svc --format csv closeout --send
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1,C-1001,sent,250 2.0.0 queued as 001"* ]]
+	run parse "$MAIL/001.eml"
+	[[ "$output" == *"dispatch C-1001"* ]]
+	[ "$(sed -n 2p "$MAIL/001.eml.env")" = "isgservice@CITS.canon.com" ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch WHERE number = 'C-1001'")" = closed ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status || attempts FROM closeout")" = sent1 ]
+	run svc --format csv closeout --send
+	[ "$status" -eq 0 ]
+	run svc --format csv closeout --send C-1001
+	[[ "$output" == *"skipped,already sent"* ]]
+	[ ! -e "$MAIL/002.eml" ]
+	refused 65 "it was sent on" svc closeout C-1001 --labor 2
+	svc -q closeout --send --resend C-1001
+	[ -e "$MAIL/002.eml" ]
+}
+
+@test "many close-outs go over one connection" {
+	setup_dealer
+	for n in A B C; do closed_out "C-$n"; done
+	svc -q config set closeout.cc "office@acme.example,boss@acme.example"
+	start_smtpd
+	before="$(connections)"
+	svc -q closeout --send
+	[ "$(connections)" -eq $((before + 1)) ]
+	[ -e "$MAIL/003.eml" ]
+	[ "$(sed -n 2p "$MAIL/003.eml.env")" = "isgservice@CITS.canon.com office@acme.example boss@acme.example" ]
+}
+
+@test "STARTTLS with a private CA, and AUTH accepted" {
+	setup_dealer
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" \
+		-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	closed_out C-1001
+	start_smtpd --tls "$TMP/cert.pem" "$TMP/key.pem" --auth dealer:s3cret
+	svc -q config set smtp.starttls required
+	svc -q config set smtp.user dealer
+	# Without the private CA the certificate is not trusted: nothing is sent.
+	SERVICER_SMTP_PASSWORD=s3cret run svc closeout --send
+	[ "$status" -eq 75 ]
+	[ ! -e "$MAIL/001.eml" ]
+	svc -q config set smtp.cainfo "$TMP/cert.pem"
+	SERVICER_SMTP_PASSWORD=s3cret run svc closeout --send
+	[ "$status" -eq 0 ]
+	[ -e "$MAIL/001.eml" ]
+}
+
+@test "AUTH refused: exit 77, the close-out stays queued with the error" {
+	setup_dealer
+	closed_out C-1001
+	start_smtpd --auth dealer:s3cret
+	svc -q config set smtp.user dealer
+	SERVICER_SMTP_PASSWORD=wrong run --separate-stderr svc closeout --send
+	[ "$status" -eq 77 ]
+	[[ "$stderr" == *"the mail server refused the login of 'dealer'"* ]]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, attempts FROM closeout")" = "queued|1" ]
+	[ ! -e "$MAIL/001.eml" ]
+}
+
+@test "the password comes from ~/.netrc only when others cannot read it" {
+	setup_dealer
+	closed_out C-1001
+	start_smtpd --auth dealer:s3cret
+	svc -q config set smtp.user dealer
+	printf 'machine 127.0.0.1 login dealer password s3cret\n' > "$HOME/.netrc"
+	chmod 644 "$HOME/.netrc"
+	refused 78 "may be read by others (mode 0644)" svc closeout --send
+	chmod 600 "$HOME/.netrc"
+	run svc closeout --send
+	[ "$status" -eq 0 ]
+	[ -e "$MAIL/001.eml" ]
+}
+
+@test "server down: exit 75, stays queued with the error and the attempt count" {
+	setup_dealer
+	closed_out C-1001
+	closed_out C-1002
+	svc -q config set smtp.url smtp://127.0.0.1:9
+	run --separate-stderr svc --format csv closeout --send
+	[ "$status" -eq 75 ]
+	[[ "$stderr" == *"some close-outs stay queued"* ]]
+	[[ "$output" == *"2,C-1002,queued,not tried"* ]]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT group_concat(status || attempts) FROM closeout")" = "queued1,queued0" ]
+	[ -n "$(sqlite3 "$SERVICER_DB" "SELECT last_error FROM closeout WHERE dispatch_id = 1")" ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch WHERE number = 'C-1001'")" = completed ]
+}
+
+@test "451 at RCPT stays queued (75); 550 at RCPT fails with the server's reply (69)" {
+	setup_dealer
+	closed_out C-1001
+	start_smtpd --rcpt "isgservice@CITS.canon.com=451 4.3.0 try again later"
+	run svc closeout --send
+	[ "$status" -eq 75 ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, last_error FROM closeout")" = "queued|451 4.3.0 try again later" ]
+	kill "$SMTPD_PID"
+	start_smtpd --rcpt "isgservice@CITS.canon.com=550 5.1.1 no such mailbox"
+	run --separate-stderr svc closeout --send
+	[ "$status" -eq 69 ]
+	[[ "$stderr" == *"refused some close-outs for good"* ]]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, last_error FROM closeout")" = "failed|550 5.1.1 no such mailbox" ]
+	# A failed close-out is not retried with the queue, only when named.
+	run svc closeout --send
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT attempts FROM closeout")" = 2 ]
+}
+
+@test "a connection dropped in the middle of DATA: not marked sent, stays queued" {
+	setup_dealer
+	closed_out C-1001
+	start_smtpd --drop-in-data
+	run svc closeout --send
+	[ "$status" -eq 75 ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, attempts, sent_at IS NULL FROM closeout")" = "queued|1|1" ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch")" = completed ]
+}
+
+@test "header injection never reaches the wire" {
+	setup_dealer
+	closed_out C-1001
+	refused 65 "cannot set mail.from" svc config set mail.from $'service@acme.example\r\nBcc: evil@example.com'
+	refused 65 "cannot set closeout.cc" svc config set closeout.cc $'a@acme.example\nBcc: evil@example.com'
+	refused 65 "cannot set closeout.to" svc config set closeout.to 'isg@cits.canon.com>, evil@example.com'
+	refused 65 "line break" svc closeout C-1001 --symptom $'x\r\nBcc: evil@example.com'
+	start_smtpd
+	svc -q closeout --send
+	run parse "$MAIL/001.eml"
+	[[ "$output" == *"bcc: None"* ]]
+	! grep -qi "evil" "$MAIL/001.eml"
+}
+
+@test "servicer itself does not load libcurl; only its helper does" {
+	! ldd "$SERVICER" | grep -q libcurl
+	ldd "$(dirname "$SERVICER")/servicer-smtp" | grep -q libcurl
+}
