@@ -16,7 +16,7 @@ _servicer_config() {
 		_servicer_words "get set unset list"
 	elif [ "$cmd_index" -eq $((COMP_CWORD - 2)) ]; then
 		case ${COMP_WORDS[cmd_index + 1]} in
-		get | set | unset) _servicer_words "dealer.id dealer.name dealer.timezone hours.close hours.days hours.open sla.response_hours" ;;
+		get | set | unset) _servicer_words "closeout.cc closeout.to dealer.id dealer.name dealer.timezone hours.close hours.days hours.open mail.from sla.response_hours smtp.cainfo smtp.starttls smtp.timeout smtp.url smtp.user" ;;
 		esac
 	fi
 }
@@ -102,6 +102,23 @@ _servicer_holiday() {
 	fi
 }
 
+_servicer_closeout() {
+	case $prev in
+	--status)
+		_servicer_words "queued sent failed"
+		return
+		;;
+	--arrived | --completed | --labor | --travel | --symptom | --cause | --action | --part | \
+		--meter | --tech | --signed-by | --remarks) return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		_servicer_words "--arrived --completed --labor --travel --symptom --cause --action
+			--part --meter --tech --signed-by --remarks --print --send --resend --status --help"
+	elif [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "list show"
+	fi
+}
+
 _servicer_log() {
 	case $prev in
 	--since | --user | --serial | --limit) return ;;
@@ -110,13 +127,13 @@ _servicer_log() {
 }
 
 _servicer_help() {
-	_servicer_words "init config model ascr-register device dispatch holiday log"
+	_servicer_words "init config model ascr-register device dispatch holiday closeout log"
 }
 
 _servicer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd_index=0 i
-	local commands="init config model ascr-register device dispatch holiday log help"
+	local commands="init config model ascr-register device dispatch holiday closeout log help"
 
 	# Find the command after the global options.
 	for ((i = 1; i < COMP_CWORD; i++)); do

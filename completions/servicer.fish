@@ -1,6 +1,6 @@
 # fish completion for servicer(1)
 
-set -l commands init config model ascr-register device dispatch holiday log help
+set -l commands init config model ascr-register device dispatch holiday closeout log help
 
 function __servicer_using -a name
     set -l words (commandline -opc)
@@ -34,6 +34,7 @@ complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a ascr-regi
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a device -d 'list, show and locate devices'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a dispatch -d 'route units, record and work service calls'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a holiday -d 'days closed, no response time runs'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a closeout -d 'Section 2 of a call, e-mailed to CITS'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a log -d 'the audit log'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a help -d "show a command's manual page"
 
@@ -41,7 +42,7 @@ complete -c servicer -n '__servicer_using init' -l dealer-id -x -d 'dealer id'
 complete -c servicer -n '__servicer_using init' -l dealer-name -x -d 'dealer name'
 
 complete -c servicer -n '__servicer_using config' -a 'get set unset list'
-complete -c servicer -n '__servicer_using config' -a 'dealer.id dealer.name dealer.timezone hours.close hours.days hours.open sla.response_hours'
+complete -c servicer -n '__servicer_using config' -a 'closeout.cc closeout.to dealer.id dealer.name dealer.timezone hours.close hours.days hours.open mail.from sla.response_hours smtp.cainfo smtp.starttls smtp.timeout smtp.url smtp.user'
 
 complete -c servicer -n '__servicer_using model' -a 'add list remove'
 complete -c servicer -n '__servicer_using model' -l warranty-months -x -d 'months of warranty'
@@ -85,6 +86,24 @@ complete -c servicer -n '__servicer_using dispatch' -l mine -d 'assigned to me'
 
 complete -c servicer -n '__servicer_using holiday' -a 'add list remove'
 complete -c servicer -n '__servicer_using holiday' -l name -x -d "the holiday's name"
+
+complete -c servicer -n '__servicer_using closeout' -a 'list show'
+complete -c servicer -n '__servicer_using closeout' -l arrived -x -d 'arrival time'
+complete -c servicer -n '__servicer_using closeout' -l completed -x -d 'completion time'
+complete -c servicer -n '__servicer_using closeout' -l labor -x -d 'labor hours'
+complete -c servicer -n '__servicer_using closeout' -l travel -x -d 'travel hours'
+complete -c servicer -n '__servicer_using closeout' -l symptom -x -d 'symptom'
+complete -c servicer -n '__servicer_using closeout' -l cause -x -d 'cause'
+complete -c servicer -n '__servicer_using closeout' -l action -x -d 'action'
+complete -c servicer -n '__servicer_using closeout' -l part -x -d 'PARTNO:QTY[:ETAG_CLAIM]'
+complete -c servicer -n '__servicer_using closeout' -l meter -x -d 'meter at close'
+complete -c servicer -n '__servicer_using closeout' -l tech -x -d 'technician'
+complete -c servicer -n '__servicer_using closeout' -l signed-by -x -d 'customer sign-off'
+complete -c servicer -n '__servicer_using closeout' -l remarks -x -d 'remarks'
+complete -c servicer -n '__servicer_using closeout' -l print -d 'print the message, send nothing'
+complete -c servicer -n '__servicer_using closeout' -l send -d 'send queued close-outs'
+complete -c servicer -n '__servicer_using closeout' -l resend -d 'send sent ones again'
+complete -c servicer -n '__servicer_using closeout' -l status -x -a 'queued sent failed' -d 'close-outs in this state'
 
 complete -c servicer -n '__servicer_using log' -l since -x -d 'from this date'
 complete -c servicer -n '__servicer_using log' -l user -x -d 'of this login'

@@ -44,7 +44,8 @@ load helpers
 	[ "$(svc config get dealer.name)" = "Acme Copiers" ]
 	run svc --format csv config list
 	[ "${lines[0]}" = "key,value,default,is_set,description" ]
-	[[ "${lines[2]}" == "dealer.name,Acme Copiers,,true,"* ]]
+	[[ "$(printf '%s\n' "${lines[@]}" | grep '^dealer.name,')" == "dealer.name,Acme Copiers,,true,"* ]]
+	[[ "$(printf '%s\n' "${lines[@]}" | grep '^closeout.to,')" == "closeout.to,isgservice@CITS.canon.com,isgservice@CITS.canon.com,false,"* ]]
 	svc config unset dealer.name
 	run svc config get dealer.name
 	[ "$status" -eq 1 ]
