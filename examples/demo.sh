@@ -29,7 +29,14 @@ if ! "$servicer" dispatch show 7701234 >/dev/null 2>&1; then
 	run dispatch assign 7701234 "$(id -un)"
 	run dispatch arrive 7701234
 	run dispatch complete 7701234
+	run closeout 7701234 --labor 1.5 --travel 0.5 --symptom "E000007 at power-on" \
+		--cause "fixing thermistor open" --action "replaced the fixing film unit" \
+		--part FM1-1234:1:ET-5555
 fi
+# The demo never reaches a real mail server: it prints the message instead.
+"$servicer" config get mail.from >/dev/null 2>&1 ||
+	run config set mail.from service@acme.example
+run closeout --print 7701234
 run dispatch show 7701234
 run dispatch list
 run log --limit 3

@@ -11,6 +11,8 @@ load helpers
 	[[ "$output" == *"route:        dealer-dispatch"* ]]
 	[[ "$output" == *"not yet entered in Canon's ASCR system"* ]]
 	[[ "$output" == *"status:         completed"* ]]
+	[[ "$output" == *"Subject: =?UTF-8?B?"* ]]
+	[[ "$output" == *"To: isgservice@CITS.canon.com"* ]]
 	before="$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")"
 	[ "$before" -eq 4 ]
 	run "$SRC/examples/demo.sh"
