@@ -172,34 +172,20 @@ static const char *pick(const char *given, const char *stored)
 	return *given ? given : NULL;
 }
 
-static svc_status_t check_field(svc_db_t *db, const char *doing, const char *what,
-				const char *v, size_t max)
-{
-	char err[160];
-
-	if (v && !svc__text_ok(v, max, err, sizeof err))
-		return svc__error(db, SVC_EINVAL, "cannot %s: the %s %s", doing, what, err);
-	return SVC_OK;
-}
-
 static svc_status_t pick_time(svc_db_t *db, const char *doing, const char *what,
 			      const char *given, const char *stored, const char *event,
 			      char out[21])
 {
-	char err[400];
 	int64_t t;
+	svc_status_t rc;
 
 	if (!given || !*given) {
 		snprintf(out, 21, "%s", stored ? stored : event);
 		return SVC_OK;
 	}
-	if (svc_time_parse(given, &t, err, sizeof err) != SVC_OK)
-		return svc__error(db, SVC_EINVAL, "cannot %s: the %s time %s", doing, what, err);
-	if (t > (int64_t)time(NULL) + SVC_CLOCK_SKEW_S)
-		return svc__error(db, SVC_EINVAL, "cannot %s: the %s time '%s' is in the future",
-				  doing, what, given);
-	svc__time_utc(t, out);
-	return SVC_OK;
+	if ((rc = svc__time_given(db, doing, what, given, &t)) == SVC_OK)
+		svc__time_utc(t, out);
+	return rc;
 }
 
 static svc_status_t pick_hours(svc_db_t *db, const char *doing, const char *what,
@@ -228,9 +214,9 @@ static svc_status_t merge(svc_db_t *db, const char *doing, const call_state_t *c
 	svc_status_t rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = pick_time(db, doing, "arrival", q->arrived, old ? old->arrived_at : NULL,
+	if ((rc = pick_time(db, doing, "arrival time", q->arrived, old ? old->arrived_at : NULL,
 			    c->arrived, s->arrived)) != SVC_OK ||
-	    (rc = pick_time(db, doing, "completion", q->completed,
+	    (rc = pick_time(db, doing, "completion time", q->completed,
 			    old ? old->completed_at : NULL, c->completed, s->completed)) != SVC_OK ||
 	    (rc = pick_hours(db, doing, "labor", q->labor, old ? old->labor_minutes : -1, true,
 			     &s->labor)) != SVC_OK ||
@@ -273,11 +259,11 @@ static svc_status_t check_texts(svc_db_t *db, const char *doing, const section2_
 {
 	svc_status_t rc;
 
-	if ((rc = check_field(db, doing, "symptom", s->symptom, SVC_TEXT_MAX * 5)) != SVC_OK ||
-	    (rc = check_field(db, doing, "cause", s->cause, SVC_TEXT_MAX * 5)) != SVC_OK ||
-	    (rc = check_field(db, doing, "action", s->action, SVC_TEXT_MAX * 5)) != SVC_OK ||
-	    (rc = check_field(db, doing, "sign-off name", s->signed_by, SVC_TEXT_MAX)) != SVC_OK ||
-	    (rc = check_field(db, doing, "remarks", s->remarks, SVC_TEXT_MAX * 5)) != SVC_OK)
+	if ((rc = svc__check_text(db, doing, "symptom", s->symptom, SVC_TEXT_MAX * 5)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "cause", s->cause, SVC_TEXT_MAX * 5)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "action", s->action, SVC_TEXT_MAX * 5)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "sign-off name", s->signed_by, SVC_TEXT_MAX)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "remarks", s->remarks, SVC_TEXT_MAX * 5)) != SVC_OK)
 		return rc;
 	return SVC_OK;
 }

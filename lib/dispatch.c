@@ -96,40 +96,10 @@ svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 	return rc;
 }
 
-/* Parse a given time (blank: now), refusing one in the future. */
-static svc_status_t parse_when(svc_db_t *db, const char *doing, const char *what,
-			       const char *in, int64_t *t)
-{
-	int64_t now = (int64_t)time(NULL);
-	char err[400], shown[SVC_TIME_MAX], now_shown[SVC_TIME_MAX];
-
-	*t = now;
-	if (svc__blank(in))
-		return SVC_OK;
-	if (svc_time_parse(in, t, err, sizeof err) != SVC_OK)
-		return svc__error(db, SVC_EINVAL, "cannot %s: the %s %s", doing, what, err);
-	if (*t > now + SVC_CLOCK_SKEW_S) {
-		svc_time_format(*t, true, shown);
-		svc_time_format(now, true, now_shown);
-		return svc__error(db, SVC_EINVAL,
-				  "cannot %s: the %s '%s' (%s) is in the future; it is now %s",
-				  doing, what, in, shown, now_shown);
-	}
-	return SVC_OK;
-}
-
-static svc_status_t check_text(svc_db_t *db, const char *what, const char *s, size_t max)
-{
-	char err[160];
-
-	if (!svc__blank(s) && !svc__text_ok(s, max, err, sizeof err))
-		return svc__error(db, SVC_EINVAL, "cannot record the call: the %s %s", what, err);
-	return SVC_OK;
-}
-
 static svc_status_t check_request(svc_db_t *db, const svc_dispatch_req_t *q,
 				  const char **source)
 {
+	const char *doing = "record the call";
 	char err[160];
 	svc_status_t rc;
 
@@ -151,10 +121,10 @@ static svc_status_t check_request(svc_db_t *db, const svc_dispatch_req_t *q,
 	if (!svc__blank(q->model) && !q->unregistered)
 		return svc__error(db, SVC_EINVAL,
 				  "cannot record the call: a model is given only for an unregistered unit (with --unregistered); a registered unit's model is known");
-	if ((rc = check_text(db, "problem", q->problem, PROBLEM_MAX)) != SVC_OK ||
-	    (rc = check_text(db, "contact", q->contact, SVC_TEXT_MAX)) != SVC_OK ||
-	    (rc = check_text(db, "phone", q->phone, PHONE_MAX)) != SVC_OK ||
-	    (rc = check_text(db, "model", q->model, SVC_MODEL_MAX)) != SVC_OK)
+	if ((rc = svc__check_text(db, doing, "problem", q->problem, PROBLEM_MAX)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "contact", q->contact, SVC_TEXT_MAX)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "phone", q->phone, PHONE_MAX)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "model", q->model, SVC_MODEL_MAX)) != SVC_OK)
 		return rc;
 	return SVC_OK;
 }
@@ -402,7 +372,7 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 	svc_status_t rc;
 
 	if ((rc = check_request(db, q, &source)) != SVC_OK ||
-	    (rc = parse_when(db, doing, "received time", q->received, &when)) != SVC_OK ||
+	    (rc = svc__time_given(db, doing, "received time", q->received, &when)) != SVC_OK ||
 	    (rc = svc__dispatch_role(db, doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
@@ -640,7 +610,7 @@ static svc_status_t do_step(svc_db_t *db, const char *ref, step_t s, const char 
 
 	snprintf(doing, sizeof doing, "%s dispatch '%s'", steps[s].doing, ref ? ref : "");
 	if ((rc = check_step_arg(db, doing, s, arg)) != SVC_OK ||
-	    (rc = parse_when(db, doing, "time", at_text, &when)) != SVC_OK ||
+	    (rc = svc__time_given(db, doing, "time", at_text, &when)) != SVC_OK ||
 	    (rc = svc__dispatch_role(db, doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;

@@ -95,6 +95,9 @@ bool svc__blank(const char *s);
 /* Validate free text: UTF-8, no control characters, at most MAX characters.
  * On failure writes a reason into ERR. */
 bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen);
+/* svc__text_ok() as a refusal: "cannot DOING: the WHAT ..."; blank passes. */
+svc_status_t svc__check_text(svc_db_t *db, const char *doing, const char *what,
+			     const char *s, size_t max);
 bool svc__account_ok(const char *s, char *err, size_t errlen);
 /* Parse a whole non-negative decimal integer in [0, MAX]. */
 bool svc__parse_uint(const char *s, long long max, long long *out);
@@ -106,6 +109,10 @@ char *svc__trim(char *s);
 void svc__time_utc(int64_t t, char out[21]);
 /* Parse a stored (or any accepted) time; false if it is not one. */
 bool svc__time_from_utc(const char *utc, int64_t *t);
+/* A time the user gave (blank: now) into *T, refused when it is not a
+ * time or lies in the future: "cannot DOING: the WHAT ...". */
+svc_status_t svc__time_given(svc_db_t *db, const char *doing, const char *what,
+			     const char *in, int64_t *t);
 /* The local calendar day (day number) of instant T. */
 int64_t svc__local_day(int64_t t);
 

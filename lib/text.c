@@ -225,6 +225,16 @@ bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen)
 	return true;
 }
 
+svc_status_t svc__check_text(svc_db_t *db, const char *doing, const char *what,
+			     const char *s, size_t max)
+{
+	char err[160];
+
+	if (!svc__blank(s) && !svc__text_ok(s, max, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot %s: the %s %s", doing, what, err);
+	return SVC_OK;
+}
+
 bool svc__account_ok(const char *s, char *err, size_t errlen)
 {
 	size_t n = strlen(s);
@@ -389,9 +399,5 @@ int64_t svc_date_add_months(int64_t days, int months)
 
 int64_t svc_date_today(void)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return svc__local_day((int64_t)time(NULL));
 }

@@ -160,3 +160,24 @@ int64_t svc__local_day(int64_t t)
 	localtime_r(&tt, &tm);
 	return svc__date_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
+
+svc_status_t svc__time_given(svc_db_t *db, const char *doing, const char *what,
+			     const char *in, int64_t *t)
+{
+	int64_t now = (int64_t)time(NULL);
+	char err[400], shown[SVC_TIME_MAX], now_shown[SVC_TIME_MAX];
+
+	*t = now;
+	if (svc__blank(in))
+		return SVC_OK;
+	if (svc_time_parse(in, t, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot %s: the %s %s", doing, what, err);
+	if (*t > now + SVC_CLOCK_SKEW_S) {
+		svc_time_format(*t, true, shown);
+		svc_time_format(now, true, now_shown);
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: the %s '%s' (%s) is in the future; it is now %s",
+				  doing, what, in, shown, now_shown);
+	}
+	return SVC_OK;
+}
