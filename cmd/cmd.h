@@ -62,6 +62,8 @@ void out_bool(out_t *o, bool v);
 /* A time stored in UTC, shown in the local zone: brief in a table, ISO 8601
  * with its offset in every script format. */
 void out_time(out_t *o, const char *utc);
+/* UTC as stored, in the local zone into OUT; UTC itself if it is no time. */
+const char *local_time(const char *utc, bool brief, char out[SVC_TIME_MAX]);
 /* A cell holding NROWS records of NKEYS CELLS each (NULL: absent): an
  * array of objects in JSON, "v1 v2; v1 v2" text in CSV and TSV. */
 void out_list(out_t *o, const char *const *keys, size_t nkeys, const char *const *cells,

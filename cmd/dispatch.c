@@ -164,14 +164,9 @@ static char **event_cells(const svc_dispatch_t *d, bool brief)
 
 	for (size_t i = 0; cells && i < d->nevents; i++) {
 		const svc_dispatch_event_t *e = &d->events[i];
-		char err[8], shown[SVC_TIME_MAX];
-		int64_t t;
+		char shown[SVC_TIME_MAX];
 
-		if (svc_time_parse(e->at, &t, err, sizeof err) == SVC_OK)
-			svc_time_format(t, brief, shown);
-		else
-			snprintf(shown, sizeof shown, "%s", e->at);
-		cells[i * 4] = strdup(shown);
+		cells[i * 4] = strdup(local_time(e->at, brief, shown));
 		cells[i * 4 + 1] = strdup(e->event);
 		cells[i * 4 + 2] = strdup(e->by);
 		cells[i * 4 + 3] = e->detail ? strdup(e->detail) : NULL;

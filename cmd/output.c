@@ -166,17 +166,22 @@ void out_bool(out_t *o, bool v)
 	put_cell(o, CELL_BOOL, v ? "true" : "false");
 }
 
-void out_time(out_t *o, const char *utc)
+const char *local_time(const char *utc, bool brief, char out[SVC_TIME_MAX])
 {
-	char err[8], shown[SVC_TIME_MAX];
+	char err[8];
 	int64_t t;
 
-	if (!utc || svc_time_parse(utc, &t, err, sizeof err) != SVC_OK) {
-		out_str(o, utc);
-		return;
-	}
-	svc_time_format(t, cli_format == OUT_TABLE, shown);
-	out_str(o, shown);
+	if (!utc || svc_time_parse(utc, &t, err, sizeof err) != SVC_OK)
+		return utc;
+	svc_time_format(t, brief, out);
+	return out;
+}
+
+void out_time(out_t *o, const char *utc)
+{
+	char shown[SVC_TIME_MAX];
+
+	out_str(o, local_time(utc, cli_format == OUT_TABLE, shown));
 }
 
 void out_list(out_t *o, const char *const *keys, size_t nkeys, const char *const *cells,
