@@ -52,13 +52,13 @@ typedef struct args {
 
 static void out_hours(out_t *o, long long minutes)
 {
-	char text[32];
+	char text[SVC_HOURS_TEXT_MAX];
 
 	if (minutes < 0) {
 		out_str(o, NULL);
 		return;
 	}
-	snprintf(text, sizeof text, "%lld.%02lld", minutes / 60, (minutes % 60) * 100 / 60);
+	svc_hours_text(minutes, text);
 	out_str(o, text);
 }
 

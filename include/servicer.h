@@ -224,6 +224,15 @@ svc_status_t svc_hours_parse(const char *open, const char *close, const char *da
  */
 int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
 
+/* The longest text svc_hours_text writes, with its NUL. */
+#define SVC_HOURS_TEXT_MAX 16
+
+/*
+ * MINUTES (0 to 99999) as decimal hours for people and for CITS: 90 gives
+ * "1.50", 80 gives "1.33" (rounded to the hundredth).
+ */
+void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX]);
+
 /* ---------------------------------------------------------------------
  * Instants.  Times are stored in UTC and shown in the process's local time
  * zone (TZ); the servicer command sets TZ from dealer.timezone when that is

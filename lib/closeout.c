@@ -83,13 +83,6 @@ static bool parse_hours(const char *s, long long *minutes)
 	return true;
 }
 
-void svc__hours_text(long long minutes, char out[16])
-{
-	/* Minutes are at most 99999 (the schema says so). */
-	snprintf(out, 16, "%d.%02d", (int)(minutes / 60 % 100000),
-		 (int)((minutes % 60) * 100 / 60));
-}
-
 /* ------------------------------------------------------------------ */
 
 /* The values a recording ends up with: the request over what is stored. */
@@ -418,10 +411,10 @@ static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const se
 static svc_status_t audit_closeout(svc_db_t *db, const call_state_t *c, const section2_t *s)
 {
 	svc_buf_t object = { 0 }, after = { 0 };
-	char labor[16];
+	char labor[SVC_HOURS_TEXT_MAX];
 	svc_status_t rc;
 
-	svc__hours_text(s->labor, labor);
+	svc_hours_text(s->labor, labor);
 	svc__buf_printf(&object, "closeout %lld", c->id);
 	svc__json_field(&after, "status", "queued");
 	svc__json_field(&after, "arrived_at", s->arrived);
@@ -605,20 +598,26 @@ svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb
 
 /* ------------------------------------------------------------------ */
 
-typedef struct mail_config {
-	char *from, *to, *cc, *dealer_id, *dealer_name;
-} mail_config_t;
-
-static void free_mail_config(mail_config_t *m)
+void svc__mail_free(svc__mail_t *m)
 {
 	free(m->from);
 	free(m->to);
 	free(m->cc);
 	free(m->dealer_id);
 	free(m->dealer_name);
+	memset(m, 0, sizeof *m);
 }
 
-static svc_status_t mail_config(svc_db_t *db, mail_config_t *m)
+/* No header may be split: refuse CR, LF (and so NUL, which ends a C string). */
+static svc_status_t header_safe(svc_db_t *db, const char *what, const char *v)
+{
+	if (v && strpbrk(v, "\r\n"))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot write the close-out: the %s holds a line break; a header may not", what);
+	return SVC_OK;
+}
+
+svc_status_t svc__mail_load(svc_db_t *db, svc__mail_t *m)
 {
 	svc_status_t rc;
 
@@ -628,11 +627,21 @@ static svc_status_t mail_config(svc_db_t *db, mail_config_t *m)
 	    (rc = svc_config_get(db, "closeout.cc", &m->cc)) != SVC_OK ||
 	    (rc = svc_config_get(db, "dealer.id", &m->dealer_id)) != SVC_OK ||
 	    (rc = svc_config_get(db, "dealer.name", &m->dealer_name)) != SVC_OK)
-		return rc;
-	if (!m->from)
-		return svc__error(db, SVC_ECONFIG,
-				  "the close-out has no sender: set it with 'servicer config set mail.from service@dealer.example'");
+		goto fail;
+	if (!m->from) {
+		rc = svc__error(db, SVC_ECONFIG,
+				"the close-out has no sender: set it with 'servicer config set mail.from service@dealer.example'");
+		goto fail;
+	}
+	/* config set refuses these already; a database edited by hand may not. */
+	if ((rc = header_safe(db, "sender (mail.from)", m->from)) != SVC_OK ||
+	    (rc = header_safe(db, "recipient (closeout.to)", m->to)) != SVC_OK ||
+	    (rc = header_safe(db, "copy (closeout.cc)", m->cc)) != SVC_OK)
+		goto fail;
 	return SVC_OK;
+fail:
+	svc__mail_free(m);
+	return rc;
 }
 
 static const char *local_time(const char *utc, char out[SVC_TIME_MAX])
@@ -655,7 +664,7 @@ enum { F_DEALER_ID, F_DEALER_NAME, F_NUMBER, F_MODEL, F_SERIAL, F_RECEIVED, F_AR
        F_COMPLETED, F_LABOR, F_TRAVEL, F_SYMPTOM, F_CAUSE, F_ACTION, F_PARTS, F_METER,
        F_TECH, F_SIGNED, F_REMARKS, F_COUNT };
 
-static void fill_fields(const mail_config_t *m, const svc_closeout_t *c, const char *received,
+static void fill_fields(const svc__mail_t *m, const svc_closeout_t *c, const char *received,
 			field_t f[F_COUNT])
 {
 	static const char *const labels[F_COUNT][2] = {
@@ -682,10 +691,10 @@ static void fill_fields(const mail_config_t *m, const svc_closeout_t *c, const c
 	f[F_RECEIVED].value = svc__strdup(local_time(received, t));
 	f[F_ARRIVED].value = svc__strdup(local_time(c->arrived_at, t));
 	f[F_COMPLETED].value = svc__strdup(local_time(c->completed_at, t));
-	svc__hours_text(c->labor_minutes, num);
+	svc_hours_text(c->labor_minutes, num);
 	f[F_LABOR].value = svc__strdup(num);
 	if (c->travel_minutes >= 0) {
-		svc__hours_text(c->travel_minutes, num);
+		svc_hours_text(c->travel_minutes, num);
 		f[F_TRAVEL].value = svc__strdup(num);
 	}
 	f[F_SYMPTOM].value = svc__strdup(c->symptom);
@@ -724,16 +733,7 @@ static void csv_text(svc_buf_t *b, const field_t f[F_COUNT])
 	svc__buf_puts(b, "\r\n");
 }
 
-/* No header may be split: refuse CR, LF (and so NUL, which ends a C string). */
-static svc_status_t header_safe(svc_db_t *db, const char *what, const char *v)
-{
-	if (v && strpbrk(v, "\r\n"))
-		return svc__error(db, SVC_EINVAL,
-				  "cannot write the close-out: the %s holds a line break; a header may not", what);
-	return SVC_OK;
-}
-
-static void headers(svc_buf_t *b, const mail_config_t *m, const svc_closeout_t *c,
+static void headers(svc_buf_t *b, const svc__mail_t *m, const svc_closeout_t *c,
 		    int64_t date, const char *boundary)
 {
 	svc_buf_t subject = { 0 };
@@ -753,7 +753,7 @@ static void headers(svc_buf_t *b, const mail_config_t *m, const svc_closeout_t *
 			   "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n", boundary);
 }
 
-static void compose(svc_buf_t *b, const mail_config_t *m, const svc_closeout_t *c,
+static void compose(svc_buf_t *b, const svc__mail_t *m, const svc_closeout_t *c,
 		    int64_t date, const field_t f[F_COUNT])
 {
 	svc_buf_t text = { 0 }, csv = { 0 };
@@ -795,31 +795,24 @@ static svc_status_t received_at(svc_db_t *db, long long id, char out[21])
 	return SVC_OK;
 }
 
-/* The message of the close-out C into B. */
-svc_status_t svc__closeout_compose(svc_db_t *db, const svc_closeout_t *c, svc_buf_t *b)
+/* The message of the close-out C, addressed with M, into B. */
+svc_status_t svc__closeout_compose(svc_db_t *db, const svc__mail_t *m, const svc_closeout_t *c,
+				   svc_buf_t *b)
 {
-	mail_config_t m;
 	field_t f[F_COUNT];
 	char received[21];
 	int64_t date = 0;
 	svc_status_t rc;
 
-	if ((rc = mail_config(db, &m)) != SVC_OK ||
-	    (rc = received_at(db, c->dispatch_id, received)) != SVC_OK ||
-	    (rc = header_safe(db, "sender (mail.from)", m.from)) != SVC_OK ||
-	    (rc = header_safe(db, "recipient (closeout.to)", m.to)) != SVC_OK ||
-	    (rc = header_safe(db, "copy (closeout.cc)", m.cc)) != SVC_OK ||
+	if ((rc = received_at(db, c->dispatch_id, received)) != SVC_OK ||
 	    (rc = header_safe(db, "dispatch number", c->number)) != SVC_OK ||
-	    (rc = header_safe(db, "model", c->model)) != SVC_OK) {
-		free_mail_config(&m);
+	    (rc = header_safe(db, "model", c->model)) != SVC_OK)
 		return rc;
-	}
 	svc__time_from_utc(c->prepared_at, &date);
-	fill_fields(&m, c, received, f);
-	compose(b, &m, c, date, f);
+	fill_fields(m, c, received, f);
+	compose(b, m, c, date, f);
 	for (int i = 0; i < F_COUNT; i++)
 		free(f[i].value);
-	free_mail_config(&m);
 	if (b->oom)
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	return SVC_OK;
@@ -830,6 +823,7 @@ svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, siz
 	char doing[96];
 	sqlite3_stmt *st = NULL;
 	svc_closeout_t c = { 0 };
+	svc__mail_t m = { 0 };
 	svc_buf_t b = { 0 };
 	svc_status_t rc;
 
@@ -838,12 +832,14 @@ svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, siz
 	snprintf(doing, sizeof doing, "print the close-out of dispatch '%s'", ref ? ref : "");
 	if ((rc = check_read(db)) == SVC_OK &&
 	    (rc = load_closeout(db, ref, doing, &st, &c)) == SVC_OK &&
-	    (rc = svc__closeout_compose(db, &c, &b)) == SVC_OK) {
+	    (rc = svc__mail_load(db, &m)) == SVC_OK &&
+	    (rc = svc__closeout_compose(db, &m, &c, &b)) == SVC_OK) {
 		*msg = b.p;
 		*len = b.len;
 		b.p = NULL;
 	}
 	svc__buf_free(&b);
+	svc__mail_free(&m);
 	svc__free_parts((svc_part_t *)c.parts, c.nparts);
 	sqlite3_finalize(st);
 	return rc;

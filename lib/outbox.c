@@ -207,26 +207,27 @@ static void stop(transport_t *t)
 }
 
 typedef struct smtp_config {
-	char *url, *user, *starttls, *cainfo, *timeout, *from, *to, *cc, *password;
+	char *url, *user, *starttls, *cainfo, *timeout, *password;
+	svc__mail_t mail;
 } smtp_config_t;
 
 static void free_smtp_config(smtp_config_t *c)
 {
 	char **f[] = { &c->url, &c->user, &c->starttls, &c->cainfo, &c->timeout,
-		       &c->from, &c->to, &c->cc, &c->password };
+		       &c->password };
 
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
 		free(*f[i]);
 		*f[i] = NULL;
 	}
+	svc__mail_free(&c->mail);
 }
 
 static svc_status_t smtp_config(svc_db_t *db, smtp_config_t *c)
 {
 	const char *keys[] = { "smtp.url", "smtp.user", "smtp.starttls", "smtp.cainfo",
-			       "smtp.timeout", "mail.from", "closeout.to", "closeout.cc" };
-	char **out[] = { &c->url, &c->user, &c->starttls, &c->cainfo, &c->timeout,
-			 &c->from, &c->to, &c->cc };
+			       "smtp.timeout" };
+	char **out[] = { &c->url, &c->user, &c->starttls, &c->cainfo, &c->timeout };
 	char host[256];
 	svc_status_t rc = SVC_OK;
 
@@ -236,9 +237,8 @@ static svc_status_t smtp_config(svc_db_t *db, smtp_config_t *c)
 	if (rc == SVC_OK && !c->url)
 		rc = svc__error(db, SVC_ECONFIG,
 				"no mail server: set it with 'servicer config set smtp.url smtp://mail.dealer.example:587'");
-	if (rc == SVC_OK && !c->from)
-		rc = svc__error(db, SVC_ECONFIG,
-				"no sender: set it with 'servicer config set mail.from service@dealer.example'");
+	if (rc == SVC_OK)
+		rc = svc__mail_load(db, &c->mail);
 	if (rc == SVC_OK && c->user) {
 		url_host(c->url, host);
 		rc = smtp_password(db, host, c->user, &c->password);
@@ -253,7 +253,7 @@ static bool send_config(transport_t *t, const smtp_config_t *c)
 	       (!c->password || put_line(t, "password", c->password)) &&
 	       put_line(t, "starttls", c->starttls) &&
 	       (!c->cainfo || put_line(t, "cainfo", c->cainfo)) &&
-	       put_line(t, "timeout", c->timeout) && put_line(t, "from", c->from) &&
+	       put_line(t, "timeout", c->timeout) && put_line(t, "from", c->mail.from) &&
 	       put(t, "end\n", 4);
 }
 
@@ -263,9 +263,9 @@ static bool send_mail(transport_t *t, const smtp_config_t *c, const svc_buf_t *m
 	const char *p;
 
 	snprintf(head, sizeof head, "mail %zu\n", msg->len);
-	if (!put(t, head, strlen(head)) || !put_line(t, "rcpt", c->to))
+	if (!put(t, head, strlen(head)) || !put_line(t, "rcpt", c->mail.to))
 		return false;
-	for (p = c->cc; p && *p;) {
+	for (p = c->mail.cc; p && *p;) {
 		size_t n = strcspn(p, ",");
 
 		if (!put(t, "rcpt ", 5) || !put(t, p, n) || !put(t, "\n", 1))
@@ -430,7 +430,7 @@ static svc_status_t send_one(run_t *r, const svc_closeout_t *c)
 		report(r, c, "queued", "not tried: the mail server could not be reached");
 		return SVC_OK;
 	}
-	if ((rc = svc__closeout_compose(r->db, c, &msg)) != SVC_OK)
+	if ((rc = svc__closeout_compose(r->db, &r->cfg.mail, c, &msg)) != SVC_OK)
 		goto out;
 	if (!r->started) {
 		if ((rc = start(r->db, helper_path(r->opts), &r->t)) != SVC_OK)

@@ -145,15 +145,22 @@ svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 				 const char *event, const char *detail);
 
 /* closeout.c */
-/* Minutes as hours with two decimals: 90 -> "1.50". */
-void svc__hours_text(long long minutes, char out[16]);
 /* Load the close-out of call ID with its parts into *C; *ST owns the
  * strings (finalize it), the parts are freed with svc__free_parts(). */
 svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
 				sqlite3_stmt **st, svc_closeout_t *c);
 void svc__free_parts(svc_part_t *p, size_t n);
-/* The message of close-out C, appended to B. */
-svc_status_t svc__closeout_compose(svc_db_t *db, const svc_closeout_t *c, svc_buf_t *b);
+/* How close-outs are addressed and signed: read once for a whole send. */
+typedef struct svc__mail {
+	char *from, *to, *cc, *dealer_id, *dealer_name;
+} svc__mail_t;
+/* Read mail.from (required: SVC_ECONFIG), closeout.to, closeout.cc and the
+ * dealer; addresses holding CR, LF or NUL are refused (SVC_EINVAL). */
+svc_status_t svc__mail_load(svc_db_t *db, svc__mail_t *m);
+void svc__mail_free(svc__mail_t *m);
+/* The message of close-out C, addressed with M, appended to B. */
+svc_status_t svc__closeout_compose(svc_db_t *db, const svc__mail_t *m, const svc_closeout_t *c,
+				   svc_buf_t *b);
 
 /* mime.c */
 void svc__base64(svc_buf_t *b, const char *s, size_t len, bool lines);
