@@ -724,6 +724,43 @@ svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 			       const svc_send_opts_t *opts, svc_send_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
+ * The compensation report: where the dealer's labor money stands.
+ *
+ * Seed 000: "Canon USA will not provide labor compensation for any service
+ * not dispatched by CITS."  A call CITS dispatched on the dealer-dispatch
+ * route is compensable once its close-out was sent; completed and not yet
+ * sent, its labor is at risk.
+ * ------------------------------------------------------------------- */
+
+/* One call in the report.  Absent values are NULL (numbers: -1). */
+typedef struct svc_compensation {
+	const char *section;	  /* compensable | at-risk | not-compensable */
+	long long dispatch_id;
+	const char *number, *serial, *model, *route, *source, *status;
+	const char *received_at;  /* ISO 8601 UTC */
+	const char *completed_at; /* the close-out's completion, else the call's; NULL: not done */
+	const char *closeout;	  /* none | queued | failed | sent */
+	const char *sent_at;
+	long long labor_minutes;  /* from the close-out */
+	long long days_waiting;	  /* at-risk: whole local days since completion */
+	const char *reason;	  /* what puts it at risk, or why it never was compensable */
+} svc_compensation_t;
+
+typedef int (*svc_compensation_cb)(const svc_compensation_t *call, void *ctx);
+
+/*
+ * Call CB for each call of the report, section by section: compensable
+ * calls closed out (by completion), completed calls whose close-out is not
+ * sent (oldest first), then calls never compensable (by receipt; cancelled
+ * calls are left out).  MONTH ("YYYY-MM", local time; NULL: every month)
+ * keeps the calls completed in it, and the never-compensable calls
+ * received in it.  A device manager sees the calls on their devices and
+ * the calls assigned to them.  SVC_EINVAL for a bad MONTH; SVC_EPERM.
+ */
+svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compensation_cb cb,
+				     void *ctx);
+
+/* ---------------------------------------------------------------------
  * CSV import (the cron batch path).
  *
  * The file has a header row naming its columns, in any order, matched

@@ -447,11 +447,13 @@ static svc_status_t send_one(run_t *r, const svc_closeout_t *c)
 		rc = mark(r->db, c->dispatch_id, "sent", text);
 		report(r, c, "sent", text);
 	} else if (strcmp(kind, "perm") == 0) {
-		rc = mark(r->db, c->dispatch_id, "failed", text);
+		/* A resend that fails leaves a sent close-out as it was: CITS
+		 * accepted it once. */
+		if (strcmp(c->status, "sent") != 0)
+			rc = mark(r->db, c->dispatch_id, "failed", text);
 		report(r, c, "failed", text);
 		worsen(r, SVC_EMAIL_PERM);
 	} else {
-		/* A resend that fails leaves a sent close-out as it was. */
 		if (strcmp(c->status, "sent") != 0)
 			rc = mark(r->db, c->dispatch_id, "queued", text);
 		report(r, c, "queued", text);

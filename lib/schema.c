@@ -186,6 +186,12 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER closeout_part_remove_final BEFORE DELETE ON closeout_part"
 	" WHEN (SELECT status FROM closeout WHERE dispatch_id = OLD.dispatch_id) = 'sent'"
 	" BEGIN SELECT RAISE(ABORT, 'a sent close-out cannot be changed'); END;",
+
+	/* 3 -> 4: a close-out CITS accepted stays sent, whatever a resend
+	 * meets later. */
+	"CREATE TRIGGER closeout_sent_stays_sent BEFORE UPDATE OF status ON closeout"
+	" WHEN OLD.status = 'sent' AND NEW.status <> 'sent'"
+	" BEGIN SELECT RAISE(ABORT, 'a sent close-out stays sent'); END;",
 };
 
 int svc_schema_version(void)

@@ -224,6 +224,24 @@ EOF
 	[ "$(sqlite3 "$SERVICER_DB" "SELECT attempts FROM closeout")" = 2 ]
 }
 
+@test "a resend the server refuses leaves the close-out sent and the call closed" {
+	setup_dealer
+	closed_out C-1001
+	start_smtpd
+	svc -q closeout --send
+	sent_at="$(sqlite3 "$SERVICER_DB" "SELECT sent_at FROM closeout")"
+	kill "$SMTPD_PID"
+	start_smtpd --rcpt "isgservice@CITS.canon.com=550 5.1.1 no such mailbox"
+	run --separate-stderr svc --format csv closeout --send --resend C-1001
+	[ "$status" -eq 69 ]
+	[[ "$output" == *"1,C-1001,failed,550 5.1.1 no such mailbox"* ]]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, sent_at FROM closeout")" = "sent|$sent_at" ]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch")" = closed ]
+	# The schema holds it too, whatever writes to the database.
+	run sqlite3 "$SERVICER_DB" "UPDATE closeout SET status = 'queued'"
+	[[ "$output" == *"a sent close-out stays sent"* ]]
+}
+
 @test "a connection dropped in the middle of DATA: not marked sent, stays queued" {
 	setup_dealer
 	closed_out C-1001
