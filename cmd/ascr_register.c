@@ -209,13 +209,11 @@ static int export_pending(svc_db_t *db)
 	svc_device_filter_t f = { "pending", NULL };
 	out_t *o;
 	svc_status_t st;
-	int rc;
 
 	cli_format = OUT_CSV; /* the list Canon's "New ASCR" screen is fed from */
 	o = out_begin(keys, 2, false);
 	st = svc_device_list(db, &f, export_row, o);
-	rc = out_end(o);
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static int run_mode(svc_db_t *db, const args_t *a, int n, char **rest)

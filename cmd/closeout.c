@@ -86,9 +86,8 @@ static int list(svc_db_t *db, const char *status)
 					    "~labor_hours" };
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, false);
 	svc_status_t st = svc_closeout_list(db, status, list_one, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static int show_one(const svc_closeout_t *c, void *ctx)
@@ -184,9 +183,8 @@ static int send_all(svc_db_t *db, char **refs, size_t n, bool resend)
 	svc_send_opts_t send_opts = { resend, NULL };
 	out_t *o = out_begin(keys, 4, false);
 	svc_status_t st = svc_closeout_send(db, refs, n, &send_opts, sent_one, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static int record(svc_db_t *db, const char *ref, const svc_closeout_req_t *req)

@@ -27,6 +27,7 @@ int cmd_log(svc_db_t *db, int argc, char **argv);
 int cmd_dispatch(svc_db_t *db, int argc, char **argv);
 int cmd_holiday(svc_db_t *db, int argc, char **argv);
 int cmd_closeout(svc_db_t *db, int argc, char **argv);
+int cmd_report(svc_db_t *db, int argc, char **argv);
 
 /* util.c */
 /* The exit code (sysexits.h) for a library status: the one mapping. */
@@ -71,5 +72,9 @@ void out_list(out_t *o, const char *const *keys, size_t nkeys, const char *const
 void out_end_row(out_t *o);
 /* Finish and flush; returns 0, or 74 when stdout could not be written. */
 int out_end(out_t *o);
+/* Finish the output of a library call that returned ST: as out_end() when
+ * it succeeded; else end the records written (none: write nothing at all),
+ * report the failure and return its exit code. */
+int out_finish(out_t *o, svc_db_t *db, svc_status_t st);
 
 #endif

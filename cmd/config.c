@@ -31,9 +31,8 @@ static int list(svc_db_t *db)
 					    "description" };
 	out_t *o = out_begin(keys, 5, false);
 	svc_status_t st = svc_config_list(db, list_entry, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static int get(svc_db_t *db, const char *key)

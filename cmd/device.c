@@ -32,9 +32,8 @@ static int list(svc_db_t *db, const svc_device_filter_t *f)
 {
 	out_t *o = out_begin(device_keys, sizeof device_keys / sizeof *device_keys, false);
 	svc_status_t st = svc_device_list(db, f, device_row, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static int show(svc_db_t *db, const char *serial)
@@ -45,9 +44,8 @@ static int show(svc_db_t *db, const char *serial)
 	};
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, true);
 	svc_status_t st = svc_device_show(db, serial, device_row, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 int cmd_device(svc_db_t *db, int argc, char **argv)

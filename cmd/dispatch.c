@@ -150,9 +150,8 @@ static int list(svc_db_t *db, const args_t *a)
 	const char *const *keys = f.overdue ? overdue_keys : list_keys;
 	out_t *o = out_begin(keys, sizeof list_keys / sizeof *list_keys, false);
 	svc_status_t st = svc_dispatch_list(db, &f, list_one, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static const char *const event_keys[] = { "at", "event", "by", "detail" };

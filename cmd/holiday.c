@@ -25,9 +25,8 @@ static int list(svc_db_t *db)
 	static const char *const keys[] = { "date", "name" };
 	out_t *o = out_begin(keys, 2, false);
 	svc_status_t st = svc_holiday_list(db, list_one, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static int add(svc_db_t *db, const char *date, const char *name)

@@ -38,7 +38,7 @@ int cmd_log(svc_db_t *db, int argc, char **argv)
 	svc_audit_filter_t f = { 0 };
 	svc_status_t st;
 	out_t *o;
-	int c, rc;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -57,6 +57,5 @@ int cmd_log(svc_db_t *db, int argc, char **argv)
 		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	o = out_begin(keys, sizeof keys / sizeof *keys, false);
 	st = svc_audit_list(db, &f, entry_row, o);
-	rc = out_end(o);
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }

@@ -31,9 +31,8 @@ static int list(svc_db_t *db)
 					    "response_hours", "devices" };
 	out_t *o = out_begin(keys, 4, false);
 	svc_status_t st = svc_model_list(db, list_one, o);
-	int rc = out_end(o);
 
-	return st != SVC_OK ? fail(db, st) : rc;
+	return out_finish(o, db, st);
 }
 
 static int add(svc_db_t *db, const char *model, long long warranty, long long response)

@@ -20,6 +20,7 @@ struct out {
 	size_t nkeys, col;
 	bool single;
 	size_t rows;
+	bool started; /* the header (CSV, TSV) or the opening bracket (JSON) is out */
 	/* table mode: every cell, row after row */
 	char **cells;
 	size_t ncells, cap;
@@ -94,11 +95,20 @@ out_t *out_begin(const char *const *keys, size_t nkeys, bool single)
 	o->keys = keys;
 	o->nkeys = nkeys;
 	o->single = single;
+	return o;
+}
+
+/* Nothing is written before the first cell, so that a command that fails
+ * before its first record writes no header. */
+static void start(out_t *o)
+{
+	if (o->started)
+		return;
+	o->started = true;
 	if (cli_format == OUT_CSV || cli_format == OUT_TSV)
 		header_row(o);
-	else if (cli_format == OUT_JSON && !single)
+	else if (cli_format == OUT_JSON && !o->single)
 		putchar('[');
-	return o;
 }
 
 static void keep_cell(out_t *o, const char *s)
@@ -118,6 +128,7 @@ static void put_cell(out_t *o, cell_type_t type, const char *text)
 {
 	size_t i = o->col++;
 
+	start(o);
 	switch (cli_format) {
 	case OUT_TABLE:
 		keep_cell(o, type == CELL_NULL ? NULL : text);
@@ -191,6 +202,7 @@ void out_list(out_t *o, const char *const *keys, size_t nkeys, const char *const
 	size_t len = 0;
 	FILE *f;
 
+	start(o);
 	if (cli_format == OUT_JSON) {
 		fputs(o->col++ ? "," : o->single ? "{" : o->rows ? ",\n  {" : "\n  {", stdout);
 		json_put(key_name(o, o->col - 1));
@@ -308,20 +320,42 @@ static void print_table(out_t *o)
 	free(w);
 }
 
-int out_end(out_t *o)
+static void discard(out_t *o)
 {
-	int rc;
-
-	if (cli_format == OUT_TABLE)
-		o->single ? print_single(o) : print_table(o);
-	else if (cli_format == OUT_JSON)
-		fputs(o->single ? "\n" : o->rows ? "\n]\n" : "]\n", stdout);
 	for (size_t i = 0; i < o->ncells; i++)
 		free(o->cells[i]);
 	free(o->cells);
 	free(o);
+}
+
+int out_end(out_t *o)
+{
+	int rc;
+
+	start(o);
+	if (cli_format == OUT_TABLE)
+		o->single ? print_single(o) : print_table(o);
+	else if (cli_format == OUT_JSON)
+		fputs(o->single ? "\n" : o->rows ? "\n]\n" : "]\n", stdout);
+	discard(o);
 	rc = fflush(stdout) == 0 && !ferror(stdout) ? EX_OK : EX_IOERR;
 	if (rc != EX_OK)
 		errorf("cannot write the output");
+	return rc;
+}
+
+int out_finish(out_t *o, svc_db_t *db, svc_status_t st)
+{
+	int rc;
+
+	if (st == SVC_OK)
+		return out_end(o);
+	/* What was written stays readable; a failure before any record
+	 * writes nothing to stdout. */
+	if (o->rows)
+		out_end(o);
+	else
+		discard(o);
+	rc = fail(db, st);
 	return rc;
 }
