@@ -31,6 +31,8 @@ static const struct cmd_struct commands[] = {
 	{ "holiday", cmd_holiday, NEEDS_DB, "days closed, on which no response time runs" },
 	{ "closeout", cmd_closeout, NEEDS_DB,
 	  "record Section 2 of a call and e-mail it to CITS" },
+	{ "report", cmd_report, NEEDS_DB,
+	  "compensation: labor earned, at risk, never compensable" },
 	{ "log", cmd_log, NEEDS_DB, "show the audit log" },
 	{ "help", NULL, NO_DB, "show a command's manual page" },
 };

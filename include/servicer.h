@@ -225,11 +225,11 @@ svc_status_t svc_hours_parse(const char *open, const char *close, const char *da
 int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
 
 /* The longest text svc_hours_text writes, with its NUL. */
-#define SVC_HOURS_TEXT_MAX 16
+#define SVC_HOURS_TEXT_MAX 24
 
 /*
- * MINUTES (0 to 99999) as decimal hours for people and for CITS: 90 gives
- * "1.50", 80 gives "1.33" (rounded to the hundredth).
+ * MINUTES (not negative) as decimal hours for people and for CITS: 90
+ * gives "1.50", 80 gives "1.33" (rounded to the hundredth).
  */
 void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX]);
 

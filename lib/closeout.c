@@ -231,13 +231,13 @@ static svc_status_t merge(svc_db_t *db, const char *doing, const call_state_t *c
 	s->remarks = pick(q->remarks, old ? old->remarks : NULL);
 	if (s->labor < 0)
 		note_missing(&missing, "labor hours (--labor)");
-	if (svc__blank(s->symptom))
+	if (svc__no_text(s->symptom))
 		note_missing(&missing, "symptom (--symptom)");
-	if (svc__blank(s->cause))
+	if (svc__no_text(s->cause))
 		note_missing(&missing, "cause (--cause)");
-	if (svc__blank(s->action))
+	if (svc__no_text(s->action))
 		note_missing(&missing, "action (--action)");
-	if (svc__blank(s->tech))
+	if (svc__no_text(s->tech))
 		note_missing(&missing, "technician (--tech)");
 	if (missing.len)
 		rc = svc__error(db, SVC_EINVAL, "cannot %s: missing %s", doing, svc__buf_str(&missing));

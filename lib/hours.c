@@ -133,12 +133,9 @@ int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
 
 void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX])
 {
-	/* The schema holds minutes to 0..99999; clamp anything else. */
 	if (minutes < 0)
 		minutes = 0;
-	if (minutes > 99999)
-		minutes = 99999;
 	/* 59 minutes round to .98, so the hundredths never carry. */
-	snprintf(out, SVC_HOURS_TEXT_MAX, "%d.%02d", (int)(minutes / 60),
-		 (int)(((minutes % 60) * 100 + 30) / 60));
+	snprintf(out, SVC_HOURS_TEXT_MAX, "%lld.%02lld", minutes / 60,
+		 ((minutes % 60) * 100 + 30) / 60);
 }

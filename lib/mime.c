@@ -73,7 +73,8 @@ static size_t utf8_len(unsigned char c)
 
 /*
  * A header "NAME: VALUE", VALUE as RFC 2047 encoded words when it is not
- * plain ASCII, each at most 75 characters and folded onto its own line.
+ * plain ASCII, folded so that no line holding them passes 76 characters
+ * (RFC 2047 section 2); a character is never split between two words.
  */
 void svc__header_encoded(svc_buf_t *b, const char *name, const char *value)
 {
@@ -88,12 +89,17 @@ void svc__header_encoded(svc_buf_t *b, const char *name, const char *value)
 		return;
 	}
 	while (i < len) {
-		/* 45 bytes make 60 base64 characters: 72 with the markers. */
-		size_t n = 0;
+		/* What fits after "NAME: " or the folding space, less the
+		 * 12 characters of "=?UTF-8?B?" and "?=", as whole base64
+		 * quanta: 4 characters for 3 bytes. */
+		size_t lead = i ? 1 : strlen(name) + 2;
+		size_t room = lead + 12 < 76 ? (76 - lead - 12) / 4 * 3 : 3, n = 0;
 
-		while (i + n < len && n + utf8_len((unsigned char)value[i + n]) <= 45)
+		while (i + n < len && n + utf8_len((unsigned char)value[i + n]) <= room)
 			n += utf8_len((unsigned char)value[i + n]);
-		if (n == 0)
+		if (n == 0) /* a name too long to leave room: one character */
+			n = utf8_len((unsigned char)value[i]);
+		if (n > len - i)
 			n = len - i;
 		svc__buf_puts(b, i ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
 		svc__base64(b, value + i, n, false);

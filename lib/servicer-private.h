@@ -92,6 +92,8 @@ void svc__json_field(svc_buf_t *b, const char *key, const char *value);
 void svc__json_int(svc_buf_t *b, const char *key, long long value);
 char *svc__strdup(const char *s);
 bool svc__blank(const char *s);
+/* NULL, empty or only white space: no text a person could read. */
+bool svc__no_text(const char *s);
 /* Validate free text: UTF-8, no control characters, at most MAX characters.
  * On failure writes a reason into ERR. */
 bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen);

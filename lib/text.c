@@ -23,6 +23,14 @@ bool svc__blank(const char *s)
 	return !s || !*s;
 }
 
+bool svc__no_text(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
 char *svc__trim(char *s)
 {
 	size_t n = strlen(s), i = 0;

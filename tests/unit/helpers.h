@@ -73,4 +73,51 @@ static inline FILE *input(const char *bytes, size_t len)
 	return f;
 }
 
+/* Register SERIAL of MODEL installed on INSTALLED; CONFIRM it in ASCR. */
+static inline void reg_device(svc_db_t *db, const char *model, const char *serial,
+			      const char *installed, const char *support, bool confirm)
+{
+	svc_registration_t r = { .model = model, .serial = serial, .installed = installed,
+				 .support = support };
+	char *serials[] = { (char *)serial };
+
+	assert_int_equal(svc_device_register(db, &r, NULL), SVC_OK);
+	if (confirm)
+		assert_int_equal(svc_device_confirm(db, serials, 1, NULL), SVC_OK);
+}
+
+/* A user of ROLE, written straight into the database. */
+static inline void add_user(svc_db_t *db, const char *login, const char *role)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO user(login, role, added_at) VALUES('%s', '%s', '2025-01-01T00:00:00Z')",
+		 login, role);
+	assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A CITS call on SERIAL received at RECEIVED; its id. */
+static inline long long new_call(svc_db_t *db, const char *serial, const char *number,
+				 const char *received)
+{
+	svc_dispatch_req_t q = { .serial = serial, .number = number, .problem = "E000 at power-on",
+				 .received = received };
+	long long id = 0;
+
+	if (svc_dispatch_new(db, &q, &id) != SVC_OK)
+		fail_msg("dispatch new %s: %s", serial, svc_errmsg(db));
+	return id;
+}
+
+/* GOT is WANT and the message says MSG. */
+static inline void expect_error(svc_db_t *db, svc_status_t got, svc_status_t want,
+				const char *msg)
+{
+	if (got != want)
+		fail_msg("status %d, want %d: %s", got, want, svc_errmsg(db));
+	if (!strstr(svc_errmsg(db), msg))
+		fail_msg("message lacks '%s': %s", msg, svc_errmsg(db));
+}
+
 #endif

@@ -32,28 +32,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void reg(svc_db_t *db, const char *model, const char *serial, const char *installed,
-		const char *support, bool confirm)
-{
-	svc_registration_t r = { .model = model, .serial = serial, .installed = installed,
-				 .support = support };
-	char *serials[] = { (char *)serial };
-
-	assert_int_equal(svc_device_register(db, &r, NULL), SVC_OK);
-	if (confirm)
-		assert_int_equal(svc_device_confirm(db, serials, 1, NULL), SVC_OK);
-}
-
-static void add_user(svc_db_t *db, const char *login, const char *role)
-{
-	char sql[256];
-
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO user(login, role, added_at) VALUES('%s', '%s', '2025-01-01T00:00:00Z')",
-		 login, role);
-	assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
-}
-
 /* A digest of everything stored, to show a refusal changed nothing. */
 static long long rows(svc_db_t *db)
 {
@@ -116,26 +94,6 @@ static seen_t show(svc_db_t *db, const char *ref)
 	return s;
 }
 
-static long long new_call(svc_db_t *db, const char *serial, const char *number,
-			  const char *received)
-{
-	svc_dispatch_req_t q = { .serial = serial, .number = number, .problem = "E000 at power-on",
-				 .received = received };
-	long long id = 0;
-
-	if (svc_dispatch_new(db, &q, &id) != SVC_OK)
-		fail_msg("dispatch new %s: %s", serial, svc_errmsg(db));
-	return id;
-}
-
-static void expect_error(svc_db_t *db, svc_status_t got, svc_status_t want, const char *msg)
-{
-	if (got != want)
-		fail_msg("status %d, want %d: %s", got, want, svc_errmsg(db));
-	if (!strstr(svc_errmsg(db), msg))
-		fail_msg("message lacks '%s': %s", msg, svc_errmsg(db));
-}
-
 /* ------------------------------------------------------------------ */
 
 static void times_in_every_accepted_form(void **state)
@@ -186,11 +144,11 @@ static void routes_follow_registration_support_and_warranty(void **state)
 	fixture_t *f = *state;
 	svc_route_t r;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
-	reg(f->db, "iR-ADV C5535", "PEND1", "2024-01-15", NULL, false);
-	reg(f->db, "iR-ADV C5535", "WMP1", "2024-01-15", "wmp", true);
-	reg(f->db, "iR-ADV C5535", "GONE1", "2024-01-15", NULL, true);
-	reg(f->db, "iR-ADV C5535", "NODATE1", NULL, NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "PEND1", "2024-01-15", NULL, false);
+	reg_device(f->db, "iR-ADV C5535", "WMP1", "2024-01-15", "wmp", true);
+	reg_device(f->db, "iR-ADV C5535", "GONE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "NODATE1", NULL, NULL, true);
 	char *gone[] = { "GONE1" };
 	assert_int_equal(svc_device_withdraw(f->db, gone, 1, "customer moved"), SVC_OK);
 
@@ -233,7 +191,7 @@ static void a_call_freezes_route_warranty_and_due_time(void **state)
 	fixture_t *f = *state;
 	seen_t s;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	/* Friday 16:00 + 8 business hours: one hour on Friday, seven on Monday. */
 	new_call(f->db, "ACTIVE1", "C-1001", "2025-11-21T16:00");
 	s = show(f->db, "C-1001");
@@ -258,8 +216,8 @@ static void the_response_clock_runs_in_business_hours_only(void **state)
 {
 	fixture_t *f = *state;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
-	reg(f->db, "imagePROGRAF iPF685", "PLOTTER1", "2025-06-01", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "imagePROGRAF iPF685", "PLOTTER1", "2025-06-01", NULL, true);
 	/* Received on a Saturday: the clock starts Monday at opening. */
 	new_call(f->db, "ACTIVE1", "SAT", "2025-11-22T10:00");
 	assert_string_equal(show(f->db, "SAT").due, "2025-11-24 16:00");
@@ -295,7 +253,7 @@ static void broken_business_hours_are_a_configuration_error(void **state)
 				 .received = "2025-11-18T09:00" };
 	long long id, before;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	assert_int_equal(svc_config_set(f->db, "hours.open", "18:00"), SVC_OK);
 	before = rows(f->db);
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_ECONFIG,
@@ -316,7 +274,7 @@ static void bad_calls_are_refused_and_change_nothing(void **state)
 	long long id, before;
 	svc_dispatch_req_t q;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	new_call(f->db, "ACTIVE1", "C-1001", "2025-11-18T09:00");
 	before = rows(f->db);
 
@@ -358,8 +316,8 @@ static void only_cits_calls_on_the_dealer_route_are_compensable(void **state)
 	long long id;
 	seen_t s;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
-	reg(f->db, "iR-ADV C5535", "PEND1", "2024-01-15", NULL, false);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "PEND1", "2024-01-15", NULL, false);
 	assert_int_equal(svc_dispatch_new(f->db, &q, &id), SVC_OK);
 	s = show(f->db, "R-1");
 	assert_false(s.compensable);
@@ -386,7 +344,7 @@ static void a_call_is_worked_to_completion(void **state)
 	fixture_t *f = *state;
 	seen_t s;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	add_user(f->db, "tech1", "device-manager");
 	new_call(f->db, "ACTIVE1", "C-1001", "2025-11-18T09:00");
 	assert_int_equal(svc_dispatch_assign(f->db, "C-1001", "tech1", "2025-11-18T09:10"), SVC_OK);
@@ -411,7 +369,7 @@ static void refused_steps_name_the_state_and_what_is_allowed(void **state)
 	fixture_t *f = *state;
 	long long before;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	add_user(f->db, "kb", "knowledge-user");
 	new_call(f->db, "ACTIVE1", "C-1001", "2025-11-18T09:00");
 	before = rows(f->db);
@@ -452,7 +410,7 @@ static void a_call_can_be_handed_to_another_technician(void **state)
 {
 	fixture_t *f = *state;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	add_user(f->db, "tech1", "device-manager");
 	add_user(f->db, "tech2", "device-stock-manager");
 	new_call(f->db, "ACTIVE1", "C-1001", "2025-11-18T09:00");
@@ -468,7 +426,7 @@ static void a_number_that_is_also_an_id_is_ambiguous(void **state)
 {
 	fixture_t *f = *state;
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	new_call(f->db, "ACTIVE1", "5000", "2025-11-18T09:00");
 	new_call(f->db, "ACTIVE1", "1", "2025-11-18T09:00");
 	expect_error(f->db, svc_dispatch_arrive(f->db, "1", NULL), SVC_EINVAL,
@@ -483,7 +441,7 @@ static void overdue_calls_come_latest_first(void **state)
 	svc_dispatch_filter_t overdue = { .overdue = true }, open = { .status = "open" };
 	seen_t s = { 0 };
 
-	reg(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	new_call(f->db, "ACTIVE1", "A", "2025-11-19T09:00"); /* due 11-19 17:00 */
 	new_call(f->db, "ACTIVE1", "B", "2025-11-18T09:00"); /* due 11-18 17:00: later */
 	new_call(f->db, "ACTIVE1", "C", "2025-11-20T09:00");
@@ -535,8 +493,8 @@ static void a_device_manager_works_only_their_devices(void **state)
 	long long id;
 	svc_db_t *dm;
 
-	reg(f->db, "iR-ADV C5535", "MINE1", "2024-01-15", NULL, true);
-	reg(f->db, "iR-ADV C5535", "OTHER1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "MINE1", "2024-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "OTHER1", "2024-01-15", NULL, true);
 	add_user(f->db, "tech1", "device-manager");
 	assert_int_equal(sqlite3_exec(f->db->sql, "UPDATE device SET assigned_to = 'tech1' WHERE serial = 'MINE1'",
 				      NULL, NULL, NULL), SQLITE_OK);

@@ -1,0 +1,108 @@
+/* report.c - servicer report compensation: where the dealer's labor money stands. */
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static const char usage[] = "usage: servicer report compensation [--month YYYY-MM]\n";
+
+typedef struct totals {
+	out_t *out;
+	size_t calls[3];
+	long long labor_minutes, oldest_days;
+} totals_t;
+
+static int section_index(const char *section)
+{
+	return strcmp(section, "compensable") == 0 ? 0 : strcmp(section, "at-risk") == 0 ? 1 : 2;
+}
+
+static int one(const svc_compensation_t *c, void *ctx)
+{
+	totals_t *t = ctx;
+	out_t *o = t->out;
+	char hours[SVC_HOURS_TEXT_MAX];
+
+	t->calls[section_index(c->section)]++;
+	if (strcmp(c->section, "compensable") == 0 && c->labor_minutes > 0)
+		t->labor_minutes += c->labor_minutes;
+	if (c->days_waiting > t->oldest_days)
+		t->oldest_days = c->days_waiting;
+	out_str(o, c->section);
+	out_int(o, c->dispatch_id);
+	out_str(o, c->number);
+	out_str(o, c->serial);
+	out_str(o, c->model);
+	out_str(o, c->route);
+	out_str(o, c->source);
+	out_str(o, c->status);
+	out_time(o, c->received_at);
+	out_time(o, c->completed_at);
+	out_str(o, c->closeout);
+	out_time(o, c->sent_at);
+	if (c->labor_minutes >= 0) {
+		svc_hours_text(c->labor_minutes, hours);
+		out_str(o, hours);
+	} else {
+		out_str(o, NULL);
+	}
+	if (c->days_waiting >= 0)
+		out_int(o, c->days_waiting);
+	else
+		out_str(o, NULL);
+	out_str(o, c->reason);
+	out_end_row(o);
+	return 0;
+}
+
+static int compensation(svc_db_t *db, const char *month)
+{
+	static const char *const keys[] = {
+		"section", "dispatch_id", "number", "serial", "model", "~route", "~source",
+		"~status", "~received_at", "completed_at", "closeout", "~sent_at",
+		"labor_hours", "days_waiting", "reason",
+	};
+	totals_t t = { .out = out_begin(keys, sizeof keys / sizeof *keys, false),
+		       .oldest_days = -1 };
+	svc_status_t st = svc_report_compensation(db, month, one, &t);
+	char hours[SVC_HOURS_TEXT_MAX];
+	int rc = out_finish(t.out, db, st);
+
+	if (st != SVC_OK)
+		return rc;
+	svc_hours_text(t.labor_minutes, hours);
+	note("%zu compensable call%s closed out (%s labor hours); %zu at risk; %zu never compensable",
+	     t.calls[0], t.calls[0] == 1 ? "" : "s", hours, t.calls[1], t.calls[2]);
+	if (t.oldest_days > 0)
+		note("the oldest call at risk has waited %lld day%s for its close-out",
+		     t.oldest_days, t.oldest_days == 1 ? "" : "s");
+	return rc;
+}
+
+int cmd_report(svc_db_t *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "month", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *month = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': month = optarg; break;
+		case 'h': return print_usage(usage);
+		default: return bad_option(usage, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(usage, "report needs the name of a report: compensation");
+	if (strcmp(argv[optind], "compensation") != 0)
+		return usage_error(usage, "unknown report '%s'; the report is 'compensation'",
+				   argv[optind]);
+	if (argc - optind != 1)
+		return usage_error(usage, "'report compensation' takes no other argument");
+	return compensation(db, month);
+}

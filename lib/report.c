@@ -1,0 +1,166 @@
+/*
+ * report.c - the compensation report: which calls earn labor, which are at
+ * risk of never earning it, and which never could.
+ *
+ * Seed 000: "All calls dispatched by CITS must be closed out with CITS in
+ * order to qualify for labor compensation. ... Canon USA will not provide
+ * labor compensation for any service not dispatched by CITS."
+ *
+ * A call is compensable when CITS sent it on the dealer-dispatch route
+ * (frozen at receipt, dispatch.compensable); it is closed only when its
+ * close-out was accepted by the mail server.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "servicer-private.h"
+
+enum { SECTION_COMPENSABLE, SECTION_AT_RISK, SECTION_NOT_COMPENSABLE };
+
+/* Every call of the report, section by section, in the order shown. */
+static const char report_sql[] =
+	"SELECT id, number, serial, model, route, source, status, route_reason,"
+	"  received_at, done, co_status, sent_at, labor_minutes, attempts, last_error,"
+	"  section FROM ("
+	" SELECT d.id, d.number, d.serial, d.model, d.route, d.source, d.status,"
+	"  d.route_reason, d.received_at,"
+	"  coalesce(c.completed_at, (SELECT max(e.at) FROM dispatch_event e"
+	"    WHERE e.dispatch_id = d.id AND e.event = 'completed')) AS done,"
+	"  c.status AS co_status, c.sent_at, c.labor_minutes, c.attempts, c.last_error,"
+	"  CASE WHEN d.compensable = 0 THEN 2 WHEN d.status = 'closed' THEN 0 ELSE 1 END"
+	"    AS section"
+	" FROM dispatch d"
+	" LEFT JOIN closeout c ON c.dispatch_id = d.id"
+	" LEFT JOIN device v ON v.serial = d.serial"
+	" WHERE d.status <> 'cancelled'"
+	"  AND (d.compensable = 0 OR d.status = 'completed' OR d.status = 'closed')"
+	"  AND (?1 IS NULL OR v.assigned_to = ?1 OR d.assigned_to = ?1))"
+	" ORDER BY section, CASE WHEN section = 2 THEN received_at ELSE done END, id";
+
+enum { C_ID, C_NUMBER, C_SERIAL, C_MODEL, C_ROUTE, C_SOURCE, C_STATUS, C_REASON,
+       C_RECEIVED, C_DONE, C_CO_STATUS, C_SENT, C_LABOR, C_ATTEMPTS, C_ERROR,
+       C_SECTION };
+
+/* "YYYY-MM" of a real month, or refused. */
+static svc_status_t check_month(svc_db_t *db, const char *month)
+{
+	char day[11];
+	int64_t days;
+
+	if (strlen(month) == 7 && month[4] == '-') {
+		snprintf(day, sizeof day, "%s-01", month);
+		if (svc_date_parse(day, &days) == SVC_OK)
+			return SVC_OK;
+	}
+	return svc__error(db, SVC_EINVAL,
+			  "cannot report compensation: the month '%s' is not a month; use YYYY-MM, e.g. 2025-11",
+			  month);
+}
+
+/* The local calendar day of the stored UTC time UTC, or -1. */
+static int64_t local_day(const char *utc)
+{
+	int64_t t;
+
+	return utc && svc__time_from_utc(utc, &t) ? svc__local_day(t) : -1;
+}
+
+/* Is DAY (a day number) in MONTH ("YYYY-MM"; NULL: any)? */
+static bool in_month(int64_t day, const char *month)
+{
+	char date[11];
+
+	if (!month)
+		return true;
+	if (day < 0)
+		return false;
+	svc_date_format(day, date);
+	return strncmp(date, month, 7) == 0;
+}
+
+/* Why the labor of an at-risk call is not yet earned, and what to do. */
+static void at_risk_reason(sqlite3_stmt *st, const svc_compensation_t *c, svc_buf_t *b)
+{
+	const char *error = svc__col_text(st, C_ERROR);
+	long long attempts = sqlite3_column_int64(st, C_ATTEMPTS);
+	const char *ref = c->number ? c->number : "";
+
+	if (strcmp(c->closeout, "none") == 0)
+		svc__buf_printf(b, "no close-out recorded; record Section 2 with 'servicer closeout %s'",
+				ref);
+	else if (strcmp(c->closeout, "failed") == 0)
+		svc__buf_printf(b, "the mail server refused the close-out: %s; correct it and send it with 'servicer closeout --send %s'",
+				error ? error : "no reply recorded", ref);
+	else if (attempts == 0)
+		svc__buf_printf(b, "the close-out is queued and was never sent; send it with 'servicer closeout --send %s'",
+				ref);
+	else
+		svc__buf_printf(b, "the close-out is still queued after %lld attempt%s (%s); the next 'servicer closeout --send' tries again",
+				attempts, attempts == 1 ? "" : "s", error ? error : "no reply recorded");
+}
+
+static void call_from_row(sqlite3_stmt *st, int64_t today, svc_compensation_t *c)
+{
+	static const char *const sections[] = { "compensable", "at-risk", "not-compensable" };
+	int section = sqlite3_column_int(st, C_SECTION);
+
+	memset(c, 0, sizeof *c);
+	c->section = sections[section < 0 || section > 2 ? 2 : section];
+	c->dispatch_id = sqlite3_column_int64(st, C_ID);
+	c->number = svc__col_text(st, C_NUMBER);
+	c->serial = svc__col_text(st, C_SERIAL);
+	c->model = svc__col_text(st, C_MODEL);
+	c->route = svc__col_text(st, C_ROUTE);
+	c->source = svc__col_text(st, C_SOURCE);
+	c->status = svc__col_text(st, C_STATUS);
+	c->received_at = svc__col_text(st, C_RECEIVED);
+	c->completed_at = svc__col_text(st, C_DONE);
+	c->closeout = svc__col_text(st, C_CO_STATUS);
+	if (!c->closeout)
+		c->closeout = "none";
+	c->sent_at = svc__col_text(st, C_SENT);
+	c->labor_minutes = sqlite3_column_type(st, C_LABOR) == SQLITE_NULL
+				   ? -1 : sqlite3_column_int64(st, C_LABOR);
+	c->days_waiting = -1;
+	if (section == SECTION_AT_RISK && local_day(c->completed_at) >= 0)
+		c->days_waiting = today - local_day(c->completed_at);
+}
+
+svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compensation_cb cb,
+				     void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	svc_compensation_t c;
+	int64_t today = svc_date_today();
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__dispatch_role(db, "report compensation")) != SVC_OK ||
+	    (month && (rc = check_month(db, month)) != SVC_OK) ||
+	    (rc = svc__prepare(db, report_sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_opt(st, 1, svc__is_device_manager(db) ? db->actor : NULL);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc_buf_t reason = { 0 };
+		int stop;
+
+		call_from_row(st, today, &c);
+		if (!in_month(local_day(strcmp(c.section, "not-compensable") == 0
+						? c.received_at : c.completed_at),
+			      month))
+			continue;
+		if (strcmp(c.section, "at-risk") == 0)
+			at_risk_reason(st, &c, &reason);
+		else if (strcmp(c.section, "not-compensable") == 0)
+			svc__buf_puts(&reason, svc__col_text(st, C_REASON));
+		c.reason = reason.len ? svc__buf_str(&reason) : NULL;
+		stop = cb(&c, ctx);
+		svc__buf_free(&reason);
+		if (stop != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "report compensation");
+	sqlite3_finalize(st);
+	return rc;
+}
