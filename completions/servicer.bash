@@ -119,6 +119,17 @@ _servicer_closeout() {
 	fi
 }
 
+_servicer_report() {
+	case $prev in
+	--month) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "compensation"
+	elif [[ $cur == -* ]]; then
+		_servicer_words "--month --help"
+	fi
+}
+
 _servicer_log() {
 	case $prev in
 	--since | --user | --serial | --limit) return ;;
@@ -127,13 +138,13 @@ _servicer_log() {
 }
 
 _servicer_help() {
-	_servicer_words "init config model ascr-register device dispatch holiday closeout log"
+	_servicer_words "init config model ascr-register device dispatch holiday closeout report log"
 }
 
 _servicer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd_index=0 i
-	local commands="init config model ascr-register device dispatch holiday closeout log help"
+	local commands="init config model ascr-register device dispatch holiday closeout report log help"
 
 	# Find the command after the global options.
 	for ((i = 1; i < COMP_CWORD; i++)); do

@@ -1,6 +1,6 @@
 # fish completion for servicer(1)
 
-set -l commands init config model ascr-register device dispatch holiday closeout log help
+set -l commands init config model ascr-register device dispatch holiday closeout report log help
 
 function __servicer_using -a name
     set -l words (commandline -opc)
@@ -35,6 +35,7 @@ complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a device -d
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a dispatch -d 'route units, record and work service calls'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a holiday -d 'days closed, no response time runs'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a closeout -d 'Section 2 of a call, e-mailed to CITS'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a report -d 'compensation: earned, at risk, never'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a log -d 'the audit log'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a help -d "show a command's manual page"
 
@@ -104,6 +105,9 @@ complete -c servicer -n '__servicer_using closeout' -l print -d 'print the messa
 complete -c servicer -n '__servicer_using closeout' -l send -d 'send queued close-outs'
 complete -c servicer -n '__servicer_using closeout' -l resend -d 'send sent ones again'
 complete -c servicer -n '__servicer_using closeout' -l status -x -a 'queued sent failed' -d 'close-outs in this state'
+
+complete -c servicer -n '__servicer_using report' -a compensation
+complete -c servicer -n '__servicer_using report' -l month -x -d 'calls completed in this month (YYYY-MM)'
 
 complete -c servicer -n '__servicer_using log' -l since -x -d 'from this date'
 complete -c servicer -n '__servicer_using log' -l user -x -d 'of this login'

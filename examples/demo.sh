@@ -39,4 +39,5 @@ fi
 run closeout --print 7701234
 run dispatch show 7701234
 run dispatch list
+run report compensation   # the call stays at risk until its close-out is sent
 run log --limit 3
