@@ -532,10 +532,11 @@ svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb
 	if (status && strcmp(status, "queued") && strcmp(status, "sent") && strcmp(status, "failed"))
 		return svc__error(db, SVC_EINVAL,
 				  "unknown close-out status '%s'; use queued, sent or failed", status);
-	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE ?1 IS NULL OR c.status = ?1"
-				   " ORDER BY c.dispatch_id", &st)) != SVC_OK)
+	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE (?1 IS NULL OR c.status = ?1)"
+				   " AND " SVC_CALL_VISIBLE("2") " ORDER BY c.dispatch_id", &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, status);
+	svc__bind_opt(st, 2, svc__is_device_manager(db) ? db->actor : NULL);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		closeout_from_row(st, &c);
 		if (cb(&c, ctx) != 0)
@@ -547,6 +548,26 @@ svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb
 	return rc;
 }
 
+svc_status_t svc__closeout_may_see(svc_db_t *db, const char *doing, long long id)
+{
+	char serial[SVC_SERIAL_MAX + 1] = "", assigned[65] = "";
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if (!svc__is_device_manager(db))
+		return SVC_OK;
+	if ((rc = svc__prepare(db, "SELECT serial, assigned_to FROM dispatch WHERE id = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(serial, sizeof serial, "%s", svc__col_text(st, 0));
+		snprintf(assigned, sizeof assigned, "%s",
+			 svc__col_text(st, 1) ? svc__col_text(st, 1) : "");
+	}
+	sqlite3_finalize(st);
+	return svc__dispatch_may_work(db, doing, serial, *assigned ? assigned : NULL);
+}
+
 /* Load the close-out of call ID into *C, parts and all; *ST owns it. */
 svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
 				sqlite3_stmt **st, svc_closeout_t *c)
@@ -555,7 +576,8 @@ svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
 	svc_part_t *parts = NULL;
 
 	*st = NULL;
-	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", st)) != SVC_OK)
+	if ((rc = svc__closeout_may_see(db, doing, id)) != SVC_OK ||
+	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(*st, 1, id);
 	if (sqlite3_step(*st) != SQLITE_ROW)

@@ -703,7 +703,7 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 		" WHERE (?1 IS NULL OR d.status = ?1 OR (?1 = 'open' AND d.status <> 'closed'"
 		"   AND d.status <> 'cancelled'))"
 		" AND (?2 IS NULL OR d.assigned_to = ?2)"
-		" AND (?3 IS NULL OR v.assigned_to = ?3 OR d.assigned_to = ?3)"
+		" AND " SVC_CALL_VISIBLE("3")
 		" AND (?4 IS NULL OR ((d.status = 'received' OR d.status = 'assigned')"
 		"   AND d.response_due < ?4))";
 	static const char by_id[] = DISPATCH_SELECT "%s ORDER BY d.id";

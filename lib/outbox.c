@@ -329,9 +329,12 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, "SELECT dispatch_id FROM closeout WHERE status = 'queued'"
-				   " ORDER BY dispatch_id", &st)) != SVC_OK)
+	if ((rc = svc__prepare(db, "SELECT c.dispatch_id FROM closeout c"
+				   " JOIN dispatch d ON d.id = c.dispatch_id"
+				   " WHERE c.status = 'queued' AND " SVC_CALL_VISIBLE("1")
+				   " ORDER BY c.dispatch_id", &st)) != SVC_OK)
 		return rc;
+	svc__bind_opt(st, 1, svc__is_device_manager(db) ? db->actor : NULL);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		long long *p = realloc(b->ids, (b->n + 1) * sizeof *p);
 
@@ -356,7 +359,8 @@ static svc_status_t pick_named(svc_db_t *db, char *const *refs, size_t n, batch_
 		char doing[96];
 
 		snprintf(doing, sizeof doing, "send the close-out of dispatch '%s'", refs[i]);
-		rc = svc__dispatch_resolve(db, refs[i], doing, &b->ids[b->n++]);
+		if ((rc = svc__dispatch_resolve(db, refs[i], doing, &b->ids[b->n])) == SVC_OK)
+			rc = svc__closeout_may_see(db, doing, b->ids[b->n++]);
 	}
 	return rc;
 }

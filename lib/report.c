@@ -31,10 +31,9 @@ static const char report_sql[] =
 	"    AS section"
 	" FROM dispatch d"
 	" LEFT JOIN closeout c ON c.dispatch_id = d.id"
-	" LEFT JOIN device v ON v.serial = d.serial"
 	" WHERE d.status <> 'cancelled'"
 	"  AND (d.compensable = 0 OR d.status = 'completed' OR d.status = 'closed')"
-	"  AND (?1 IS NULL OR v.assigned_to = ?1 OR d.assigned_to = ?1))"
+	"  AND " SVC_CALL_VISIBLE("1") ")"
 	" ORDER BY section, CASE WHEN section = 2 THEN received_at ELSE done END, id";
 
 enum { C_ID, C_NUMBER, C_SERIAL, C_MODEL, C_ROUTE, C_SOURCE, C_STATUS, C_REASON,

@@ -132,6 +132,11 @@ svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 bool svc__address_ok(const char *v, char *err, size_t errlen);
 
 /* dispatch.c */
+/* SQL: the call "d" (a dispatch row) is one the device manager bound to
+ * ?N may see, on their devices or assigned to them; NULL: anyone may. */
+#define SVC_CALL_VISIBLE(n) \
+	"(?" n " IS NULL OR d.assigned_to = ?" n " OR EXISTS(SELECT 1 FROM device v" \
+	" WHERE v.serial = d.serial AND v.assigned_to = ?" n "))"
 /* Find the call REF (an id or a CITS number) names. */
 svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
 				   long long *id);
@@ -152,6 +157,9 @@ svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
 				sqlite3_stmt **st, svc_closeout_t *c);
 void svc__free_parts(svc_part_t *p, size_t n);
+/* A device manager reads and sends the close-outs of their own calls only:
+ * SVC_EPERM for another's call ID. */
+svc_status_t svc__closeout_may_see(svc_db_t *db, const char *doing, long long id);
 /* How close-outs are addressed and signed: read once for a whole send. */
 typedef struct svc__mail {
 	char *from, *to, *cc, *dealer_id, *dealer_name;

@@ -221,3 +221,25 @@ EOF
 	! ldd "$SERVICER" | grep -q libcurl
 	ldd "$(dirname "$SERVICER")/servicer-smtp" | grep -q libcurl
 }
+
+@test "a device manager lists, shows and sends the close-outs of their own calls only" {
+	setup_dealer
+	svc -q ascr-register "iR-ADV C5535" 2XB05678 --installed 2025-01-15
+	svc -q ascr-register --confirm 2XB05678
+	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dana', 'device-manager', '2025-01-01T00:00:00Z');
+		UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB05678'"
+	closed_out C-1
+	closed_out C-2 2025-11-18 2XB05678
+	start_smtpd
+	run svc --as dana --format csv closeout list
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == 2,C-2,2XB05678,queued* ]]
+	refused 77 "dana' is a device-manager and 2XB01234 is not assigned to them" svc --as dana closeout show C-1
+	refused 77 "2XB01234 is not assigned to them" svc --as dana closeout --print C-1
+	refused 77 "2XB01234 is not assigned to them" svc --as dana closeout --send C-2 C-1
+	[ ! -e "$MAIL/001.eml" ]
+	svc -q --as dana closeout --send
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT number || ':' || c.status FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id ORDER BY 1")" = "$(printf 'C-1:queued\nC-2:sent')" ]
+	[ ! -e "$MAIL/002.eml" ]
+}

@@ -27,11 +27,11 @@ connections() {
 	grep -c connect "$MAIL/connections" 2>/dev/null || echo 0
 }
 
-# The CITS call NUMBER on 2XB01234, worked to completed on DAY (default
-# 2025-11-18).
+# The CITS call NUMBER on SERIAL (default 2XB01234), worked to completed on
+# DAY (default 2025-11-18).
 completed_call() {
-	local day="${2:-2025-11-18}"
-	svc -q dispatch new 2XB01234 --number "$1" --problem "E000007 at power-on" --received "${day}T09:00"
+	local day="${2:-2025-11-18}" serial="${3:-2XB01234}"
+	svc -q dispatch new "$serial" --number "$1" --problem "E000007 at power-on" --received "${day}T09:00"
 	svc -q dispatch assign "$1" "$(id -un)" --at "${day}T09:10"
 	svc -q dispatch arrive "$1" --at "${day}T10:00"
 	svc -q dispatch complete "$1" --at "${day}T11:30"
