@@ -52,6 +52,16 @@ bool parse_int(const char *option, const char *value, long long min,
 /* Common getopt handling: the short option letter for --help. */
 #define OPT_HELP 'h'
 
+/* import.c: run a library import on a file ("-": stdin). */
+typedef struct import_args {
+	const char *path, *reject;
+	bool strict, dry_run;
+} import_args_t;
+typedef svc_status_t (*import_fn)(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
+				  svc_import_summary_t *summary);
+/* Exit 0 when every row was applied, 65 when any was rejected. */
+int run_import(svc_db_t *db, const import_args_t *a, import_fn fn);
+
 /* output.c: one writer for table, csv, tsv and json. */
 typedef struct out out_t;
 /* Begin output of records with the given column keys (snake_case).

@@ -724,6 +724,80 @@ svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 			       const svc_send_opts_t *opts, svc_send_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
+ * Meter readings.
+ *
+ * Seed 004: "The meter readings cannot be less than the previous ones.
+ * They may only be entered once a day."  Each counter (total, black and
+ * white, colour) is checked on its own against the readings before and
+ * after it, so a reading may be inserted between two.  A day is the
+ * dealer's local calendar day.  A meter exchange (a new counter after a
+ * board is replaced) starts the counter again from its new value.
+ * ------------------------------------------------------------------- */
+
+/* The largest counter value: 2^53, exact in every JSON reader. */
+#define SVC_METER_MAX 9007199254740992LL
+
+/* One reading as given.  NULL or "" means "not given". */
+typedef struct svc_meter_req {
+	const char *serial;
+	const char *date;	/* YYYY-MM-DD; default today; not in the future */
+	const char *total, *bw, *color; /* whole numbers 0..2^53; at least one */
+} svc_meter_req_t;
+
+/*
+ * Record the billing reading of a registered, not withdrawn device.
+ * Refused with SVC_ERULE, naming the rule, the counter and the
+ * neighbouring reading (date and value): a counter lower than the reading
+ * before it or higher than the one after it; a second reading on one day.
+ * SVC_EINVAL for a bad value or a future date; SVC_ENOTFOUND for an
+ * unknown serial; SVC_EPERM: administrators, and device managers for
+ * their devices.
+ */
+svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q);
+
+/* A meter exchange as given. */
+typedef struct svc_meter_exchange_req {
+	const char *serial;
+	const char *date;      /* the day of the exchange; default today */
+	const char *counter;   /* total (default) | bw | color */
+	const char *old_final; /* the old counter's last value */
+	const char *new_start; /* the new counter's first value */
+	const char *reason;    /* required */
+} svc_meter_exchange_req_t;
+
+/*
+ * Record that the counter was replaced on DATE: readings before it must
+ * not pass OLD_FINAL, readings from it on must not be below NEW_START.
+ * Administrators only.  SVC_ERULE when a reading already recorded
+ * contradicts it (named), or the counter was already exchanged that day.
+ */
+svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q);
+
+/* One reading in a device's history.  Absent counters are -1. */
+typedef struct svc_meter_reading {
+	const char *serial;
+	const char *date;	  /* YYYY-MM-DD */
+	long long total, bw, color;
+	const char *source;	  /* submit | import | service | exchange */
+	long long dispatch_id;	  /* a service reading's call; else 0 */
+	/* Pages since the reading before with that counter, across any
+	 * exchange; -1 for the first one or an absent counter. */
+	long long total_volume, bw_volume, color_volume;
+	const char *recorded_at, *recorded_by;
+	const char *reason;	  /* an exchange's reason; else NULL */
+} svc_meter_reading_t;
+
+typedef int (*svc_meter_cb)(const svc_meter_reading_t *reading, void *ctx);
+
+/*
+ * Call CB for each reading of SERIAL from FROM to TO (YYYY-MM-DD; NULL:
+ * open), oldest first; a meter exchange appears as a row of source
+ * "exchange" holding the new counter's first value.
+ */
+svc_status_t svc_meter_history(svc_db_t *db, const char *serial, const char *from,
+			       const char *to, svc_meter_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
  * The compensation report: where the dealer's labor money stands.
  *
  * Seed 000: "Canon USA will not provide labor compensation for any service
@@ -820,6 +894,18 @@ typedef struct svc_import_opts {
 svc_status_t svc_device_import(svc_db_t *db, FILE *in,
 			       const svc_import_opts_t *opts,
 			       svc_import_summary_t *summary);
+
+/*
+ * Import meter readings from IN (columns serial and date required; total,
+ * bw, color).  Rows are staged, then applied in date order for each
+ * device and judged as svc_meter_submit() judges one; a row the database
+ * already holds exactly is counted unchanged.  Rows refused while being
+ * applied are written to the reject stream after those refused while
+ * being read, each group in file order.  SUMMARY->added counts readings
+ * recorded.
+ */
+svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
+			      svc_import_summary_t *summary);
 
 /* ---------------------------------------------------------------------
  * The audit log: who changed what, when, from what to what.  Append-only.

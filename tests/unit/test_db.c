@@ -168,7 +168,8 @@ static void version_one_data_survives_the_dispatch_migration(void **state)
 	svc_db_close(f->db);
 	f->db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "DROP TABLE closeout_part; DROP TABLE closeout;"
+	assert_int_equal(sqlite3_exec(raw, "DROP TABLE meter_reading; DROP TABLE meter_exchange;"
+				      " DROP TABLE closeout_part; DROP TABLE closeout;"
 				      " DROP TABLE dispatch_event; DROP TABLE dispatch;"
 				      "DROP TABLE holiday; PRAGMA user_version = 1", NULL, NULL, NULL),
 			 SQLITE_OK);

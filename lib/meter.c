@@ -1,0 +1,550 @@
+/*
+ * meter.c - meter readings, meter exchanges and a device's meter history.
+ *
+ * Seed 004: "The meter readings cannot be less than the previous ones.
+ * They may only be entered once a day."
+ *
+ * The schema holds both rules (the primary key gives one billing reading
+ * a day; a trigger keeps every counter in order across exchanges).  This
+ * file checks them first so that a refusal names the counter and the
+ * reading it contradicts, and the import leans on the trigger for speed,
+ * asking this file why only when a row is refused.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "servicer-private.h"
+
+static const char *const counters[] = { "total", "bw", "color" };
+enum { NCOUNTERS = 3 };
+
+/* ------------------------------------------------------------------ */
+/* Values. */
+
+static svc_status_t parse_counter(svc_db_t *db, const char *doing, const char *name,
+				  const char *s, long long *v)
+{
+	*v = -1;
+	if (svc__blank(s))
+		return SVC_OK;
+	if (!svc__parse_uint(s, SVC_METER_MAX, v))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: the %s counter '%s' is not a whole number from 0 to 2^53",
+				  doing, name, s);
+	return SVC_OK;
+}
+
+/* DATE (NULL: today) as YYYY-MM-DD, not after today. */
+static svc_status_t parse_day(svc_db_t *db, const char *doing, const char *date, char day[11])
+{
+	int64_t d, today = svc_date_today();
+
+	if (svc__blank(date)) {
+		svc_date_format(today, day);
+		return SVC_OK;
+	}
+	if (svc_date_parse(date, &d) != SVC_OK)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: the date '%s' is not a date; use YYYY-MM-DD", doing,
+				  date);
+	svc_date_format(d, day);
+	if (d > today) {
+		char now[11];
+
+		svc_date_format(today, now);
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: the date %s is in the future; today is %s", doing, day,
+				  now);
+	}
+	return SVC_OK;
+}
+
+/* The device must be registered, not withdrawn, and the actor's to read. */
+static svc_status_t check_device(svc_db_t *db, const char *doing, const char *serial,
+			       bool writing)
+{
+	sqlite3_stmt *st = NULL;
+	char status[16] = "", manager[65] = "";
+	svc_status_t rc;
+	bool found;
+
+	if ((rc = svc__prepare(db, "SELECT status, assigned_to FROM device WHERE serial = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+		snprintf(status, sizeof status, "%s", svc__col_text(st, 0));
+		snprintf(manager, sizeof manager, "%s",
+			 svc__col_text(st, 1) ? svc__col_text(st, 1) : "");
+	}
+	sqlite3_finalize(st);
+	if (!found)
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot %s: serial %s is not registered; see 'servicer device list'",
+				  doing, serial);
+	if (db->role != SVC_ROLE_ADMIN && !svc__may_work_on(db, *manager ? manager : NULL))
+		return svc__error(db, SVC_EPERM,
+				  "cannot %s: user '%s' is a %s and %s is not assigned to them; an administrator or its device manager may",
+				  doing, db->actor, svc__role_name(db->role), serial);
+	if (writing && strcmp(status, "withdrawn") == 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: %s is withdrawn; its meter is no longer read", doing,
+				  serial);
+	return SVC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The order of each counter. */
+
+/* What a counter must not pass on one side: a reading or an exchange. */
+typedef struct bound {
+	bool has;
+	long long value;
+	char day[11];
+	bool exchange;
+} bound_t;
+
+static svc_status_t query_bound(svc_db_t *db, const char *sql, const char *serial,
+				const char *day, bound_t *b)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	memset(b, 0, sizeof *b);
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		b->has = true;
+		b->value = sqlite3_column_int64(st, 0);
+		snprintf(b->day, sizeof b->day, "%s", svc__col_text(st, 1));
+		b->exchange = sqlite3_column_int(st, 2) != 0;
+	}
+	sqlite3_finalize(st);
+	return SVC_OK;
+}
+
+/* The bounds of counter C on DAY: the reading (or exchange) before, after. */
+static svc_status_t bounds(svc_db_t *db, int c, const char *serial, const char *day,
+			   bound_t *lo, bound_t *hi)
+{
+	/* The same neighbours the schema's trigger finds. */
+#define BOUND_SQL(col)                                                                        \
+	{ "SELECT v, d, x FROM ("                                                             \
+	  " SELECT r." col " AS v, r.day AS d, 0 AS x FROM meter_reading r"                   \
+	  "  WHERE r.serial = ?1 AND r.day < ?2 AND r." col " IS NOT NULL"                    \
+	  "  AND r.day >= coalesce((SELECT max(e.day) FROM meter_exchange e"                  \
+	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2), '')"             \
+	  " UNION ALL"                                                                        \
+	  " SELECT e.new_start, e.day, 1 FROM meter_exchange e"                               \
+	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2)"                  \
+	  " ORDER BY d DESC, x LIMIT 1",                                                      \
+	  "SELECT v, d, x FROM ("                                                             \
+	  " SELECT r." col " AS v, r.day AS d, 0 AS x FROM meter_reading r"                   \
+	  "  WHERE r.serial = ?1 AND r.day > ?2 AND r." col " IS NOT NULL"                    \
+	  "  AND r.day < coalesce((SELECT min(e.day) FROM meter_exchange e"                   \
+	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2), '9999')"          \
+	  " UNION ALL"                                                                        \
+	  " SELECT e.old_final, e.day, 1 FROM meter_exchange e"                               \
+	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2)"                   \
+	  " ORDER BY d, x LIMIT 1" }
+	static const char *const sql[NCOUNTERS][2] = {
+		BOUND_SQL("total"), BOUND_SQL("bw"), BOUND_SQL("color"),
+	};
+#undef BOUND_SQL
+	svc_status_t rc = query_bound(db, sql[c][0], serial, day, lo);
+
+	return rc == SVC_OK ? query_bound(db, sql[c][1], serial, day, hi) : rc;
+}
+
+/*
+ * May SERIAL read V[] on DAY?  SVC_ERULE naming the counter and the
+ * reading it contradicts.
+ */
+static svc_status_t check_order(svc_db_t *db, const char *doing, const char *serial,
+				const char *day, const long long v[NCOUNTERS])
+{
+	for (int c = 0; c < NCOUNTERS; c++) {
+		bound_t lo, hi;
+		svc_status_t rc;
+
+		if (v[c] < 0)
+			continue;
+		if ((rc = bounds(db, c, serial, day, &lo, &hi)) != SVC_OK)
+			return rc;
+		if (lo.has && v[c] < lo.value && lo.exchange)
+			return svc__error(db, SVC_ERULE,
+					  "cannot %s: the %s counter %lld is lower than %lld, where the new meter started on %s; a reading cannot be less than the previous one",
+					  doing, counters[c], v[c], lo.value, lo.day);
+		if (lo.has && v[c] < lo.value)
+			return svc__error(db, SVC_ERULE,
+					  "cannot %s: the %s counter %lld is lower than the reading of %s (%lld); a reading cannot be less than the previous one",
+					  doing, counters[c], v[c], lo.day, lo.value);
+		if (hi.has && v[c] > hi.value && hi.exchange)
+			return svc__error(db, SVC_ERULE,
+					  "cannot %s: the %s counter %lld is higher than %lld, the old meter's last value before its exchange on %s",
+					  doing, counters[c], v[c], hi.value, hi.day);
+		if (hi.has && v[c] > hi.value)
+			return svc__error(db, SVC_ERULE,
+					  "cannot %s: the %s counter %lld is higher than the later reading of %s (%lld); a reading cannot be more than one after it",
+					  doing, counters[c], v[c], hi.day, hi.value);
+	}
+	return SVC_OK;
+}
+
+/* The billing reading of SERIAL on DAY, if any, as "total 123, bw 45". */
+static svc_status_t day_taken(svc_db_t *db, const char *serial, const char *day,
+			      long long have[NCOUNTERS], bool *taken)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	*taken = false;
+	if ((rc = svc__prepare(db, "SELECT total, bw, color FROM meter_reading"
+				   " WHERE serial = ? AND day = ? AND slot = 0", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*taken = true;
+		for (int c = 0; c < NCOUNTERS; c++)
+			have[c] = sqlite3_column_type(st, c) == SQLITE_NULL
+					  ? -1 : sqlite3_column_int64(st, c);
+	}
+	sqlite3_finalize(st);
+	return SVC_OK;
+}
+
+static void counters_text(const long long v[NCOUNTERS], svc_buf_t *b)
+{
+	for (int c = 0; c < NCOUNTERS; c++)
+		if (v[c] >= 0)
+			svc__buf_printf(b, "%s%s %lld", b->len ? ", " : "", counters[c], v[c]);
+}
+
+static svc_status_t check_day_free(svc_db_t *db, const char *doing, const char *serial,
+				   const char *day)
+{
+	long long have[NCOUNTERS];
+	svc_buf_t text = { 0 };
+	svc_status_t rc;
+	bool taken;
+
+	if ((rc = day_taken(db, serial, day, have, &taken)) != SVC_OK || !taken)
+		return rc;
+	counters_text(have, &text);
+	rc = svc__error(db, SVC_ERULE,
+			"cannot %s: %s already has a reading on %s (%s); meter readings may only be entered once a day",
+			doing, serial, day, svc__buf_str(&text));
+	svc__buf_free(&text);
+	return rc;
+}
+
+static svc_status_t insert_reading(svc_db_t *db, const char *serial, const char *day,
+				   long long slot, const long long v[NCOUNTERS],
+				   const char *source, const char *now)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "INSERT INTO meter_reading(serial, day, slot, total, bw, color,"
+				   " source, recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, slot);
+	for (int c = 0; c < NCOUNTERS; c++)
+		if (v[c] >= 0)
+			sqlite3_bind_int64(st, 4 + c, v[c]);
+	sqlite3_bind_text(st, 7, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, db->actor, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, "record the reading");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static svc_status_t audit_reading(svc_db_t *db, const char *action, const char *serial,
+				  const char *day, const long long v[NCOUNTERS])
+{
+	svc_buf_t object = { 0 }, after = { 0 };
+	svc_status_t rc;
+
+	svc__buf_printf(&object, "meter %s %s", serial, day);
+	for (int c = 0; c < NCOUNTERS; c++)
+		if (v[c] >= 0)
+			svc__json_int(&after, counters[c], v[c]);
+	rc = svc__audit(db, action, svc__buf_str(&object), NULL,
+			after.len ? svc__buf_str(&after) : "{}");
+	svc__buf_free(&object);
+	svc__buf_free(&after);
+	return rc;
+}
+
+/* Parse and check the counters of a request: at least one. */
+static svc_status_t parse_counters(svc_db_t *db, const char *doing, const char *const s[NCOUNTERS],
+				   long long v[NCOUNTERS])
+{
+	svc_status_t rc;
+
+	for (int c = 0; c < NCOUNTERS; c++)
+		if ((rc = parse_counter(db, doing, counters[c], s[c], &v[c])) != SVC_OK)
+			return rc;
+	if (v[0] < 0 && v[1] < 0 && v[2] < 0)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: give at least one counter (--total, --bw or --color)",
+				  doing);
+	return SVC_OK;
+}
+
+svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
+{
+	const char *given[NCOUNTERS] = { q->total, q->bw, q->color };
+	char serial[SVC_SERIAL_MAX + 1], day[11], doing[160], now[21], err[200];
+	long long v[NCOUNTERS];
+	svc_status_t rc;
+
+	if ((rc = svc__require_user(db, "record a meter reading")) != SVC_OK)
+		return rc;
+	if (svc_serial_normalize(q->serial ? q->serial : "", serial, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot record a meter reading: %s", err);
+	snprintf(doing, sizeof doing, "record the reading of %s", serial);
+	if ((rc = parse_day(db, doing, q->date, day)) != SVC_OK ||
+	    (rc = parse_counters(db, doing, given, v)) != SVC_OK)
+		return rc;
+	snprintf(doing, sizeof doing, "record the reading of %s on %s", serial, day);
+	if ((rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__now(now);
+	if ((rc = check_device(db, doing, serial, true)) == SVC_OK &&
+	    (rc = check_day_free(db, doing, serial, day)) == SVC_OK &&
+	    (rc = check_order(db, doing, serial, day, v)) == SVC_OK &&
+	    (rc = insert_reading(db, serial, day, 0, v, "submit", now)) == SVC_OK)
+		rc = audit_reading(db, "submit", serial, day, v);
+	return svc__finish(db, rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Meter exchanges. */
+
+static int counter_index(const char *name)
+{
+	for (int c = 0; c < NCOUNTERS; c++)
+		if (strcmp(name, counters[c]) == 0)
+			return c;
+	return -1;
+}
+
+/* The readings of the counter around the exchange must agree with it. */
+static svc_status_t check_exchange(svc_db_t *db, const char *doing, const char *serial,
+				   int c, const char *day, long long old_final, long long new_start)
+{
+	bound_t lo, hi;
+	svc_status_t rc;
+
+	/* The exchange day's readings count on the new meter: the last one
+	 * before it on the old meter, the first one from it on the new. */
+	if ((rc = bounds(db, c, serial, day, &lo, &hi)) != SVC_OK)
+		return rc;
+	if (lo.has && !lo.exchange && old_final < lo.value)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: the old meter's last value %lld is lower than the reading of %s (%lld)",
+				  doing, old_final, lo.day, lo.value);
+	if (lo.has && lo.exchange && strcmp(lo.day, day) == 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: the %s counter was already exchanged on %s", doing,
+				  counters[c], day);
+	if (lo.has && lo.exchange && old_final < lo.value)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: the old meter's last value %lld is lower than %lld, where it started on %s",
+				  doing, old_final, lo.value, lo.day);
+	{
+		sqlite3_stmt *st = NULL;
+		static const char *const sql[NCOUNTERS] = {
+#define FIRST_ON_SQL(col)                                                             \
+	"SELECT r." col ", r.day FROM meter_reading r WHERE r.serial = ?1 AND r.day >= ?2" \
+	" AND r." col " IS NOT NULL AND r.day < coalesce((SELECT min(e.day)"             \
+	" FROM meter_exchange e WHERE e.serial = ?1 AND e.counter = '" col "'"            \
+	" AND e.day > ?2), '9999') ORDER BY r." col " LIMIT 1"
+			FIRST_ON_SQL("total"), FIRST_ON_SQL("bw"), FIRST_ON_SQL("color"),
+#undef FIRST_ON_SQL
+		};
+
+		if ((rc = svc__prepare(db, sql[c], &st)) != SVC_OK)
+			return rc;
+		sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) < new_start)
+			rc = svc__error(db, SVC_ERULE,
+					"cannot %s: the new meter's first value %lld is higher than the reading of %s (%lld), which would then count on the new meter",
+					doing, new_start, svc__col_text(st, 1),
+					sqlite3_column_int64(st, 0));
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q)
+{
+	char serial[SVC_SERIAL_MAX + 1], day[11], doing[160], now[21], err[200];
+	const char *counter = svc__blank(q->counter) ? "total" : q->counter;
+	long long old_final, new_start;
+	sqlite3_stmt *st = NULL;
+	svc_buf_t object = { 0 }, after = { 0 };
+	svc_status_t rc;
+	int c;
+
+	if ((rc = svc__require_admin(db, "record a meter exchange")) != SVC_OK)
+		return rc;
+	if (svc_serial_normalize(q->serial ? q->serial : "", serial, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot record a meter exchange: %s", err);
+	snprintf(doing, sizeof doing, "record the meter exchange of %s", serial);
+	if ((c = counter_index(counter)) < 0)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: unknown counter '%s'; use total, bw or color", doing,
+				  counter);
+	if ((rc = parse_day(db, doing, q->date, day)) != SVC_OK)
+		return rc;
+	if (svc__blank(q->old_final) || svc__blank(q->new_start) || svc__no_text(q->reason))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: give the old meter's last value (--old-final), the new one's first (--new-start) and a reason (--reason)",
+				  doing);
+	if (!svc__parse_uint(q->old_final, SVC_METER_MAX, &old_final) ||
+	    !svc__parse_uint(q->new_start, SVC_METER_MAX, &new_start))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: '%s' is not a whole number from 0 to 2^53", doing,
+				  svc__parse_uint(q->old_final, SVC_METER_MAX, &old_final)
+					  ? q->new_start : q->old_final);
+	if ((rc = svc__check_text(db, doing, "reason", q->reason, SVC_TEXT_MAX)) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__now(now);
+	if ((rc = check_device(db, doing, serial, true)) != SVC_OK ||
+	    (rc = check_exchange(db, doing, serial, c, day, old_final, new_start)) != SVC_OK ||
+	    (rc = svc__prepare(db, "INSERT INTO meter_exchange(serial, counter, day, old_final,"
+				   " new_start, reason, recorded_at, recorded_by)"
+				   " VALUES(?, ?, ?, ?, ?, ?, ?, ?)", &st)) != SVC_OK)
+		return svc__finish(db, rc);
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, counter, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, old_final);
+	sqlite3_bind_int64(st, 5, new_start);
+	sqlite3_bind_text(st, 6, q->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, db->actor, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, "record the meter exchange");
+	sqlite3_finalize(st);
+	svc__buf_printf(&object, "meter %s %s", serial, day);
+	svc__json_field(&after, "counter", counter);
+	svc__json_int(&after, "old_final", old_final);
+	svc__json_int(&after, "new_start", new_start);
+	svc__json_field(&after, "reason", q->reason);
+	if (rc == SVC_OK)
+		rc = svc__audit(db, "exchange", svc__buf_str(&object), NULL, svc__buf_str(&after));
+	svc__buf_free(&object);
+	svc__buf_free(&after);
+	return svc__finish(db, rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* History. */
+
+/* Carries each counter across readings and exchanges. */
+typedef struct carry {
+	bool has[NCOUNTERS];
+	long long last[NCOUNTERS];    /* the counter's last value on its meter */
+	long long pending[NCOUNTERS]; /* pages on meters exchanged since */
+} carry_t;
+
+static long long volume(carry_t *k, int c, long long v)
+{
+	long long vol = -1;
+
+	if (v < 0)
+		return -1;
+	if (k->has[c])
+		vol = k->pending[c] + v - k->last[c];
+	k->has[c] = true;
+	k->last[c] = v;
+	k->pending[c] = 0;
+	return vol;
+}
+
+static void exchanged(carry_t *k, int c, long long old_final, long long new_start)
+{
+	if (k->has[c])
+		k->pending[c] += old_final - k->last[c];
+	k->has[c] = true;
+	k->last[c] = new_start;
+}
+
+svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *from,
+			       const char *to, svc_meter_cb cb, void *ctx)
+{
+	static const char sql[] =
+		"SELECT day, 1 AS kind, slot, total, bw, color, source, recorded_at, recorded_by,"
+		" NULL, NULL, NULL, NULL FROM meter_reading WHERE serial = ?1"
+		" UNION ALL"
+		" SELECT day, 0, 0, NULL, NULL, NULL, 'exchange', recorded_at, recorded_by,"
+		" counter, old_final, new_start, reason FROM meter_exchange WHERE serial = ?1"
+		" ORDER BY 1, 2, 3";
+	char serial[SVC_SERIAL_MAX + 1], err[200], lo[11] = "", hi[11] = "9999-99-99";
+	sqlite3_stmt *st = NULL;
+	carry_t k = { 0 };
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__require_user(db, "read meter readings")) != SVC_OK)
+		return rc;
+	if (svc_serial_normalize(serial_in ? serial_in : "", serial, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot read meter readings: %s", err);
+	if ((!svc__blank(from) && (rc = parse_day(db, "read meter readings from", from, lo)) != SVC_OK) ||
+	    (!svc__blank(to) && svc_date_parse(to, &(int64_t){ 0 }) != SVC_OK))
+		return rc != SVC_OK ? rc
+				    : svc__error(db, SVC_EINVAL,
+						 "cannot read meter readings: the date '%s' is not a date; use YYYY-MM-DD",
+						 to);
+	if (!svc__blank(to))
+		snprintf(hi, sizeof hi, "%s", to);
+	if ((rc = check_device(db, "read meter readings", serial, false)) != SVC_OK ||
+	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc_meter_reading_t r = { .serial = serial, .total = -1, .bw = -1, .color = -1,
+					  .total_volume = -1, .bw_volume = -1, .color_volume = -1 };
+		long long *value[NCOUNTERS] = { &r.total, &r.bw, &r.color };
+		long long *vol[NCOUNTERS] = { &r.total_volume, &r.bw_volume, &r.color_volume };
+
+		r.date = svc__col_text(st, 0);
+		r.source = svc__col_text(st, 6);
+		r.recorded_at = svc__col_text(st, 7);
+		r.recorded_by = svc__col_text(st, 8);
+		if (sqlite3_column_int(st, 1) == 0) {
+			int c = counter_index(svc__col_text(st, 9));
+
+			if (c < 0)
+				continue;
+			exchanged(&k, c, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
+			*value[c] = sqlite3_column_int64(st, 11);
+			r.reason = svc__col_text(st, 12);
+		} else {
+			r.dispatch_id = sqlite3_column_int64(st, 2);
+			for (int c = 0; c < NCOUNTERS; c++) {
+				if (sqlite3_column_type(st, 3 + c) != SQLITE_NULL)
+					*value[c] = sqlite3_column_int64(st, 3 + c);
+				*vol[c] = volume(&k, c, *value[c]);
+			}
+		}
+		if (strcmp(r.date, lo) < 0 || strcmp(r.date, hi) > 0)
+			continue;
+		if (cb(&r, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "read meter readings");
+	sqlite3_finalize(st);
+	return rc;
+}
