@@ -28,6 +28,8 @@ int cmd_dispatch(svc_db_t *db, int argc, char **argv);
 int cmd_holiday(svc_db_t *db, int argc, char **argv);
 int cmd_closeout(svc_db_t *db, int argc, char **argv);
 int cmd_report(svc_db_t *db, int argc, char **argv);
+int cmd_meter_submit(svc_db_t *db, int argc, char **argv);
+int cmd_meter_history(svc_db_t *db, int argc, char **argv);
 
 /* util.c */
 /* The exit code (sysexits.h) for a library status: the one mapping. */

@@ -10,6 +10,7 @@
  * reading it contradicts, and the import leans on the trigger for speed,
  * asking this file why only when a row is refused.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -546,5 +547,276 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = svc__sqlerr(db, "read meter readings");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The import: rows are read and checked into a temporary table, then
+ * applied in date order for each device, so that which of two
+ * contradicting rows is refused does not depend on the file's order. */
+
+enum { I_SERIAL, I_DATE, I_TOTAL, I_BW, I_COLOR };
+
+static const char *const import_columns[] = {
+	[I_SERIAL] = "serial", [I_DATE] = "date", [I_TOTAL] = "total", [I_BW] = "bw",
+	[I_COLOR] = "color",
+};
+static const char *const import_required[] = { "serial", "date" };
+
+typedef struct import_ctx {
+	svc_db_t *db;
+	sqlite3_stmt *stage;
+	int64_t today;
+} import_ctx_t;
+
+static svc_status_t rejectf(char *reason, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static svc_status_t rejectf(char *reason, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, len, fmt, ap);
+	va_end(ap);
+	return SVC_EINVAL;
+}
+
+static svc_status_t stage_row(void *ctx, const svc__csv_row_t *row, const char *const *col,
+			      char *reason, size_t len)
+{
+	import_ctx_t *ic = ctx;
+	char serial[SVC_SERIAL_MAX + 1], day[11], err[200];
+	long long v[NCOUNTERS];
+	svc_buf_t raw = { 0 };
+	int64_t d;
+	svc_status_t rc;
+
+	if (svc_serial_normalize(col[I_SERIAL], serial, err, sizeof err) != SVC_OK)
+		return rejectf(reason, len, "%s", err);
+	if (svc_date_parse(col[I_DATE], &d) != SVC_OK)
+		return rejectf(reason, len, "the date '%s' is not a date; use YYYY-MM-DD",
+			       col[I_DATE]);
+	svc_date_format(d, day);
+	if (d > ic->today)
+		return rejectf(reason, len, "the date %s is in the future", day);
+	for (int c = 0; c < NCOUNTERS; c++) {
+		const char *s = col[I_TOTAL + c];
+
+		v[c] = -1;
+		if (!svc__blank(s) && !svc__parse_uint(s, SVC_METER_MAX, &v[c]))
+			return rejectf(reason, len,
+				       "the %s counter '%s' is not a whole number from 0 to 2^53",
+				       counters[c], s);
+	}
+	if (v[0] < 0 && v[1] < 0 && v[2] < 0)
+		return rejectf(reason, len, "no counter: give total, bw or color");
+	for (size_t i = 0; i < row->nfields; i++)
+		svc__csv_field(&raw, row->fields[i], i == 0);
+	sqlite3_reset(ic->stage);
+	sqlite3_bind_text(ic->stage, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ic->stage, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ic->stage, 3, (sqlite3_int64)row->line);
+	for (int c = 0; c < NCOUNTERS; c++) {
+		if (v[c] >= 0)
+			sqlite3_bind_int64(ic->stage, 4 + c, v[c]);
+		else
+			sqlite3_bind_null(ic->stage, 4 + c);
+	}
+	sqlite3_bind_text(ic->stage, 7, raw.p ? raw.p : "", -1, SQLITE_STATIC);
+	rc = raw.oom ? svc__error(ic->db, SVC_EINTERNAL, "out of memory")
+		     : svc__step_done(ic->db, ic->stage, "stage a reading");
+	svc__buf_free(&raw);
+	return rc;
+}
+
+/* The last refusal's words, without their "cannot ...: " lead. */
+static void reason_of(svc_db_t *db, char *reason, size_t len)
+{
+	const char *msg = svc_errmsg(db), *colon = strstr(msg, ": ");
+
+	snprintf(reason, len, "%s", colon ? colon + 2 : msg);
+}
+
+/* Why the row SERIAL, DAY, V[] was refused, into REASON. */
+static void why_refused(svc_db_t *db, const char *serial, const char *day,
+			const long long v[NCOUNTERS], char *reason, size_t len)
+{
+	char doing[80];
+
+	snprintf(doing, sizeof doing, "record the reading of %s on %s", serial, day);
+	if (check_day_free(db, doing, serial, day) == SVC_OK &&
+	    check_order(db, doing, serial, day, v) == SVC_OK)
+		svc__error(db, SVC_ERULE, "cannot %s: %s", doing, sqlite3_errmsg(db->sql));
+	reason_of(db, reason, len);
+}
+
+/* Is the billing reading of SERIAL on DAY exactly V[]? */
+static bool same_reading(svc_db_t *db, const char *serial, const char *day,
+			 const long long v[NCOUNTERS])
+{
+	long long have[NCOUNTERS];
+	bool taken;
+
+	if (day_taken(db, serial, day, have, &taken) != SVC_OK || !taken)
+		return false;
+	return memcmp(have, v, sizeof have) == 0;
+}
+
+static void write_reject(FILE *f, const char *raw, long long line, const char *reason)
+{
+	svc_buf_t b = { 0 };
+	char num[24];
+
+	if (!f)
+		return;
+	snprintf(num, sizeof num, "%lld", line);
+	svc__buf_puts(&b, raw);
+	svc__csv_field(&b, num, !*raw);
+	svc__csv_field(&b, reason, false);
+	svc__buf_puts(&b, "\n");
+	if (b.p)
+		fputs(b.p, f);
+	svc__buf_free(&b);
+}
+
+static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
+				 svc_import_summary_t *sum)
+{
+	sqlite3_stmt *st = NULL, *ins = NULL, *rej = NULL;
+	char last_serial[SVC_SERIAL_MAX + 1] = "", now[21], reason[600], device_reason[600] = "";
+	svc_status_t rc, device_rc = SVC_OK;
+	int step;
+
+	svc__now(now);
+	if ((rc = svc__prepare(db, "SELECT serial, day, line, total, bw, color FROM temp.meter_stage"
+				   " ORDER BY serial, day, line", &st)) != SVC_OK ||
+	    (rc = svc__prepare(db, "INSERT INTO meter_reading(serial, day, slot, total, bw, color,"
+				   " source, recorded_at, recorded_by)"
+				   " VALUES(?, ?, 0, ?, ?, ?, 'import', ?, ?)", &ins)) != SVC_OK ||
+	    (rc = svc__prepare(db, "UPDATE temp.meter_stage SET reason = ? WHERE line = ?", &rej)) != SVC_OK)
+		goto out;
+	sqlite3_bind_text(ins, 6, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 7, db->actor, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *serial = svc__col_text(st, 0), *day = svc__col_text(st, 1);
+		long long v[NCOUNTERS];
+
+		for (int c = 0; c < NCOUNTERS; c++)
+			v[c] = sqlite3_column_type(st, 3 + c) == SQLITE_NULL
+				       ? -1 : sqlite3_column_int64(st, 3 + c);
+		if (strcmp(serial, last_serial) != 0) {
+			char doing[80];
+
+			snprintf(last_serial, sizeof last_serial, "%s", serial);
+			snprintf(doing, sizeof doing, "record the readings of %s", serial);
+			if ((device_rc = check_device(db, doing, serial, true)) != SVC_OK)
+				reason_of(db, device_reason, sizeof device_reason);
+		}
+		reason[0] = '\0';
+		if (device_rc != SVC_OK) {
+			snprintf(reason, sizeof reason, "%s", device_reason);
+		} else {
+			sqlite3_reset(ins);
+			sqlite3_bind_text(ins, 1, serial, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 2, day, -1, SQLITE_TRANSIENT);
+			for (int c = 0; c < NCOUNTERS; c++) {
+				if (v[c] >= 0)
+					sqlite3_bind_int64(ins, 3 + c, v[c]);
+				else
+					sqlite3_bind_null(ins, 3 + c);
+			}
+			step = sqlite3_step(ins);
+			if (step == SQLITE_DONE)
+				sum->added++;
+			else if (sqlite3_errcode(db->sql) != SQLITE_CONSTRAINT)
+				rc = svc__sqlerr(db, "record a reading");
+			else if (same_reading(db, serial, day, v))
+				sum->unchanged++;
+			else
+				why_refused(db, serial, day, v, reason, sizeof reason);
+		}
+		if (rc != SVC_OK)
+			break;
+		if (reason[0]) {
+			sum->rejected++;
+			sqlite3_reset(rej);
+			sqlite3_bind_text(rej, 1, reason, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(rej, 2, sqlite3_column_int64(st, 2));
+			if ((rc = svc__step_done(db, rej, "note a refused reading")) != SVC_OK)
+				break;
+		}
+	}
+	if (rc == SVC_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = svc__sqlerr(db, "apply the readings");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SVC_OK && opts && opts->reject &&
+	    (rc = svc__prepare(db, "SELECT raw, line, reason FROM temp.meter_stage"
+				   " WHERE reason IS NOT NULL ORDER BY line", &st)) == SVC_OK)
+		while (sqlite3_step(st) == SQLITE_ROW)
+			write_reject(opts->reject, svc__col_text(st, 0), sqlite3_column_int64(st, 1),
+				     svc__col_text(st, 2));
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(rej);
+	return rc;
+}
+
+svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
+			      svc_import_summary_t *summary)
+{
+	svc__csv_spec_t spec = {
+		import_columns, sizeof import_columns / sizeof *import_columns,
+		import_required, 2, stage_row, NULL,
+	};
+	import_ctx_t ic = { db, NULL, svc_date_today() };
+	svc__csv_stats_t stats = { 0 };
+	unsigned flags = opts ? opts->flags : 0;
+	svc_status_t rc;
+
+	memset(summary, 0, sizeof *summary);
+	if ((rc = svc__require_user(db, "import meter readings")) != SVC_OK)
+		return rc;
+	if (db->role != SVC_ROLE_ADMIN && !svc__is_device_manager(db))
+		return svc__error(db, SVC_EPERM,
+				  "cannot import meter readings: user '%s' is a %s; an administrator or a device manager may",
+				  db->actor, svc__role_name(db->role));
+	if ((rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	sqlite3_exec(db->sql, "PRAGMA cache_size = -" SVC_IMPORT_CACHE_KIB, NULL, NULL, NULL);
+	if (sqlite3_exec(db->sql, "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT,"
+				  " line INTEGER PRIMARY KEY, total INTEGER, bw INTEGER,"
+				  " color INTEGER, raw TEXT, reason TEXT)", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = svc__sqlerr(db, "stage the readings");
+		goto out;
+	}
+	spec.ctx = &ic;
+	if ((rc = svc__prepare(db, "INSERT INTO temp.meter_stage(serial, day, line, total, bw,"
+				   " color, raw) VALUES(?, ?, ?, ?, ?, ?, ?)", &ic.stage)) == SVC_OK &&
+	    (rc = svc__csv_import(db, in, &spec, opts, &stats)) == SVC_OK)
+		rc = apply_staged(db, opts, summary);
+	sqlite3_finalize(ic.stage);
+	summary->rows = stats.rows;
+	summary->rejected += stats.rejected;
+	summary->truncated = stats.truncated;
+	if (rc == SVC_OK && summary->added) {
+		char after[96];
+
+		snprintf(after, sizeof after, "{\"added\":%zu,\"unchanged\":%zu,\"rejected\":%zu}",
+			 summary->added, summary->unchanged, summary->rejected);
+		rc = svc__audit(db, "import", "meter readings", NULL, after);
+	}
+out:
+	sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.meter_stage", NULL, NULL, NULL);
+	sqlite3_exec(db->sql, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+	if (rc != SVC_OK || (flags & SVC_IMPORT_DRY_RUN) ||
+	    ((flags & SVC_IMPORT_STRICT) && summary->rejected > 0)) {
+		svc__rollback(db);
+		return rc;
+	}
+	rc = svc__commit(db);
+	summary->applied = rc == SVC_OK;
 	return rc;
 }

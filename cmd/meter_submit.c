@@ -1,0 +1,85 @@
+/* meter_submit.c - servicer meter-submit: a reading, an import, a meter exchange. */
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: servicer meter-submit SERIAL [--total N] [--bw N] [--color N] [--date DATE]\n"
+	"       servicer meter-submit SERIAL --exchange --old-final N --new-start N\n"
+	"                --reason TEXT [--counter total|bw|color] [--date DATE]\n"
+	"       servicer meter-submit --import FILE|- [--reject FILE] [--dry-run]\n";
+
+enum { O_TOTAL = 256, O_BW, O_COLOR, O_DATE, O_EXCHANGE, O_OLD_FINAL, O_NEW_START,
+       O_REASON, O_COUNTER, O_IMPORT, O_REJECT, O_DRY_RUN };
+
+int cmd_meter_submit(svc_db_t *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "total", required_argument, NULL, O_TOTAL },
+		{ "bw", required_argument, NULL, O_BW },
+		{ "color", required_argument, NULL, O_COLOR },
+		{ "date", required_argument, NULL, O_DATE },
+		{ "exchange", no_argument, NULL, O_EXCHANGE },
+		{ "old-final", required_argument, NULL, O_OLD_FINAL },
+		{ "new-start", required_argument, NULL, O_NEW_START },
+		{ "reason", required_argument, NULL, O_REASON },
+		{ "counter", required_argument, NULL, O_COUNTER },
+		{ "import", required_argument, NULL, O_IMPORT },
+		{ "reject", required_argument, NULL, O_REJECT },
+		{ "dry-run", no_argument, NULL, O_DRY_RUN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	svc_meter_req_t q = { 0 };
+	svc_meter_exchange_req_t x = { 0 };
+	import_args_t ia = { 0 };
+	bool exchange = false, reading = false, exchange_opt = false, import_opt = false;
+	svc_status_t st;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_TOTAL: q.total = optarg; reading = true; break;
+		case O_BW: q.bw = optarg; reading = true; break;
+		case O_COLOR: q.color = optarg; reading = true; break;
+		case O_DATE: q.date = x.date = optarg; break;
+		case O_EXCHANGE: exchange = true; break;
+		case O_OLD_FINAL: x.old_final = optarg; exchange_opt = true; break;
+		case O_NEW_START: x.new_start = optarg; exchange_opt = true; break;
+		case O_REASON: x.reason = optarg; exchange_opt = true; break;
+		case O_COUNTER: x.counter = optarg; exchange_opt = true; break;
+		case O_IMPORT: ia.path = optarg; break;
+		case O_REJECT: ia.reject = optarg; import_opt = true; break;
+		case O_DRY_RUN: ia.dry_run = true; import_opt = true; break;
+		case 'h': return print_usage(usage);
+		default: return bad_option(usage, argv);
+		}
+	}
+	if (ia.path) {
+		if (optind != argc || reading || exchange || exchange_opt || q.date)
+			return usage_error(usage, "--import takes only --reject and --dry-run");
+		return run_import(db, &ia, svc_meter_import);
+	}
+	if (import_opt)
+		return usage_error(usage, "--reject and --dry-run go with --import");
+	if (argc - optind != 1)
+		return usage_error(usage, "meter-submit needs one serial number, or --import");
+	if (exchange_opt && !exchange)
+		return usage_error(usage, "--old-final, --new-start, --reason and --counter go with --exchange");
+	if (exchange) {
+		if (reading)
+			return usage_error(usage, "--exchange takes no reading: submit it on its own");
+		x.serial = argv[optind];
+		if ((st = svc_meter_exchange(db, &x)) != SVC_OK)
+			return fail(db, st);
+		note("recorded the meter exchange of %s", argv[optind]);
+		return EX_OK;
+	}
+	q.serial = argv[optind];
+	if ((st = svc_meter_submit(db, &q)) != SVC_OK)
+		return fail(db, st);
+	note("recorded the reading of %s", argv[optind]);
+	return EX_OK;
+}
