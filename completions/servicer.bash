@@ -119,6 +119,29 @@ _servicer_closeout() {
 	fi
 }
 
+_servicer_meter_submit() {
+	case $prev in
+	--counter)
+		_servicer_words "total bw color"
+		return
+		;;
+	--import | --reject)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--total | --bw | --color | --date | --old-final | --new-start | --reason) return ;;
+	esac
+	_servicer_words "--total --bw --color --date --exchange --old-final --new-start --reason
+		--counter --import --reject --dry-run --help"
+}
+
+_servicer_meter_history() {
+	case $prev in
+	--from | --to) return ;;
+	esac
+	[[ $cur == -* ]] && _servicer_words "--from --to --help"
+}
+
 _servicer_report() {
 	case $prev in
 	--month) return ;;
@@ -138,13 +161,13 @@ _servicer_log() {
 }
 
 _servicer_help() {
-	_servicer_words "init config model ascr-register device dispatch holiday closeout report log"
+	_servicer_words "init config model ascr-register device dispatch holiday closeout meter-submit meter-history report log"
 }
 
 _servicer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd_index=0 i
-	local commands="init config model ascr-register device dispatch holiday closeout report log help"
+	local commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report log help"
 
 	# Find the command after the global options.
 	for ((i = 1; i < COMP_CWORD; i++)); do

@@ -1,6 +1,6 @@
 # fish completion for servicer(1)
 
-set -l commands init config model ascr-register device dispatch holiday closeout report log help
+set -l commands init config model ascr-register device dispatch holiday closeout meter-submit meter-history report log help
 
 function __servicer_using -a name
     set -l words (commandline -opc)
@@ -35,6 +35,8 @@ complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a device -d
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a dispatch -d 'route units, record and work service calls'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a holiday -d 'days closed, no response time runs'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a closeout -d 'Section 2 of a call, e-mailed to CITS'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a meter-submit -d 'meter readings, import, exchange'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a meter-history -d 'readings and volume'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a report -d 'compensation: earned, at risk, never'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a log -d 'the audit log'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a help -d "show a command's manual page"
@@ -105,6 +107,22 @@ complete -c servicer -n '__servicer_using closeout' -l print -d 'print the messa
 complete -c servicer -n '__servicer_using closeout' -l send -d 'send queued close-outs'
 complete -c servicer -n '__servicer_using closeout' -l resend -d 'send sent ones again'
 complete -c servicer -n '__servicer_using closeout' -l status -x -a 'queued sent failed' -d 'close-outs in this state'
+
+complete -c servicer -n '__servicer_using meter-submit' -l total -x -d 'total counter'
+complete -c servicer -n '__servicer_using meter-submit' -l bw -x -d 'black and white counter'
+complete -c servicer -n '__servicer_using meter-submit' -l color -x -d 'colour counter'
+complete -c servicer -n '__servicer_using meter-submit' -l date -x -d 'the day read (YYYY-MM-DD)'
+complete -c servicer -n '__servicer_using meter-submit' -l exchange -d 'record a meter exchange'
+complete -c servicer -n '__servicer_using meter-submit' -l old-final -x -d "old meter's last value"
+complete -c servicer -n '__servicer_using meter-submit' -l new-start -x -d "new meter's first value"
+complete -c servicer -n '__servicer_using meter-submit' -l reason -x -d 'why'
+complete -c servicer -n '__servicer_using meter-submit' -l counter -x -a 'total bw color' -d 'counter exchanged'
+complete -c servicer -n '__servicer_using meter-submit' -l import -r -F -d 'CSV file of readings'
+complete -c servicer -n '__servicer_using meter-submit' -l reject -r -F -d 'refused rows'
+complete -c servicer -n '__servicer_using meter-submit' -l dry-run -d 'check, apply nothing'
+
+complete -c servicer -n '__servicer_using meter-history' -l from -x -d 'from this day'
+complete -c servicer -n '__servicer_using meter-history' -l to -x -d 'to this day'
 
 complete -c servicer -n '__servicer_using report' -a compensation
 complete -c servicer -n '__servicer_using report' -l month -x -d 'calls completed in this month (YYYY-MM)'
