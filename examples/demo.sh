@@ -40,4 +40,7 @@ run closeout --print 7701234
 run dispatch show 7701234
 run dispatch list
 run report compensation   # the call stays at risk until its close-out is sent
+# Meter readings: one a day, never less than the one before (a re-run keeps them).
+run meter-submit --import "$here/readings.csv"
+run meter-history 2XB01234
 run log --limit 3

@@ -14,6 +14,7 @@ load helpers
 	[[ "$output" == *"Subject: =?UTF-8?B?"* ]]
 	[[ "$output" == *"To: isgservice@CITS.canon.com"* ]]
 	[[ "$output" == *"at-risk "*"7701234"*"the close-out is queued and was never sent"* ]]
+	[[ "$output" == *"2026-11-02  182340"*"3320"* ]]
 	before="$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")"
 	[ "$before" -eq 4 ]
 	run "$SRC/examples/demo.sh"
