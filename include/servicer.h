@@ -780,8 +780,9 @@ typedef struct svc_meter_reading {
 	long long total, bw, color;
 	const char *source;	  /* submit | import | service | exchange */
 	long long dispatch_id;	  /* a service reading's call; else 0 */
-	/* Pages since the reading before with that counter, across any
-	 * exchange; -1 for the first one or an absent counter. */
+	/* Pages since the billing reading before with that counter, across
+	 * any exchange; -1 for the first one, an absent counter or a service
+	 * reading. */
 	long long total_volume, bw_volume, color_volume;
 	const char *recorded_at, *recorded_by;
 	const char *reason;	  /* an exchange's reason; else NULL */

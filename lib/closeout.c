@@ -467,6 +467,8 @@ svc_status_t svc_closeout_record(svc_db_t *db, const char *ref, const svc_closeo
 		goto out;
 	if (q->parts_given && (rc = write_parts(db, doing, id, q)) != SVC_OK)
 		goto out;
+	if ((rc = svc__meter_service(db, doing, c.serial, id, s.completed, s.meter)) != SVC_OK)
+		goto out;
 	rc = audit_closeout(db, &c, &s);
 	if (rc == SVC_OK && change)
 		*change = c.has_closeout ? SVC_CHANGE_UPDATED : SVC_CHANGE_NEW;

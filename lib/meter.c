@@ -536,7 +536,11 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 			for (int c = 0; c < NCOUNTERS; c++) {
 				if (sqlite3_column_type(st, 3 + c) != SQLITE_NULL)
 					*value[c] = sqlite3_column_int64(st, 3 + c);
-				*vol[c] = volume(&k, c, *value[c]);
+				/* Volume is billing's: a service reading, maybe
+				 * taken before the day's billing one, neither
+				 * has one nor moves it. */
+				if (r.dispatch_id == 0)
+					*vol[c] = volume(&k, c, *value[c]);
 			}
 		}
 		if (strcmp(r.date, lo) < 0 || strcmp(r.date, hi) > 0)
@@ -819,4 +823,33 @@ out:
 	rc = svc__commit(db);
 	summary->applied = rc == SVC_OK;
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* A close-out's meter: a service reading, checked like any other. */
+
+svc_status_t svc__meter_service(svc_db_t *db, const char *doing, const char *serial,
+				long long dispatch_id, const char *completed_utc, long long meter)
+{
+	long long v[NCOUNTERS] = { meter, -1, -1 };
+	sqlite3_stmt *st = NULL;
+	char day[11], now[21];
+	int64_t t;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "DELETE FROM meter_reading WHERE serial = ? AND slot = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, dispatch_id);
+	rc = svc__step_done(db, st, "replace the close-out's meter reading");
+	sqlite3_finalize(st);
+	if (rc != SVC_OK || meter < 0)
+		return rc;
+	if (!svc__time_from_utc(completed_utc, &t))
+		return svc__error(db, SVC_EINTERNAL, "cannot %s: no completion time", doing);
+	svc_date_format(svc__local_day(t), day);
+	svc__now(now);
+	if ((rc = check_order(db, doing, serial, day, v)) != SVC_OK)
+		return rc;
+	return insert_reading(db, serial, day, dispatch_id, v, "service", now);
 }

@@ -208,6 +208,13 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 				  bool allow_renew, svc__reg_t *result,
 				  char *reason, size_t reasonlen);
 
+/* meter.c */
+/* Record METER (-1: none) as the service reading of call DISPATCH_ID on
+ * SERIAL, on the local day of COMPLETED_UTC, replacing the one it had;
+ * checked against the history like any reading (SVC_ERULE). */
+svc_status_t svc__meter_service(svc_db_t *db, const char *doing, const char *serial,
+				long long dispatch_id, const char *completed_utc, long long meter);
+
 /* csvimport.c: the generic streaming CSV reader behind every import. */
 typedef struct svc__csv_row {
 	size_t line;		/* line the row starts on */

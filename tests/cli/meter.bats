@@ -168,3 +168,22 @@ CSV
 	[ "$(cat "$TMP"/out.* | grep -c 'meter readings may only be entered once a day')" -eq 22 ]
 	! grep -q -i "locked\|busy" "$TMP"/out.*
 }
+
+@test "a close-out's meter is checked against the history and kept as a service reading" {
+	load mail
+	setup_dealer
+	svc -q meter-submit 2XB01234 --total 200000 --date 2025-11-10
+	completed_call C-1
+	refused 65 "the total counter 100000 is lower than the reading of 2025-11-10 (200000)" \
+		svc closeout C-1 --labor 1 --symptom s --cause c --action a --meter 100000
+	svc -q closeout C-1 --labor 1 --symptom s --cause c --action a --meter 210000
+	svc -q closeout C-1 --meter 211000
+	# It does not take the day's billing slot.
+	svc -q meter-submit 2XB01234 --total 212000 --date 2025-11-18
+	[ "$(readings)" = "2XB01234 2025-11-10 200000 - - submit
+2XB01234 2025-11-18 212000 - - submit
+2XB01234 2025-11-18 211000 - - service" ]
+	run --separate-stderr svc --format csv meter-history 2XB01234
+	[[ "${lines[2]}" == 2025-11-18,212000,,,submit,12000,* ]]
+	[[ "${lines[3]}" == 2025-11-18,211000,,,service,,,,* ]]
+}
