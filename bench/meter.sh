@@ -1,0 +1,72 @@
+#!/bin/bash
+# meter.sh [DEVICES] [DAYS]: import DEVICES x DAYS meter readings (one a
+# device a day, rising, rows shuffled) with every rule checked; rows/s and
+# peak RSS, then the peak RSS at a tenth of the rows to show memory does not
+# grow with the file.  Side by side, the sqlite3 shell's .import of the
+# same file into a plain table with UNIQUE(serial, date).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+servicer=${SERVICER:-$here/../build/servicer}
+devices=${1:-1000}
+days=${2:-1000}
+out=${BENCH_DIR:-$here/out}/meter
+[ -x /usr/bin/time ] || { echo "needs GNU time (Debian package 'time')" >&2; exit 1; }
+mkdir -p "$out"
+export TZ=UTC
+n=$((devices * days))
+csv="$out/readings-$n.csv"
+if [ ! -s "$csv" ]; then
+	awk -v d="$devices" -v n="$days" 'BEGIN {
+		srand(42)
+		print "serial,date,total,bw,color"
+		for (i = 0; i < n; i++) {
+			t = 1262304000 + i * 86400   # from 2010-01-01
+			day[i] = strftime("%Y-%m-%d", t, 1)
+		}
+		for (s = 0; s < d; s++) {
+			bw = 0; co = 0
+			for (i = 0; i < n; i++) {
+				bw += int(rand() * 400); co += int(rand() * 100)
+				printf "SN%06d,%s,%d,%d,%d\n", s, day[i], bw + co, bw, co
+			}
+		}
+	}' | { IFS= read -r head; echo "$head"; shuf --random-source=<(yes); } > "$csv"
+fi
+
+measure() {
+	/usr/bin/time -f '%e %M' -o "$out/time" "$@" >/dev/null 2>"$out/stderr" || true
+	cat "$out/time"
+}
+
+fresh_db() {
+	rm -f "$1" "$1-wal" "$1-shm"
+	"$servicer" --db "$1" -q init
+	"$servicer" --db "$1" -q model add "iR-ADV C5535"
+	{ echo model,serial; for ((s = 0; s < devices; s++)); do printf 'iR-ADV C5535,SN%06d\n' "$s"; done; } |
+		"$servicer" --db "$1" -q ascr-register --import -
+}
+
+db="$out/servicer.db"
+fresh_db "$db"
+read -r s_sec s_kib < <(measure "$servicer" --db "$db" meter-submit --import "$csv")
+tail -n1 "$out/stderr"
+got=$(sqlite3 "$db" "SELECT count(*) FROM meter_reading")
+[ "$got" -eq "$n" ] || { echo "servicer recorded $got of $n readings" >&2; exit 1; }
+
+raw="$out/sqlite3.db"
+rm -f "$raw"
+sqlite3 "$raw" "CREATE TABLE r(serial TEXT, date TEXT, total INTEGER, bw INTEGER, color INTEGER, UNIQUE(serial, date));"
+read -r q_sec q_kib < <(measure sqlite3 "$raw" ".import --csv --skip 1 $csv r")
+
+small=$((n / 10))
+head -n $((small + 1)) "$csv" > "$out/small.csv"
+fresh_db "$db"
+read -r _ small_kib < <(measure "$servicer" --db "$db" meter-submit --import "$out/small.csv")
+
+awk -v n="$n" -v small="$small" -v ss="$s_sec" -v sk="$s_kib" -v qs="$q_sec" -v qk="$q_kib" -v smk="$small_kib" 'BEGIN {
+	printf "readings                        %d (shuffled)\n", n
+	printf "servicer meter-submit --import  %6.2f s  %9.0f rows/s  peak RSS %5.1f MiB\n", ss, n / ss, sk / 1024
+	printf "sqlite3 .import (no rules)      %6.2f s  %9.0f rows/s  peak RSS %5.1f MiB\n", qs, n / qs, qk / 1024
+	printf "servicer / sqlite3 speed        %.2fx\n", qs / ss
+	printf "servicer peak RSS at %d rows: %.1f MiB (at %d: %.1f MiB)\n", small, smk / 1024, n, sk / 1024
+}'
