@@ -799,11 +799,8 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *
 
 	memset(summary, 0, sizeof *summary);
 	if ((rc = svc__require_admin(db, "register devices")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__import_begin(db)) != SVC_OK)
 		return rc;
-	/* Serials arrive in any order: a larger, still bounded, page cache
-	 * keeps the serial index's inner pages in memory. */
-	sqlite3_exec(db->sql, "PRAGMA cache_size = -" SVC_IMPORT_CACHE_KIB, NULL, NULL, NULL);
 	spec.ctx = &ic;
 	if ((rc = svc__registrar_new(db, &ic.registrar)) == SVC_OK)
 		rc = svc__csv_import(db, in, &spec, opts, &stats);
@@ -811,13 +808,5 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *
 	summary->rows = stats.rows;
 	summary->rejected = stats.rejected;
 	summary->truncated = stats.truncated;
-	sqlite3_exec(db->sql, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
-	if (rc != SVC_OK || (flags & SVC_IMPORT_DRY_RUN) ||
-	    ((flags & SVC_IMPORT_STRICT) && stats.rejected > 0)) {
-		svc__rollback(db);
-		return rc;
-	}
-	rc = svc__commit(db);
-	summary->applied = rc == SVC_OK;
-	return rc;
+	return svc__import_end(db, rc, flags, summary);
 }

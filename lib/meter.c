@@ -65,27 +65,22 @@ static svc_status_t check_device(svc_db_t *db, const char *doing, const char *se
 			       bool writing)
 {
 	sqlite3_stmt *st = NULL;
-	char status[16] = "", manager[65] = "";
+	char status[16] = "";
 	svc_status_t rc;
 	bool found;
 
-	if ((rc = svc__prepare(db, "SELECT status, assigned_to FROM device WHERE serial = ?", &st)) != SVC_OK)
+	if ((rc = svc__prepare(db, "SELECT status FROM device WHERE serial = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+	if ((found = sqlite3_step(st) == SQLITE_ROW))
 		snprintf(status, sizeof status, "%s", svc__col_text(st, 0));
-		snprintf(manager, sizeof manager, "%s",
-			 svc__col_text(st, 1) ? svc__col_text(st, 1) : "");
-	}
 	sqlite3_finalize(st);
 	if (!found)
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: serial %s is not registered; see 'servicer device list'",
 				  doing, serial);
-	if (db->role != SVC_ROLE_ADMIN && !svc__may_work_on(db, *manager ? manager : NULL))
-		return svc__error(db, SVC_EPERM,
-				  "cannot %s: user '%s' is a %s and %s is not assigned to them; an administrator or its device manager may",
-				  doing, db->actor, svc__role_name(db->role), serial);
+	if ((rc = svc__dispatch_may_work(db, doing, serial, NULL)) != SVC_OK)
+		return rc;
 	if (writing && strcmp(status, "withdrawn") == 0)
 		return svc__error(db, SVC_ERULE,
 				  "cannot %s: %s is withdrawn; its meter is no longer read", doing,
@@ -781,15 +776,9 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 	svc_status_t rc;
 
 	memset(summary, 0, sizeof *summary);
-	if ((rc = svc__require_user(db, "import meter readings")) != SVC_OK)
+	if ((rc = svc__dispatch_role(db, "import meter readings")) != SVC_OK ||
+	    (rc = svc__import_begin(db)) != SVC_OK)
 		return rc;
-	if (db->role != SVC_ROLE_ADMIN && !svc__is_device_manager(db))
-		return svc__error(db, SVC_EPERM,
-				  "cannot import meter readings: user '%s' is a %s; an administrator or a device manager may",
-				  db->actor, svc__role_name(db->role));
-	if ((rc = svc__begin(db)) != SVC_OK)
-		return rc;
-	sqlite3_exec(db->sql, "PRAGMA cache_size = -" SVC_IMPORT_CACHE_KIB, NULL, NULL, NULL);
 	if (sqlite3_exec(db->sql, "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT,"
 				  " line INTEGER PRIMARY KEY, total INTEGER, bw INTEGER,"
 				  " color INTEGER, raw TEXT, reason TEXT)", NULL, NULL, NULL) != SQLITE_OK) {
@@ -814,15 +803,7 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 	}
 out:
 	sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.meter_stage", NULL, NULL, NULL);
-	sqlite3_exec(db->sql, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
-	if (rc != SVC_OK || (flags & SVC_IMPORT_DRY_RUN) ||
-	    ((flags & SVC_IMPORT_STRICT) && summary->rejected > 0)) {
-		svc__rollback(db);
-		return rc;
-	}
-	rc = svc__commit(db);
-	summary->applied = rc == SVC_OK;
-	return rc;
+	return svc__import_end(db, rc, flags, summary);
 }
 
 /* ------------------------------------------------------------------ */

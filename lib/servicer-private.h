@@ -247,5 +247,11 @@ svc_status_t svc__csv_import(svc_db_t *db, FILE *in,
 			     const svc__csv_spec_t *spec,
 			     const svc_import_opts_t *opts,
 			     svc__csv_stats_t *stats);
+/* An import's write transaction, with a larger page cache. */
+svc_status_t svc__import_begin(svc_db_t *db);
+/* End it: rolled back after RC failed, on a dry run, or on a strict import
+ * with a rejected row; committed otherwise (SUMMARY->applied). */
+svc_status_t svc__import_end(svc_db_t *db, svc_status_t rc, unsigned flags,
+			     svc_import_summary_t *summary);
 
 #endif
