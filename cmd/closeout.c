@@ -50,18 +50,6 @@ typedef struct args {
 
 /* ------------------------------------------------------------------ */
 
-static void out_hours(out_t *o, long long minutes)
-{
-	char text[SVC_HOURS_TEXT_MAX];
-
-	if (minutes < 0) {
-		out_str(o, NULL);
-		return;
-	}
-	svc_hours_text(minutes, text);
-	out_str(o, text);
-}
-
 static int list_one(const svc_closeout_t *c, void *ctx)
 {
 	out_t *o = ctx;
@@ -126,10 +114,7 @@ static int show_one(const svc_closeout_t *c, void *ctx)
 	out_str(o, c->cause);
 	out_str(o, c->action);
 	out_list(o, part_keys, 3, (const char *const *)cells, cells ? c->nparts : 0);
-	if (c->meter >= 0)
-		out_int(o, c->meter);
-	else
-		out_str(o, NULL);
+	out_count(o, c->meter);
 	out_str(o, c->technician);
 	out_str(o, c->signed_by);
 	out_str(o, c->remarks);

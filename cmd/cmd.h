@@ -54,7 +54,7 @@ bool parse_int(const char *option, const char *value, long long min,
 /* Common getopt handling: the short option letter for --help. */
 #define OPT_HELP 'h'
 
-/* import.c: run a library import on a file ("-": stdin). */
+/* common.c: run a library import on a file ("-": stdin). */
 typedef struct import_args {
 	const char *path, *reject;
 	bool strict, dry_run;
@@ -71,6 +71,10 @@ typedef struct out out_t;
 out_t *out_begin(const char *const *keys, size_t nkeys, bool single);
 void out_str(out_t *o, const char *s); /* NULL: null/empty */
 void out_int(out_t *o, long long v);
+/* A count or a value the library gives as -1 when absent: null then. */
+void out_count(out_t *o, long long v);
+/* MINUTES as decimal hours ("1.50"); null when negative. */
+void out_hours(out_t *o, long long minutes);
 void out_bool(out_t *o, bool v);
 /* A time stored in UTC, shown in the local zone: brief in a table, ISO 8601
  * with its offset in every script format. */

@@ -24,14 +24,6 @@ typedef struct history {
 	size_t nmonths;
 } history_t;
 
-static void out_count(out_t *o, long long v)
-{
-	if (v >= 0)
-		out_int(o, v);
-	else
-		out_str(o, NULL);
-}
-
 /* The pages a reading adds: total, else black and white plus colour. */
 static long long pages_of(const svc_meter_reading_t *r)
 {

@@ -172,6 +172,26 @@ void out_int(out_t *o, long long v)
 	put_cell(o, CELL_INT, num);
 }
 
+void out_count(out_t *o, long long v)
+{
+	if (v >= 0)
+		out_int(o, v);
+	else
+		out_str(o, NULL);
+}
+
+void out_hours(out_t *o, long long minutes)
+{
+	char text[SVC_HOURS_TEXT_MAX];
+
+	if (minutes < 0) {
+		out_str(o, NULL);
+		return;
+	}
+	svc_hours_text(minutes, text);
+	out_str(o, text);
+}
+
 void out_bool(out_t *o, bool v)
 {
 	put_cell(o, CELL_BOOL, v ? "true" : "false");

@@ -22,7 +22,6 @@ static int one(const svc_compensation_t *c, void *ctx)
 {
 	totals_t *t = ctx;
 	out_t *o = t->out;
-	char hours[SVC_HOURS_TEXT_MAX];
 
 	t->calls[section_index(c->section)]++;
 	if (strcmp(c->section, "compensable") == 0 && c->labor_minutes > 0)
@@ -41,16 +40,8 @@ static int one(const svc_compensation_t *c, void *ctx)
 	out_time(o, c->completed_at);
 	out_str(o, c->closeout);
 	out_time(o, c->sent_at);
-	if (c->labor_minutes >= 0) {
-		svc_hours_text(c->labor_minutes, hours);
-		out_str(o, hours);
-	} else {
-		out_str(o, NULL);
-	}
-	if (c->days_waiting >= 0)
-		out_int(o, c->days_waiting);
-	else
-		out_str(o, NULL);
+	out_hours(o, c->labor_minutes);
+	out_count(o, c->days_waiting);
 	out_str(o, c->reason);
 	out_end_row(o);
 	return 0;

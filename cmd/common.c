@@ -1,7 +1,8 @@
 /*
- * import.c - the CSV import as a command runs it: the input file or
- * stdin, a progress bar on a terminal, a reject file written beside its
- * name and renamed into place, the summary and the exit code.
+ * common.c - what several commands share beyond output and messages: a CSV
+ * import as a command runs it (the input file or stdin, a progress bar on a
+ * terminal, a reject file written beside its name and renamed into place,
+ * the summary and the exit code).
  */
 #include <errno.h>
 #include <stdlib.h>
