@@ -12,7 +12,7 @@ n=${1:-1000}
 out=${BENCH_DIR:-$here/out}/closeout
 py=/usr/bin/python3
 command -v curl >/dev/null || { echo "needs the curl command" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "needs GNU time (Debian package 'time')" >&2; exit 1; }
+. "$here/common.sh"
 "$py" -c 'import aiosmtpd' 2>/dev/null || { echo "needs python3-aiosmtpd" >&2; exit 1; }
 
 rm -rf "$out"
@@ -49,8 +49,7 @@ port=$(cat "$out/mail/port")
 svc config set smtp.url "smtp://127.0.0.1:$port"
 
 # servicer: every queued close-out, in one run.
-/usr/bin/time -f '%e %M' -o "$out/time" "$servicer" -q closeout --send >/dev/null
-read -r s_sec s_kib < "$out/time"
+read -r s_sec s_kib < <(measure "$servicer" -q closeout --send)
 sent=$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM closeout WHERE status = 'sent'")
 [ "$sent" -eq "$n" ] || { echo "servicer sent $sent of $n" >&2; exit 1; }
 

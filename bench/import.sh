@@ -10,17 +10,12 @@ n=${1:-1000000}
 out=${BENCH_DIR:-$here/out}
 mkdir -p "$out"
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "needs GNU time (Debian package 'time')" >&2; exit 1; }
+. "$here/common.sh"
 
 csv="$out/serials-$n.csv"
 [ -s "$csv" ] || "$here/gen-serials.sh" "$n" > "$csv"
 
 # Prints "seconds peak_kib" for the command.
-measure() {
-	/usr/bin/time -f '%e %M' -o "$out/time" "$@" >/dev/null 2>"$out/stderr" || true
-	cat "$out/time"
-}
-
 fresh_servicer_db() {
 	rm -f "$1" "$1-wal" "$1-shm"
 	"$servicer" --db "$1" -q init

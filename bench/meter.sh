@@ -10,7 +10,7 @@ servicer=${SERVICER:-$here/../build/servicer}
 devices=${1:-1000}
 days=${2:-1000}
 out=${BENCH_DIR:-$here/out}/meter
-[ -x /usr/bin/time ] || { echo "needs GNU time (Debian package 'time')" >&2; exit 1; }
+. "$here/common.sh"
 mkdir -p "$out"
 export TZ=UTC
 n=$((devices * days))
@@ -32,11 +32,6 @@ if [ ! -s "$csv" ]; then
 		}
 	}' | { IFS= read -r head; echo "$head"; shuf --random-source=<(yes); } > "$csv"
 fi
-
-measure() {
-	/usr/bin/time -f '%e %M' -o "$out/time" "$@" >/dev/null 2>"$out/stderr" || true
-	cat "$out/time"
-}
 
 fresh_db() {
 	rm -f "$1" "$1-wal" "$1-shm"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -35,6 +36,20 @@ static inline int fixture_setup(void **state)
 	assert_int_equal(svc_db_open(f->path, &f->db), SVC_OK);
 	assert_int_equal(svc_db_set_actor(f->db, NULL, "test"), SVC_OK);
 	*state = f;
+	return 0;
+}
+
+/* A fresh database in the dealer's zone, America/New_York, with the
+ * iR-ADV C5535 in the catalogue (36 months, 8 response hours). */
+static inline int fixture_setup_dealer(void **state)
+{
+	fixture_t *f;
+
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	fixture_setup(state);
+	f = *state;
+	assert_int_equal(svc_model_add(f->db, "iR-ADV C5535", 36, 8, NULL), SVC_OK);
 	return 0;
 }
 

@@ -10,19 +10,14 @@
  *
  * Calls are in November 2025, in America/New_York.
  */
-#include <time.h>
-
 #include "helpers.h"
 
 static int setup(void **state)
 {
 	fixture_t *f;
 
-	setenv("TZ", "America/New_York", 1);
-	tzset();
-	fixture_setup(state);
+	fixture_setup_dealer(state);
 	f = *state;
-	assert_int_equal(svc_model_add(f->db, "iR-ADV C5535", 36, 8, NULL), SVC_OK);
 	reg_device(f->db, "iR-ADV C5535", "2XB01234", "2025-01-15", NULL, true);
 	reg_device(f->db, "iR-ADV C5535", "2XB05678", "2025-01-15", NULL, true);
 	reg_device(f->db, "iR-ADV C5535", "PEND0001", "2025-01-15", NULL, false);

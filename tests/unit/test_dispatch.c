@@ -23,11 +23,8 @@ static int setup(void **state)
 {
 	fixture_t *f;
 
-	setenv("TZ", "America/New_York", 1);
-	tzset();
-	fixture_setup(state);
+	fixture_setup_dealer(state);
 	f = *state;
-	assert_int_equal(svc_model_add(f->db, "iR-ADV C5535", 36, 8, NULL), SVC_OK);
 	assert_int_equal(svc_model_add(f->db, "imagePROGRAF iPF685", 12, -1, NULL), SVC_OK);
 	return 0;
 }
