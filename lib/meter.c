@@ -562,11 +562,110 @@ static const char *const import_columns[] = {
 };
 static const char *const import_required[] = { "serial", "date" };
 
+/*
+ * Rows go into SQLite BATCH at a time, by one INSERT of BATCH tuples:
+ * a statement's fixed cost, and the schema trigger's frame, are paid once
+ * a batch rather than once a row.
+ */
+enum { BATCH = 64 };
+
+typedef struct staged {
+	char serial[SVC_SERIAL_MAX + 1];
+	char day[11];
+	long long line;
+	long long v[NCOUNTERS];
+	svc_buf_t raw;		/* the row as read, for a reject file */
+} staged_t;
+
+/*
+ * Prepare HEAD followed by ROWS copies of TUPLE, each '#' in which
+ * becomes the next parameter from FIRST on ("(#, #)" twice from 3:
+ * "(?3, ?4), (?5, ?6)").
+ */
+static svc_status_t prepare_rows(svc_db_t *db, const char *head, const char *tuple, int first,
+				 int rows, sqlite3_stmt **st)
+{
+	svc_buf_t sql = { 0 };
+	svc_status_t rc;
+	int param = first;
+
+	svc__buf_puts(&sql, head);
+	for (int i = 0; i < rows; i++) {
+		svc__buf_puts(&sql, i ? ", " : " ");
+		for (const char *t = tuple; *t; t++) {
+			if (*t == '#')
+				svc__buf_printf(&sql, "?%d", param++);
+			else
+				svc__buf_putn(&sql, t, 1);
+		}
+	}
+	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory")
+		     : svc__prepare(db, svc__buf_str(&sql), st);
+	svc__buf_free(&sql);
+	return rc;
+}
+
+static void bind_counters(sqlite3_stmt *st, int first, const long long v[NCOUNTERS])
+{
+	for (int c = 0; c < NCOUNTERS; c++) {
+		if (v[c] >= 0)
+			sqlite3_bind_int64(st, first + c, v[c]);
+		else
+			sqlite3_bind_null(st, first + c);
+	}
+}
+
 typedef struct import_ctx {
 	svc_db_t *db;
-	sqlite3_stmt *stage;
+	sqlite3_stmt *stage_one, *stage_batch;
 	int64_t today;
+	bool keep_raw;		/* a reject file wants the rows as read */
+	staged_t row[BATCH];
+	int n;
 } import_ctx_t;
+
+#define STAGE_HEAD "INSERT INTO temp.meter_stage(serial, day, line, total, bw, color, raw) VALUES"
+#define STAGE_TUPLE "(#, #, #, #, #, #, #)"
+enum { STAGE_COLS = 7 };
+
+static void bind_stage(sqlite3_stmt *st, int first, const staged_t *r, bool keep_raw)
+{
+	sqlite3_bind_text(st, first, r->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, first + 1, r->day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, first + 2, r->line);
+	bind_counters(st, first + 3, r->v);
+	if (keep_raw)
+		sqlite3_bind_text(st, first + 6, r->raw.p ? r->raw.p : "", -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, first + 6);
+}
+
+/* Write the rows held in IC to the staging table. */
+static svc_status_t stage_flush(import_ctx_t *ic)
+{
+	svc_status_t rc = SVC_OK;
+	int n = ic->n;
+
+	ic->n = 0;
+	for (int i = 0; i < n; i++)
+		if (ic->row[i].raw.oom)
+			rc = svc__error(ic->db, SVC_EINTERNAL, "out of memory");
+	if (rc == SVC_OK && n == BATCH) {
+		sqlite3_reset(ic->stage_batch);
+		for (int i = 0; i < n; i++)
+			bind_stage(ic->stage_batch, 1 + i * STAGE_COLS, &ic->row[i], ic->keep_raw);
+		rc = svc__step_done(ic->db, ic->stage_batch, "stage the readings");
+	} else {
+		for (int i = 0; i < n && rc == SVC_OK; i++) {
+			sqlite3_reset(ic->stage_one);
+			bind_stage(ic->stage_one, 1, &ic->row[i], ic->keep_raw);
+			rc = svc__step_done(ic->db, ic->stage_one, "stage a reading");
+		}
+	}
+	for (int i = 0; i < n; i++)
+		svc__buf_free(&ic->row[i].raw);
+	return rc;
+}
 
 static svc_status_t rejectf(char *reason, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -585,48 +684,34 @@ static svc_status_t stage_row(void *ctx, const svc__csv_row_t *row, const char *
 			      char *reason, size_t len)
 {
 	import_ctx_t *ic = ctx;
-	char serial[SVC_SERIAL_MAX + 1], day[11], err[200];
-	long long v[NCOUNTERS];
-	svc_buf_t raw = { 0 };
+	staged_t *r = &ic->row[ic->n];
+	char err[200];
 	int64_t d;
-	svc_status_t rc;
 
-	if (svc_serial_normalize(col[I_SERIAL], serial, err, sizeof err) != SVC_OK)
+	if (svc_serial_normalize(col[I_SERIAL], r->serial, err, sizeof err) != SVC_OK)
 		return rejectf(reason, len, "%s", err);
 	if (svc_date_parse(col[I_DATE], &d) != SVC_OK)
 		return rejectf(reason, len, "the date '%s' is not a date; use YYYY-MM-DD",
 			       col[I_DATE]);
-	svc_date_format(d, day);
+	svc_date_format(d, r->day);
 	if (d > ic->today)
-		return rejectf(reason, len, "the date %s is in the future", day);
+		return rejectf(reason, len, "the date %s is in the future", r->day);
 	for (int c = 0; c < NCOUNTERS; c++) {
 		const char *s = col[I_TOTAL + c];
 
-		v[c] = -1;
-		if (!svc__blank(s) && !svc__parse_uint(s, SVC_METER_MAX, &v[c]))
+		r->v[c] = -1;
+		if (!svc__blank(s) && !svc__parse_uint(s, SVC_METER_MAX, &r->v[c]))
 			return rejectf(reason, len,
 				       "the %s counter '%s' is not a whole number from 0 to 2^53",
 				       counters[c], s);
 	}
-	if (v[0] < 0 && v[1] < 0 && v[2] < 0)
+	if (r->v[0] < 0 && r->v[1] < 0 && r->v[2] < 0)
 		return rejectf(reason, len, "no counter: give total, bw or color");
-	for (size_t i = 0; i < row->nfields; i++)
-		svc__csv_field(&raw, row->fields[i], i == 0);
-	sqlite3_reset(ic->stage);
-	sqlite3_bind_text(ic->stage, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ic->stage, 2, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ic->stage, 3, (sqlite3_int64)row->line);
-	for (int c = 0; c < NCOUNTERS; c++) {
-		if (v[c] >= 0)
-			sqlite3_bind_int64(ic->stage, 4 + c, v[c]);
-		else
-			sqlite3_bind_null(ic->stage, 4 + c);
-	}
-	sqlite3_bind_text(ic->stage, 7, raw.p ? raw.p : "", -1, SQLITE_STATIC);
-	rc = raw.oom ? svc__error(ic->db, SVC_EINTERNAL, "out of memory")
-		     : svc__step_done(ic->db, ic->stage, "stage a reading");
-	svc__buf_free(&raw);
-	return rc;
+	r->line = (long long)row->line;
+	memset(&r->raw, 0, sizeof r->raw);
+	for (size_t i = 0; ic->keep_raw && i < row->nfields; i++)
+		svc__csv_field(&r->raw, row->fields[i], i == 0);
+	return ++ic->n == BATCH ? stage_flush(ic) : SVC_OK;
 }
 
 /* The last refusal's words, without their "cannot ...: " lead. */
@@ -679,31 +764,135 @@ static void write_reject(FILE *f, const char *raw, long long line, const char *r
 	svc__buf_free(&b);
 }
 
+/*
+ * The staged rows, in date order per device, are inserted a batch at a
+ * time.  A batch the schema refuses is undone by SQLite (the statement
+ * aborts) and its rows are tried again one by one, to learn which of them
+ * was refused and why: the outcome is that of inserting every row alone.
+ */
+typedef struct applier {
+	svc_db_t *db;
+	svc_import_summary_t *sum;
+	sqlite3_stmt *one, *batch, *rej;
+	staged_t row[BATCH];
+	int n;
+} applier_t;
+
+#define APPLY_HEAD "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source," \
+		   " recorded_at, recorded_by) VALUES"
+#define APPLY_TUPLE "(#, #, 0, #, #, #, 'import', ?1, ?2)"
+enum { APPLY_COLS = 5 };
+
+static void bind_staged(sqlite3_stmt *st, int first, const staged_t *r)
+{
+	sqlite3_bind_text(st, first, r->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, first + 1, r->day, -1, SQLITE_STATIC);
+	bind_counters(st, first + 2, r->v);
+}
+
+static svc_status_t note_rejected(applier_t *a, long long line, const char *reason)
+{
+	a->sum->rejected++;
+	sqlite3_reset(a->rej);
+	sqlite3_bind_text(a->rej, 1, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(a->rej, 2, line);
+	return svc__step_done(a->db, a->rej, "note a refused reading");
+}
+
+/* Insert one staged row; a refusal is counted, not an error. */
+static svc_status_t apply_one(applier_t *a, const staged_t *r)
+{
+	char reason[600];
+	int step;
+
+	sqlite3_reset(a->one);
+	bind_staged(a->one, 3, r);
+	if ((step = sqlite3_step(a->one)) == SQLITE_DONE) {
+		a->sum->added++;
+		return SVC_OK;
+	}
+	if (sqlite3_errcode(a->db->sql) != SQLITE_CONSTRAINT)
+		return svc__sqlerr(a->db, "record a reading");
+	if (same_reading(a->db, r->serial, r->day, r->v)) {
+		a->sum->unchanged++;
+		return SVC_OK;
+	}
+	why_refused(a->db, r->serial, r->day, r->v, reason, sizeof reason);
+	return note_rejected(a, r->line, reason);
+}
+
+static svc_status_t flush_batch(applier_t *a)
+{
+	svc_status_t rc = SVC_OK;
+	int n = a->n;
+
+	a->n = 0;
+	if (n == BATCH) {
+		sqlite3_reset(a->batch);
+		for (int i = 0; i < n; i++)
+			bind_staged(a->batch, 3 + i * APPLY_COLS, &a->row[i]);
+		if (sqlite3_step(a->batch) == SQLITE_DONE) {
+			a->sum->added += BATCH;
+			return SVC_OK;
+		}
+		if (sqlite3_errcode(a->db->sql) != SQLITE_CONSTRAINT)
+			return svc__sqlerr(a->db, "record the readings");
+		sqlite3_reset(a->batch);
+	}
+	for (int i = 0; i < n && rc == SVC_OK; i++)
+		rc = apply_one(a, &a->row[i]);
+	return rc;
+}
+
+static svc_status_t prepare_applier(applier_t *a, const char *now)
+{
+	svc_status_t rc;
+
+	if ((rc = prepare_rows(a->db, APPLY_HEAD, APPLY_TUPLE, 3, BATCH, &a->batch)) != SVC_OK ||
+	    (rc = prepare_rows(a->db, APPLY_HEAD, APPLY_TUPLE, 3, 1, &a->one)) != SVC_OK ||
+	    (rc = svc__prepare(a->db, "UPDATE temp.meter_stage SET reason = ? WHERE line = ?",
+			       &a->rej)) != SVC_OK)
+		return rc;
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = i ? a->batch : a->one;
+
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, a->db->actor, -1, SQLITE_STATIC);
+	}
+	return SVC_OK;
+}
+
+/* Column I of ST into DST of SIZE bytes, cut short if need be. */
+static void copy_column(char *dst, size_t size, sqlite3_stmt *st, int i)
+{
+	const unsigned char *text = sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, text, n);
+	dst[n] = '\0';
+}
+
 static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
 				 svc_import_summary_t *sum)
 {
-	sqlite3_stmt *st = NULL, *ins = NULL, *rej = NULL;
-	char last_serial[SVC_SERIAL_MAX + 1] = "", now[21], reason[600], device_reason[600] = "";
+	applier_t a = { .db = db, .sum = sum };
+	sqlite3_stmt *st = NULL;
+	char last_serial[SVC_SERIAL_MAX + 1] = "", now[21], device_reason[600] = "";
 	svc_status_t rc, device_rc = SVC_OK;
 	int step;
 
 	svc__now(now);
-	if ((rc = svc__prepare(db, "SELECT serial, day, line, total, bw, color FROM temp.meter_stage"
-				   " ORDER BY serial, day, line", &st)) != SVC_OK ||
-	    (rc = svc__prepare(db, "INSERT INTO meter_reading(serial, day, slot, total, bw, color,"
-				   " source, recorded_at, recorded_by)"
-				   " VALUES(?, ?, 0, ?, ?, ?, 'import', ?, ?)", &ins)) != SVC_OK ||
-	    (rc = svc__prepare(db, "UPDATE temp.meter_stage SET reason = ? WHERE line = ?", &rej)) != SVC_OK)
+	if ((rc = prepare_applier(&a, now)) != SVC_OK ||
+	    (rc = svc__prepare(db, "SELECT serial, day, line, total, bw, color FROM temp.meter_stage"
+				   " ORDER BY serial, day, line", &st)) != SVC_OK)
 		goto out;
-	sqlite3_bind_text(ins, 6, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 7, db->actor, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *serial = svc__col_text(st, 0), *day = svc__col_text(st, 1);
-		long long v[NCOUNTERS];
+		const char *serial = svc__col_text(st, 0);
+		staged_t *r;
 
-		for (int c = 0; c < NCOUNTERS; c++)
-			v[c] = sqlite3_column_type(st, 3 + c) == SQLITE_NULL
-				       ? -1 : sqlite3_column_int64(st, 3 + c);
 		if (strcmp(serial, last_serial) != 0) {
 			char doing[80];
 
@@ -712,42 +901,25 @@ static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
 			if ((device_rc = check_device(db, doing, serial, true)) != SVC_OK)
 				reason_of(db, device_reason, sizeof device_reason);
 		}
-		reason[0] = '\0';
 		if (device_rc != SVC_OK) {
-			snprintf(reason, sizeof reason, "%s", device_reason);
-		} else {
-			sqlite3_reset(ins);
-			sqlite3_bind_text(ins, 1, serial, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ins, 2, day, -1, SQLITE_TRANSIENT);
-			for (int c = 0; c < NCOUNTERS; c++) {
-				if (v[c] >= 0)
-					sqlite3_bind_int64(ins, 3 + c, v[c]);
-				else
-					sqlite3_bind_null(ins, 3 + c);
-			}
-			step = sqlite3_step(ins);
-			if (step == SQLITE_DONE)
-				sum->added++;
-			else if (sqlite3_errcode(db->sql) != SQLITE_CONSTRAINT)
-				rc = svc__sqlerr(db, "record a reading");
-			else if (same_reading(db, serial, day, v))
-				sum->unchanged++;
-			else
-				why_refused(db, serial, day, v, reason, sizeof reason);
-		}
-		if (rc != SVC_OK)
-			break;
-		if (reason[0]) {
-			sum->rejected++;
-			sqlite3_reset(rej);
-			sqlite3_bind_text(rej, 1, reason, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(rej, 2, sqlite3_column_int64(st, 2));
-			if ((rc = svc__step_done(db, rej, "note a refused reading")) != SVC_OK)
+			if ((rc = note_rejected(&a, sqlite3_column_int64(st, 2), device_reason)) != SVC_OK)
 				break;
+			continue;
 		}
+		r = &a.row[a.n++];
+		copy_column(r->serial, sizeof r->serial, st, 0);
+		copy_column(r->day, sizeof r->day, st, 1);
+		r->line = sqlite3_column_int64(st, 2);
+		for (int c = 0; c < NCOUNTERS; c++)
+			r->v[c] = sqlite3_column_type(st, 3 + c) == SQLITE_NULL
+					  ? -1 : sqlite3_column_int64(st, 3 + c);
+		if (a.n == BATCH && (rc = flush_batch(&a)) != SVC_OK)
+			break;
 	}
-	if (rc == SVC_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+	if (rc == SVC_OK && step != SQLITE_DONE)
 		rc = svc__sqlerr(db, "apply the readings");
+	if (rc == SVC_OK)
+		rc = flush_batch(&a);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == SVC_OK && opts && opts->reject &&
@@ -758,8 +930,9 @@ static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
 				     svc__col_text(st, 2));
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(rej);
+	sqlite3_finalize(a.one);
+	sqlite3_finalize(a.batch);
+	sqlite3_finalize(a.rej);
 	return rc;
 }
 
@@ -770,7 +943,7 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 		import_columns, sizeof import_columns / sizeof *import_columns,
 		import_required, 2, stage_row, NULL,
 	};
-	import_ctx_t ic = { db, NULL, svc_date_today() };
+	import_ctx_t ic = { .db = db, .today = svc_date_today(), .keep_raw = opts && opts->reject };
 	svc__csv_stats_t stats = { 0 };
 	unsigned flags = opts ? opts->flags : 0;
 	svc_status_t rc;
@@ -786,11 +959,15 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 		goto out;
 	}
 	spec.ctx = &ic;
-	if ((rc = svc__prepare(db, "INSERT INTO temp.meter_stage(serial, day, line, total, bw,"
-				   " color, raw) VALUES(?, ?, ?, ?, ?, ?, ?)", &ic.stage)) == SVC_OK &&
-	    (rc = svc__csv_import(db, in, &spec, opts, &stats)) == SVC_OK)
+	if ((rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, BATCH, &ic.stage_batch)) == SVC_OK &&
+	    (rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, 1, &ic.stage_one)) == SVC_OK &&
+	    (rc = svc__csv_import(db, in, &spec, opts, &stats)) == SVC_OK &&
+	    (rc = stage_flush(&ic)) == SVC_OK)
 		rc = apply_staged(db, opts, summary);
-	sqlite3_finalize(ic.stage);
+	for (int i = 0; i < ic.n; i++)
+		svc__buf_free(&ic.row[i].raw);
+	sqlite3_finalize(ic.stage_one);
+	sqlite3_finalize(ic.stage_batch);
 	summary->rows = stats.rows;
 	summary->rejected += stats.rejected;
 	summary->truncated = stats.truncated;
