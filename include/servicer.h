@@ -277,9 +277,16 @@ typedef int (*svc_config_cb)(const svc_config_entry_t *entry, void *ctx);
 
 /*
  * Read KEY's effective value into *VALUE (malloc'd, caller frees; NULL when
- * the key is unset and has no default).  SVC_EINVAL for an unknown key.
+ * the key is unset and has no default).  SVC_EINVAL for an unknown key;
+ * SVC_EPERM for a knowledge user.
  */
 svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value);
+
+/*
+ * The dealer's time zone (dealer.timezone) into *ZONE (malloc'd; NULL when
+ * unset), before any user is set: every command tells days by it.
+ */
+svc_status_t svc_config_timezone(svc_db_t *db, char **zone);
 
 /*
  * Set KEY to VALUE after checking it against the key's type; VALUE NULL
@@ -369,6 +376,7 @@ typedef struct svc_device {
 	const char *withdrawn_at;
 	const char *withdraw_reason;
 	const char *assigned_to;
+	const char *stock_location; /* where its toner comes from */
 } svc_device_t;
 
 typedef int (*svc_device_cb)(const svc_device_t *device, void *ctx);
@@ -935,6 +943,131 @@ typedef struct svc_audit_filter {
 /* Call CB for matching entries, oldest first.  Administrators only. */
 svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *filter,
 			    svc_audit_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
+ * Users and roles.
+ *
+ * Seed 004 names five roles: administrator (everything), device manager
+ * (the service activities of the products assigned to them, and sees
+ * only those), stock manager (stock locations, shipping instructions and
+ * stock levels for toner replenishment), device-stock manager (both),
+ * knowledge user (views knowledge content only).  Users are managed by
+ * administrators; a database always keeps one.  A removed user is kept,
+ * marked, so that what they did keeps its author; they can no longer act.
+ * ------------------------------------------------------------------- */
+
+/* Longest login. */
+#define SVC_LOGIN_MAX 64
+
+typedef struct svc_user {
+	const char *login;
+	const char *role;     /* administrator | device-manager | stock-manager |
+			       * device-stock-manager | knowledge-user */
+	const char *name, *email; /* NULL when not given */
+	const char *added_at;
+	long long devices;    /* devices assigned to them */
+} svc_user_t;
+
+typedef int (*svc_user_cb)(const svc_user_t *user, void *ctx);
+
+/*
+ * Add LOGIN with ROLE (NAME and EMAIL may be NULL).  SVC_EINVAL for a bad
+ * login, role, name or address; SVC_EEXISTS for a current user (a removed
+ * one is added again); SVC_EPERM: administrators only.
+ */
+svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role,
+			  const char *name, const char *email);
+
+/* Call CB for each current user, by login.  Administrators only. */
+svc_status_t svc_user_list(svc_db_t *db, svc_user_cb cb, void *ctx);
+
+/*
+ * Give LOGIN the role ROLE.  SVC_ERULE for the last administrator, and
+ * for a user left with devices or open calls that the new role may not
+ * work on (named, with how to hand them over); SVC_ENOTFOUND.
+ */
+svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role);
+
+/*
+ * Remove LOGIN: refused (SVC_ERULE) for the last administrator, for the
+ * acting user, and while devices or open calls are assigned to them.
+ */
+svc_status_t svc_user_remove(svc_db_t *db, const char *login);
+
+/*
+ * Assign SERIAL to the device manager LOGIN, or unassign it (LOGIN NULL).
+ * Administrators only.  SVC_ERULE when LOGIN is not a device manager or
+ * device-stock manager, or the device is withdrawn.
+ */
+svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const char *login);
+
+/* ---------------------------------------------------------------------
+ * Knowledge content: service notes (symptom, error code, model, remedy).
+ * Every role reads it; administrators and device managers write it.
+ * ------------------------------------------------------------------- */
+
+/* Longest knowledge body, in bytes. */
+#define SVC_KB_BODY_MAX (256 * 1024)
+
+typedef struct svc_kb_req {
+	const char *title;   /* required, at most 200 characters */
+	const char *model;   /* optional: the catalogue's spelling is kept */
+	const char *code;    /* optional error code, e.g. E000007-0001 */
+	const char *body;    /* required, UTF-8, at most SVC_KB_BODY_MAX bytes */
+} svc_kb_req_t;
+
+typedef struct svc_kb_entry {
+	long long id;
+	const char *title, *model, *code, *body;
+	const char *snippet;  /* search: the matching words in context */
+	double rank;          /* search: smaller is better (bm25) */
+	const char *added_at, *added_by;
+} svc_kb_entry_t;
+
+typedef int (*svc_kb_cb)(const svc_kb_entry_t *entry, void *ctx);
+
+svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id);
+/* Entries holding every word of WORDS, best first (title and error code
+ * weigh most); at most LIMIT (<= 0: 20). */
+svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb cb,
+			   void *ctx);
+svc_status_t svc_kb_show(svc_db_t *db, const char *id, svc_kb_cb cb, void *ctx);
+svc_status_t svc_kb_remove(svc_db_t *db, const char *id);
+
+/* ---------------------------------------------------------------------
+ * Stock: the locations that supply toner, their levels, and the location
+ * that supplies each device.  Administrators and stock managers.
+ * ------------------------------------------------------------------- */
+
+typedef struct svc_stock_location {
+	const char *name;
+	const char *ship;     /* shipping instructions, NULL when none */
+	long long items;      /* items with a level */
+	long long devices;    /* devices it supplies */
+} svc_stock_location_t;
+
+typedef struct svc_stock_level {
+	const char *location, *item;
+	long long qty;
+	const char *updated_at, *updated_by;
+} svc_stock_level_t;
+
+typedef int (*svc_stock_location_cb)(const svc_stock_location_t *l, void *ctx);
+typedef int (*svc_stock_level_cb)(const svc_stock_level_t *l, void *ctx);
+
+/* Add location NAME, or change its shipping instructions (SHIP NULL:
+ * leave them).  *CHANGE says which. */
+svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *ship,
+				    svc_change_t *change);
+svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, void *ctx);
+/* Set the quantity of ITEM at LOCATION (a whole number 0..999999). */
+svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
+			   const char *qty);
+/* The levels at LOCATION (NULL: every location), by location and item. */
+svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_cb cb,
+			    void *ctx);
+/* Say that LOCATION supplies SERIAL's toner (NULL or "": none). */
+svc_status_t svc_device_stock(svc_db_t *db, const char *serial, const char *location);
 
 #ifdef __cplusplus
 }

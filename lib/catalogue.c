@@ -204,7 +204,7 @@ svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx)
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_user(db, "list the catalogue")) != SVC_OK)
+	if ((rc = svc__require_role(db, "list the catalogue", SVC__MAY_STAFF)) != SVC_OK)
 		return rc;
 	rc = svc__prepare(db, "SELECT m.model, m.warranty_months, m.response_hours,"
 			      " (SELECT count(*) FROM device d WHERE d.model = m.model)"

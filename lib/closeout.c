@@ -345,7 +345,7 @@ static svc_status_t new_message_id(svc_db_t *db, long long id, char out[160])
 	unsigned char r[8] = { 0 };
 	char *from = NULL, host[64] = "localhost";
 	const char *domain;
-	svc_status_t rc = svc_config_get(db, "mail.from", &from);
+	svc_status_t rc = svc__config_get(db, "mail.from", &from);
 
 	if (rc != SVC_OK)
 		return rc;
@@ -646,11 +646,11 @@ svc_status_t svc__mail_load(svc_db_t *db, svc__mail_t *m)
 	svc_status_t rc;
 
 	memset(m, 0, sizeof *m);
-	if ((rc = svc_config_get(db, "mail.from", &m->from)) != SVC_OK ||
-	    (rc = svc_config_get(db, "closeout.to", &m->to)) != SVC_OK ||
-	    (rc = svc_config_get(db, "closeout.cc", &m->cc)) != SVC_OK ||
-	    (rc = svc_config_get(db, "dealer.id", &m->dealer_id)) != SVC_OK ||
-	    (rc = svc_config_get(db, "dealer.name", &m->dealer_name)) != SVC_OK)
+	if ((rc = svc__config_get(db, "mail.from", &m->from)) != SVC_OK ||
+	    (rc = svc__config_get(db, "closeout.to", &m->to)) != SVC_OK ||
+	    (rc = svc__config_get(db, "closeout.cc", &m->cc)) != SVC_OK ||
+	    (rc = svc__config_get(db, "dealer.id", &m->dealer_id)) != SVC_OK ||
+	    (rc = svc__config_get(db, "dealer.name", &m->dealer_name)) != SVC_OK)
 		goto fail;
 	if (!m->from) {
 		rc = svc__error(db, SVC_ECONFIG,

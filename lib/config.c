@@ -244,7 +244,7 @@ static svc_status_t stored_value(svc_db_t *db, const char *key, char **value)
 	return rc;
 }
 
-svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value)
+svc_status_t svc__config_get(svc_db_t *db, const char *key, char **value)
 {
 	const key_spec_t *spec = find_key(key);
 	svc_status_t rc;
@@ -313,9 +313,22 @@ svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
 	return svc__finish(db, rc);
 }
 
+svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value)
+{
+	svc_status_t rc = svc__require_role(db, "read the configuration", SVC__MAY_STAFF);
+
+	*value = NULL;
+	return rc == SVC_OK ? svc__config_get(db, key, value) : rc;
+}
+
+svc_status_t svc_config_timezone(svc_db_t *db, char **zone)
+{
+	return svc__config_get(db, "dealer.timezone", zone);
+}
+
 svc_status_t svc_config_list(svc_db_t *db, svc_config_cb cb, void *ctx)
 {
-	svc_status_t rc = SVC_OK;
+	svc_status_t rc = svc__require_role(db, "read the configuration", SVC__MAY_STAFF);
 
 	for (size_t i = 0; i < sizeof keys / sizeof *keys && rc == SVC_OK; i++) {
 		svc_config_entry_t e = { keys[i].key, NULL, keys[i].default_value,

@@ -11,8 +11,6 @@
 
 #include "servicer-private.h"
 
-/* 'SVCR': tells our files from any other SQLite database. */
-#define SVC_APPLICATION_ID 0x53564352
 
 svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
 {
@@ -199,15 +197,30 @@ svc_status_t svc__require_user(svc_db_t *db, const char *doing)
 
 svc_status_t svc__require_admin(svc_db_t *db, const char *doing)
 {
+	return svc__require_role(db, doing, SVC__MAY_ADMIN);
+}
+
+svc_status_t svc__require_role(svc_db_t *db, const char *doing, unsigned roles)
+{
+	static const struct {
+		unsigned roles;
+		const char *who;
+	} may[] = {
+		{ SVC__MAY_ADMIN, "only an administrator may" },
+		{ SVC__MAY_DEVICES, "an administrator or a device manager may" },
+		{ SVC__MAY_STOCK, "an administrator or a stock manager may" },
+		{ SVC__MAY_STAFF, "every role but knowledge-user may" },
+	};
+	const char *who = "no role may";
 	svc_status_t st = svc__require_user(db, doing);
 
-	if (st != SVC_OK)
+	if (st != SVC_OK || roles & 1u << db->role)
 		return st;
-	if (db->role != SVC_ROLE_ADMIN)
-		return svc__error(db, SVC_EPERM,
-				  "cannot %s: user '%s' is a %s; only an administrator may",
-				  doing, db->actor, svc__role_name(db->role));
-	return SVC_OK;
+	for (size_t i = 0; i < sizeof may / sizeof *may; i++)
+		if (may[i].roles == roles)
+			who = may[i].who;
+	return svc__error(db, SVC_EPERM, "cannot %s: user '%s' is a %s; %s", doing, db->actor,
+			  svc__role_name(db->role), who);
 }
 
 bool svc__is_device_manager(const svc_db_t *db)
@@ -248,7 +261,7 @@ static svc_status_t lookup_role(svc_db_t *db, const char *login, svc_role_t *rol
 	int step;
 
 	*role = SVC_ROLE_NONE;
-	rc = svc__prepare(db, "SELECT role FROM user WHERE login = ?", &st);
+	rc = svc__prepare(db, "SELECT role FROM user WHERE login = ? AND removed_at IS NULL", &st);
 	if (rc != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);

@@ -1,4 +1,5 @@
 /* device.c - devices and their ASCR registrations. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,7 +9,7 @@
 #define DEVICE_COLUMNS \
 	"model, serial, status, support, account, system_account, location," \
 	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
-	" withdrawn_at, withdraw_reason, assigned_to"
+	" withdrawn_at, withdraw_reason, assigned_to, stock_location"
 
 static void device_from_row(sqlite3_stmt *st, svc_device_t *d)
 {
@@ -27,6 +28,7 @@ static void device_from_row(sqlite3_stmt *st, svc_device_t *d)
 	d->withdrawn_at = svc__col_text(st, 12);
 	d->withdraw_reason = svc__col_text(st, 13);
 	d->assigned_to = svc__col_text(st, 14);
+	d->stock_location = svc__col_text(st, 15);
 }
 
 /* The registration fields of D as a JSON object, absent ones left out. */
@@ -39,6 +41,7 @@ static void device_json(svc_buf_t *b, const svc_device_t *d)
 		{ "location", d->location }, { "installed", d->installed },
 		{ "warranty_end", d->warranty_end },
 		{ "withdraw_reason", d->withdraw_reason },
+		{ "assigned_to", d->assigned_to }, { "stock_location", d->stock_location },
 	};
 
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
@@ -627,55 +630,175 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 	return svc__finish(db, rc);
 }
 
-svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *location)
+/*
+ * One field of a device changed on its own: its location, its device
+ * manager, the stock location that supplies it.  CHECK, run inside the
+ * transaction with the device as it stands, refuses the change or turns
+ * *VALUE into the form stored (NULL clears the field).
+ */
+typedef struct field_change {
+	const char *doing;  /* "update the location" */
+	const char *action; /* for the audit log */
+	const char *sql;    /* UPDATE device SET ... = ?2 WHERE serial = ?1 */
+	size_t member;	    /* offsetof(svc_device_t, ...) */
+	unsigned roles;
+	svc_status_t (*check)(svc_db_t *db, const char *serial, const svc_device_t *old,
+			      const char **value, char *buf, size_t len);
+} field_change_t;
+
+static svc_status_t change_field(svc_db_t *db, const field_change_t *f, const char *serial,
+				 const char *value)
 {
-	char norm[SVC_SERIAL_MAX + 1], err[160];
+	char norm[SVC_SERIAL_MAX + 1], buf[SVC_TEXT_MAX * 4 + 1];
 	sqlite3_stmt *st = NULL, *up = NULL;
 	svc_device_t old, after;
+	const char **slot = (const char **)((char *)&after + f->member);
+	const char *was;
 	svc_status_t rc;
 
-	if (!svc__blank(location) && !svc__text_ok(location, SVC_TEXT_MAX, err, sizeof err))
-		return svc__error(db, SVC_EINVAL, "cannot locate '%s': the location %s",
-				  serial, err);
-	if ((rc = svc__require_user(db, "update a location")) != SVC_OK ||
+	if ((rc = svc__require_role(db, f->doing, f->roles)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
-	if ((rc = find_device(db, serial, "update the location", norm, &st)) != SVC_OK)
+	if ((rc = find_device(db, serial, f->doing, norm, &st)) != SVC_OK)
 		goto out;
 	device_from_row(st, &old);
-	if (!svc__may_work_on(db, old.assigned_to)) {
-		rc = svc__error(db, SVC_EPERM,
-				"cannot update the location of %s: user '%s' is a %s and the device is not assigned to them; an administrator or its device manager may",
-				norm, db->actor, svc__role_name(db->role));
-		goto out;
-	}
 	after = old;
-	after.location = svc__blank(location) ? NULL : location;
-	if ((old.location == NULL) == (after.location == NULL) &&
-	    (!old.location || strcmp(old.location, after.location) == 0))
+	was = *slot;
+	*slot = svc__blank(value) ? NULL : value;
+	if ((rc = f->check(db, norm, &old, slot, buf, sizeof buf)) != SVC_OK)
 		goto out;
-	if ((rc = svc__prepare(db, "UPDATE device SET location = ?2 WHERE serial = ?1",
-			       &up)) != SVC_OK)
+	if ((was == NULL) == (*slot == NULL) && (!was || strcmp(was, *slot) == 0))
+		goto out;
+	if ((rc = svc__prepare(db, f->sql, &up)) != SVC_OK)
 		goto out;
 	sqlite3_bind_text(up, 1, norm, -1, SQLITE_STATIC);
-	svc__bind_opt(up, 2, after.location);
-	if ((rc = svc__step_done(db, up, "update the location")) == SVC_OK)
-		rc = audit_device(db, "locate", norm, &old, &after);
+	svc__bind_opt(up, 2, *slot);
+	if ((rc = svc__step_done(db, up, f->doing)) == SVC_OK)
+		rc = audit_device(db, f->action, norm, &old, &after);
 out:
 	sqlite3_finalize(up);
 	sqlite3_finalize(st);
 	return svc__finish(db, rc);
 }
 
+static svc_status_t check_location(svc_db_t *db, const char *serial, const svc_device_t *old,
+				   const char **value, char *buf, size_t len)
+{
+	char err[160];
+
+	(void)buf, (void)len;
+	if (*value && !svc__text_ok(*value, SVC_TEXT_MAX, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot update the location of %s: the location %s",
+				  serial, err);
+	if (!svc__may_work_on(db, old->assigned_to))
+		return svc__error(db, SVC_EPERM,
+				  "cannot update the location of %s: user '%s' is a %s and the device is not assigned to them; an administrator or its device manager may",
+				  serial, db->actor, svc__role_name(db->role));
+	return SVC_OK;
+}
+
+svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *location)
+{
+	static const field_change_t f = {
+		"update the location", "locate", "UPDATE device SET location = ?2 WHERE serial = ?1",
+		offsetof(svc_device_t, location), SVC__MAY_DEVICES, check_location,
+	};
+
+	return change_field(db, &f, serial, location);
+}
+
+/* The role of current user LOGIN into ROLE ("" when there is none). */
+static svc_status_t user_role(svc_db_t *db, const char *login, char *role, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	role[0] = '\0';
+	if ((rc = svc__prepare(db, "SELECT role FROM user WHERE login = ? AND removed_at IS NULL",
+			       &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(role, len, "%s", svc__col_text(st, 0));
+	sqlite3_finalize(st);
+	return SVC_OK;
+}
+
+static svc_status_t check_manager(svc_db_t *db, const char *serial, const svc_device_t *old,
+				  const char **value, char *buf, size_t len)
+{
+	char role[32];
+	svc_status_t rc;
+
+	(void)buf, (void)len;
+	if (!*value)
+		return SVC_OK;
+	if ((rc = user_role(db, *value, role, sizeof role)) != SVC_OK)
+		return rc;
+	if (!role[0])
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot assign %s: '%s' is not a user; add them with 'servicer user add %s --role device-manager'",
+				  serial, *value, *value);
+	if (strcmp(role, "device-manager") != 0 && strcmp(role, "device-stock-manager") != 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot assign %s to '%s': they are a %s; devices are assigned to a device-manager or device-stock-manager",
+				  serial, *value, role);
+	if (strcmp(old->status, "withdrawn") == 0)
+		return svc__error(db, SVC_ERULE, "cannot assign %s: it is withdrawn", serial);
+	return SVC_OK;
+}
+
+svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const char *login)
+{
+	static const field_change_t assign = {
+		"assign a device", "assign", "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
+		offsetof(svc_device_t, assigned_to), SVC__MAY_ADMIN, check_manager,
+	}, unassign = {
+		"unassign a device", "unassign", "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
+		offsetof(svc_device_t, assigned_to), SVC__MAY_ADMIN, check_manager,
+	};
+
+	return change_field(db, svc__blank(login) ? &unassign : &assign, serial, login);
+}
+
+static svc_status_t check_stock(svc_db_t *db, const char *serial, const svc_device_t *old,
+				const char **value, char *buf, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	bool found;
+
+	(void)old;
+	if (!*value)
+		return SVC_OK;
+	if ((rc = svc__prepare(db, "SELECT name FROM stock_location WHERE name = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, *value, -1, SQLITE_STATIC);
+	if ((found = sqlite3_step(st) == SQLITE_ROW))
+		snprintf(buf, len, "%s", svc__col_text(st, 0));
+	sqlite3_finalize(st);
+	if (!found)
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot say where %s's toner comes from: there is no stock location '%s'; see 'servicer stock location list'",
+				  serial, *value);
+	*value = buf;
+	return SVC_OK;
+}
+
+svc_status_t svc_device_stock(svc_db_t *db, const char *serial, const char *location)
+{
+	static const field_change_t f = {
+		"set a device's stock location", "stock",
+		"UPDATE device SET stock_location = ?2 WHERE serial = ?1",
+		offsetof(svc_device_t, stock_location), SVC__MAY_STOCK, check_stock,
+	};
+
+	return change_field(db, &f, serial, location);
+}
+
 static svc_status_t check_read(svc_db_t *db)
 {
-	svc_status_t rc = svc__require_user(db, "read devices");
-
-	if (rc == SVC_OK && db->role == SVC_ROLE_KNOWLEDGE_USER)
-		return svc__error(db, SVC_EPERM,
-				  "cannot read devices: user '%s' is a knowledge-user; an administrator or a device manager may",
-				  db->actor);
-	return rc;
+	return svc__require_role(db, "read devices", SVC__MAY_STAFF);
 }
 
 svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,

@@ -136,9 +136,9 @@ static svc_status_t business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holid
 	svc_status_t rc;
 
 	*holidays = NULL;
-	if ((rc = svc_config_get(db, "hours.open", &open)) == SVC_OK &&
-	    (rc = svc_config_get(db, "hours.close", &close)) == SVC_OK &&
-	    (rc = svc_config_get(db, "hours.days", &days)) == SVC_OK &&
+	if ((rc = svc__config_get(db, "hours.open", &open)) == SVC_OK &&
+	    (rc = svc__config_get(db, "hours.close", &close)) == SVC_OK &&
+	    (rc = svc__config_get(db, "hours.days", &days)) == SVC_OK &&
 	    svc_hours_parse(open, close, days, h, err, sizeof err) != SVC_OK)
 		rc = svc__error(db, SVC_ECONFIG,
 				"the business hours are not usable: %s; fix hours.open, hours.close or hours.days with 'servicer config set'",
@@ -171,7 +171,7 @@ static svc_status_t contracted_hours(svc_db_t *db, const char *model, int *hours
 	}
 	if (*hours > 0)
 		return SVC_OK;
-	if ((rc = svc_config_get(db, "sla.response_hours", &sla)) == SVC_OK && sla &&
+	if ((rc = svc__config_get(db, "sla.response_hours", &sla)) == SVC_OK && sla &&
 	    svc__parse_uint(sla, SVC_RESPONSE_HOURS_MAX, &n))
 		*hours = (int)n;
 	free(sla);
@@ -243,13 +243,7 @@ static svc_status_t device_manager(svc_db_t *db, const char *serial, char login[
 
 svc_status_t svc__dispatch_role(svc_db_t *db, const char *doing)
 {
-	svc_status_t rc = svc__require_user(db, doing);
-
-	if (rc == SVC_OK && db->role != SVC_ROLE_ADMIN && !svc__is_device_manager(db))
-		rc = svc__error(db, SVC_EPERM,
-				"cannot %s: user '%s' is a %s; an administrator or a device manager may",
-				doing, db->actor, svc__role_name(db->role));
-	return rc;
+	return svc__require_role(db, doing, SVC__MAY_DEVICES);
 }
 
 /* May the actor work on the call on SERIAL, assigned to ASSIGNED (may be NULL)? */

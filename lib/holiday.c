@@ -153,7 +153,7 @@ svc_status_t svc_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx)
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_user(db, "list holidays")) != SVC_OK ||
+	if ((rc = svc__require_role(db, "list holidays", SVC__MAY_STAFF)) != SVC_OK ||
 	    (rc = svc__prepare(db, "SELECT day, name FROM holiday ORDER BY day", &st)) != SVC_OK)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -301,7 +301,7 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 	long long v[NCOUNTERS];
 	svc_status_t rc;
 
-	if ((rc = svc__require_user(db, "record a meter reading")) != SVC_OK)
+	if ((rc = svc__dispatch_role(db, "record a meter reading")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(q->serial ? q->serial : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot record a meter reading: %s", err);
@@ -492,7 +492,7 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_user(db, "read meter readings")) != SVC_OK)
+	if ((rc = svc__dispatch_role(db, "read meter readings")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(serial_in ? serial_in : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot read meter readings: %s", err);

@@ -233,7 +233,7 @@ static svc_status_t smtp_config(svc_db_t *db, smtp_config_t *c)
 
 	memset(c, 0, sizeof *c);
 	for (size_t i = 0; i < sizeof keys / sizeof *keys && rc == SVC_OK; i++)
-		rc = svc_config_get(db, keys[i], out[i]);
+		rc = svc__config_get(db, keys[i], out[i]);
 	if (rc == SVC_OK && !c->url)
 		rc = svc__error(db, SVC_ECONFIG,
 				"no mail server: set it with 'servicer config set smtp.url smtp://mail.dealer.example:587'");

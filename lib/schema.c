@@ -360,7 +360,62 @@ static const char *const migrations[] = {
 	"   WHERE serial = NEW.serial AND day > NEW.day ORDER BY day LIMIT 1) n"
 	"  WHERE NOT EXISTS (SELECT 1 FROM meter_exchange e WHERE e.serial = NEW.serial);"
 	" END;",
+
+	/* 6 -> 7: users are removed by marking them, so that what they did
+	 * keeps its author; a database keeps an administrator.  Knowledge
+	 * content with a full-text index (seed 004: "A Knowledge User can
+	 * only view Knowledge content"); stock locations, their levels and
+	 * the location that supplies each device's toner. */
+	"ALTER TABLE user ADD COLUMN removed_at TEXT;"
+	"CREATE TRIGGER user_keeps_an_administrator BEFORE UPDATE OF role, removed_at ON user"
+	" WHEN OLD.role = 'administrator' AND OLD.removed_at IS NULL"
+	"  AND (NEW.role <> 'administrator' OR NEW.removed_at IS NOT NULL)"
+	"  AND NOT EXISTS (SELECT 1 FROM user u WHERE u.role = 'administrator'"
+	"   AND u.removed_at IS NULL AND u.login <> OLD.login)"
+	" BEGIN SELECT RAISE(ABORT, 'the last administrator stays an administrator'); END;"
+	"CREATE TRIGGER user_never_deleted BEFORE DELETE ON user"
+	" BEGIN SELECT RAISE(ABORT, 'a user is removed by marking, never deleted'); END;"
+	"CREATE TABLE kb("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL CHECK(length(trim(title)) BETWEEN 1 AND 200),"
+	"  model TEXT CHECK(length(model) <= 64),"
+	"  code TEXT CHECK(length(code) <= 32),"
+	"  body TEXT NOT NULL CHECK(length(trim(body)) > 0),"
+	"  added_at TEXT NOT NULL,"
+	"  added_by TEXT NOT NULL"
+	");"
+	"CREATE VIRTUAL TABLE kb_text USING fts5(title, model, code, body,"
+	"  content = 'kb', content_rowid = 'id');"
+	"CREATE TRIGGER kb_indexed AFTER INSERT ON kb BEGIN"
+	" INSERT INTO kb_text(rowid, title, model, code, body)"
+	"  VALUES(NEW.id, NEW.title, NEW.model, NEW.code, NEW.body);"
+	" END;"
+	"CREATE TRIGGER kb_unindexed AFTER DELETE ON kb BEGIN"
+	" INSERT INTO kb_text(kb_text, rowid, title, model, code, body)"
+	"  VALUES('delete', OLD.id, OLD.title, OLD.model, OLD.code, OLD.body);"
+	" END;"
+	"CREATE TRIGGER kb_unchanged BEFORE UPDATE ON kb"
+	" BEGIN SELECT RAISE(ABORT, 'knowledge content is replaced, not changed'); END;"
+	"CREATE TABLE stock_location("
+	"  name TEXT PRIMARY KEY COLLATE NOCASE CHECK(length(trim(name)) BETWEEN 1 AND 64),"
+	"  ship TEXT,"
+	"  added_at TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE stock_level("
+	"  location TEXT NOT NULL REFERENCES stock_location(name),"
+	"  item TEXT NOT NULL COLLATE NOCASE CHECK(length(trim(item)) BETWEEN 1 AND 64),"
+	"  qty INTEGER NOT NULL CHECK(qty BETWEEN 0 AND 999999),"
+	"  updated_at TEXT NOT NULL,"
+	"  updated_by TEXT NOT NULL,"
+	"  PRIMARY KEY(location, item)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE device ADD COLUMN stock_location TEXT REFERENCES stock_location(name);",
 };
+
+const char *svc__schema_step(int v)
+{
+	return v >= 0 && v < svc_schema_version() ? migrations[v] : NULL;
+}
 
 int svc_schema_version(void)
 {

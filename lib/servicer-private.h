@@ -7,6 +7,8 @@
 
 #include "servicer.h"
 
+/* 'SVCR': tells our files from any other SQLite database. */
+#define SVC_APPLICATION_ID 0x53564352
 #define SVC_ERRMSG_MAX 1024
 #define SVC_BUSY_TIMEOUT_MS 30000
 /* Page cache of an import, in KiB (SQLite's default is 2000). */
@@ -69,6 +71,20 @@ svc_status_t svc__require_user(svc_db_t *db, const char *doing);
 const char *svc__role_name(svc_role_t role);
 svc_role_t svc__role_parse(const char *name);
 
+/* Sets of roles that may do a thing; the matrix in servicer(5). */
+enum {
+	SVC__MAY_ADMIN = 1u << SVC_ROLE_ADMIN,
+	SVC__MAY_DEVICES = SVC__MAY_ADMIN | 1u << SVC_ROLE_DEVICE_MANAGER |
+			   1u << SVC_ROLE_DEVICE_STOCK_MANAGER,
+	SVC__MAY_STOCK = SVC__MAY_ADMIN | 1u << SVC_ROLE_STOCK_MANAGER |
+			 1u << SVC_ROLE_DEVICE_STOCK_MANAGER,
+	SVC__MAY_STAFF = SVC__MAY_DEVICES | SVC__MAY_STOCK,
+	SVC__MAY_ANY = SVC__MAY_STAFF | 1u << SVC_ROLE_KNOWLEDGE_USER,
+};
+/* SVC_EPERM unless the actor's role is in ROLES (SVC__MAY_*); the message
+ * names the roles that may. */
+svc_status_t svc__require_role(svc_db_t *db, const char *doing, unsigned roles);
+
 /* May the actor work on a device (or call) assigned to ASSIGNED_TO? */
 bool svc__may_work_on(svc_db_t *db, const char *assigned_to);
 /* Is the actor a device manager (alone or with stock)? */
@@ -76,6 +92,8 @@ bool svc__is_device_manager(const svc_db_t *db);
 
 /* schema.c */
 svc_status_t svc__migrate(svc_db_t *db);
+/* The SQL of step V (from version V to V + 1), for tests; NULL past the end. */
+const char *svc__schema_step(int v);
 
 /* text.c */
 /* The day number of a calendar date (no check that it exists). */
@@ -127,7 +145,13 @@ svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n);
 svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 			       svc_route_t *route);
 
+/* user.c */
+/* Is LOGIN a well-formed login?  A reason in ERR if not. */
+bool svc__login_ok(const char *login, char *err, size_t errlen);
+
 /* config.c */
+/* svc_config_get() without a role check, for the library's own use. */
+svc_status_t svc__config_get(svc_db_t *db, const char *key, char **value);
 /* An e-mail address that is safe in a header; a reason in ERR if not. */
 bool svc__address_ok(const char *v, char *err, size_t errlen);
 

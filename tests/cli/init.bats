@@ -101,7 +101,7 @@ load helpers
 	run svc --as dm device list
 	[ "$status" -eq 0 ]
 	refused 77 "only an administrator may" svc --as dm model add X1
-	sqlite3 "$SERVICER_DB" "UPDATE user SET role = 'device-manager' WHERE login <> 'dm'; UPDATE user SET role = 'administrator' WHERE login = 'dm'"
+	sqlite3 "$SERVICER_DB" "UPDATE user SET role = 'administrator' WHERE login = 'dm'; UPDATE user SET role = 'device-manager' WHERE login <> 'dm'"
 	refused 77 "only an administrator may use --as" svc --as dm device list
 }
 

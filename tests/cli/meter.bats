@@ -55,7 +55,7 @@ readings() {
 	svc -q ascr-register --withdraw 2XB05678 --reason "customer moved"
 	refused 65 "2XB05678 is withdrawn" svc meter-submit 2XB05678 --total 1
 	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('kim', 'knowledge-user', '2025-01-01T00:00:00Z'), ('dana', 'device-manager', '2025-01-01T00:00:00Z')"
-	refused 77 "user 'kim' is a knowledge-user and 2XB01234 is not assigned to them" svc --as kim meter-submit 2XB01234 --total 5000
+	refused 77 "user 'kim' is a knowledge-user; an administrator or a device manager may" svc --as kim meter-submit 2XB01234 --total 5000
 	refused 77 "user 'dana' is a device-manager and 2XB01234 is not assigned to them" svc --as dana meter-submit 2XB01234 --total 5000
 	sqlite3 "$SERVICER_DB" "UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB01234'"
 	svc -q --as dana meter-submit 2XB01234 --total 5000

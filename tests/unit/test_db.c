@@ -156,29 +156,33 @@ static void old_schema_is_migrated_in_one_transaction(void **state)
 }
 
 /* A version-1 database (before dispatches) keeps its data when migrated. */
-static void version_one_data_survives_the_dispatch_migration(void **state)
+static void version_one_data_survives_the_migrations(void **state)
 {
 	fixture_t *f = *state;
-	svc_registration_t r = { .model = "iR-ADV C5535", .serial = "AB12" };
+	char path[320], sql[400];
 	sqlite3 *raw;
 	svc_db_t *db;
 
-	assert_int_equal(svc_model_add(f->db, "iR-ADV C5535", 36, 8, NULL), SVC_OK);
-	assert_int_equal(svc_device_register(f->db, &r, NULL), SVC_OK);
-	svc_db_close(f->db);
-	f->db = NULL;
-	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "DROP TABLE meter_reading; DROP TABLE meter_exchange;"
-				      " DROP TABLE closeout_part; DROP TABLE closeout;"
-				      " DROP TABLE dispatch_event; DROP TABLE dispatch;"
-				      "DROP TABLE holiday; PRAGMA user_version = 1", NULL, NULL, NULL),
-			 SQLITE_OK);
+	snprintf(path, sizeof path, "%s/v1.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, svc__schema_step(0), NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO user(login, role, added_at) VALUES('%s', 'administrator', 'x');"
+		 "INSERT INTO model(model, warranty_months, added_at) VALUES('iR-ADV C5535', 36, 'x');"
+		 "INSERT INTO device(serial, model, status, support, registered_at, registered_by)"
+		 " VALUES('AB12', 'iR-ADV C5535', 'pending', 'dispatch', 'x', 'x');"
+		 "PRAGMA user_version = 1; PRAGMA application_id = %d", svc_login_self(),
+		 SVC_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
-	assert_int_equal(svc_db_open(f->path, &db), SVC_OK);
+	assert_int_equal(svc_db_open(path, &db), SVC_OK);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
-	assert_int_equal(query_int(db, "SELECT count(*) FROM device WHERE serial = 'AB12'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device WHERE serial = 'AB12'"
+				       " AND stock_location IS NULL"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM user WHERE removed_at IS NULL"), 1);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM dispatch"), 0);
-	f->db = db;
+	assert_null(svc__schema_step(svc_schema_version()));
+	svc_db_close(db);
 }
 
 static void acting_as_another_needs_an_administrator(void **state)
@@ -196,9 +200,10 @@ static void acting_as_another_needs_an_administrator(void **state)
 	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_EPERM);
 	assert_non_null(strstr(svc_errmsg(f->db), "only an administrator"));
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM model"), 0);
-	/* Demote ourselves: --as is then refused. */
-	snprintf(sql, sizeof sql, "UPDATE user SET role = 'device-manager' WHERE login = '%s'",
-		 svc_login_self());
+	/* Demote ourselves (dm made administrator first, as a database keeps
+	 * one): --as is then refused. */
+	snprintf(sql, sizeof sql, "UPDATE user SET role = 'administrator' WHERE login = 'dm';"
+		 " UPDATE user SET role = 'device-manager' WHERE login = '%s'", svc_login_self());
 	assert_int_equal(sqlite3_exec(f->db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(svc_db_set_actor(f->db, "dm", "test"), SVC_EPERM);
 	assert_non_null(strstr(svc_errmsg(f->db), "only an administrator may use --as"));
@@ -264,7 +269,7 @@ int main(void)
 		T(newer_schema_is_refused_untouched),
 		T(foreign_file_is_refused),
 		T(old_schema_is_migrated_in_one_transaction),
-		T(version_one_data_survives_the_dispatch_migration),
+		T(version_one_data_survives_the_migrations),
 		T(acting_as_another_needs_an_administrator),
 		T(configuration_is_checked_and_audited),
 		T(audit_log_is_append_only),

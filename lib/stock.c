@@ -1,0 +1,231 @@
+/*
+ * stock.c - stock locations and their levels, for toner replenishment.
+ *
+ * Seed 004: a Stock Manager "is responsible for maintaining details on the
+ * stock associated to a set of devices, which are set up for automated
+ * e-Maintenance toner replenishment.  This role has access to the stock
+ * location details such as name, shipping instructions and stock levels."
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "servicer-private.h"
+
+/* Longest location or item name, in characters. */
+#define NAME_MAX_CHARS 64
+/* Largest quantity of an item. */
+#define QTY_MAX 999999
+/* Longest shipping instructions, in characters. */
+#define SHIP_MAX (SVC_TEXT_MAX * 5)
+
+static svc_status_t check_name(svc_db_t *db, const char *doing, const char *what,
+			       const char *s)
+{
+	if (svc__no_text(s))
+		return svc__error(db, SVC_EINVAL, "cannot %s: give the %s", doing, what);
+	return svc__check_text(db, doing, what, s, NAME_MAX_CHARS);
+}
+
+/* Location NAME as stored, into STORED; SVC_ENOTFOUND naming the fix. */
+static svc_status_t find_location(svc_db_t *db, const char *doing, const char *name,
+				  char stored[NAME_MAX_CHARS * 4 + 1], char **ship)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	bool found;
+
+	if ((rc = svc__prepare(db, "SELECT name, ship FROM stock_location WHERE name = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+		snprintf(stored, NAME_MAX_CHARS * 4 + 1, "%s", svc__col_text(st, 0));
+		if (ship)
+			*ship = svc__col_text(st, 1) ? svc__strdup(svc__col_text(st, 1)) : NULL;
+	}
+	sqlite3_finalize(st);
+	if (!found)
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot %s: there is no stock location '%s'; add it with 'servicer stock location add NAME'",
+				  doing, name);
+	return SVC_OK;
+}
+
+static svc_status_t audit_location(svc_db_t *db, const char *action, const char *name,
+				   const char *before_ship, bool existed, const char *ship)
+{
+	svc_buf_t object = { 0 }, b = { 0 }, a = { 0 };
+	svc_status_t rc;
+
+	svc__buf_printf(&object, "stock %s", name);
+	if (existed)
+		svc__json_field(&b, "ship", before_ship ? before_ship : "");
+	svc__json_field(&a, "ship", ship ? ship : "");
+	rc = svc__audit(db, action, svc__buf_str(&object), existed ? svc__buf_str(&b) : NULL,
+			svc__buf_str(&a));
+	svc__buf_free(&object);
+	svc__buf_free(&b);
+	svc__buf_free(&a);
+	return rc;
+}
+
+svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *ship,
+				    svc_change_t *change)
+{
+	static const char doing[] = "add a stock location";
+	char stored[NAME_MAX_CHARS * 4 + 1], now[21];
+	char *old_ship = NULL;
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	*change = SVC_CHANGE_NONE;
+	if ((rc = svc__require_role(db, doing, SVC__MAY_STOCK)) != SVC_OK ||
+	    (rc = check_name(db, doing, "location name", name)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "shipping instructions", ship, SHIP_MAX)) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__now(now);
+	rc = find_location(db, doing, name, stored, &old_ship);
+	if (rc == SVC_ENOTFOUND) {
+		*change = SVC_CHANGE_NEW;
+		rc = svc__prepare(db, "INSERT INTO stock_location(name, ship, added_at) VALUES(?1, ?2, ?3)",
+				  &st);
+	} else if (rc == SVC_OK && ship && (!old_ship || strcmp(old_ship, ship) != 0)) {
+		*change = SVC_CHANGE_UPDATED;
+		name = stored;
+		rc = svc__prepare(db, "UPDATE stock_location SET ship = ?2 WHERE name = ?1", &st);
+	}
+	if (rc == SVC_OK && st) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		svc__bind_opt(st, 2, ship);
+		if (*change == SVC_CHANGE_NEW)
+			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		if ((rc = svc__step_done(db, st, doing)) == SVC_OK)
+			rc = audit_location(db, *change == SVC_CHANGE_NEW ? "location add" : "location update",
+					    name, old_ship, *change != SVC_CHANGE_NEW, ship);
+	}
+	sqlite3_finalize(st);
+	free(old_ship);
+	if (rc != SVC_OK)
+		*change = SVC_CHANGE_NONE;
+	return svc__finish(db, rc);
+}
+
+svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, void *ctx)
+{
+	static const char sql[] =
+		"SELECT name, ship,"
+		" (SELECT count(*) FROM stock_level s WHERE s.location = l.name),"
+		" (SELECT count(*) FROM device d WHERE d.stock_location = l.name)"
+		" FROM stock_location l ORDER BY name";
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__require_role(db, "list stock locations", SVC__MAY_STOCK)) != SVC_OK ||
+	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc_stock_location_t l = { svc__col_text(st, 0), svc__col_text(st, 1),
+					   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3) };
+
+		if (cb(&l, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "list stock locations");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
+			   const char *qty_text)
+{
+	static const char doing[] = "set a stock level";
+	char stored[NAME_MAX_CHARS * 4 + 1], now[21];
+	sqlite3_stmt *st = NULL;
+	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
+	long long qty, old = -1;
+	svc_status_t rc;
+
+	if ((rc = svc__require_role(db, doing, SVC__MAY_STOCK)) != SVC_OK ||
+	    (rc = check_name(db, doing, "location", location)) != SVC_OK ||
+	    (rc = check_name(db, doing, "item", item)) != SVC_OK)
+		return rc;
+	if (!svc__parse_uint(qty_text, QTY_MAX, &qty))
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: the quantity '%s' is not a whole number from 0 to %d",
+				  doing, qty_text ? qty_text : "", QTY_MAX);
+	if ((rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = find_location(db, doing, location, stored, NULL)) != SVC_OK ||
+	    (rc = svc__prepare(db, "SELECT qty, item FROM stock_level WHERE location = ? AND item = ?",
+			       &st)) != SVC_OK)
+		return svc__finish(db, rc);
+	sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		old = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (old == qty)
+		return svc__finish(db, SVC_OK);
+	svc__now(now);
+	if ((rc = svc__prepare(db, "INSERT INTO stock_level(location, item, qty, updated_at, updated_by)"
+				   " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(location, item) DO UPDATE"
+				   " SET qty = excluded.qty, updated_at = excluded.updated_at,"
+				   " updated_by = excluded.updated_by", &st)) == SVC_OK) {
+		sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, qty);
+		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, db->actor, -1, SQLITE_STATIC);
+		rc = svc__step_done(db, st, doing);
+		sqlite3_finalize(st);
+	}
+	if (rc == SVC_OK) {
+		svc__buf_printf(&object, "stock %s", stored);
+		svc__json_field(&before, "item", item);
+		svc__json_int(&before, "qty", old);
+		svc__json_field(&after, "item", item);
+		svc__json_int(&after, "qty", qty);
+		rc = svc__audit(db, "set", svc__buf_str(&object),
+				old >= 0 ? svc__buf_str(&before) : NULL, svc__buf_str(&after));
+	}
+	svc__buf_free(&object);
+	svc__buf_free(&before);
+	svc__buf_free(&after);
+	return svc__finish(db, rc);
+}
+
+svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_cb cb,
+			    void *ctx)
+{
+	static const char sql[] =
+		"SELECT location, item, qty, updated_at, updated_by FROM stock_level"
+		" WHERE ?1 IS NULL OR location = ?1 ORDER BY location, item";
+	char stored[NAME_MAX_CHARS * 4 + 1];
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__require_role(db, "list stock levels", SVC__MAY_STOCK)) != SVC_OK)
+		return rc;
+	if (!svc__blank(location) &&
+	    (rc = find_location(db, "list stock levels", location, stored, NULL)) != SVC_OK)
+		return rc;
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_opt(st, 1, svc__blank(location) ? NULL : stored);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc_stock_level_t l = { svc__col_text(st, 0), svc__col_text(st, 1),
+					sqlite3_column_int64(st, 2), svc__col_text(st, 3),
+					svc__col_text(st, 4) };
+
+		if (cb(&l, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "list stock levels");
+	sqlite3_finalize(st);
+	return rc;
+}

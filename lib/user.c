@@ -1,0 +1,323 @@
+/*
+ * user.c - users and their roles.
+ *
+ * Seed 004: the Administrator "can delegate their responsibilities to
+ * other users who can also be assigned as Administrators"; a Device
+ * Manager "has visibility only on products assigned to them".  Users are
+ * managed by administrators, and the schema keeps at least one.  A user
+ * is removed by marking, so that the audit log and the calls they worked
+ * keep their author.
+ */
+#include <string.h>
+
+#include "servicer-private.h"
+
+bool svc__login_ok(const char *login, char *err, size_t errlen)
+{
+	size_t n = login ? strlen(login) : 0;
+
+	if (n == 0 || n > SVC_LOGIN_MAX) {
+		snprintf(err, errlen, "a login has 1 to %d characters", SVC_LOGIN_MAX);
+		return false;
+	}
+	if (login[0] == '-' || login[0] == '.') {
+		snprintf(err, errlen, "a login does not start with '%c'", login[0]);
+		return false;
+	}
+	for (const char *p = login; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("._-@", *p))
+			continue;
+		snprintf(err, errlen,
+			 "a login holds letters, digits and . _ - @ only, not '%c'",
+			 (*p > ' ' && *p < 0x7f) ? *p : '?');
+		return false;
+	}
+	return true;
+}
+
+static svc_status_t check_login(svc_db_t *db, const char *doing, const char *login)
+{
+	char err[120];
+
+	if (!svc__login_ok(login, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot %s: '%s': %s", doing,
+				  login ? login : "", err);
+	return SVC_OK;
+}
+
+static svc_status_t check_role(svc_db_t *db, const char *doing, const char *role)
+{
+	if (svc__role_parse(role) == SVC_ROLE_NONE)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot %s: unknown role '%s'; use administrator, device-manager, stock-manager, device-stock-manager or knowledge-user",
+				  doing, role ? role : "");
+	return SVC_OK;
+}
+
+/* A user as stored, for the audit log. */
+typedef struct stored {
+	bool found, removed;
+	char role[32], name[SVC_TEXT_MAX * 4 + 1], email[320];
+	bool has_name, has_email;
+} stored_t;
+
+static svc_status_t load_user(svc_db_t *db, const char *login, stored_t *u)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	memset(u, 0, sizeof *u);
+	if ((rc = svc__prepare(db, "SELECT role, name, email, removed_at IS NOT NULL FROM user"
+				   " WHERE login = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		u->found = true;
+		snprintf(u->role, sizeof u->role, "%s", svc__col_text(st, 0));
+		if ((u->has_name = svc__col_text(st, 1) != NULL))
+			snprintf(u->name, sizeof u->name, "%s", svc__col_text(st, 1));
+		if ((u->has_email = svc__col_text(st, 2) != NULL))
+			snprintf(u->email, sizeof u->email, "%s", svc__col_text(st, 2));
+		u->removed = sqlite3_column_int(st, 3) != 0;
+	}
+	sqlite3_finalize(st);
+	return SVC_OK;
+}
+
+static void user_json(svc_buf_t *b, const char *role, const char *name, const char *email)
+{
+	svc__json_field(b, "role", role);
+	if (name)
+		svc__json_field(b, "name", name);
+	if (email)
+		svc__json_field(b, "email", email);
+}
+
+static svc_status_t audit_user(svc_db_t *db, const char *action, const char *login,
+			       const stored_t *before, const char *role, const char *name,
+			       const char *email)
+{
+	svc_buf_t object = { 0 }, b = { 0 }, a = { 0 };
+	svc_status_t rc;
+
+	svc__buf_printf(&object, "user %s", login);
+	if (before)
+		user_json(&b, before->role, before->has_name ? before->name : NULL,
+			  before->has_email ? before->email : NULL);
+	if (role)
+		user_json(&a, role, name, email);
+	rc = svc__audit(db, action, svc__buf_str(&object), before ? svc__buf_str(&b) : NULL,
+			role ? svc__buf_str(&a) : NULL);
+	svc__buf_free(&object);
+	svc__buf_free(&b);
+	svc__buf_free(&a);
+	return rc;
+}
+
+svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role, const char *name,
+			  const char *email)
+{
+	char doing[120], err[160], now[21];
+	sqlite3_stmt *st = NULL;
+	stored_t old;
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "add user '%s'", login ? login : "");
+	if ((rc = svc__require_admin(db, "add a user")) != SVC_OK ||
+	    (rc = check_login(db, "add a user", login)) != SVC_OK ||
+	    (rc = check_role(db, doing, role)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "name", name, SVC_TEXT_MAX)) != SVC_OK)
+		return rc;
+	if (!svc__blank(email) && !svc__address_ok(email, err, sizeof err))
+		return svc__error(db, SVC_EINVAL, "cannot %s: the e-mail address '%s' %s", doing,
+				  email, err);
+	if (svc__blank(name))
+		name = NULL;
+	if (svc__blank(email))
+		email = NULL;
+	if ((rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = load_user(db, login, &old)) != SVC_OK)
+		return svc__finish(db, rc);
+	if (old.found && !old.removed)
+		return svc__finish(db, svc__error(db, SVC_EEXISTS,
+			"cannot %s: '%s' is already a user (%s); change the role with 'servicer user set-role %s ROLE'",
+			doing, login, old.role, login));
+	svc__now(now);
+	rc = svc__prepare(db, old.found
+			  ? "UPDATE user SET role = ?2, name = ?3, email = ?4, added_at = ?5,"
+			    " removed_at = NULL WHERE login = ?1"
+			  : "INSERT INTO user(login, role, name, email, added_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+			  &st);
+	if (rc == SVC_OK) {
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+		svc__bind_opt(st, 3, name);
+		svc__bind_opt(st, 4, email);
+		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+		rc = svc__step_done(db, st, doing);
+		sqlite3_finalize(st);
+	}
+	if (rc == SVC_OK)
+		rc = audit_user(db, "add", login, NULL, role, name, email);
+	return svc__finish(db, rc);
+}
+
+svc_status_t svc_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
+{
+	static const char sql[] =
+		"SELECT login, role, name, email, added_at,"
+		" (SELECT count(*) FROM device d WHERE d.assigned_to = u.login)"
+		" FROM user u WHERE removed_at IS NULL ORDER BY login";
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__require_admin(db, "list users")) != SVC_OK ||
+	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc_user_t u = {
+			svc__col_text(st, 0), svc__col_text(st, 1), svc__col_text(st, 2),
+			svc__col_text(st, 3), svc__col_text(st, 4), sqlite3_column_int64(st, 5),
+		};
+
+		if (cb(&u, ctx) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "list users");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A current user LOGIN into *OLD, or SVC_ENOTFOUND. */
+static svc_status_t find_user(svc_db_t *db, const char *doing, const char *login, stored_t *old)
+{
+	svc_status_t rc = load_user(db, login, old);
+
+	if (rc == SVC_OK && (!old->found || old->removed))
+		rc = svc__error(db, SVC_ENOTFOUND,
+				"cannot %s: '%s' is not a user; see 'servicer user list'", doing, login);
+	return rc;
+}
+
+/* Refuse when LOGIN is the last administrator and would stop being one. */
+static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const char *login,
+					  const stored_t *old)
+{
+	if (strcmp(old->role, "administrator") != 0)
+		return SVC_OK;
+	{
+		sqlite3_stmt *st = NULL;
+		long long others = 0;
+		svc_status_t rc;
+
+		if ((rc = svc__prepare(db, "SELECT count(*) FROM user WHERE role = 'administrator'"
+					   " AND removed_at IS NULL AND login <> ?", &st)) != SVC_OK)
+			return rc;
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			others = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (others == 0)
+			return svc__error(db, SVC_ERULE,
+					  "cannot %s: '%s' is the last administrator; make another user one first ('servicer user set-role LOGIN administrator')",
+					  doing, login);
+	}
+	return SVC_OK;
+}
+
+/* Refuse while devices or open calls are assigned to LOGIN. */
+static svc_status_t nothing_assigned(svc_db_t *db, const char *doing, const char *login)
+{
+	sqlite3_stmt *st = NULL;
+	long long devices = 0, calls = 0;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "SELECT (SELECT count(*) FROM device WHERE assigned_to = ?1),"
+				   " (SELECT count(*) FROM dispatch WHERE assigned_to = ?1"
+				   "  AND (status = 'assigned' OR status = 'onsite'))", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		devices = sqlite3_column_int64(st, 0);
+		calls = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (devices || calls)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: %lld device%s and %lld open call%s are assigned to '%s'; hand them over first ('servicer device assign SERIAL LOGIN', 'servicer dispatch assign REF LOGIN')",
+				  doing, devices, devices == 1 ? "" : "s", calls, calls == 1 ? "" : "s",
+				  login);
+	return SVC_OK;
+}
+
+static svc_status_t update_user(svc_db_t *db, const char *doing, const char *sql,
+				const char *login, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, doing);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role)
+{
+	char doing[160];
+	svc_role_t r = svc__role_parse(role);
+	stored_t old;
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "make '%s' a %s", login ? login : "", role ? role : "");
+	if ((rc = svc__require_admin(db, "change a user's role")) != SVC_OK ||
+	    (rc = check_login(db, "change a user's role", login)) != SVC_OK ||
+	    (rc = check_role(db, "change a user's role", role)) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = find_user(db, doing, login, &old)) != SVC_OK ||
+	    strcmp(old.role, role) == 0)
+		return svc__finish(db, rc);
+	if (r != SVC_ROLE_ADMIN && (rc = keep_an_administrator(db, doing, login, &old)) != SVC_OK)
+		return svc__finish(db, rc);
+	if (r != SVC_ROLE_DEVICE_MANAGER && r != SVC_ROLE_DEVICE_STOCK_MANAGER &&
+	    (rc = nothing_assigned(db, doing, login)) != SVC_OK)
+		return svc__finish(db, rc);
+	if ((rc = update_user(db, doing, "UPDATE user SET role = ?2 WHERE login = ?1", login,
+			      role)) == SVC_OK)
+		rc = audit_user(db, "set-role", login, &old, role, old.has_name ? old.name : NULL,
+				old.has_email ? old.email : NULL);
+	return svc__finish(db, rc);
+}
+
+svc_status_t svc_user_remove(svc_db_t *db, const char *login)
+{
+	char doing[120], now[21];
+	stored_t old;
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "remove user '%s'", login ? login : "");
+	if ((rc = svc__require_admin(db, "remove a user")) != SVC_OK ||
+	    (rc = check_login(db, "remove a user", login)) != SVC_OK)
+		return rc;
+	if (strcmp(login, db->actor) == 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: that is you; another administrator may remove you", doing);
+	if ((rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__now(now);
+	if ((rc = find_user(db, doing, login, &old)) == SVC_OK &&
+	    (rc = keep_an_administrator(db, doing, login, &old)) == SVC_OK &&
+	    (rc = nothing_assigned(db, doing, login)) == SVC_OK &&
+	    (rc = update_user(db, doing, "UPDATE user SET removed_at = ?2 WHERE login = ?1", login,
+			      now)) == SVC_OK)
+		rc = audit_user(db, "remove", login, &old, NULL, NULL, NULL);
+	return svc__finish(db, rc);
+}
