@@ -25,7 +25,8 @@ static const struct cmd_struct commands[] = {
 	{ "model", cmd_model, NEEDS_DB, "manage the serviceable-model catalogue" },
 	{ "ascr-register", cmd_ascr_register, NEEDS_DB,
 	  "register units with ASCR, import serial lists, confirm, withdraw" },
-	{ "device", cmd_device, NEEDS_DB, "list, show and locate devices" },
+	{ "device", cmd_device, NEEDS_DB,
+	  "list, show and locate devices; assign them; say where their toner comes from" },
 	{ "dispatch", cmd_dispatch, NEEDS_DB,
 	  "route units, record service calls and work them to completion" },
 	{ "holiday", cmd_holiday, NEEDS_DB, "days closed, on which no response time runs" },
@@ -37,6 +38,9 @@ static const struct cmd_struct commands[] = {
 	  "a device's readings, the volume between them, pages by month" },
 	{ "report", cmd_report, NEEDS_DB,
 	  "compensation: labor earned, at risk, never compensable" },
+	{ "user", cmd_user, NEEDS_DB, "add users, give them roles, remove them" },
+	{ "kb", cmd_kb, NEEDS_DB, "knowledge content: service notes, searched by words" },
+	{ "stock", cmd_stock, NEEDS_DB, "stock locations and their toner levels" },
 	{ "log", cmd_log, NEEDS_DB, "show the audit log" },
 	{ "help", NULL, NO_DB, "show a command's manual page" },
 };
@@ -124,7 +128,7 @@ static int parse_format(const char *s)
 static svc_status_t use_dealer_timezone(svc_db_t *db)
 {
 	char *zone = NULL;
-	svc_status_t st = svc_config_get(db, "dealer.timezone", &zone);
+	svc_status_t st = svc_config_timezone(db, &zone);
 
 	if (st == SVC_OK && zone) {
 		setenv("TZ", zone, 1);

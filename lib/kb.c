@@ -68,6 +68,25 @@ static svc_status_t catalogue_spelling(svc_db_t *db, const char **model, char *b
 	return SVC_OK;
 }
 
+/* Add entry ID to the full-text index, or take it out (REMOVE). */
+static svc_status_t index_entry(svc_db_t *db, long long id, bool remove)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, remove
+			       ? "INSERT INTO kb_text(kb_text, rowid, title, model, code, body)"
+				 " SELECT 'delete', id, title, model, code, body FROM kb WHERE id = ?"
+			       : "INSERT INTO kb_text(rowid, title, model, code, body)"
+				 " SELECT id, title, model, code, body FROM kb WHERE id = ?",
+			       &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = svc__step_done(db, st, "index knowledge content");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id)
 {
 	static const char doing[] = "add knowledge content";
@@ -106,6 +125,9 @@ svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id)
 	sqlite3_finalize(st);
 	if (rc == SVC_OK) {
 		*id = sqlite3_last_insert_rowid(db->sql);
+		rc = index_entry(db, *id, false);
+	}
+	if (rc == SVC_OK) {
 		svc__buf_printf(&object, "kb %lld", *id);
 		svc__json_field(&after, "title", q->title);
 		if (model)
@@ -262,7 +284,8 @@ svc_status_t svc_kb_remove(svc_db_t *db, const char *id_text)
 		if (svc__col_text(st, 3))
 			svc__json_field(&before, "code", svc__col_text(st, 3));
 		svc__json_field(&before, "body", svc__col_text(st, 4));
-		if ((rc = svc__prepare(db, "DELETE FROM kb WHERE id = ?", &del)) == SVC_OK) {
+		if ((rc = index_entry(db, id, true)) == SVC_OK &&
+		    (rc = svc__prepare(db, "DELETE FROM kb WHERE id = ?", &del)) == SVC_OK) {
 			sqlite3_bind_int64(del, 1, id);
 			rc = svc__step_done(db, del, doing);
 		}

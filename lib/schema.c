@@ -364,7 +364,9 @@ static const char *const migrations[] = {
 	/* 6 -> 7: users are removed by marking them, so that what they did
 	 * keeps its author; a database keeps an administrator.  Knowledge
 	 * content with a full-text index (seed 004: "A Knowledge User can
-	 * only view Knowledge content"); stock locations, their levels and
+	 * only view Knowledge content"), kept by kb.c in the transaction that
+	 * writes an entry: a trigger may not write to a virtual table while
+	 * the schema is not trusted (db.c); stock locations, their levels and
 	 * the location that supplies each device's toner. */
 	"ALTER TABLE user ADD COLUMN removed_at TEXT;"
 	"CREATE TRIGGER user_keeps_an_administrator BEFORE UPDATE OF role, removed_at ON user"
@@ -386,14 +388,6 @@ static const char *const migrations[] = {
 	");"
 	"CREATE VIRTUAL TABLE kb_text USING fts5(title, model, code, body,"
 	"  content = 'kb', content_rowid = 'id');"
-	"CREATE TRIGGER kb_indexed AFTER INSERT ON kb BEGIN"
-	" INSERT INTO kb_text(rowid, title, model, code, body)"
-	"  VALUES(NEW.id, NEW.title, NEW.model, NEW.code, NEW.body);"
-	" END;"
-	"CREATE TRIGGER kb_unindexed AFTER DELETE ON kb BEGIN"
-	" INSERT INTO kb_text(kb_text, rowid, title, model, code, body)"
-	"  VALUES('delete', OLD.id, OLD.title, OLD.model, OLD.code, OLD.body);"
-	" END;"
 	"CREATE TRIGGER kb_unchanged BEFORE UPDATE ON kb"
 	" BEGIN SELECT RAISE(ABORT, 'knowledge content is replaced, not changed'); END;"
 	"CREATE TABLE stock_location("
