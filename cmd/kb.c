@@ -10,7 +10,7 @@
 static const char usage[] =
 	"usage: servicer kb add TITLE [--model MODEL] [--code ERROR_CODE]\n"
 	"                 (--body TEXT | --file FILE)\n"
-	"       servicer kb search [--limit N] WORDS...\n"
+	"       servicer kb search [--limit N] WORDS ...\n"
 	"       servicer kb show ID\n"
 	"       servicer kb remove ID\n";
 

@@ -9,9 +9,7 @@ static const char usage[] =
 	"usage: servicer user add LOGIN --role ROLE [--name NAME] [--email ADDRESS]\n"
 	"       servicer user list\n"
 	"       servicer user set-role LOGIN ROLE\n"
-	"       servicer user remove LOGIN\n"
-	"ROLE: administrator, device-manager, stock-manager, device-stock-manager,\n"
-	"      knowledge-user\n";
+	"       servicer user remove LOGIN\n";
 
 static int list_one(const svc_user_t *u, void *ctx)
 {

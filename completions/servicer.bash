@@ -58,7 +58,7 @@ _servicer_device() {
 	--model) return ;;
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
-		_servicer_words "list show locate"
+		_servicer_words "list show locate assign unassign stock"
 	elif [[ $cur == -* ]]; then
 		_servicer_words "--status --model --help"
 	fi
@@ -153,6 +153,51 @@ _servicer_report() {
 	fi
 }
 
+_servicer_user() {
+	case $prev in
+	--role)
+		_servicer_words "administrator device-manager stock-manager device-stock-manager knowledge-user"
+		return
+		;;
+	--name | --email) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "add list set-role remove"
+	elif [[ $cur == -* ]]; then
+		_servicer_words "--role --name --email --help"
+	elif [ "${COMP_WORDS[cmd_index + 1]}" = set-role ] && [ "$cmd_index" -eq $((COMP_CWORD - 3)) ]; then
+		_servicer_words "administrator device-manager stock-manager device-stock-manager knowledge-user"
+	fi
+}
+
+_servicer_kb() {
+	case $prev in
+	--file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--model | --code | --body | --limit) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "add search show remove"
+	elif [[ $cur == -* ]]; then
+		_servicer_words "--model --code --body --file --limit --help"
+	fi
+}
+
+_servicer_stock() {
+	case $prev in
+	--ship) return ;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "location set list"
+	elif [ "${COMP_WORDS[cmd_index + 1]}" = location ] && [ "$cmd_index" -eq $((COMP_CWORD - 2)) ]; then
+		_servicer_words "add list"
+	elif [[ $cur == -* ]]; then
+		_servicer_words "--ship --help"
+	fi
+}
+
 _servicer_log() {
 	case $prev in
 	--since | --user | --serial | --limit) return ;;
@@ -161,13 +206,13 @@ _servicer_log() {
 }
 
 _servicer_help() {
-	_servicer_words "init config model ascr-register device dispatch holiday closeout meter-submit meter-history report log"
+	_servicer_words "init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log"
 }
 
 _servicer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd_index=0 i
-	local commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report log help"
+	local commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log help"
 
 	# Find the command after the global options.
 	for ((i = 1; i < COMP_CWORD; i++)); do

@@ -1,6 +1,6 @@
 # fish completion for servicer(1)
 
-set -l commands init config model ascr-register device dispatch holiday closeout meter-submit meter-history report log help
+set -l commands init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log help
 
 function __servicer_using -a name
     set -l words (commandline -opc)
@@ -31,13 +31,16 @@ complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a init -d '
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a config -d 'read and change configuration'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a model -d 'the serviceable-model catalogue'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a ascr-register -d 'register, import, confirm, withdraw'
-complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a device -d 'list, show and locate devices'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a device -d 'list, show, locate and assign devices'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a dispatch -d 'route units, record and work service calls'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a holiday -d 'days closed, no response time runs'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a closeout -d 'Section 2 of a call, e-mailed to CITS'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a meter-submit -d 'meter readings, import, exchange'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a meter-history -d 'readings and volume'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a report -d 'compensation: earned, at risk, never'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a user -d 'users and their roles'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a kb -d 'knowledge content'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a stock -d 'stock locations and toner levels'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a log -d 'the audit log'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a help -d "show a command's manual page"
 
@@ -67,7 +70,7 @@ complete -c servicer -n '__servicer_using ascr-register' -l withdraw -d 'withdra
 complete -c servicer -n '__servicer_using ascr-register' -l reason -x -d 'why they are withdrawn'
 complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'print pending model,serial as CSV'
 
-complete -c servicer -n '__servicer_using device' -a 'list show locate'
+complete -c servicer -n '__servicer_using device' -a 'list show locate assign unassign stock'
 complete -c servicer -n '__servicer_using device' -l status -x -a 'pending active withdrawn' -d 'registration status'
 complete -c servicer -n '__servicer_using device' -l model -x -d 'model'
 
@@ -126,6 +129,21 @@ complete -c servicer -n '__servicer_using meter-history' -l to -x -d 'to this da
 
 complete -c servicer -n '__servicer_using report' -a compensation
 complete -c servicer -n '__servicer_using report' -l month -x -d 'calls completed in this month (YYYY-MM)'
+
+complete -c servicer -n '__servicer_using user' -a 'add list set-role remove'
+complete -c servicer -n '__servicer_using user' -l role -x -a 'administrator device-manager stock-manager device-stock-manager knowledge-user' -d 'role'
+complete -c servicer -n '__servicer_using user' -l name -x -d 'full name'
+complete -c servicer -n '__servicer_using user' -l email -x -d 'e-mail address'
+
+complete -c servicer -n '__servicer_using kb' -a 'add search show remove'
+complete -c servicer -n '__servicer_using kb' -l model -x -d 'the model it is about'
+complete -c servicer -n '__servicer_using kb' -l code -x -d 'error code'
+complete -c servicer -n '__servicer_using kb' -l body -x -d 'the text'
+complete -c servicer -n '__servicer_using kb' -l file -r -F -d 'the text from a file'
+complete -c servicer -n '__servicer_using kb' -l limit -x -d 'at most N entries'
+
+complete -c servicer -n '__servicer_using stock' -a 'location set list'
+complete -c servicer -n '__servicer_using stock' -l ship -x -d 'shipping instructions'
 
 complete -c servicer -n '__servicer_using log' -l since -x -d 'from this date'
 complete -c servicer -n '__servicer_using log' -l user -x -d 'of this login'
