@@ -30,7 +30,7 @@ bool svc__login_ok(const char *login, char *err, size_t errlen)
 			continue;
 		snprintf(err, errlen,
 			 "a login holds letters, digits and . _ - @ only, not '%c'",
-			 (*p > ' ' && *p < 0x7f) ? *p : '?');
+			 (*p >= ' ' && *p < 0x7f) ? *p : '?');
 		return false;
 	}
 	return true;
