@@ -195,14 +195,22 @@ svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb
 		sqlite3_bind_text(st, 1, svc__buf_str(&q), -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, limit > 0 ? limit : 20);
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			/* The snippet on one line, as a listing shows it. */
+			char *snippet = svc__strdup(svc__col_text(st, 5));
 			svc_kb_entry_t e = {
 				sqlite3_column_int64(st, 0), svc__col_text(st, 1),
 				svc__col_text(st, 2), svc__col_text(st, 3), svc__col_text(st, 4),
-				svc__col_text(st, 5), sqlite3_column_double(st, 6),
+				snippet, sqlite3_column_double(st, 6),
 				svc__col_text(st, 7), svc__col_text(st, 8),
 			};
+			int stop;
 
-			if (cb(&e, ctx) != 0)
+			for (char *p = snippet; p && *p; p++)
+				if (*p == '\n' || *p == '\r' || *p == '\t')
+					*p = ' ';
+			stop = cb(&e, ctx);
+			free(snippet);
+			if (stop)
 				break;
 		}
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
