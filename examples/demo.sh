@@ -1,8 +1,9 @@
 #!/bin/sh
 # The main job on the default database: set up the catalogue, import the
 # dealer's serial list as cron would, confirm one unit entered in Canon's
-# ASCR system, see how CITS routes units, and work a service call from
-# received to completed.  Safe to run again: nothing is doubled.
+# ASCR system, see how CITS routes units, work a service call from received
+# to completed, import meter readings, give a unit to a device manager, keep
+# a service note and a toner stock.  Safe to run again: nothing is doubled.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 servicer=${SERVICER:-$here/../build/servicer}
@@ -43,4 +44,18 @@ run report compensation   # the call stays at risk until its close-out is sent
 # Meter readings: one a day, never less than the one before (a re-run keeps them).
 run meter-submit --import "$here/readings.csv"
 run meter-history 2XB01234
+# A device manager who sees only the unit assigned to them, a service note
+# every role may read, and where the unit's toner comes from.
+"$servicer" --format csv user list | grep -q '^pat,' ||
+	run user add pat --role device-manager --name "Pat Lee"
+run device assign 2XB01234 pat
+run --as pat device list
+"$servicer" --format csv kb search E000007 | grep -q '^1,' ||
+	run kb add "Fixing film wrinkles paper" --model "iR-ADV C5535" --code E000007-0001 \
+		--body "Replace the fixing film unit; check the fixing thermistor."
+run kb search fixing thermistor
+run stock location add "North warehouse" --ship "Dock 4, ring the bell"
+run stock set "North warehouse" "GPR-55 Black" 12
+run device stock 2XB01234 "North warehouse"
+run stock list
 run log --limit 3

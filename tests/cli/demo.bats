@@ -15,10 +15,14 @@ load helpers
 	[[ "$output" == *"To: isgservice@CITS.canon.com"* ]]
 	[[ "$output" == *"at-risk "*"7701234"*"the close-out is queued and was never sent"* ]]
 	[[ "$output" == *"2026-11-02  182340"*"3320"* ]]
+	[[ "$output" == *"[fixing] [thermistor]"* ]]
+	[[ "$output" == *"North warehouse  GPR-55 Black  12"* ]]
 	before="$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")"
 	[ "$before" -eq 4 ]
 	run "$SRC/examples/demo.sh"
 	[ "$status" -eq 0 ]
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")" -eq "$before" ]
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM device")" -eq 5 ]
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM kb")" -eq 1 ]
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM user")" -eq 2 ]
 }
