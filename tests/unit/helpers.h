@@ -53,6 +53,22 @@ static inline int fixture_setup_dealer(void **state)
 	return 0;
 }
 
+static inline void reg_device(svc_db_t *db, const char *model, const char *serial,
+			      const char *installed, const char *support, bool confirm);
+
+/* fixture_setup_dealer() with two active units of that model, 2XB01234
+ * and 2XB05678, installed on 2025-01-15. */
+static inline int fixture_setup_devices(void **state)
+{
+	fixture_t *f;
+
+	fixture_setup_dealer(state);
+	f = *state;
+	reg_device(f->db, "iR-ADV C5535", "2XB01234", "2025-01-15", NULL, true);
+	reg_device(f->db, "iR-ADV C5535", "2XB05678", "2025-01-15", NULL, true);
+	return 0;
+}
+
 static inline int fixture_teardown(void **state)
 {
 	fixture_t *f = *state;

@@ -16,10 +16,8 @@ static int setup(void **state)
 {
 	fixture_t *f;
 
-	fixture_setup_dealer(state);
+	fixture_setup_devices(state);
 	f = *state;
-	reg_device(f->db, "iR-ADV C5535", "2XB01234", "2025-01-15", NULL, true);
-	reg_device(f->db, "iR-ADV C5535", "2XB05678", "2025-01-15", NULL, true);
 	reg_device(f->db, "iR-ADV C5535", "PEND0001", "2025-01-15", NULL, false);
 	add_user(f->db, "tech1", "device-manager");
 	assert_int_equal(svc_config_set(f->db, "mail.from", "service@acme.example"), SVC_OK);

@@ -10,13 +10,8 @@
 
 static int setup(void **state)
 {
-	fixture_t *f;
-
-	fixture_setup_dealer(state);
-	f = *state;
-	reg_device(f->db, "iR-ADV C5535", "2XB01234", "2025-01-15", NULL, true);
-	reg_device(f->db, "iR-ADV C5535", "2XB05678", "2025-01-15", NULL, true);
-	add_user(f->db, "tech1", "device-manager");
+	fixture_setup_devices(state);
+	add_user(((fixture_t *)*state)->db, "tech1", "device-manager");
 	return 0;
 }
 

@@ -10,17 +10,6 @@
  */
 #include "helpers.h"
 
-static int setup(void **state)
-{
-	fixture_t *f;
-
-	fixture_setup_dealer(state);
-	f = *state;
-	reg_device(f->db, "iR-ADV C5535", "2XB01234", "2025-01-15", NULL, true);
-	reg_device(f->db, "iR-ADV C5535", "2XB05678", "2025-01-15", NULL, true);
-	return 0;
-}
-
 /* Everything these commands could change. */
 static long long digest(svc_db_t *db)
 {
@@ -285,7 +274,7 @@ static void the_audit_log_is_append_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup_devices, fixture_teardown)
 		T(users_are_added_with_a_known_role),
 		T(a_database_keeps_an_administrator),
 		T(devices_go_to_device_managers_and_must_be_handed_over),
