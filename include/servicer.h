@@ -936,7 +936,7 @@ typedef int (*svc_audit_cb)(const svc_audit_entry_t *entry, void *ctx);
 typedef struct svc_audit_filter {
 	const char *since;  /* YYYY-MM-DD or ISO 8601 time; NULL: all */
 	const char *login;  /* NULL: anyone */
-	const char *serial; /* NULL: any object */
+	const char *serial; /* the device, its readings, calls, close-outs; NULL: any */
 	long long limit;    /* 0: no limit; else the newest LIMIT entries */
 } svc_audit_filter_t;
 

@@ -287,8 +287,9 @@ svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role
 		return svc__finish(db, rc);
 	if (r != SVC_ROLE_ADMIN && (rc = keep_an_administrator(db, doing, login, &old)) != SVC_OK)
 		return svc__finish(db, rc);
-	if (r != SVC_ROLE_DEVICE_MANAGER && r != SVC_ROLE_DEVICE_STOCK_MANAGER &&
-	    (rc = nothing_assigned(db, doing, login)) != SVC_OK)
+	/* An administrator works every device: they may keep theirs. */
+	if (r != SVC_ROLE_ADMIN && r != SVC_ROLE_DEVICE_MANAGER &&
+	    r != SVC_ROLE_DEVICE_STOCK_MANAGER && (rc = nothing_assigned(db, doing, login)) != SVC_OK)
 		return svc__finish(db, rc);
 	if ((rc = update_user(db, doing, "UPDATE user SET role = ?2 WHERE login = ?1", login,
 			      role)) == SVC_OK)

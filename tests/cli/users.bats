@@ -21,6 +21,9 @@ load helpers
 	svc device assign 2XB01234 pat
 	refused 65 "1 device and 0 open calls are assigned to 'pat'" svc user remove pat
 	svc device unassign 2XB01234
+	svc -q meter-submit 2XB01234 --total 100 --date 2025-03-01
+	run svc --format csv log --serial 2xb01234
+	[[ "$output" == *"assign,device 2XB01234"* && "$output" == *"submit,meter 2XB01234 2025-03-01"* ]]
 	svc user remove pat
 	refused 77 "cannot act as 'pat': not a user of this database" svc --as pat device list
 	run svc --format csv log --user "$(id -un)"
