@@ -254,7 +254,7 @@ static svc_status_t self_login(svc_db_t *db, const char **self)
 	return SVC_OK;
 }
 
-static svc_status_t lookup_role(svc_db_t *db, const char *login, svc_role_t *role)
+svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role)
 {
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc = SVC_OK;
@@ -282,7 +282,7 @@ svc_status_t svc_db_set_actor(svc_db_t *db, const char *as_login,
 	svc_status_t rc;
 
 	if ((rc = self_login(db, &self)) != SVC_OK ||
-	    (rc = lookup_role(db, self, &self_role)) != SVC_OK)
+	    (rc = svc__user_role(db, self, &self_role)) != SVC_OK)
 		return rc;
 	if (self_role == SVC_ROLE_NONE)
 		return svc__error(db, SVC_EPERM,
@@ -294,7 +294,7 @@ svc_status_t svc_db_set_actor(svc_db_t *db, const char *as_login,
 			return svc__error(db, SVC_EPERM,
 					  "cannot act as '%s': user '%s' is a %s; only an administrator may use --as",
 					  as_login, self, svc__role_name(self_role));
-		if ((rc = lookup_role(db, as_login, &role)) != SVC_OK)
+		if ((rc = svc__user_role(db, as_login, &role)) != SVC_OK)
 			return rc;
 		if (role == SVC_ROLE_NONE)
 			return svc__error(db, SVC_EPERM,

@@ -707,42 +707,25 @@ svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *loc
 	return change_field(db, &f, serial, location);
 }
 
-/* The role of current user LOGIN into ROLE ("" when there is none). */
-static svc_status_t user_role(svc_db_t *db, const char *login, char *role, size_t len)
-{
-	sqlite3_stmt *st = NULL;
-	svc_status_t rc;
-
-	role[0] = '\0';
-	if ((rc = svc__prepare(db, "SELECT role FROM user WHERE login = ? AND removed_at IS NULL",
-			       &st)) != SVC_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(role, len, "%s", svc__col_text(st, 0));
-	sqlite3_finalize(st);
-	return SVC_OK;
-}
-
 static svc_status_t check_manager(svc_db_t *db, const char *serial, const svc_device_t *old,
 				  const char **value, char *buf, size_t len)
 {
-	char role[32];
+	svc_role_t role;
 	svc_status_t rc;
 
 	(void)buf, (void)len;
 	if (!*value)
 		return SVC_OK;
-	if ((rc = user_role(db, *value, role, sizeof role)) != SVC_OK)
+	if ((rc = svc__user_role(db, *value, &role)) != SVC_OK)
 		return rc;
-	if (!role[0])
+	if (role == SVC_ROLE_NONE)
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot assign %s: '%s' is not a user; add them with 'servicer user add %s --role device-manager'",
 				  serial, *value, *value);
-	if (strcmp(role, "device-manager") != 0 && strcmp(role, "device-stock-manager") != 0)
+	if (role != SVC_ROLE_DEVICE_MANAGER && role != SVC_ROLE_DEVICE_STOCK_MANAGER)
 		return svc__error(db, SVC_ERULE,
 				  "cannot assign %s to '%s': they are a %s; devices are assigned to a device-manager or device-stock-manager",
-				  serial, *value, role);
+				  serial, *value, svc__role_name(role));
 	if (strcmp(old->status, "withdrawn") == 0)
 		return svc__error(db, SVC_ERULE, "cannot assign %s: it is withdrawn", serial);
 	return SVC_OK;

@@ -69,6 +69,8 @@ void svc__now(char out[21]);
 svc_status_t svc__require_admin(svc_db_t *db, const char *doing);
 svc_status_t svc__require_user(svc_db_t *db, const char *doing);
 const char *svc__role_name(svc_role_t role);
+/* The role of current (not removed) user LOGIN; SVC_ROLE_NONE if none. */
+svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role);
 svc_role_t svc__role_parse(const char *name);
 
 /* Sets of roles that may do a thing; the matrix in servicer(5). */

@@ -207,25 +207,23 @@ static svc_status_t find_user(svc_db_t *db, const char *doing, const char *login
 static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const char *login,
 					  const stored_t *old)
 {
+	sqlite3_stmt *st = NULL;
+	long long others = 0;
+	svc_status_t rc;
+
 	if (strcmp(old->role, "administrator") != 0)
 		return SVC_OK;
-	{
-		sqlite3_stmt *st = NULL;
-		long long others = 0;
-		svc_status_t rc;
-
-		if ((rc = svc__prepare(db, "SELECT count(*) FROM user WHERE role = 'administrator'"
-					   " AND removed_at IS NULL AND login <> ?", &st)) != SVC_OK)
-			return rc;
-		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			others = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (others == 0)
-			return svc__error(db, SVC_ERULE,
-					  "cannot %s: '%s' is the last administrator; make another user one first ('servicer user set-role LOGIN administrator')",
-					  doing, login);
-	}
+	if ((rc = svc__prepare(db, "SELECT count(*) FROM user WHERE role = 'administrator'"
+				   " AND removed_at IS NULL AND login <> ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		others = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (others == 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: '%s' is the last administrator; make another user one first ('servicer user set-role LOGIN administrator')",
+				  doing, login);
 	return SVC_OK;
 }
 
