@@ -13,7 +13,7 @@ static const char usage[] =
 	"                [--signed-by NAME] [--remarks TEXT]\n"
 	"       servicer closeout --print N\n"
 	"       servicer closeout --send [--resend] [N ...]\n"
-	"       servicer closeout list [--status queued|sent|failed]\n"
+	"       servicer closeout list [--status recorded|queued|sent|failed]\n"
 	"       servicer closeout show N\n";
 
 enum { O_ARRIVED = 256, O_COMPLETED, O_LABOR, O_TRAVEL, O_SYMPTOM, O_CAUSE, O_ACTION,
@@ -60,6 +60,7 @@ static int list_one(const svc_closeout_t *c, void *ctx)
 	out_str(o, c->status);
 	out_int(o, c->attempts);
 	out_time(o, c->sent_at);
+	out_time(o, c->unconfirmed_at);
 	out_str(o, c->last_error);
 	out_str(o, c->message_id);
 	out_hours(o, c->labor_minutes);
@@ -70,25 +71,42 @@ static int list_one(const svc_closeout_t *c, void *ctx)
 static int list(svc_db_t *db, const char *status)
 {
 	static const char *const keys[] = { "dispatch_id", "number", "serial", "status",
-					    "attempts", "sent_at", "last_error", "~message_id",
-					    "~labor_hours" };
+					    "attempts", "sent_at", "unconfirmed_at", "last_error",
+					    "~message_id", "~labor_hours" };
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, false);
 	svc_status_t st = svc_closeout_list(db, status, list_one, o);
 
 	return out_finish(o, db, st);
 }
 
+/* What an unconfirmed attempt means for this close-out, or NULL. */
+static const char *unconfirmed_text(const svc_closeout_t *c, char *buf, size_t len)
+{
+	char t[SVC_TIME_MAX];
+
+	if (!c->unconfirmed_at)
+		return NULL;
+	local_time(c->unconfirmed_at, true, t);
+	if (strcmp(c->status, "sent") == 0)
+		snprintf(buf, len, "the attempt at %s was never confirmed: CITS may hold two copies with this Message-ID", t);
+	else
+		snprintf(buf, len, "the attempt at %s was never confirmed and may be at CITS; the next 'servicer closeout --send' sends it again with this Message-ID", t);
+	return buf;
+}
+
 static int show_one(const svc_closeout_t *c, void *ctx)
 {
 	static const char *const keys[] = {
-		"dispatch_id", "number", "serial", "model", "status", "message_id",
-		"sent_at", "attempts", "last_error", "arrived_at", "completed_at",
+		"dispatch_id", "number", "serial", "model", "source", "status", "message_id",
+		"sent_at", "attempts", "last_attempt_at", "unconfirmed_at", "unconfirmed",
+		"last_error", "cc_refused", "arrived_at", "completed_at",
 		"labor_hours", "travel_hours", "symptom", "cause", "action", "parts",
 		"meter", "technician", "signed_by", "remarks",
 	};
 	static const char *const part_keys[] = { "part_no", "qty", "etag_claim" };
 	char **cells = calloc(c->nparts * 3 + 1, sizeof *cells);
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, true);
+	char unconfirmed[300];
 	int *rc = ctx;
 
 	for (size_t i = 0; cells && i < c->nparts; i++) {
@@ -101,11 +119,16 @@ static int show_one(const svc_closeout_t *c, void *ctx)
 	out_str(o, c->number);
 	out_str(o, c->serial);
 	out_str(o, c->model);
+	out_str(o, c->source);
 	out_str(o, c->status);
 	out_str(o, c->message_id);
 	out_time(o, c->sent_at);
 	out_int(o, c->attempts);
+	out_time(o, c->last_attempt_at);
+	out_time(o, c->unconfirmed_at);
+	out_str(o, unconfirmed_text(c, unconfirmed, sizeof unconfirmed));
 	out_str(o, c->last_error);
+	out_str(o, c->cc_refused);
 	out_time(o, c->arrived_at);
 	out_time(o, c->completed_at);
 	out_hours(o, c->labor_minutes);
@@ -154,33 +177,57 @@ static int print(svc_db_t *db, const char *ref)
 static void sent_one(const svc_send_result_t *r, void *ctx)
 {
 	out_t *o = ctx;
+	char name[40];
 
+	snprintf(name, sizeof name, "%s", r->number ? r->number : "");
+	if (!r->number)
+		snprintf(name, sizeof name, "%lld", r->dispatch_id);
 	out_int(o, r->dispatch_id);
 	out_str(o, r->number);
 	out_str(o, r->outcome);
 	out_str(o, r->reply);
+	out_str(o, r->note);
+	out_str(o, r->warning);
 	out_end_row(o);
+	/* A refused copy is something to fix, even in a quiet cron job. */
+	if (r->warning)
+		errorf("warning: dispatch %s: %s", name, r->warning);
+	if (r->note)
+		note("dispatch %s: %s", name, r->note);
 }
 
 static int send_all(svc_db_t *db, char **refs, size_t n, bool resend)
 {
-	static const char *const keys[] = { "dispatch_id", "number", "outcome", "reply" };
+	static const char *const keys[] = { "dispatch_id", "number", "outcome", "reply",
+					    "~note", "~warning" };
 	svc_send_opts_t send_opts = { resend, NULL };
-	out_t *o = out_begin(keys, 4, false);
+	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, false);
 	svc_status_t st = svc_closeout_send(db, refs, n, &send_opts, sent_one, o);
 
 	return out_finish(o, db, st);
 }
 
+static int read_status(const svc_closeout_t *c, void *ctx)
+{
+	snprintf(ctx, 16, "%s", c->status);
+	return 0;
+}
+
 static int record(svc_db_t *db, const char *ref, const svc_closeout_req_t *req)
 {
 	svc_change_t change;
+	char status[16] = "";
 	svc_status_t st = svc_closeout_record(db, ref, req, &change);
 
 	if (st != SVC_OK)
 		return fail(db, st);
-	note("close-out of dispatch %s %s; send it with 'servicer closeout --send %s'", ref,
-	     change == SVC_CHANGE_NEW ? "queued" : "amended and queued", ref);
+	svc_closeout_show(db, ref, read_status, status);
+	if (strcmp(status, "recorded") == 0)
+		note("Section 2 of dispatch %s %s; CITS did not dispatch this call, so it is not e-mailed to CITS (print it with 'servicer closeout --print %s')",
+		     ref, change == SVC_CHANGE_NEW ? "recorded and the call closed" : "amended", ref);
+	else
+		note("close-out of dispatch %s %s; send it with 'servicer closeout --send %s'", ref,
+		     change == SVC_CHANGE_NEW ? "queued" : "amended and queued", ref);
 	return EX_OK;
 }
 

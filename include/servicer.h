@@ -616,7 +616,20 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
  *
  * A close-out is recorded for a completed call and queued.  It is marked
  * sent only when the mail server accepted it; the call is then closed.  It
- * may be amended until it is sent, and is never sent twice unless asked.
+ * may be amended until it is sent.
+ *
+ * Only a call CITS dispatched (source cits) is e-mailed: Canon pays no
+ * labor "for any service not dispatched by CITS" (seed 000), and CITS's
+ * mailbox is not the place for the dealer's own calls.  Section 2 of a
+ * direct or referral call is kept as "recorded", closes the call, can be
+ * printed, and is never queued or sent.
+ *
+ * Delivery is at least once.  An attempt is committed as begun before the
+ * message is handed to the server; when its outcome is never seen (the
+ * connection drops after the message's end, the reply times out, the
+ * process is killed) the close-out stays queued with the attempt marked
+ * unconfirmed, and the next send sends it again with the same Message-ID.
+ * A second copy can reach CITS only when acceptance was never seen.
  * ------------------------------------------------------------------- */
 
 /* The address close-outs go to unless closeout.to says otherwise. */
@@ -664,12 +677,21 @@ typedef struct svc_part {
 typedef struct svc_closeout {
 	long long dispatch_id;
 	const char *number, *serial, *model;
-	const char *status;	  /* queued | sent | failed */
+	const char *source;	  /* cits | referral | direct: who sent the call */
+	const char *status;	  /* recorded | queued | sent | failed */
 	const char *message_id;
 	const char *prepared_at;  /* the message's Date, ISO 8601 UTC */
 	const char *sent_at;
 	const char *last_error;
 	long long attempts;
+	const char *last_attempt_at;
+	/* The last attempt whose outcome was never seen, ISO 8601 UTC, or NULL:
+	 * the message may have reached CITS then.  Kept once sent, as CITS may
+	 * then hold two copies with the same Message-ID. */
+	const char *unconfirmed_at;
+	/* Copies (closeout.cc) the server refused at the last sending: "ADDR:
+	 * REPLY" each, separated by "; "; NULL when none was. */
+	const char *cc_refused;
 	const char *arrived_at, *completed_at;
 	long long labor_minutes, travel_minutes;
 	const char *symptom, *cause, *action;
@@ -681,7 +703,8 @@ typedef struct svc_closeout {
 
 typedef int (*svc_closeout_cb)(const svc_closeout_t *closeout, void *ctx);
 
-/* Call CB for each close-out in STATUS (NULL: any), by dispatch id. */
+/* Call CB for each close-out in STATUS (recorded, queued, sent, failed;
+ * NULL: any), by dispatch id. */
 svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb,
 			       void *ctx);
 
@@ -703,15 +726,26 @@ svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, siz
 typedef struct svc_send_result {
 	long long dispatch_id;
 	const char *number;
-	const char *outcome; /* sent | queued (try again) | failed | skipped */
+	/* sent; queued (try again); unconfirmed (handed over, no reply seen:
+	 * stays queued, sent again next time); failed; skipped (already sent) */
+	const char *outcome;
 	const char *reply;   /* the server's reply or the reason; may be NULL */
+	/* What else a person should know, or NULL: why a message was sent
+	 * again, or what an unconfirmed attempt means. */
+	const char *note;
+	/* Something to fix, or NULL: the copies (closeout.cc) the server
+	 * refused, each address with its reply. */
+	const char *warning;
 } svc_send_result_t;
 
 typedef void (*svc_send_cb)(const svc_send_result_t *result, void *ctx);
 
 typedef struct svc_send_opts {
 	bool resend;	    /* send close-outs already sent again */
-	const char *helper; /* the transport program; NULL: SERVICER_SMTP_HELPER, else installed */
+	/* The transport program.  NULL: $SERVICER_SMTP_HELPER, else
+	 * servicer-smtp beside the running program, else in
+	 * ../libexec/servicer relative to it. */
+	const char *helper;
 } svc_send_opts_t;
 
 /*
@@ -721,12 +755,21 @@ typedef struct svc_send_opts {
  * which must not be readable by others).  Each accepted message is marked
  * sent at once and its call closed; CB hears of every close-out.
  *
- * The transport runs in a separate program so that only sending loads
- * libcurl.  Returns SVC_OK when all were sent; SVC_EMAIL_AUTH when the
- * login was refused; SVC_EMAIL_PERM when a server refused one for good
- * (marked failed); SVC_EMAIL_TEMP when one stays queued (server down, 4xx,
- * connection lost before acceptance); SVC_ECONFIG; SVC_EIO when the
- * transport cannot run.
+ * A copy (closeout.cc) the server refuses does not stop the message to
+ * CITS: it is reported in the result's note and kept in cc_refused.
+ * smtp.timeout bounds every wait, the reply to the message's end included.
+ *
+ * One send runs at a time per database: another one running is SVC_EBUSY,
+ * and nothing is sent.  The transport runs in a separate program so that
+ * only sending loads libcurl.  Returns SVC_OK when all were sent;
+ * SVC_ERULE (nothing sent) when a close-out named is only recorded (a call
+ * CITS did not send); SVC_EMAIL_AUTH when the login was refused;
+ * SVC_EMAIL_PERM when a server refused one for good (marked failed);
+ * SVC_EMAIL_TEMP when one stays queued (server down, 4xx, connection lost,
+ * an unconfirmed attempt); SVC_ECONFIG for settings that cannot work (a
+ * certificate not trusted: smtp.cainfo; STARTTLS required but not offered:
+ * smtp.starttls; a TLS handshake refused or a bad URL: smtp.url), the
+ * close-outs staying queued; SVC_EIO when the transport cannot run.
  */
 svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 			       const svc_send_opts_t *opts, svc_send_cb cb, void *ctx);

@@ -19,7 +19,8 @@
 	"SELECT c.dispatch_id, d.number, d.serial, d.model, c.status, c.message_id," \
 	" c.prepared_at, c.sent_at, c.last_error, c.attempts, c.arrived_at," \
 	" c.completed_at, c.labor_minutes, c.travel_minutes, c.symptom, c.cause," \
-	" c.action, c.meter, c.technician, c.signed_by, c.remarks" \
+	" c.action, c.meter, c.technician, c.signed_by, c.remarks, d.source," \
+	" c.last_attempt_at, c.unconfirmed_at, c.cc_refused" \
 	" FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id"
 
 static long long col_num(sqlite3_stmt *st, int i)
@@ -51,6 +52,10 @@ static void closeout_from_row(sqlite3_stmt *st, svc_closeout_t *c)
 	c->technician = svc__col_text(st, 18);
 	c->signed_by = svc__col_text(st, 19);
 	c->remarks = svc__col_text(st, 20);
+	c->source = svc__col_text(st, 21);
+	c->last_attempt_at = svc__col_text(st, 22);
+	c->unconfirmed_at = svc__col_text(st, 23);
+	c->cc_refused = svc__col_text(st, 24);
 }
 
 /* Hours as "1.5", "2" or "1:30" into whole minutes. */
@@ -96,10 +101,11 @@ typedef struct call_state {
 	long long id;
 	char serial[SVC_SERIAL_MAX + 1];
 	char status[16];
+	char source[16];
 	char assigned[65];
 	char arrived[21], completed[21]; /* from the events */
 	bool has_closeout;
-	char co_status[8];
+	char co_status[12];
 	svc_closeout_t stored;
 	sqlite3_stmt *stored_st; /* owns stored's strings */
 } call_state_t;
@@ -128,8 +134,8 @@ static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 
 	memset(c, 0, sizeof *c);
 	c->id = id;
-	if ((rc = svc__prepare(db, "SELECT serial, status, assigned_to FROM dispatch WHERE id = ?",
-			       &st)) != SVC_OK)
+	if ((rc = svc__prepare(db, "SELECT serial, status, assigned_to, source FROM dispatch"
+				   " WHERE id = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -137,6 +143,7 @@ static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
 		snprintf(c->assigned, sizeof c->assigned, "%s",
 			 svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
+		snprintf(c->source, sizeof c->source, "%s", svc__col_text(st, 3));
 	}
 	sqlite3_finalize(st);
 	if ((rc = event_time(db, id, "arrived", c->arrived)) != SVC_OK ||
@@ -367,15 +374,21 @@ static void bind_minutes(sqlite3_stmt *st, int i, long long v)
 		sqlite3_bind_int64(st, i, v);
 }
 
+/* Only a call CITS sent is e-mailed to CITS; another's Section 2 is kept. */
+static const char *closeout_status(const call_state_t *c)
+{
+	return strcmp(c->source, "cits") == 0 ? "queued" : "recorded";
+}
+
 static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const section2_t *s)
 {
 	static const char insert[] =
 		"INSERT INTO closeout(dispatch_id, status, arrived_at, completed_at, labor_minutes,"
 		" travel_minutes, symptom, cause, action, meter, technician, signed_by, remarks,"
-		" message_id, prepared_at) VALUES(?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" message_id, prepared_at) VALUES(?1, ?15, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
 		" ?10, ?11, ?12, ?13, ?14)";
 	static const char update[] =
-		"UPDATE closeout SET status = 'queued', arrived_at = ?2, completed_at = ?3,"
+		"UPDATE closeout SET status = ?15, arrived_at = ?2, completed_at = ?3,"
 		" labor_minutes = ?4, travel_minutes = ?5, symptom = ?6, cause = ?7, action = ?8,"
 		" meter = ?9, technician = ?10, signed_by = ?11, remarks = ?12, prepared_at = ?14,"
 		" last_error = NULL WHERE dispatch_id = ?1";
@@ -403,6 +416,7 @@ static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const se
 	if (!c->has_closeout)
 		sqlite3_bind_text(st, 13, message_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, closeout_status(c), -1, SQLITE_STATIC);
 	rc = svc__step_done(db, st, "record the close-out");
 	sqlite3_finalize(st);
 	return rc;
@@ -410,13 +424,13 @@ static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const se
 
 static svc_status_t audit_closeout(svc_db_t *db, const call_state_t *c, const section2_t *s)
 {
-	svc_buf_t object = { 0 }, after = { 0 };
+	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
 	char labor[SVC_HOURS_TEXT_MAX];
 	svc_status_t rc;
 
 	svc_hours_text(s->labor, labor);
 	svc__buf_printf(&object, "closeout %lld", c->id);
-	svc__json_field(&after, "status", "queued");
+	svc__json_field(&after, "status", closeout_status(c));
 	svc__json_field(&after, "arrived_at", s->arrived);
 	svc__json_field(&after, "completed_at", s->completed);
 	svc__json_field(&after, "labor_hours", labor);
@@ -424,9 +438,12 @@ static svc_status_t audit_closeout(svc_db_t *db, const call_state_t *c, const se
 	svc__json_field(&after, "cause", s->cause);
 	svc__json_field(&after, "action", s->action);
 	svc__json_field(&after, "technician", s->tech);
+	if (c->has_closeout)
+		svc__json_field(&before, "status", c->co_status);
 	rc = svc__audit(db, c->has_closeout ? "amend" : "record", svc__buf_str(&object),
-			c->has_closeout ? "{\"status\":\"queued\"}" : NULL, svc__buf_str(&after));
+			c->has_closeout ? svc__buf_str(&before) : NULL, svc__buf_str(&after));
 	svc__buf_free(&object);
+	svc__buf_free(&before);
 	svc__buf_free(&after);
 	return rc;
 }
@@ -437,6 +454,13 @@ static svc_status_t check_state(svc_db_t *db, const char *doing, const call_stat
 		return svc__error(db, SVC_ERULE,
 				  "cannot %s: it was sent on %.10s and can no longer be amended",
 				  doing, c->stored.sent_at);
+	/* The copy handed over then may be at CITS: a changed message under the
+	 * same Message-ID would be taken for it, and a new one would be a
+	 * second close-out of the call. */
+	if (c->has_closeout && c->stored.unconfirmed_at)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: the message handed to the mail server at %s was never confirmed and may be at CITS; send it again as it is with 'servicer closeout --send %lld'",
+				  doing, c->stored.unconfirmed_at, c->id);
 	if (!c->has_closeout && strcmp(c->status, "completed") != 0)
 		return svc__error(db, SVC_ERULE,
 				  "cannot %s: the call is %s; a close-out is for a completed call ('servicer dispatch complete %lld')",
@@ -469,6 +493,13 @@ svc_status_t svc_closeout_record(svc_db_t *db, const char *ref, const svc_closeo
 		goto out;
 	if ((rc = svc__meter_service(db, doing, c.serial, id, s.completed, s.meter)) != SVC_OK)
 		goto out;
+	if (strcmp(closeout_status(&c), "recorded") == 0) {
+		char now[21];
+
+		svc__now(now);
+		if ((rc = svc__dispatch_close(db, id, now, SVC__RECORDED_DETAIL)) != SVC_OK)
+			goto out;
+	}
 	rc = audit_closeout(db, &c, &s);
 	if (rc == SVC_OK && change)
 		*change = c.has_closeout ? SVC_CHANGE_UPDATED : SVC_CHANGE_NEW;
@@ -531,9 +562,11 @@ svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb
 
 	if ((rc = check_read(db)) != SVC_OK)
 		return rc;
-	if (status && strcmp(status, "queued") && strcmp(status, "sent") && strcmp(status, "failed"))
+	if (status && strcmp(status, "queued") && strcmp(status, "sent") &&
+	    strcmp(status, "failed") && strcmp(status, "recorded"))
 		return svc__error(db, SVC_EINVAL,
-				  "unknown close-out status '%s'; use queued, sent or failed", status);
+				  "unknown close-out status '%s'; use recorded, queued, sent or failed",
+				  status);
 	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE (?1 IS NULL OR c.status = ?1)"
 				   " AND " SVC_CALL_VISIBLE("2") " ORDER BY c.dispatch_id", &st)) != SVC_OK)
 		return rc;
@@ -764,10 +797,11 @@ static void headers(svc_buf_t *b, const svc__mail_t *m, const svc_closeout_t *c,
 
 	svc__buf_puts(b, "Date: ");
 	svc__rfc5322_date(b, date);
-	svc__buf_printf(b, "\r\nMessage-ID: %s\r\nFrom: %s\r\nTo: %s\r\n", c->message_id,
-			m->from, m->to);
+	svc__buf_printf(b, "\r\nMessage-ID: %s\r\n", c->message_id);
+	svc__header_list(b, "From", m->from);
+	svc__header_list(b, "To", m->to);
 	if (m->cc)
-		svc__buf_printf(b, "Cc: %s\r\n", m->cc);
+		svc__header_list(b, "Cc", m->cc);
 	svc__buf_printf(&subject,
 			"Service Dispatch Form Section 2 \xe2\x80\x94 dispatch %s \xe2\x80\x94 %s %s",
 			c->number ? c->number : "(none)", c->model ? c->model : "", c->serial);

@@ -129,14 +129,67 @@ static bool check_addresses(const char *v, char *err, size_t errlen)
 	return true;
 }
 
+/* The host of a URL: a name or IPv4 address, or an IPv6 one in brackets. */
+static size_t url_host_len(const char *p)
+{
+	if (*p == '[') {
+		size_t n = 1 + strspn(p + 1, "0123456789abcdefABCDEF:.");
+
+		return p[n] == ']' && n > 2 ? n + 1 : 0;
+	}
+	if (!*p || *p == '.' || *p == '-')
+		return 0;
+	return strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+}
+
+/* smtp://HOST[:PORT][/EHLO-NAME] or smtps://...: what libcurl would read
+ * otherwise (an empty port is port 25, a user and password in the URL are
+ * sent) is refused here. */
+bool svc__smtp_url_ok(const char *v, char *err, size_t errlen)
+{
+	const char *p = strncmp(v, "smtp://", 7) == 0	 ? v + 7
+			: strncmp(v, "smtps://", 8) == 0 ? v + 8
+							 : NULL;
+	size_t n;
+	long long port;
+
+	if (!p) {
+		snprintf(err, errlen, "is not smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+		return false;
+	}
+	if (strlen(v) > 255 || p[strcspn(p, "@?#")] != '\0') {
+		snprintf(err, errlen,
+			 "is not smtp://HOST[:PORT] or smtps://HOST[:PORT] (no user, password, query or fragment: the password goes in ~/.netrc)");
+		return false;
+	}
+	if (!(n = url_host_len(p))) {
+		snprintf(err, errlen, "has no usable host name after '//'");
+		return false;
+	}
+	p += n;
+	if (*p == ':') {
+		char digits[8];
+
+		n = strspn(p + 1, "0123456789");
+		snprintf(digits, sizeof digits, "%.*s", (int)(n < 6 ? n : 6), p + 1);
+		if (n == 0 || n > 5 || !svc__parse_uint(digits, 65535, &port) || port == 0) {
+			snprintf(err, errlen, "has no port from 1 to 65535 after ':' (587 for STARTTLS, 465 for smtps)");
+			return false;
+		}
+		p += 1 + n;
+	}
+	if (*p == '/')
+		p += 1 + url_host_len(p + 1);
+	if (*p) {
+		snprintf(err, errlen, "has '%s' where only ':PORT' may follow the host", p);
+		return false;
+	}
+	return true;
+}
+
 static bool check_smtp_url(const char *v, char *err, size_t errlen)
 {
-	if ((strncmp(v, "smtp://", 7) == 0 || strncmp(v, "smtps://", 8) == 0) &&
-	    strlen(v) < 256 && !strpbrk(v, " \t\r\n") && v[strlen(v) - 1] != '/' &&
-	    v[strcspn(v, ":") + 3] != '\0')
-		return true;
-	snprintf(err, errlen, "is not smtp://HOST[:PORT] or smtps://HOST[:PORT]");
-	return false;
+	return svc__smtp_url_ok(v, err, errlen);
 }
 
 static bool check_starttls(const char *v, char *err, size_t errlen)

@@ -624,7 +624,8 @@ out:
 	return svc__finish(db, rc);
 }
 
-svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now)
+svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
+				 const char *detail)
 {
 	sqlite3_stmt *st = NULL;
 	char at[21];
@@ -646,7 +647,7 @@ svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now)
 	rc = svc__step_done(db, st, "close the call");
 	sqlite3_finalize(st);
 	if (rc == SVC_OK && sqlite3_changes(db->sql) == 1)
-		rc = svc__dispatch_event(db, id, at, "closed", "close-out accepted by the mail server");
+		rc = svc__dispatch_event(db, id, at, "closed", detail);
 	return rc;
 }
 

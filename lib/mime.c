@@ -109,6 +109,32 @@ void svc__header_encoded(svc_buf_t *b, const char *name, const char *value)
 	svc__buf_puts(b, "\r\n");
 }
 
+void svc__header_list(svc_buf_t *b, const char *name, const char *list)
+{
+	size_t start = strlen(name) + 1, col = start;
+
+	svc__buf_printf(b, "%s:", name);
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		bool last = p[n] == '\0';
+		size_t w = 1 + n + !last; /* " ITEM," */
+
+		/* Fold before an item that would pass 78 characters (RFC 5322
+		 * 2.1.1); an item is never split. */
+		if (col > start && col + w > 78) {
+			svc__buf_puts(b, "\r\n");
+			col = 0;
+		}
+		svc__buf_puts(b, " ");
+		svc__buf_putn(b, p, n);
+		if (!last)
+			svc__buf_puts(b, ",");
+		col += w;
+		p += n + !last;
+	}
+	svc__buf_puts(b, "\r\n");
+}
+
 /* RFC 5322 date-time of T in the local zone: "Fri, 20 Nov 2026 16:00:00 -0500". */
 void svc__rfc5322_date(svc_buf_t *b, int64_t t)
 {

@@ -1,320 +1,46 @@
 /*
- * outbox.c - sending queued close-outs, as a mail queue should: a message
- * is marked sent only after the server accepted it, each outcome is
- * committed as soon as it is known, and nothing is sent twice unless asked.
- *
- * The SMTP transport is a separate program (servicer-smtp, linked with
- * libcurl), so that no other command pays for loading libcurl and its TLS
- * stack.  It is spoken to over a socket pair, one message and one answer
- * at a time:
- *
- *   to it:   url U / user U / password P / starttls required|no /
- *            cainfo PATH / timeout N / from ADDR / end, each a line; then
- *            for each message "mail LEN", "rcpt ADDR" lines, "data", and
- *            LEN bytes.
- *   from it: "sent|temp|perm|auth|down CODE TEXT" for each message.
+ * outbox.c - sending close-outs as a mail queue should: at least once, and
+ * honest about it.  Each attempt is committed as begun before its message
+ * is handed to the server, and its outcome as soon as it is known; a
+ * close-out is marked sent only when the server accepted it.  An attempt
+ * whose outcome was never seen (the connection dropped after the message's
+ * end, the reply did not come in time, the process was killed) leaves the
+ * close-out queued and marked unconfirmed, and the next send sends the same
+ * message, Message-ID and all, again.  How the message travels is
+ * transport.c's.
  */
 #include <errno.h>
-#include <signal.h>
-#include <spawn.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "servicer-private.h"
 
-#ifndef SVC_SMTP_HELPER
-#define SVC_SMTP_HELPER "/usr/local/libexec/servicer/servicer-smtp"
-#endif
-
-extern char **environ;
-
-typedef struct transport {
-	pid_t pid;
-	int fd;
-	FILE *in; /* answers */
-} transport_t;
-
-/* ------------------------------------------------------------------ */
-
-/* The host of an smtp:// or smtps:// URL into HOST. */
-static void url_host(const char *url, char host[256])
+/* One sender at a time per database: otherwise a second would take the
+ * first one's attempt in flight for an interrupted one and send it again.
+ * The lock goes with the process, however it ends. */
+static svc_status_t lock_outbox(svc_db_t *db, int *fd)
 {
-	const char *p = strstr(url, "://");
-	size_t n;
-
-	p = p ? p + 3 : url;
-	n = strcspn(p, ":/");
-	snprintf(host, 256, "%.*s", (int)(n < 255 ? n : 255), p);
-}
-
-/* The next whitespace-separated token of a netrc file, or NULL. */
-static char *netrc_token(char **p)
-{
-	char *s = *p + strspn(*p, " \t\r\n"), *e;
-
-	if (!*s)
-		return NULL;
-	e = s + strcspn(s, " \t\r\n");
-	if (*e)
-		*e++ = '\0';
-	*p = e;
-	return s;
-}
-
-/* The password for LOGIN at HOST in the netrc text BUF (modified). */
-static char *netrc_lookup(char *buf, const char *host, const char *login)
-{
-	char *p = buf, *t, *password = NULL, *user = NULL;
-	bool in_entry = false;
-
-	while ((t = netrc_token(&p))) {
-		if (strcmp(t, "machine") == 0 || strcmp(t, "default") == 0) {
-			if (in_entry && password && (!user || strcmp(user, login) == 0))
-				return svc__strdup(password);
-			in_entry = strcmp(t, "default") == 0 ||
-				   ((t = netrc_token(&p)) && strcmp(t, host) == 0);
-			password = user = NULL;
-		} else if (strcmp(t, "login") == 0) {
-			user = netrc_token(&p);
-		} else if (strcmp(t, "password") == 0) {
-			password = netrc_token(&p);
-		}
-	}
-	if (in_entry && password && (!user || strcmp(user, login) == 0))
-		return svc__strdup(password);
-	return NULL;
-}
-
-/* The password for LOGIN at HOST: $SERVICER_SMTP_PASSWORD, else ~/.netrc. */
-static svc_status_t smtp_password(svc_db_t *db, const char *host, const char *login,
-				  char **password)
-{
-	const char *env = getenv("SERVICER_SMTP_PASSWORD"), *home = getenv("HOME");
-	char path[512], *text = NULL;
-	struct stat sb;
-	size_t len = 0;
-	FILE *f;
-
-	*password = NULL;
-	if (env && *env) {
-		if (strpbrk(env, "\r\n"))
-			return svc__error(db, SVC_ECONFIG, "$SERVICER_SMTP_PASSWORD holds a line break");
-		*password = svc__strdup(env);
-		return SVC_OK;
-	}
-	snprintf(path, sizeof path, "%s/.netrc", home ? home : "");
-	if (!home || !(f = fopen(path, "r")))
-		return svc__error(db, SVC_ECONFIG,
-				  "no password for '%s' at %s: set $SERVICER_SMTP_PASSWORD or add 'machine %s login %s password ...' to ~/.netrc (mode 0600)",
-				  login, host, host, login);
-	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077)) {
-		fclose(f);
-		return svc__error(db, SVC_ECONFIG,
-				  "%s may be read by others (mode %04o); it holds a password: run 'chmod 600 %s'",
-				  path, (unsigned)(sb.st_mode & 07777), path);
-	}
-	if (getdelim(&text, &len, '\0', f) >= 0)
-		*password = netrc_lookup(text, host, login);
-	fclose(f);
-	free(text);
-	if (!*password)
-		return svc__error(db, SVC_ECONFIG,
-				  "no password for '%s' at %s in %s: add 'machine %s login %s password ...'",
-				  login, host, path, host, login);
-	return SVC_OK;
-}
-
-/* ------------------------------------------------------------------ */
-
-static bool put(transport_t *t, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t w = send(t->fd, s, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		s += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-static bool put_line(transport_t *t, const char *key, const char *value)
-{
-	return put(t, key, strlen(key)) && put(t, " ", 1) && put(t, value, strlen(value)) &&
-	       put(t, "\n", 1);
-}
-
-static const char *helper_path(const svc_send_opts_t *opts)
-{
-	const char *env = getenv("SERVICER_SMTP_HELPER");
-
-	if (opts && opts->helper)
-		return opts->helper;
-	return env && *env ? env : SVC_SMTP_HELPER;
-}
-
-static svc_status_t start(svc_db_t *db, const char *path, transport_t *t)
-{
-	posix_spawn_file_actions_t fa;
-	int sv[2], err;
-
-	t->pid = -1;
-	t->fd = -1;
-	t->in = NULL;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-		return svc__error(db, SVC_EIO, "cannot start the mail transport: %s", strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
-	posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
-	err = posix_spawn(&t->pid, path, &fa, NULL, (char *[]){ (char *)path, NULL }, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(sv[1]);
-	if (err != 0) {
-		close(sv[0]);
-		t->pid = -1;
-		return svc__error(db, SVC_EIO, "cannot run the mail transport '%s': %s", path,
-				  strerror(err));
-	}
-	t->fd = sv[0];
-	if (!(t->in = fdopen(dup(sv[0]), "r")))
-		return svc__error(db, SVC_EIO, "cannot read the mail transport: %s", strerror(errno));
-	return SVC_OK;
-}
-
-static void stop(transport_t *t)
-{
-	int status;
-
-	if (t->fd >= 0) {
-		shutdown(t->fd, SHUT_WR);
-		close(t->fd);
-	}
-	if (t->in)
-		fclose(t->in);
-	if (t->pid > 0)
-		while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
-			;
-}
-
-typedef struct smtp_config {
-	char *url, *user, *starttls, *cainfo, *timeout, *password;
-	svc__mail_t mail;
-} smtp_config_t;
-
-static void free_smtp_config(smtp_config_t *c)
-{
-	char **f[] = { &c->url, &c->user, &c->starttls, &c->cainfo, &c->timeout,
-		       &c->password };
-
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
-		free(*f[i]);
-		*f[i] = NULL;
-	}
-	svc__mail_free(&c->mail);
-}
-
-static svc_status_t smtp_config(svc_db_t *db, smtp_config_t *c)
-{
-	const char *keys[] = { "smtp.url", "smtp.user", "smtp.starttls", "smtp.cainfo",
-			       "smtp.timeout" };
-	char **out[] = { &c->url, &c->user, &c->starttls, &c->cainfo, &c->timeout };
-	char host[256];
+	svc_buf_t path = { 0 };
 	svc_status_t rc = SVC_OK;
 
-	memset(c, 0, sizeof *c);
-	for (size_t i = 0; i < sizeof keys / sizeof *keys && rc == SVC_OK; i++)
-		rc = svc__config_get(db, keys[i], out[i]);
-	if (rc == SVC_OK && !c->url)
-		rc = svc__error(db, SVC_ECONFIG,
-				"no mail server: set it with 'servicer config set smtp.url smtp://mail.dealer.example:587'");
-	if (rc == SVC_OK)
-		rc = svc__mail_load(db, &c->mail);
-	if (rc == SVC_OK && c->user) {
-		url_host(c->url, host);
-		rc = smtp_password(db, host, c->user, &c->password);
-	}
+	svc__buf_printf(&path, "%s-send.lock", db->path);
+	if (path.oom)
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	*fd = open(path.p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		rc = svc__error(db, SVC_ECREATE, "cannot create the send lock '%s': %s", path.p,
+				strerror(errno));
+	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
+		rc = errno == EWOULDBLOCK
+			     ? svc__error(db, SVC_EBUSY,
+					  "another 'servicer closeout --send' is sending from %s; this one sent nothing: try again when it is done",
+					  db->path)
+			     : svc__error(db, SVC_EIO, "cannot lock '%s': %s", path.p, strerror(errno));
+	svc__buf_free(&path);
 	return rc;
-}
-
-static bool send_config(transport_t *t, const smtp_config_t *c)
-{
-	return put_line(t, "url", c->url) &&
-	       (!c->user || put_line(t, "user", c->user)) &&
-	       (!c->password || put_line(t, "password", c->password)) &&
-	       put_line(t, "starttls", c->starttls) &&
-	       (!c->cainfo || put_line(t, "cainfo", c->cainfo)) &&
-	       put_line(t, "timeout", c->timeout) && put_line(t, "from", c->mail.from) &&
-	       put(t, "end\n", 4);
-}
-
-static bool send_mail(transport_t *t, const smtp_config_t *c, const svc_buf_t *msg)
-{
-	char head[64];
-	const char *p;
-
-	snprintf(head, sizeof head, "mail %zu\n", msg->len);
-	if (!put(t, head, strlen(head)) || !put_line(t, "rcpt", c->mail.to))
-		return false;
-	for (p = c->mail.cc; p && *p;) {
-		size_t n = strcspn(p, ",");
-
-		if (!put(t, "rcpt ", 5) || !put(t, p, n) || !put(t, "\n", 1))
-			return false;
-		p += n + (p[n] == ',');
-	}
-	return put(t, "data\n", 5) && put(t, msg->p, msg->len);
-}
-
-/* ------------------------------------------------------------------ */
-
-/* Record what became of close-out ID, and close its call when sent. */
-static svc_status_t mark(svc_db_t *db, long long id, const char *outcome, const char *reply)
-{
-	static const char *const sql[] = {
-		"UPDATE closeout SET status = 'sent', sent_at = ?2, attempts = attempts + 1,"
-		" last_attempt_at = ?2, last_error = NULL WHERE dispatch_id = ?1",
-		"UPDATE closeout SET status = ?3, attempts = attempts + 1, last_attempt_at = ?2,"
-		" last_error = ?4 WHERE dispatch_id = ?1",
-	};
-	bool sent = strcmp(outcome, "sent") == 0;
-	sqlite3_stmt *st = NULL;
-	svc_buf_t object = { 0 }, after = { 0 };
-	char now[21];
-	svc_status_t rc;
-
-	if ((rc = svc__begin(db)) != SVC_OK)
-		return rc;
-	svc__now(now);
-	if ((rc = svc__prepare(db, sql[!sent], &st)) == SVC_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		if (!sent) {
-			sqlite3_bind_text(st, 3, outcome, -1, SQLITE_STATIC);
-			svc__bind_opt(st, 4, reply);
-		}
-		rc = svc__step_done(db, st, "record the sending");
-	}
-	sqlite3_finalize(st);
-	if (rc == SVC_OK && sent)
-		rc = svc__dispatch_close(db, id, now);
-	svc__buf_printf(&object, "closeout %lld", id);
-	svc__json_field(&after, "status", outcome);
-	svc__json_field(&after, "reply", reply);
-	if (rc == SVC_OK)
-		rc = svc__audit(db, "send", svc__buf_str(&object), NULL, svc__buf_str(&after));
-	svc__buf_free(&object);
-	svc__buf_free(&after);
-	return svc__finish(db, rc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -328,6 +54,7 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 {
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
+	int step;
 
 	if ((rc = svc__prepare(db, "SELECT c.dispatch_id FROM closeout c"
 				   " JOIN dispatch d ON d.id = c.dispatch_id"
@@ -335,7 +62,7 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 				   " ORDER BY c.dispatch_id", &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, svc__is_device_manager(db) ? db->actor : NULL);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long long *p = realloc(b->ids, (b->n + 1) * sizeof *p);
 
 		if (!p) {
@@ -345,6 +72,36 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 		b->ids = p;
 		b->ids[b->n++] = sqlite3_column_int64(st, 0);
 	}
+	if (rc == SVC_OK && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "find the queued close-outs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Call ID, named by REF, has a close-out that may go to CITS. */
+static svc_status_t check_sendable(svc_db_t *db, const char *doing, const char *ref,
+				   long long id)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__prepare(db, "SELECT c.status, d.source FROM closeout c"
+				   " JOIN dispatch d ON d.id = c.dispatch_id"
+				   " WHERE c.dispatch_id = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE)
+		rc = svc__error(db, SVC_ENOTFOUND,
+				"cannot %s: it has no close-out yet; record it with 'servicer closeout %s --labor H --symptom T --cause T --action T'",
+				doing, ref);
+	else if (step != SQLITE_ROW)
+		rc = svc__sqlerr(db, doing);
+	else if (strcmp(svc__col_text(st, 0), "recorded") == 0)
+		rc = svc__error(db, SVC_ERULE,
+				"cannot %s: CITS did not dispatch this call (source %s), and Canon pays no labor for any service not dispatched by CITS; its Section 2 is recorded here and never e-mailed to CITS (print it with 'servicer closeout --print %s')",
+				doing, svc__col_text(st, 1), ref);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -359,57 +116,123 @@ static svc_status_t pick_named(svc_db_t *db, char *const *refs, size_t n, batch_
 		char doing[96];
 
 		snprintf(doing, sizeof doing, "send the close-out of dispatch '%s'", refs[i]);
-		if ((rc = svc__dispatch_resolve(db, refs[i], doing, &b->ids[b->n])) == SVC_OK)
-			rc = svc__closeout_may_see(db, doing, b->ids[b->n++]);
+		if ((rc = svc__dispatch_resolve(db, refs[i], doing, &b->ids[b->n])) == SVC_OK &&
+		    (rc = svc__closeout_may_see(db, doing, b->ids[b->n])) == SVC_OK)
+			rc = check_sendable(db, doing, refs[i], b->ids[b->n++]);
 	}
 	return rc;
 }
 
-/* One answer from the transport: KIND, CODE, TEXT. */
-static bool answer(transport_t *t, char kind[8], char **text)
-{
-	static char line[1024];
+/* ------------------------------------------------------------------ */
 
-	if (!fgets(line, sizeof line, t->in))
-		return false;
-	line[strcspn(line, "\n")] = '\0';
-	if (sscanf(line, "%7s", kind) != 1)
-		return false;
-	/* Then the server's code, and its reply (which repeats the code). */
-	*text = line + strlen(kind);
-	*text += strspn(*text, " ");
-	*text += strspn(*text, "0123456789");
-	*text += strspn(*text, " ");
-	return true;
+/* Commit that an attempt on close-out ID begins AT: until its outcome is
+ * recorded, it stands as unconfirmed. */
+static svc_status_t begin_attempt(svc_db_t *db, long long id, char at[21])
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	svc__now(at);
+	if ((rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = svc__prepare(db, "UPDATE closeout SET attempts = attempts + 1,"
+				   " last_attempt_at = ?2, unconfirmed_at = ?2 WHERE dispatch_id = ?1",
+			       &st)) == SVC_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+		rc = svc__step_done(db, st, "record the attempt");
+	}
+	sqlite3_finalize(st);
+	return svc__finish(db, rc);
 }
+
+typedef struct attempt {
+	const svc_closeout_t *c;
+	char at[21];
+	char before[21]; /* unconfirmed_at before this attempt, or "" */
+	const char *status; /* sent, queued, failed; NULL: unconfirmed */
+	svc__smtp_answer_t ans;
+} attempt_t;
+
+/* Record the outcome of attempt A, and close the call once sent.  A sent
+ * close-out stays sent whatever a resend meets; an unconfirmed attempt
+ * keeps its mark. */
+static svc_status_t record_outcome(svc_db_t *db, const attempt_t *a)
+{
+	static const char sql[] =
+		"UPDATE closeout SET"
+		" status = CASE WHEN status = 'sent' OR ?2 IS NULL THEN status ELSE ?2 END,"
+		" sent_at = CASE WHEN ?2 = 'sent' THEN coalesce(sent_at, ?3) ELSE sent_at END,"
+		" last_error = CASE WHEN ?2 = 'sent' THEN NULL ELSE ?4 END,"
+		" unconfirmed_at = CASE WHEN ?2 IS NULL THEN unconfirmed_at ELSE ?5 END,"
+		" cc_refused = CASE WHEN ?2 = 'sent' THEN ?6 ELSE cc_refused END"
+		" WHERE dispatch_id = ?1";
+	const char *reply = svc__buf_str((svc_buf_t *)&a->ans.text);
+	const char *refused = svc__buf_str((svc_buf_t *)&a->ans.refused);
+	bool sent = a->status && strcmp(a->status, "sent") == 0;
+	svc_buf_t object = { 0 }, after = { 0 };
+	sqlite3_stmt *st = NULL;
+	char now[21];
+	svc_status_t rc;
+
+	if ((rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__now(now);
+	if ((rc = svc__prepare(db, sql, &st)) == SVC_OK) {
+		sqlite3_bind_int64(st, 1, a->c->dispatch_id);
+		svc__bind_opt(st, 2, a->status);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		svc__bind_opt(st, 4, reply);
+		svc__bind_opt(st, 5, a->before);
+		svc__bind_opt(st, 6, refused);
+		rc = svc__step_done(db, st, "record the sending");
+	}
+	sqlite3_finalize(st);
+	if (rc == SVC_OK && sent)
+		rc = svc__dispatch_close(db, a->c->dispatch_id, now,
+					 "close-out accepted by the mail server");
+	svc__buf_printf(&object, "closeout %lld", a->c->dispatch_id);
+	svc__json_field(&after, "status", a->status ? a->status : "unconfirmed");
+	svc__json_field(&after, "reply", reply);
+	if (*refused)
+		svc__json_field(&after, "cc_refused", refused);
+	if (rc == SVC_OK)
+		rc = svc__audit(db, "send", svc__buf_str(&object), NULL, svc__buf_str(&after));
+	svc__buf_free(&object);
+	svc__buf_free(&after);
+	return svc__finish(db, rc);
+}
+
+/* ------------------------------------------------------------------ */
 
 typedef struct run {
 	svc_db_t *db;
-	transport_t t;
-	smtp_config_t cfg;
+	svc__smtp_t *smtp;
 	const svc_send_opts_t *opts;
 	svc_send_cb cb;
 	void *ctx;
-	bool started, down;
+	const char *stopped; /* why the rest are not tried, or NULL */
+	size_t unconfirmed;
 	svc_status_t worst;
 } run_t;
 
-static void report(run_t *r, const svc_closeout_t *c, const char *outcome, const char *reply)
+static void report(run_t *r, const svc_closeout_t *c, const char *outcome, const char *reply,
+		   const char *note, const char *warning)
 {
-	svc_send_result_t res = { c->dispatch_id, c->number, outcome, reply };
+	svc_send_result_t res = { c->dispatch_id, c->number, outcome, reply, note, warning };
 
 	if (r->cb)
 		r->cb(&res, r->ctx);
 }
 
-/* Worse outcomes win the batch's status: auth, then permanent, then temporary. */
+/* Worse outcomes win the batch's status. */
 static void worsen(run_t *r, svc_status_t st)
 {
 	static const svc_status_t order[] = { SVC_OK, SVC_EMAIL_TEMP, SVC_EMAIL_PERM,
-					      SVC_EMAIL_AUTH };
+					      SVC_EMAIL_AUTH, SVC_ECONFIG };
 	size_t a = 0, b = 0;
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		if (order[i] == r->worst)
 			a = i;
 		if (order[i] == st)
@@ -419,57 +242,144 @@ static void worsen(run_t *r, svc_status_t st)
 		r->worst = st;
 }
 
-/* Send close-out C: its outcome is committed before the next is sent. */
+static const char *shown_time(const char *utc, char out[SVC_TIME_MAX])
+{
+	int64_t t;
+
+	if (!svc__time_from_utc(utc, &t))
+		return utc;
+	svc_time_format(t, false, out);
+	return out;
+}
+
+/* A transport's "config SETTING TEXT": which setting fixes it, and how. */
+static void config_error(run_t *r, const char *text)
+{
+	const char *detail = text + strcspn(text, " ");
+	const char *url = svc__smtp_setting(r->smtp, "smtp.url");
+
+	detail += *detail == ' ';
+	if (strncmp(text, "smtp.cainfo", 11) == 0)
+		svc__error(r->db, SVC_ECONFIG,
+			   "the mail server's certificate is not trusted (%s): set smtp.cainfo to the certificate of the CA that signed it ('servicer config set smtp.cainfo /etc/ssl/certs/dealer-ca.pem'); the close-outs stay queued",
+			   detail);
+	else if (strncmp(text, "smtp.starttls", 13) == 0)
+		svc__error(r->db, SVC_ECONFIG,
+			   "the mail server at %s offers no STARTTLS, which smtp.starttls requires (%s): give smtp.url the server's smtps:// address, or, on a network you trust, 'servicer config set smtp.starttls no'; the close-outs stay queued",
+			   url, detail);
+	else
+		svc__error(r->db, SVC_ECONFIG,
+			   "cannot speak TLS with the mail server at smtp.url '%s' (%s): check its scheme and port (smtps:// is usually port 465, smtp:// with STARTTLS 587); the close-outs stay queued",
+			   url, detail);
+}
+
+/* After attempt A: what the batch's status becomes, and whether the rest
+ * are tried. */
+static void judge(run_t *r, attempt_t *a)
+{
+	const char *kind = a->ans.kind, *text = svc__buf_str(&a->ans.text);
+
+	if (strcmp(kind, "sent") == 0)
+		return;
+	if (strcmp(kind, "perm") == 0) {
+		worsen(r, SVC_EMAIL_PERM);
+	} else if (strcmp(kind, "temp") == 0) {
+		worsen(r, SVC_EMAIL_TEMP);
+	} else if (strcmp(kind, "auth") == 0) {
+		worsen(r, SVC_EMAIL_AUTH);
+		svc__error(r->db, SVC_EMAIL_AUTH,
+			   "the mail server refused the login of '%s': %s; check smtp.user and the password",
+			   svc__smtp_setting(r->smtp, "smtp.user") ? svc__smtp_setting(r->smtp, "smtp.user")
+								    : "(none)",
+			   text);
+		r->stopped = "not tried: the mail server refused the login";
+	} else if (strcmp(kind, "config") == 0) {
+		worsen(r, SVC_ECONFIG);
+		config_error(r, text);
+		r->stopped = "not tried: the mail settings cannot work";
+	} else {
+		/* down, unknown: the connection is gone, or hangs. */
+		worsen(r, SVC_EMAIL_TEMP);
+		r->unconfirmed += strcmp(kind, "unknown") == 0;
+		r->stopped = "not tried: the mail server could not be reached";
+	}
+}
+
+/* What the person should hear besides the outcome, into NOTE, and what
+ * they should fix, into WARNING. */
+static void write_notes(const attempt_t *a, svc_buf_t *note, svc_buf_t *warning)
+{
+	char t[SVC_TIME_MAX];
+
+	if (!a->status) {
+		svc__buf_printf(note,
+				"handed to the mail server at %s with no reply seen, so it may be at CITS; the next 'servicer closeout --send' sends it again with the same Message-ID",
+				shown_time(a->at, t));
+		return;
+	}
+	if (strcmp(a->status, "sent") != 0)
+		return;
+	if (*a->before)
+		svc__buf_printf(note,
+				"sent again with the same Message-ID %s: the attempt at %s was never confirmed, so CITS may hold two copies",
+				a->c->message_id, shown_time(a->before, t));
+	if (a->ans.refused.len)
+		svc__buf_printf(warning,
+				"the mail server refused the copies to %s; the close-out went to CITS: check closeout.cc",
+				svc__buf_str((svc_buf_t *)&a->ans.refused));
+}
+
+static const char *status_of(const char *kind)
+{
+	return strcmp(kind, "sent") == 0 ? "sent"
+	       : strcmp(kind, "perm") == 0 ? "failed"
+	       : strcmp(kind, "unknown") == 0 ? NULL
+					      : "queued";
+}
+
+/* Send close-out C: its attempt is committed before the message goes, and
+ * its outcome before the next one. */
 static svc_status_t send_one(run_t *r, const svc_closeout_t *c)
 {
-	svc_buf_t msg = { 0 };
-	char kind[8] = "", *text = NULL;
-	svc_status_t rc;
+	attempt_t a = { .c = c };
+	svc_buf_t msg = { 0 }, note = { 0 }, warning = { 0 };
+	svc_status_t rc, sent_rc;
 
 	if (strcmp(c->status, "sent") == 0 && !(r->opts && r->opts->resend)) {
-		report(r, c, "skipped", "already sent; give --resend to send it again");
+		report(r, c, "skipped", "already sent; give --resend to send it again", NULL, NULL);
 		return SVC_OK;
 	}
-	if (r->down) {
-		report(r, c, "queued", "not tried: the mail server could not be reached");
+	if (r->stopped) {
+		report(r, c, strcmp(c->status, "sent") == 0 ? "skipped" : c->status, r->stopped, NULL,
+		       NULL);
 		return SVC_OK;
 	}
-	if ((rc = svc__closeout_compose(r->db, &r->cfg.mail, c, &msg)) != SVC_OK)
+	if ((rc = svc__closeout_compose(r->db, svc__smtp_mail(r->smtp), c, &msg)) != SVC_OK)
 		goto out;
-	if (!r->started) {
-		if ((rc = start(r->db, helper_path(r->opts), &r->t)) != SVC_OK)
-			goto out;
-		r->started = true;
-		if (!send_config(&r->t, &r->cfg))
-			text = "the mail transport stopped";
+	snprintf(a.before, sizeof a.before, "%s", c->unconfirmed_at ? c->unconfirmed_at : "");
+	if ((rc = begin_attempt(r->db, c->dispatch_id, a.at)) != SVC_OK)
+		goto out;
+	sent_rc = svc__smtp_send(r->db, r->smtp, &msg, &a.ans);
+	if (sent_rc != SVC_OK) {
+		/* The transport never ran: nothing was handed over. */
+		snprintf(a.ans.kind, sizeof a.ans.kind, "down");
+		svc__buf_puts(&a.ans.text, svc_errmsg(r->db));
 	}
-	if (!text && (!send_mail(&r->t, &r->cfg, &msg) || !answer(&r->t, kind, &text))) {
-		strcpy(kind, "down");
-		text = "the mail transport stopped before the server accepted the message";
-	}
-	if (strcmp(kind, "sent") == 0) {
-		rc = mark(r->db, c->dispatch_id, "sent", text);
-		report(r, c, "sent", text);
-	} else if (strcmp(kind, "perm") == 0) {
-		/* A resend that fails leaves a sent close-out as it was: CITS
-		 * accepted it once. */
-		if (strcmp(c->status, "sent") != 0)
-			rc = mark(r->db, c->dispatch_id, "failed", text);
-		report(r, c, "failed", text);
-		worsen(r, SVC_EMAIL_PERM);
-	} else {
-		if (strcmp(c->status, "sent") != 0)
-			rc = mark(r->db, c->dispatch_id, "queued", text);
-		report(r, c, "queued", text);
-		worsen(r, strcmp(kind, "auth") == 0 ? SVC_EMAIL_AUTH : SVC_EMAIL_TEMP);
-		r->down = strcmp(kind, "temp") != 0;
-		if (strcmp(kind, "auth") == 0)
-			svc__error(r->db, SVC_EMAIL_AUTH,
-				   "the mail server refused the login of '%s': %s; check smtp.user and the password",
-				   r->cfg.user ? r->cfg.user : "(none)", text);
-	}
+	a.status = status_of(a.ans.kind);
+	rc = record_outcome(r->db, &a);
+	if (rc == SVC_OK && sent_rc != SVC_OK)
+		rc = svc__error(r->db, sent_rc, "%s", svc__buf_str(&a.ans.text));
+	if (rc != SVC_OK)
+		goto out;
+	judge(r, &a);
+	write_notes(&a, &note, &warning);
+	report(r, c, a.status ? a.status : "unconfirmed", svc__buf_str(&a.ans.text),
+	       note.len ? svc__buf_str(&note) : NULL, warning.len ? svc__buf_str(&warning) : NULL);
 out:
+	svc__smtp_answer_free(&a.ans);
 	svc__buf_free(&msg);
+	svc__buf_free(&note);
+	svc__buf_free(&warning);
 	return rc;
 }
 
@@ -490,32 +400,40 @@ static svc_status_t send_batch(run_t *r, const batch_t *b)
 	return rc;
 }
 
+static svc_status_t batch_status(run_t *r)
+{
+	if (r->worst == SVC_EMAIL_TEMP && r->unconfirmed)
+		return svc__error(r->db, SVC_EMAIL_TEMP,
+				  "some close-outs stay queued, %zu of them handed over without a reply; the next 'servicer closeout --send' sends them, again with the same Message-ID",
+				  r->unconfirmed);
+	if (r->worst == SVC_EMAIL_TEMP)
+		return svc__error(r->db, SVC_EMAIL_TEMP,
+				  "some close-outs stay queued; they will go with the next 'servicer closeout --send'");
+	if (r->worst == SVC_EMAIL_PERM)
+		return svc__error(r->db, SVC_EMAIL_PERM,
+				  "the mail server refused some close-outs for good; see 'servicer closeout list --status failed'");
+	return r->worst;
+}
+
 svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 			       const svc_send_opts_t *opts, svc_send_cb cb, void *ctx)
 {
 	run_t r = { .db = db, .opts = opts, .cb = cb, .ctx = ctx, .worst = SVC_OK };
 	batch_t b = { NULL, 0 };
+	int lock = -1;
 	svc_status_t rc;
 
-	r.t.pid = -1;
-	r.t.fd = -1;
 	if ((rc = svc__dispatch_role(db, "send close-outs")) != SVC_OK ||
+	    (rc = lock_outbox(db, &lock)) != SVC_OK ||
 	    (rc = n ? pick_named(db, refs, n, &b) : pick_queued(db, &b)) != SVC_OK ||
-	    (rc = smtp_config(db, &r.cfg)) != SVC_OK)
+	    (rc = svc__smtp_open(db, opts ? opts->helper : NULL, &r.smtp)) != SVC_OK)
 		goto out;
-	rc = send_batch(&r, &b);
-	if (rc == SVC_OK && r.worst == SVC_EMAIL_TEMP)
-		rc = svc__error(db, SVC_EMAIL_TEMP,
-				"some close-outs stay queued; they will go with the next 'servicer closeout --send'");
-	else if (rc == SVC_OK && r.worst == SVC_EMAIL_PERM)
-		rc = svc__error(db, SVC_EMAIL_PERM,
-				"the mail server refused some close-outs for good; see 'servicer closeout list --status failed'");
-	else if (rc == SVC_OK)
-		rc = r.worst;
+	if ((rc = send_batch(&r, &b)) == SVC_OK)
+		rc = batch_status(&r);
 out:
-	if (r.started)
-		stop(&r.t);
-	free_smtp_config(&r.cfg);
+	svc__smtp_close(r.smtp);
+	if (lock >= 0)
+		close(lock);
 	free(b.ids);
 	return rc;
 }

@@ -92,6 +92,12 @@ bool svc__may_work_on(svc_db_t *db, const char *assigned_to);
 /* Is the actor a device manager (alone or with stock)? */
 bool svc__is_device_manager(const svc_db_t *db);
 
+/* program.c */
+/* The executable NAME beside the running program (a build tree), else in
+ * RELDIR relative to the program's directory (an install under any
+ * prefix): a malloc'd path, or NULL when neither is there. */
+char *svc__companion(const char *name, const char *reldir);
+
 /* schema.c */
 svc_status_t svc__migrate(svc_db_t *db);
 /* The SQL of step V (from version V to V + 1), for tests; NULL past the end. */
@@ -154,6 +160,9 @@ bool svc__login_ok(const char *login, char *err, size_t errlen);
 /* config.c */
 /* svc_config_get() without a role check, for the library's own use. */
 svc_status_t svc__config_get(svc_db_t *db, const char *key, char **value);
+/* smtp.url's form: smtp:// or smtps://, a host, an optional port from 1
+ * to 65535, nothing else of consequence; a reason in ERR if not. */
+bool svc__smtp_url_ok(const char *v, char *err, size_t errlen);
 /* An e-mail address that is safe in a header; a reason in ERR if not. */
 bool svc__address_ok(const char *v, char *err, size_t errlen);
 
@@ -171,8 +180,11 @@ svc_status_t svc__dispatch_role(svc_db_t *db, const char *doing);
 /* May the actor work on the call on SERIAL assigned to ASSIGNED? */
 svc_status_t svc__dispatch_may_work(svc_db_t *db, const char *doing, const char *serial,
 				    const char *assigned);
-/* Close call ID (completed -> closed) as its close-out was accepted. */
-svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now);
+/* Close call ID (completed -> closed), DETAIL saying why, in its history. */
+svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
+				 const char *detail);
+/* Why a call CITS did not send is closed when its Section 2 is recorded. */
+#define SVC__RECORDED_DETAIL "Section 2 recorded; not e-mailed, as CITS did not send this call"
 /* Append an event to call ID's history, by the actor. */
 svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 				 const char *event, const char *detail);
@@ -198,12 +210,44 @@ void svc__mail_free(svc__mail_t *m);
 svc_status_t svc__closeout_compose(svc_db_t *db, const svc__mail_t *m, const svc_closeout_t *c,
 				   svc_buf_t *b);
 
+/* transport.c: the mail transport, a helper program that speaks SMTP. */
+typedef struct svc__smtp svc__smtp_t;
+/* Read the mail settings (smtp.*, the password, the addresses: SVC_ECONFIG
+ * when they cannot work) and find the helper (HELPER, else
+ * $SERVICER_SMTP_HELPER, else beside the program or in ../libexec/servicer
+ * relative to it: SVC_EIO).  Nothing is started yet. */
+svc_status_t svc__smtp_open(svc_db_t *db, const char *helper, svc__smtp_t **s);
+void svc__smtp_close(svc__smtp_t *s);
+const svc__mail_t *svc__smtp_mail(const svc__smtp_t *s);
+/* The value of setting KEY (smtp.url, smtp.user, smtp.cainfo) in use. */
+const char *svc__smtp_setting(const svc__smtp_t *s, const char *key);
+
+/* What became of one message. */
+typedef struct svc__smtp_answer {
+	/* sent; temp or perm (the server's 4xx or 5xx); auth (login refused);
+	 * down (nothing handed over); unknown (handed over, no reply seen);
+	 * config (TEXT starts with the setting to fix) */
+	char kind[12];
+	svc_buf_t text;	   /* the server's reply, or what went wrong */
+	svc_buf_t refused; /* copies refused: "ADDR: REPLY", separated by "; " */
+} svc__smtp_answer_t;
+/* Hand MSG to the server for closeout.to and closeout.cc, starting the
+ * helper and connecting on first use; *A says what became of it.  Fails
+ * only when the helper cannot be started (SVC_EIO). */
+svc_status_t svc__smtp_send(svc_db_t *db, svc__smtp_t *s, const svc_buf_t *msg,
+			    svc__smtp_answer_t *a);
+void svc__smtp_answer_free(svc__smtp_answer_t *a);
+
 /* mime.c */
 void svc__base64(svc_buf_t *b, const char *s, size_t len, bool lines);
 /* Quoted-printable of text with "\n" line ends; CRLF out. */
 void svc__quoted_printable(svc_buf_t *b, const char *s);
 /* "NAME: VALUE" CRLF, RFC 2047-encoded and folded when not plain ASCII. */
 void svc__header_encoded(svc_buf_t *b, const char *name, const char *value);
+/* "NAME: A, B" CRLF from the comma-separated LIST, folded before an item
+ * that would take a line past 78 characters.  Items are not split: with
+ * items of at most 254 characters (addresses) no line passes 998. */
+void svc__header_list(svc_buf_t *b, const char *name, const char *list);
 void svc__rfc5322_date(svc_buf_t *b, int64_t t);
 /* One CSV field, comma first unless FIRST; NULL is empty. */
 void svc__csv_field(svc_buf_t *b, const char *s, bool first);

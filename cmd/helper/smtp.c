@@ -2,10 +2,15 @@
  * servicer-smtp - the mail transport of servicer closeout --send.
  *
  * Not run by people: servicer starts it, writes the server's settings and
- * then one message at a time on standard input, and reads one answer per
- * message on standard output (see lib/outbox.c).  All messages go over one
- * connection, which libcurl keeps open between transfers.  It lives apart
- * so that only sending loads libcurl and its TLS stack.
+ * then one message at a time on standard input, and reads the answer to
+ * each on standard output (the protocol is described in lib/transport.c).
+ * All messages go over one connection, which libcurl keeps open between
+ * transfers.  It lives apart so that only sending loads libcurl and its
+ * TLS stack.
+ *
+ * The first recipient is CITS; the others are copies.  A copy the server
+ * refuses is reported and the message still goes to CITS; if CITS itself
+ * is refused, the message goes to nobody.
  */
 #include <curl/curl.h>
 #include <stdbool.h>
@@ -13,44 +18,93 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* libcurl 8.2 fixed the spelling of the option. */
+#if LIBCURL_VERSION_NUM >= 0x080200
+#define RCPT_ALLOWFAILS CURLOPT_MAIL_RCPT_ALLOWFAILS
+#else
+#define RCPT_ALLOWFAILS CURLOPT_MAIL_RCPT_ALLLOWFAILS
+#endif
+
 typedef struct settings {
-	char url[512], user[256], password[512], starttls[16], cainfo[512], from[256];
+	char url[512], user[256], password[512], starttls[16], cainfo[512], from[260];
 	long timeout;
 } settings_t;
 
-typedef struct upload {
-	const char *p;
+/* What one message met on the wire, as the debug callback saw it. */
+typedef struct attempt {
+	const char *p; /* the message, what is left of it */
 	size_t left;
-} upload_t;
+	bool handed_over;  /* libcurl took the message's last byte */
+	bool end_answered; /* and a reply came after it */
+	bool in_rcpt;	   /* the last command was RCPT */
+	size_t rcpts;	   /* RCPT commands sent */
+	char rcpt[300];	   /* the address of the last one */
+	char last_reply[512];
+	char refusal[512];    /* the first 4xx/5xx, CITS's RCPT included */
+	char to_refusal[512]; /* CITS's own RCPT refused */
+} attempt_t;
 
-/* What the server said to this message: its last reply, and the first
- * that refused something (4xx or 5xx), which is the one to report. */
-static char last_reply[512], refusal[512];
+static void copy_line(char *dst, size_t len, const char *src, size_t n)
+{
+	n = n < len - 1 ? n : len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	dst[strcspn(dst, "\r\n")] = '\0';
+}
+
+static void on_command(attempt_t *a, const char *data, size_t size)
+{
+	a->in_rcpt = size > 9 && strncmp(data, "RCPT TO:<", 9) == 0;
+	if (a->in_rcpt) {
+		const char *end = memchr(data + 9, '>', size - 9);
+
+		copy_line(a->rcpt, sizeof a->rcpt, data + 9, end ? (size_t)(end - data - 9) : 0);
+		a->rcpts++;
+	}
+}
+
+static void on_reply(attempt_t *a, const char *data, size_t size)
+{
+	bool refused;
+
+	copy_line(a->last_reply, sizeof a->last_reply, data, size);
+	refused = a->last_reply[0] == '4' || a->last_reply[0] == '5';
+	if (a->handed_over)
+		a->end_answered = true;
+	if (refused && a->in_rcpt && a->rcpts > 1) {
+		/* A copy refused: said now, not held against the message. */
+		printf("refused %s %s\n", a->rcpt, a->last_reply);
+		return;
+	}
+	if (refused && a->in_rcpt && !a->to_refusal[0])
+		memcpy(a->to_refusal, a->last_reply, sizeof a->to_refusal);
+	if (refused && !a->refusal[0])
+		memcpy(a->refusal, a->last_reply, sizeof a->refusal);
+}
 
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
 {
 	(void)h;
-	(void)ctx;
-	if (type == CURLINFO_HEADER_IN && size > 0) {
-		size_t n = size < sizeof last_reply - 1 ? size : sizeof last_reply - 1;
-
-		memcpy(last_reply, data, n);
-		last_reply[n] = '\0';
-		last_reply[strcspn(last_reply, "\r\n")] = '\0';
-		if (!refusal[0] && (last_reply[0] == '4' || last_reply[0] == '5'))
-			memcpy(refusal, last_reply, sizeof refusal);
-	}
+	if (type == CURLINFO_HEADER_OUT)
+		on_command(ctx, data, size);
+	else if (type == CURLINFO_HEADER_IN && size > 0)
+		on_reply(ctx, data, size);
 	return 0;
 }
 
 static size_t on_read(char *buf, size_t size, size_t nitems, void *ctx)
 {
-	upload_t *u = ctx;
-	size_t n = size * nitems < u->left ? size * nitems : u->left;
+	attempt_t *a = ctx;
+	size_t n = size * nitems < a->left ? size * nitems : a->left;
 
-	memcpy(buf, u->p, n);
-	u->p += n;
-	u->left -= n;
+	/* With CITS refused, a copy alone must not get the message. */
+	if (a->to_refusal[0])
+		return CURL_READFUNC_ABORT;
+	memcpy(buf, a->p, n);
+	a->p += n;
+	a->left -= n;
+	if (n == 0)
+		a->handed_over = true;
 	return n;
 }
 
@@ -94,7 +148,7 @@ static bool read_settings(settings_t *s)
 	return false;
 }
 
-static CURL *connect_handle(const settings_t *s, char *errbuf)
+static CURL *connect_handle(const settings_t *s)
 {
 	CURL *h = curl_easy_init();
 
@@ -104,10 +158,13 @@ static CURL *connect_handle(const settings_t *s, char *errbuf)
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, s->from);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(h, RCPT_ALLOWFAILS, 1L);
+	/* smtp.timeout bounds every wait: connecting, each reply (libcurl's
+	 * own default for a reply is 120 s), and the whole message. */
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, s->timeout);
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, s->timeout);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, s->timeout);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -124,48 +181,67 @@ static CURL *connect_handle(const settings_t *s, char *errbuf)
 	return h;
 }
 
-/* Which answer a finished transfer gets: the server's code decides. */
-static const char *classify(CURLcode rc, long code)
+/* A failure no retry can mend: the setting that does, or NULL. */
+static const char *config_setting(CURLcode rc)
 {
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		return "smtp.cainfo";
+	case CURLE_USE_SSL_FAILED:
+		return "smtp.starttls";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return "smtp.url";
+	default:
+		return NULL;
+	}
+}
+
+static const char *by_code(const char *reply)
+{
+	return reply[0] == '5' ? "perm" : "temp";
+}
+
+/* The answer to one message: "KIND CODE TEXT". */
+static void answer(CURL *h, CURLcode rc, const attempt_t *a, const char *errbuf)
+{
+	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+	long code = 0;
+
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK)
-		return "sent";
-	if (rc == CURLE_LOGIN_DENIED)
-		return "auth";
-	if (code >= 500 && code < 600)
-		return "perm";
-	if (code >= 400 && code < 500)
-		return "temp";
-	/* No reply of the server's own to judge by: it could not be reached, or
-	 * the connection broke before it accepted the message. */
-	return "down";
+		printf("sent %ld %s\n", code, a->last_reply);
+	else if (a->to_refusal[0])
+		printf("%s %.3s %s\n", by_code(a->to_refusal), a->to_refusal, a->to_refusal);
+	else if (rc == CURLE_LOGIN_DENIED)
+		printf("auth %.3s %s\n", a->refusal[0] ? a->refusal : "535",
+		       a->refusal[0] ? a->refusal : why);
+	else if (config_setting(rc))
+		printf("config 0 %s %s\n", config_setting(rc), why);
+	else if (a->refusal[0])
+		printf("%s %.3s %s\n", by_code(a->refusal), a->refusal, a->refusal);
+	else if (a->handed_over && !a->end_answered)
+		printf("unknown 0 no reply to the message's end: %s\n", why);
+	else
+		printf("down 0 %s\n", why);
+	fflush(stdout);
 }
 
 static void send_one(CURL *h, const char *data, size_t len, struct curl_slist *rcpt)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	upload_t u = { data, len };
-	const char *kind;
-	long code = 0;
+	attempt_t a = { .p = data, .left = len };
 	CURLcode rc;
 
-	last_reply[0] = refusal[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &a);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(h, CURLOPT_READDATA, &u);
+	curl_easy_setopt(h, CURLOPT_READDATA, &a);
 	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	rc = curl_easy_perform(h);
-	if (rc != CURLE_OK && refusal[0])
-		code = strtol(refusal, NULL, 10);
-	else
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	kind = classify(rc, code);
-	if (rc == CURLE_OK)
-		printf("%s %ld %s\n", kind, code, last_reply);
-	else if (refusal[0])
-		printf("%s %ld %s\n", kind, code, refusal);
-	else
-		printf("%s %ld %s\n", kind, code, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-	fflush(stdout);
+	answer(h, rc, &a, errbuf);
 }
 
 /* "mail LEN", "rcpt ADDR"..., "data", then LEN bytes. */
@@ -199,7 +275,6 @@ static int serve(CURL *h)
 
 int main(void)
 {
-	char errbuf[CURL_ERROR_SIZE];
 	settings_t s;
 	CURL *h;
 	int rc;
@@ -208,7 +283,7 @@ int main(void)
 		fputs("down 0 the mail transport got no usable settings\n", stdout);
 		return 2;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(h = connect_handle(&s, errbuf))) {
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(h = connect_handle(&s))) {
 		fputs("down 0 cannot start libcurl\n", stdout);
 		return 2;
 	}

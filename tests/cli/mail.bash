@@ -15,8 +15,13 @@ start_smtpd() {
 	rm -f "$MAIL/port" "$MAIL/connections"
 	"$PY" "$SRC/tests/mail/smtpd.py" "$MAIL" "$@" 3>&- &
 	SMTPD_PID=$!
+	# aiosmtpd connects to itself once started; the servers by hand do not.
+	local raw=false a
+	for a in "$@"; do
+		case "$a" in --*-data) raw=true ;; esac
+	done
 	for _ in $(seq 100); do
-		[ -s "$MAIL/port" ] && [ -s "$MAIL/connections" -o "$1" = --drop-in-data ] && break
+		[ -s "$MAIL/port" ] && { $raw || [ -s "$MAIL/connections" ]; } && break
 		sleep 0.1
 	done
 	PORT="$(cat "$MAIL/port")"
@@ -45,8 +50,9 @@ closed_out() {
 }
 
 setup_dealer() {
-	export TZ=America/New_York SERVICER_SMTP_HELPER="$(dirname "$SERVICER")/servicer-smtp"
-	unset SERVICER_SMTP_PASSWORD
+	export TZ=America/New_York
+	# The transport is found beside servicer, as in a build tree.
+	unset SERVICER_SMTP_PASSWORD SERVICER_SMTP_HELPER
 	init_catalogue
 	svc -q ascr-register "iR-ADV C5535" 2XB01234 --installed 2025-01-15
 	svc -q ascr-register --confirm 2XB01234

@@ -1,11 +1,15 @@
 """A real SMTP server on 127.0.0.1 for servicer's mail tests (aiosmtpd).
 
 Usage: smtpd.py DIR [--tls CERT KEY] [--auth USER:PASSWORD]
-                    [--rcpt ADDR=CODE TEXT]... [--drop-in-data]
+                    [--rcpt ADDR=CODE TEXT]...
+                    [--drop-in-data | --drop-after-data | --stall-after-data]
 Listens on a free port, writes it to DIR/port, and writes each message it
-accepts to DIR/NNN.eml, and one line per connection to DIR/connections.
+accepts to DIR/NNN.eml (its envelope to DIR/NNN.eml.env), and one line per
+connection to DIR/connections.  --rcpt answers RCPT TO:<ADDR> with the
+reply given.  The misbehaving servers speak just enough SMTP by hand:
 --drop-in-data answers DATA with 354, reads part of the message and hangs
-up without accepting it.
+up; --drop-after-data reads the whole message, keeps it, and hangs up
+without a reply; --stall-after-data keeps it and never replies.
 """
 import argparse
 import asyncio
@@ -56,25 +60,69 @@ def free_port():
     return port
 
 
-def drop_in_data(out, port):
-    """Speak just enough SMTP to take a message, then hang up in its middle."""
-    async def serve(reader, writer):
-        with open(os.path.join(out, "connections"), "a") as f:
+class RawServer:
+    """SMTP by hand, for the ways a server can fail after DATA."""
+
+    def __init__(self, out, port, mode, rcpt_replies):
+        self.out, self.port, self.mode = out, port, mode
+        self.rcpt_replies = rcpt_replies
+        self.count = 0
+
+    def keep(self, mail_from, rcpts, lines):
+        self.count += 1
+        path = os.path.join(self.out, "%03d.eml" % self.count)
+        body = b"".join(l[1:] if l.startswith(b"..") else l for l in lines)
+        with open(path + ".env", "w") as f:
+            f.write("%s\n%s\n" % (mail_from, " ".join(rcpts)))
+        # Written last, under its final name at once: a test waits for it.
+        with open(path + ".tmp", "wb") as f:
+            f.write(body)
+        os.rename(path + ".tmp", path)
+
+    async def data(self, reader, writer, mail_from, rcpts):
+        writer.write(b"354 go ahead\r\n")
+        await writer.drain()
+        if self.mode == "drop-in-data":
+            await reader.read(200)
+            return False
+        lines = []
+        while True:
+            line = await reader.readline()
+            if not line:
+                return False
+            if line == b".\r\n":
+                break
+            lines.append(line)
+        self.keep(mail_from, rcpts, lines)
+        if self.mode == "stall-after-data":
+            await asyncio.sleep(3600)
+        return False
+
+    async def serve(self, reader, writer):
+        with open(os.path.join(self.out, "connections"), "a") as f:
             f.write("connect\n")
         writer.write(b"220 localhost ESMTP\r\n")
+        mail_from, rcpts = "", []
         while True:
             line = await reader.readline()
             if not line:
                 break
             verb = line[:4].upper()
+            arg = line[line.find(b":") + 1:].strip().strip(b"<>").decode()
             if verb in (b"EHLO", b"HELO"):
                 writer.write(b"250-localhost\r\n250 8BITMIME\r\n")
+            elif verb == b"MAIL":
+                mail_from, rcpts = arg, []
+                writer.write(b"250 OK\r\n")
+            elif verb == b"RCPT":
+                reply = self.rcpt_replies.get(arg)
+                if reply is None:
+                    rcpts.append(arg)
+                    reply = "250 OK"
+                writer.write(reply.encode() + b"\r\n")
             elif verb == b"DATA":
-                writer.write(b"354 go ahead\r\n")
-                await writer.drain()
-                await reader.read(200)
-                writer.close()
-                return
+                if not await self.data(reader, writer, mail_from, rcpts):
+                    break
             elif verb == b"QUIT":
                 writer.write(b"221 bye\r\n")
                 break
@@ -83,14 +131,15 @@ def drop_in_data(out, port):
             await writer.drain()
         writer.close()
 
-    async def main():
-        server = await asyncio.start_server(serve, "127.0.0.1", port)
-        with open(os.path.join(out, "port"), "w") as f:
-            f.write(str(port))
-        async with server:
-            await server.serve_forever()
+    def run(self):
+        async def main():
+            server = await asyncio.start_server(self.serve, "127.0.0.1", self.port)
+            with open(os.path.join(self.out, "port"), "w") as f:
+                f.write(str(self.port))
+            async with server:
+                await server.serve_forever()
 
-    asyncio.run(main())
+        asyncio.run(main())
 
 
 def main():
@@ -99,16 +148,17 @@ def main():
     p.add_argument("--tls", nargs=2)
     p.add_argument("--auth")
     p.add_argument("--rcpt", action="append", default=[])
-    p.add_argument("--drop-in-data", action="store_true")
+    for mode in ("drop-in-data", "drop-after-data", "stall-after-data"):
+        p.add_argument("--" + mode, dest="mode", action="store_const", const=mode)
     a = p.parse_args()
     port = free_port()
-    if a.drop_in_data:
-        drop_in_data(a.dir, port)
-        return
     replies = {}
     for r in a.rcpt:
         addr, reply = r.split("=", 1)
         replies[addr] = reply
+    if a.mode:
+        RawServer(a.dir, port, a.mode, replies).run()
+        return
     handler = Handler(a.dir, replies)
     kw = {}
     if a.tls:
