@@ -103,7 +103,8 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ctx)
 	memcpy(buf, a->p, n);
 	a->p += n;
 	a->left -= n;
-	if (n == 0)
+	/* libcurl asks no more once it has the size it was told. */
+	if (a->left == 0)
 		a->handed_over = true;
 	return n;
 }

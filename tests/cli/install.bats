@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# An install under any prefix works as it is: servicer finds its mail
+# transport relative to itself, and servicer.pc its prefix relative to
+# itself, so nothing depends on the prefix the build was configured with.
+load helpers
+load mail
+
+install_to() {
+	cmake --install "$(dirname "$SERVICER")" --prefix "$1" >/dev/null
+}
+
+@test "closeout --send works from an install under another prefix" {
+	install_to "$TMP/prefix"
+	[ -x "$TMP/prefix/libexec/servicer/servicer-smtp" ]
+	SERVICER="$TMP/prefix/bin/servicer"
+	setup_dealer
+	closed_out C-1001
+	start_smtpd
+	run --separate-stderr "$SERVICER" --format csv closeout --send
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1,C-1001,sent,"* ]]
+	[ -e "$MAIL/001.eml" ]
+	# Moved elsewhere whole, it still finds its transport.
+	mv "$TMP/prefix" "$TMP/moved"
+	SERVICER="$TMP/moved/bin/servicer"
+	closed_out C-1002 2025-11-19
+	run "$SERVICER" closeout --send
+	[ "$status" -eq 0 ]
+	[ -e "$MAIL/002.eml" ]
+}
+
+@test "without its transport, --send says where it looked and loses nothing" {
+	install_to "$TMP/prefix"
+	rm "$TMP/prefix/libexec/servicer/servicer-smtp"
+	SERVICER="$TMP/prefix/bin/servicer"
+	setup_dealer
+	closed_out C-1001
+	start_smtpd
+	run --separate-stderr "$SERVICER" closeout --send
+	[ "$status" -eq 74 ]
+	[[ "$stderr" == *"no servicer-smtp beside this program or in ../libexec/servicer relative to it"* ]]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, attempts FROM closeout")" = "queued|0" ]
+}
+
+@test "a client compiles and runs against an install under another prefix with pkg-config" {
+	install_to "$TMP/prefix"
+	pc="$(find "$TMP/prefix" -name servicer.pc)"
+	[ -n "$pc" ]
+	cat > "$TMP/client.c" <<'EOF'
+#include <servicer.h>
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+	svc_db_t *db = NULL;
+
+	if (argc != 2 || svc_db_create(argv[1], "D-1", "Client Co", &db) != SVC_OK)
+		return 1;
+	printf("schema %d\n", svc_schema_version());
+	svc_db_close(db);
+	return 0;
+}
+EOF
+	export PKG_CONFIG_PATH="$(dirname "$pc")"
+	[ "$(pkg-config --variable=prefix servicer | xargs realpath)" = "$(realpath "$TMP/prefix")" ]
+	# A sanitized build's library needs its runtime in the client too.
+	flags=""
+	if ldd "$TMP/prefix"/lib*/libservicer.so* 2>/dev/null | grep -q libasan; then
+		flags="-fsanitize=address,undefined"
+	fi
+	cc $flags -o "$TMP/client" "$TMP/client.c" $(pkg-config --cflags --libs servicer) \
+		-Wl,-rpath,"$(pkg-config --variable=libdir servicer)"
+	run "$TMP/client" "$TMP/client.db"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "schema "* ]]
+	[ "$(sqlite3 "$TMP/client.db" "SELECT value FROM config WHERE key = 'dealer.id'")" = D-1 ]
+}
