@@ -411,12 +411,14 @@ static const char *const migrations[] = {
 	 * (unconfirmed_at) before the message is handed to the server, so an
 	 * attempt whose outcome was never seen stays on record; cc_refused
 	 * keeps the copies a server refused.  SQLite cannot change a CHECK in
-	 * place: the table is rebuilt, with foreign keys checked at commit and
-	 * the triggers that name it made again. */
-	"PRAGMA defer_foreign_keys = ON;"
+	 * place: the table is rebuilt, its parts set aside meanwhile so that no
+	 * foreign key is ever broken, and the triggers that name it made
+	 * again. */
 	"DROP TRIGGER closeout_part_add_final;"
 	"DROP TRIGGER closeout_part_remove_final;"
 	"DROP TRIGGER meter_no_delete;"
+	"CREATE TEMP TABLE closeout_part_v7 AS SELECT * FROM closeout_part;"
+	"DELETE FROM closeout_part;"
 	"CREATE TABLE closeout_v8("
 	"  dispatch_id INTEGER PRIMARY KEY REFERENCES dispatch(id),"
 	"  status TEXT NOT NULL CHECK(status = 'queued' OR status = 'sent' OR status = 'failed'"
@@ -453,6 +455,9 @@ static const char *const migrations[] = {
 	"  c.sent_at FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id;"
 	"DROP TABLE closeout;"
 	"ALTER TABLE closeout_v8 RENAME TO closeout;"
+	"INSERT INTO closeout_part(dispatch_id, seq, part_no, qty, etag_claim)"
+	" SELECT dispatch_id, seq, part_no, qty, etag_claim FROM temp.closeout_part_v7;"
+	"DROP TABLE temp.closeout_part_v7;"
 	"INSERT INTO dispatch_event(dispatch_id, at, event, by, detail)"
 	" SELECT d.id, max(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), (SELECT max(e.at)"
 	"  FROM dispatch_event e WHERE e.dispatch_id = d.id)), 'closed', 'servicer',"

@@ -58,7 +58,7 @@ static long long digest(svc_db_t *db)
 }
 
 typedef struct kept {
-	char status[8], arrived[21], completed[21], tech[65], signed_by[80], remarks[80];
+	char status[12], arrived[21], completed[21], tech[65], signed_by[80], remarks[80];
 	char message_id[160], parts[160];
 	long long labor, travel, meter;
 } kept_t;
@@ -271,6 +271,138 @@ static void a_sent_close_out_is_final(void **state)
 	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET status = 'queued'",
 					  NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(show(f->db, "C-6").labor, 90);
+}
+
+/* "Canon USA will not provide labor compensation for any service not
+ * dispatched by CITS": Section 2 of another call is kept, never mailed. */
+static void only_a_cits_call_is_queued_for_cits(void **state)
+{
+	fixture_t *f = *state;
+	svc_dispatch_req_t q = { .serial = "2XB01234", .number = "R-1", .problem = "jam",
+				 .received = "2025-11-18T09:00", .source = "referral" };
+	svc_closeout_req_t amend = { .labor = "2" };
+	char *refs[] = { "R-1" };
+	long long id = 0, before;
+
+	assert_int_equal(svc_dispatch_new(f->db, &q, &id), SVC_OK);
+	assert_int_equal(svc_dispatch_assign(f->db, "R-1", "tech1", "2025-11-18T09:10"), SVC_OK);
+	assert_int_equal(svc_dispatch_arrive(f->db, "R-1", "2025-11-18T10:00"), SVC_OK);
+	assert_int_equal(svc_dispatch_complete(f->db, "R-1", "2025-11-18T11:30"), SVC_OK);
+	assert_int_equal(svc_closeout_record(f->db, "R-1", &full, NULL), SVC_OK);
+	assert_string_equal(show(f->db, "R-1").status, "recorded");
+	/* Nothing is left to do on it: the call is closed, with the reason. */
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM dispatch d JOIN dispatch_event e"
+					  " ON e.dispatch_id = d.id WHERE d.status = 'closed'"
+					  " AND e.event = 'closed' AND e.detail LIKE 'Section 2 recorded%'"),
+			 1);
+	assert_int_equal(svc_closeout_record(f->db, "R-1", &amend, NULL), SVC_OK);
+	assert_string_equal(show(f->db, "R-1").status, "recorded");
+	/* Named for sending, it is refused before anything is read or sent. */
+	before = digest(f->db);
+	expect_error(f->db, svc_closeout_send(f->db, refs, 1, NULL, NULL, NULL), SVC_ERULE,
+		     "CITS did not dispatch this call (source referral)");
+	assert_int_equal(digest(f->db), before);
+	/* The schema holds it for any writer, both ways. */
+	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET status = 'queued'",
+					  NULL, NULL, NULL), SQLITE_OK);
+	completed_call(f->db, "2XB01234", "C-9", "2025-11-18");
+	assert_int_equal(svc_closeout_record(f->db, "C-9", &full, NULL), SVC_OK);
+	assert_string_equal(show(f->db, "C-9").status, "queued");
+	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET status = 'recorded'"
+						      " WHERE dispatch_id = 2",
+					  NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A message handed over without a reply may be at CITS: it is sent again as
+ * it was, never changed under the same Message-ID. */
+static void an_unconfirmed_close_out_is_not_amended(void **state)
+{
+	fixture_t *f = *state;
+	svc_closeout_req_t amend = { .labor = "3" };
+	long long before;
+
+	completed_call(f->db, "2XB01234", "C-7", "2025-11-18");
+	assert_int_equal(svc_closeout_record(f->db, "C-7", &full, NULL), SVC_OK);
+	assert_int_equal(sqlite3_exec(f->db->sql,
+				      "UPDATE closeout SET attempts = 1,"
+				      " unconfirmed_at = '2025-11-19T15:00:00Z'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	before = digest(f->db);
+	expect_error(f->db, svc_closeout_record(f->db, "C-7", &amend, NULL), SVC_ERULE,
+		     "was never confirmed and may be at CITS; send it again as it is");
+	assert_int_equal(digest(f->db), before);
+	assert_int_equal(show(f->db, "C-7").labor, 90);
+	/* An attempt is never unconfirmed before one was made. */
+	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET attempts = 0", NULL,
+					  NULL, NULL), SQLITE_OK);
+}
+
+/* Every header line within 78 characters where it can be folded, and a
+ * list folded only between its items. */
+static void header_lists_are_folded_between_items(void **state)
+{
+	char long_addr[260];
+	svc_buf_t b = { 0 }, list = { 0 };
+	const char *p;
+	(void)state;
+
+	svc__header_list(&b, "To", "isgservice@CITS.canon.com");
+	assert_string_equal(svc__buf_str(&b), "To: isgservice@CITS.canon.com\r\n");
+	svc__buf_free(&b);
+	memset(long_addr, 'a', 200);
+	snprintf(long_addr + 200, sizeof long_addr - 200, "@dealer.example");
+	for (int i = 0; i < 5; i++)
+		svc__buf_printf(&list, "%s%s", i ? "," : "", i % 2 ? long_addr : "office@acme.example");
+	svc__header_list(&b, "Cc", svc__buf_str(&list));
+	p = svc__buf_str(&b);
+	assert_ptr_equal(strstr(p, "Cc: office@acme.example,\r\n aaa"), p);
+	for (const char *line = p; *line;) {
+		size_t n = strstr(line, "\r\n") - line;
+
+		/* Only a line holding one long item passes 78. */
+		assert_true(n <= 78 || (memchr(line, '@', n) == memrchr(line, '@', n) && n <= 998));
+		line += n + 2;
+		assert_true(*line == ' ' || *line == '\0');
+	}
+	svc__buf_free(&b);
+	svc__buf_free(&list);
+}
+
+static void smtp_urls_are_checked_as_libcurl_would_read_them(void **state)
+{
+	static const char *const good[] = {
+		"smtp://mail.acme.example", "smtp://mail.acme.example:587",
+		"smtps://mail.acme.example:465", "smtp://127.0.0.1:2525",
+		"smtp://[::1]:25", "smtp://mail.acme.example:587/acme.example",
+	};
+	static const char *const bad[][2] = {
+		{ "smtp://mail.acme.example:", "no port" },
+		{ "smtp://mail.acme.example:0", "no port" },
+		{ "smtp://mail.acme.example:65536", "no port" },
+		{ "smtp://mail.acme.example:123456", "no port" },
+		{ "smtp://:587", "no usable host" },
+		{ "smtp://", "no usable host" },
+		{ "smtp://-mail:25", "no usable host" },
+		{ "smtp://[::1:25", "no usable host" },
+		{ "http://mail.acme.example", "is not smtp://" },
+		{ "mail.acme.example:587", "is not smtp://" },
+		{ "smtp://user:pw@mail.acme.example", "no user, password" },
+		{ "smtp://mail.acme.example?x=1", "no user, password, query" },
+		{ "smtp://mail.acme.example:25 x", "where only ':PORT' may follow" },
+		{ "smtp://mail_acme.example", "where only ':PORT' may follow" },
+	};
+	char err[256];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		if (!svc__smtp_url_ok(good[i], err, sizeof err))
+			fail_msg("'%s' refused: %s", good[i], err);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (svc__smtp_url_ok(bad[i][0], err, sizeof err))
+			fail_msg("'%s' accepted", bad[i][0]);
+		if (!strstr(err, bad[i][1]))
+			fail_msg("'%s': '%s' lacks '%s'", bad[i][0], err, bad[i][1]);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -638,6 +770,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_values_are_named_and_change_nothing, setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_sent_close_out_is_final, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(only_a_cits_call_is_queued_for_cits, setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(an_unconfirmed_close_out_is_not_amended, setup,
+						fixture_teardown),
+		cmocka_unit_test(header_lists_are_folded_between_items),
+		cmocka_unit_test(smtp_urls_are_checked_as_libcurl_would_read_them),
 		cmocka_unit_test_setup_teardown(the_message_is_rfc_5322_with_section_2_twice, setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(the_message_needs_a_sender_and_clean_headers, setup,

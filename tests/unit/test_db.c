@@ -185,6 +185,66 @@ static void version_one_data_survives_the_migrations(void **state)
 	svc_db_close(db);
 }
 
+/* A version-7 database keeps its close-outs and parts through the rebuild
+ * of step 8; Section 2 of a call CITS did not send becomes recorded and
+ * its call closed, a CITS one stays queued. */
+static void version_seven_close_outs_survive_the_rebuild(void **state)
+{
+	fixture_t *f = *state;
+	char path[320], sql[2048];
+	sqlite3 *raw;
+	svc_db_t *db;
+
+	snprintf(path, sizeof path, "%s/v7.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	for (int v = 0; v < 7; v++)
+		assert_int_equal(sqlite3_exec(raw, svc__schema_step(v), NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof sql,
+		 "PRAGMA foreign_keys = ON;"
+		 "INSERT INTO user(login, role, added_at) VALUES('%s', 'administrator', 'x');"
+		 "INSERT INTO model(model, warranty_months, added_at) VALUES('iR-ADV C5535', 36, 'x');"
+		 "INSERT INTO device(serial, model, status, support, registered_at, registered_by)"
+		 " VALUES('AB12', 'iR-ADV C5535', 'pending', 'dispatch', 'x', 'x');"
+		 "INSERT INTO dispatch(id, number, serial, route, route_reason, compensable, source,"
+		 " status, problem, received_at) VALUES"
+		 " (1, 'C-1', 'AB12', 'national-isc', 'r', 0, 'cits', 'completed', 'p', '2025-11-18T14:00:00Z'),"
+		 " (2, NULL, 'AB12', 'national-isc', 'r', 0, 'direct', 'completed', 'p', '2025-11-18T14:00:00Z');"
+		 "INSERT INTO dispatch_event(dispatch_id, at, event, by) VALUES"
+		 " (1, '2025-11-18T16:00:00Z', 'completed', 'x'), (2, '2025-11-18T16:00:00Z', 'completed', 'x');"
+		 "INSERT INTO closeout(dispatch_id, status, arrived_at, completed_at, labor_minutes,"
+		 " symptom, cause, action, technician, message_id, prepared_at, attempts) VALUES"
+		 " (1, 'queued', '2025-11-18T15:00:00Z', '2025-11-18T16:00:00Z', 90, 's', 'c', 'a', 'x',"
+		 "  '<m1@x>', '2025-11-18T16:10:00Z', 2),"
+		 " (2, 'queued', '2025-11-18T15:00:00Z', '2025-11-18T16:00:00Z', 60, 's', 'c', 'a', 'x',"
+		 "  '<m2@x>', '2025-11-18T16:10:00Z', 0);"
+		 "INSERT INTO closeout_part(dispatch_id, seq, part_no, qty) VALUES(1, 1, 'FM1-1234', 2);"
+		 "PRAGMA user_version = 7; PRAGMA application_id = %d", svc_login_self(),
+		 SVC_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	if (svc_db_open(path, &db) != SVC_OK)
+		fail_msg("open: %s", svc_errmsg(db));
+	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
+	assert_int_equal(query_int(db, "SELECT count(*) FROM closeout WHERE dispatch_id = 1"
+				       " AND status = 'queued' AND attempts = 2 AND labor_minutes = 90"
+				       " AND message_id = '<m1@x>' AND unconfirmed_at IS NULL"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM closeout WHERE dispatch_id = 2"
+				       " AND status = 'recorded'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM dispatch WHERE id = 1"
+				       " AND status = 'completed'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM dispatch WHERE id = 2"
+				       " AND status = 'closed'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM closeout_part WHERE dispatch_id = 1"
+				       " AND qty = 2"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	/* The triggers that name the table were made again. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+				       " AND name IN ('closeout_part_add_final', 'closeout_part_remove_final',"
+				       " 'meter_no_delete', 'closeout_sent_is_final', 'closeout_sent_stays_sent')"),
+			 5);
+	svc_db_close(db);
+}
+
 static void acting_as_another_needs_an_administrator(void **state)
 {
 	fixture_t *f = *state;
@@ -270,6 +330,7 @@ int main(void)
 		T(foreign_file_is_refused),
 		T(old_schema_is_migrated_in_one_transaction),
 		T(version_one_data_survives_the_migrations),
+		T(version_seven_close_outs_survive_the_rebuild),
 		T(acting_as_another_needs_an_administrator),
 		T(configuration_is_checked_and_audited),
 		T(audit_log_is_append_only),
