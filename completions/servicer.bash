@@ -105,7 +105,7 @@ _servicer_holiday() {
 _servicer_closeout() {
 	case $prev in
 	--status)
-		_servicer_words "queued sent failed"
+		_servicer_words "recorded queued sent failed"
 		return
 		;;
 	--arrived | --completed | --labor | --travel | --symptom | --cause | --action | --part | \

@@ -109,7 +109,7 @@ complete -c servicer -n '__servicer_using closeout' -l remarks -x -d 'remarks'
 complete -c servicer -n '__servicer_using closeout' -l print -d 'print the message, send nothing'
 complete -c servicer -n '__servicer_using closeout' -l send -d 'send queued close-outs'
 complete -c servicer -n '__servicer_using closeout' -l resend -d 'send sent ones again'
-complete -c servicer -n '__servicer_using closeout' -l status -x -a 'queued sent failed' -d 'close-outs in this state'
+complete -c servicer -n '__servicer_using closeout' -l status -x -a 'recorded queued sent failed' -d 'close-outs in this state'
 
 complete -c servicer -n '__servicer_using meter-submit' -l total -x -d 'total counter'
 complete -c servicer -n '__servicer_using meter-submit' -l bw -x -d 'black and white counter'
