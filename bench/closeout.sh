@@ -7,7 +7,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 servicer=${SERVICER:-$here/../build/servicer}
-export SERVICER_SMTP_HELPER=${SERVICER_SMTP_HELPER:-$(dirname "$servicer")/servicer-smtp}
 n=${1:-1000}
 out=${BENCH_DIR:-$here/out}/closeout
 py=/usr/bin/python3
