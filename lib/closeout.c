@@ -701,16 +701,6 @@ fail:
 	return rc;
 }
 
-static const char *local_time(const char *utc, char out[SVC_TIME_MAX])
-{
-	int64_t t;
-
-	if (!svc__time_from_utc(utc, &t))
-		return utc;
-	svc_time_format(t, false, out);
-	return out;
-}
-
 /* Section 2's fields, labelled, in order: the body and the CSV alike. */
 typedef struct field {
 	const char *label, *key;
@@ -745,9 +735,9 @@ static void fill_fields(const svc__mail_t *m, const svc_closeout_t *c, const cha
 	f[F_NUMBER].value = svc__strdup(c->number);
 	f[F_MODEL].value = svc__strdup(c->model);
 	f[F_SERIAL].value = svc__strdup(c->serial);
-	f[F_RECEIVED].value = svc__strdup(local_time(received, t));
-	f[F_ARRIVED].value = svc__strdup(local_time(c->arrived_at, t));
-	f[F_COMPLETED].value = svc__strdup(local_time(c->completed_at, t));
+	f[F_RECEIVED].value = svc__strdup(svc__time_shown(received, t));
+	f[F_ARRIVED].value = svc__strdup(svc__time_shown(c->arrived_at, t));
+	f[F_COMPLETED].value = svc__strdup(svc__time_shown(c->completed_at, t));
 	svc_hours_text(c->labor_minutes, num);
 	f[F_LABOR].value = svc__strdup(num);
 	if (c->travel_minutes >= 0) {

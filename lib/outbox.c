@@ -242,16 +242,6 @@ static void worsen(run_t *r, svc_status_t st)
 		r->worst = st;
 }
 
-static const char *shown_time(const char *utc, char out[SVC_TIME_MAX])
-{
-	int64_t t;
-
-	if (!svc__time_from_utc(utc, &t))
-		return utc;
-	svc_time_format(t, false, out);
-	return out;
-}
-
 /* A transport's "config SETTING TEXT": which setting fixes it, and how. */
 static void config_error(run_t *r, const char *text)
 {
@@ -314,7 +304,7 @@ static void write_notes(const attempt_t *a, svc_buf_t *note, svc_buf_t *warning)
 	if (!a->status) {
 		svc__buf_printf(note,
 				"handed to the mail server at %s with no reply seen, so it may be at CITS; the next 'servicer closeout --send' sends it again with the same Message-ID",
-				shown_time(a->at, t));
+				svc__time_shown(a->at, t));
 		return;
 	}
 	if (strcmp(a->status, "sent") != 0)
@@ -322,7 +312,7 @@ static void write_notes(const attempt_t *a, svc_buf_t *note, svc_buf_t *warning)
 	if (*a->before)
 		svc__buf_printf(note,
 				"sent again with the same Message-ID %s: the attempt at %s was never confirmed, so CITS may hold two copies",
-				a->c->message_id, shown_time(a->before, t));
+				a->c->message_id, svc__time_shown(a->before, t));
 	if (a->ans.refused.len)
 		svc__buf_printf(warning,
 				"the mail server refused the copies to %s; the close-out went to CITS: check closeout.cc",
