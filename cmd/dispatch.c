@@ -15,7 +15,11 @@ static const char usage[] =
 	"       servicer dispatch arrive N [--at TIME]\n"
 	"       servicer dispatch complete N [--at TIME]\n"
 	"       servicer dispatch cancel N --reason TEXT [--at TIME]\n"
-	"       servicer dispatch list [--status STATUS] [--overdue] [--mine]\n"
+	"       servicer dispatch renumber N CITS_NO --reason TEXT\n"
+	"       servicer dispatch amend N [--contact NAME] [--phone PHONE] [--problem TEXT]\n"
+	"                --reason TEXT\n"
+	"       servicer dispatch list [--status STATUS] [--overdue | --due-within DURATION]\n"
+	"                [--mine]\n"
 	"       servicer dispatch show N\n";
 
 /* Options, as bits, so that each verb can say which it takes. */
@@ -23,7 +27,7 @@ enum {
 	O_ON = 1 << 0, O_NUMBER = 1 << 1, O_PROBLEM = 1 << 2, O_CONTACT = 1 << 3,
 	O_PHONE = 1 << 4, O_RECEIVED = 1 << 5, O_SOURCE = 1 << 6,
 	O_UNREGISTERED = 1 << 7, O_MODEL = 1 << 8, O_AT = 1 << 9, O_REASON = 1 << 10,
-	O_STATUS = 1 << 11, O_OVERDUE = 1 << 12, O_MINE = 1 << 13,
+	O_STATUS = 1 << 11, O_OVERDUE = 1 << 12, O_MINE = 1 << 13, O_DUE_WITHIN = 1 << 14,
 };
 
 static const struct option opts[] = {
@@ -41,6 +45,7 @@ static const struct option opts[] = {
 	{ "status", required_argument, NULL, O_STATUS },
 	{ "overdue", no_argument, NULL, O_OVERDUE },
 	{ "mine", no_argument, NULL, O_MINE },
+	{ "due-within", required_argument, NULL, O_DUE_WITHIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -57,13 +62,15 @@ static const struct verb {
 	{ "arrive", 1, O_AT },
 	{ "complete", 1, O_AT },
 	{ "cancel", 1, O_AT | O_REASON },
-	{ "list", 0, O_STATUS | O_OVERDUE | O_MINE },
+	{ "renumber", 2, O_REASON },
+	{ "amend", 1, O_CONTACT | O_PHONE | O_PROBLEM | O_REASON },
+	{ "list", 0, O_STATUS | O_OVERDUE | O_MINE | O_DUE_WITHIN },
 	{ "show", 1, 0 },
 };
 
 typedef struct args {
 	unsigned seen;
-	const char *value[15]; /* by option bit number */
+	const char *value[16]; /* by option bit number */
 } args_t;
 
 static const char *arg(const args_t *a, unsigned bit)
@@ -146,12 +153,45 @@ static int list_one(const svc_dispatch_t *d, void *ctx)
 
 static int list(svc_db_t *db, const args_t *a)
 {
-	svc_dispatch_filter_t f = { arg(a, O_STATUS), a->seen & O_OVERDUE, a->seen & O_MINE };
-	const char *const *keys = f.overdue ? overdue_keys : list_keys;
-	out_t *o = out_begin(keys, sizeof list_keys / sizeof *list_keys, false);
-	svc_status_t st = svc_dispatch_list(db, &f, list_one, o);
+	svc_dispatch_filter_t f = { arg(a, O_STATUS), a->seen & O_OVERDUE, a->seen & O_MINE,
+				    arg(a, O_DUE_WITHIN) };
+	const char *const *keys = f.overdue || f.due_within ? overdue_keys : list_keys;
+	out_t *o;
+	svc_status_t st;
+
+	if (f.overdue && f.due_within)
+		return usage_error(usage, "--overdue and --due-within do not go together");
+	o = out_begin(keys, sizeof list_keys / sizeof *list_keys, false);
+	st = svc_dispatch_list(db, &f, list_one, o);
 
 	return out_finish(o, db, st);
+}
+
+static int renumber(svc_db_t *db, char **operands, const args_t *a)
+{
+	svc_status_t st;
+
+	if (!arg(a, O_REASON))
+		return usage_error(usage, "'dispatch renumber' needs --reason TEXT");
+	if ((st = svc_dispatch_renumber(db, operands[0], operands[1], arg(a, O_REASON))) != SVC_OK)
+		return fail(db, st);
+	note("dispatch %s is now CITS number %s", operands[0], operands[1]);
+	return EX_OK;
+}
+
+static int amend(svc_db_t *db, const char *ref, const args_t *a)
+{
+	svc_dispatch_fix_t fix = { arg(a, O_CONTACT), arg(a, O_PHONE), arg(a, O_PROBLEM) };
+	svc_status_t st;
+
+	if (!arg(a, O_REASON))
+		return usage_error(usage, "'dispatch amend' needs --reason TEXT");
+	if (!fix.contact && !fix.phone && !fix.problem)
+		return usage_error(usage, "'dispatch amend' needs --contact, --phone or --problem");
+	if ((st = svc_dispatch_amend(db, ref, &fix, arg(a, O_REASON))) != SVC_OK)
+		return fail(db, st);
+	note("dispatch %s is amended", ref);
+	return EX_OK;
 }
 
 static const char *const event_keys[] = { "at", "event", "by", "detail" };
@@ -204,8 +244,9 @@ static int show_one(const svc_dispatch_t *d, void *ctx)
 	static const char *const keys[] = {
 		"id", "number", "serial", "model", "registration", "route", "route_reason",
 		"in_warranty", "compensable", "source", "status", "problem", "contact",
-		"phone", "received_at", "response_hours", "response_due", "assigned_to",
-		"arrived_at", "late_minutes", "~events",
+		"phone", "customer", "received_at", "response_hours", "response_due",
+		"assigned_to", "arrived_at", "response_met", "waited_minutes", "late_minutes",
+		"~events",
 	};
 	char **cells = event_cells(d, cli_format == OUT_TABLE);
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, true);
@@ -225,6 +266,7 @@ static int show_one(const svc_dispatch_t *d, void *ctx)
 	out_str(o, d->problem);
 	out_str(o, d->contact);
 	out_str(o, d->phone);
+	out_str(o, d->customer);
 	out_time(o, d->received_at);
 	if (d->response_hours > 0)
 		out_int(o, d->response_hours);
@@ -233,6 +275,11 @@ static int show_one(const svc_dispatch_t *d, void *ctx)
 	out_time(o, d->response_due);
 	out_str(o, d->assigned_to);
 	out_time(o, d->arrived_at);
+	if (d->response_met < 0)
+		out_str(o, NULL);
+	else
+		out_bool(o, d->response_met);
+	out_count(o, d->waited_minutes);
 	out_int(o, d->late_minutes);
 	out_list(o, event_keys, 4, (const char *const *)cells, d->nevents);
 	out_end_row(o);
@@ -341,7 +388,7 @@ int cmd_dispatch(svc_db_t *db, int argc, char **argv)
 		a.value[__builtin_ctz((unsigned)c)] = optarg;
 	}
 	if (optind >= argc)
-		return usage_error(usage, "dispatch needs a command: route, new, assign, arrive, complete, cancel, list or show");
+		return usage_error(usage, "dispatch needs a command: route, new, assign, arrive, complete, cancel, renumber, amend, list or show");
 	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
 		if (strcmp(verbs[i].name, argv[optind]) == 0)
 			v = &verbs[i];
@@ -361,5 +408,9 @@ int cmd_dispatch(svc_db_t *db, int argc, char **argv)
 		return list(db, &a);
 	if (strcmp(v->name, "show") == 0)
 		return show(db, argv[optind + 1]);
+	if (strcmp(v->name, "renumber") == 0)
+		return renumber(db, argv + optind + 1, &a);
+	if (strcmp(v->name, "amend") == 0)
+		return amend(db, argv[optind + 1], &a);
 	return step(db, v->name, argv + optind + 1, &a);
 }

@@ -74,10 +74,11 @@ _servicer_dispatch() {
 		_servicer_words "received assigned onsite completed closed cancelled open"
 		return
 		;;
-	--on | --number | --problem | --contact | --phone | --received | --model | --at | --reason) return ;;
+	--on | --number | --problem | --contact | --phone | --received | --model | --at | --reason | \
+		--due-within) return ;;
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
-		_servicer_words "route new assign arrive complete cancel list show"
+		_servicer_words "route new assign arrive complete cancel renumber amend list show"
 		return
 	fi
 	case ${COMP_WORDS[cmd_index + 1]} in
@@ -86,7 +87,9 @@ _servicer_dispatch() {
 		--unregistered --model --help" ;;
 	assign | arrive | complete) _servicer_words "--at --help" ;;
 	cancel) _servicer_words "--reason --at --help" ;;
-	list) _servicer_words "--status --overdue --mine --help" ;;
+	renumber) _servicer_words "--reason --help" ;;
+	amend) _servicer_words "--contact --phone --problem --reason --help" ;;
+	list) _servicer_words "--status --overdue --due-within --mine --help" ;;
 	*) _servicer_words "--help" ;;
 	esac
 }

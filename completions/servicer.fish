@@ -74,7 +74,7 @@ complete -c servicer -n '__servicer_using device' -a 'list show locate assign un
 complete -c servicer -n '__servicer_using device' -l status -x -a 'pending active withdrawn' -d 'registration status'
 complete -c servicer -n '__servicer_using device' -l model -x -d 'model'
 
-complete -c servicer -n '__servicer_using dispatch' -a 'route new assign arrive complete cancel list show'
+complete -c servicer -n '__servicer_using dispatch' -a 'route new assign arrive complete cancel renumber amend list show'
 complete -c servicer -n '__servicer_using dispatch' -l on -x -d 'route on this date'
 complete -c servicer -n '__servicer_using dispatch' -l number -x -d 'CITS dispatch number'
 complete -c servicer -n '__servicer_using dispatch' -l problem -x -d 'what the customer reports'
@@ -85,10 +85,11 @@ complete -c servicer -n '__servicer_using dispatch' -l source -x -a 'cits referr
 complete -c servicer -n '__servicer_using dispatch' -l unregistered -d 'a unit never registered'
 complete -c servicer -n '__servicer_using dispatch' -l model -x -d "the unregistered unit's model"
 complete -c servicer -n '__servicer_using dispatch' -l at -x -d 'when the step happened'
-complete -c servicer -n '__servicer_using dispatch' -l reason -x -d 'why the call is cancelled'
+complete -c servicer -n '__servicer_using dispatch' -l reason -x -d 'why the call is cancelled or corrected'
 complete -c servicer -n '__servicer_using dispatch' -l status -x -a 'received assigned onsite completed closed cancelled open' -d 'calls in this state'
 complete -c servicer -n '__servicer_using dispatch' -l overdue -d 'past due, nobody on site'
 complete -c servicer -n '__servicer_using dispatch' -l mine -d 'assigned to me'
+complete -c servicer -n '__servicer_using dispatch' -l due-within -x -d 'due within this business time (2h, 90m)'
 
 complete -c servicer -n '__servicer_using holiday' -a 'add list remove'
 complete -c servicer -n '__servicer_using holiday' -l name -x -d "the holiday's name"

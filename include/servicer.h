@@ -224,6 +224,26 @@ svc_status_t svc_hours_parse(const char *open, const char *close, const char *da
  */
 int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
 
+/*
+ * The business seconds between FROM and TO (0 when TO is not after FROM):
+ * the time inside H's opening hours, on working days that are not
+ * holidays, in the local zone.  How late an arrival was, and how long a
+ * call waited for it, are counted this way.
+ */
+int64_t svc_hours_between(const svc_hours_t *h, int64_t from, int64_t to);
+
+/* The instant SECONDS of business time after FROM; -1 if ten years hold
+ * no working time. */
+int64_t svc_hours_add(const svc_hours_t *h, int64_t from, int64_t seconds);
+
+/*
+ * A span of time as people write it: "2h", "90m", "1h30m", "45" (minutes),
+ * into *MINUTES (up to a year of them).  SVC_EINVAL with a reason in ERR
+ * otherwise.
+ */
+svc_status_t svc_duration_parse(const char *text, long long *minutes, char *err,
+				size_t errlen);
+
 /* The longest text svc_hours_text writes, with its NUL. */
 #define SVC_HOURS_TEXT_MAX 24
 
@@ -581,7 +601,16 @@ typedef struct svc_dispatch {
 	const char *response_due;
 	const char *assigned_to;
 	const char *arrived_at;
-	long long late_minutes;	  /* not yet on site and past due: by how much; else 0 */
+	/* Business minutes past the response due time: at arrival, as kept
+	 * then; not yet on site, until now.  0 when not late or no response
+	 * time applies. */
+	long long late_minutes;
+	/* At arrival: was the response time met (1, 0), and how many business
+	 * minutes the call waited for a technician.  -1 before arrival, or
+	 * (response_met) when no response time applies. */
+	int response_met;
+	long long waited_minutes;
+	const char *customer;	  /* the device's customer, or NULL */
 	const svc_dispatch_event_t *events; /* svc_dispatch_show only */
 	size_t nevents;
 } svc_dispatch_t;
@@ -592,15 +621,50 @@ typedef struct svc_dispatch_filter {
 	const char *status; /* a state, or "open" (any before closed/cancelled); NULL: any */
 	bool overdue;	    /* only calls past due with nobody on site, latest first */
 	bool mine;	    /* only calls assigned to the acting user */
+	/* Only calls nobody has reached yet that are due within this much
+	 * business time from now, late ones included: "2h", "90m", "1h30m"
+	 * (svc_duration_parse).  NULL: no such filter. */
+	const char *due_within;
 } svc_dispatch_filter_t;
 
 /*
  * Call CB for each call that passes FILTER (may be NULL), by id, or by
- * lateness with OVERDUE.  A device manager sees the calls on their devices
- * and the calls assigned to them.
+ * due time (late ones first, then the soonest due) with OVERDUE or
+ * DUE_WITHIN.  A device manager sees the calls on their devices and the
+ * calls assigned to them.  SVC_EINVAL for a bad status or duration;
+ * SVC_ECONFIG when DUE_WITHIN meets business hours that do not parse.
  */
 svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *filter,
 			       svc_dispatch_cb cb, void *ctx);
+
+/*
+ * Correct the CITS number of call REF, mistyped, to NUMBER, with REASON
+ * (required): allowed until its close-out was sent (or handed over
+ * unconfirmed: CITS may know it by the old number), SVC_ERULE after.  A
+ * number another call has is refused (SVC_EEXISTS); a bad one, or no
+ * reason (SVC_EINVAL).  Administrators, and the device manager who may
+ * work the call (SVC_EPERM).  The history gets a "renumbered" event, the
+ * audit log the number before and after.
+ */
+svc_status_t svc_dispatch_renumber(svc_db_t *db, const char *ref, const char *number,
+				   const char *reason);
+
+/* What a call's amendment changes: NULL leaves a field, "" clears the
+ * contact or phone; the problem may not be cleared. */
+typedef struct svc_dispatch_fix {
+	const char *contact;
+	const char *phone;
+	const char *problem;
+} svc_dispatch_fix_t;
+
+/*
+ * Amend call REF's contact, phone or problem, with REASON (required), in
+ * any state.  Its route, warranty status and due time are frozen and stay
+ * so.  Roles and history as svc_dispatch_renumber.  SVC_EINVAL when
+ * nothing is given or a value is bad.
+ */
+svc_status_t svc_dispatch_amend(svc_db_t *db, const char *ref, const svc_dispatch_fix_t *fix,
+				const char *reason);
 
 /* Call CB once with the call REF and its events, oldest first. */
 svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb,

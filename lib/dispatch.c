@@ -11,33 +11,55 @@
 
 #include "servicer-private.h"
 
-#define PROBLEM_MAX 2000
-#define PHONE_MAX 40
 #define LOGIN_MAX 64
 
 #define DISPATCH_SELECT \
 	"SELECT d.id, d.number, d.serial, d.model, d.registration, d.route," \
 	" d.route_reason, d.in_warranty, d.compensable, d.source, d.status," \
 	" d.problem, d.contact, d.phone, d.received_at, d.response_hours," \
-	" d.response_due, d.assigned_to, d.arrived_at, v.assigned_to" \
+	" d.response_due, d.assigned_to, d.arrived_at, v.assigned_to," \
+	" d.waited_minutes, d.response_met, d.late_minutes, v.customer" \
 	" FROM dispatch d LEFT JOIN device v ON v.serial = d.serial"
 
 enum { C_ID, C_NUMBER, C_SERIAL, C_MODEL, C_REGISTRATION, C_ROUTE, C_REASON,
        C_IN_WARRANTY, C_COMPENSABLE, C_SOURCE, C_STATUS, C_PROBLEM, C_CONTACT,
-       C_PHONE, C_RECEIVED, C_HOURS, C_DUE, C_ASSIGNED, C_ARRIVED, C_MANAGER };
+       C_PHONE, C_RECEIVED, C_HOURS, C_DUE, C_ASSIGNED, C_ARRIVED, C_MANAGER,
+       C_WAITED_MINUTES, C_MET, C_LATE, C_CUSTOMER };
 
-/* Minutes past due, rounded up, of a call nobody has reached yet. */
-static long long late_minutes(const svc_dispatch_t *d, int64_t now)
+/* Whole minutes of SECONDS, a part minute counted. */
+static long long minutes_up(int64_t seconds)
+{
+	return seconds > 0 ? (seconds + 59) / 60 : 0;
+}
+
+/* What a list or a show measures lateness with: now, and the business
+ * hours (NULL when they do not parse: wall-clock time then). */
+typedef struct clock {
+	int64_t now;
+	svc_hours_t h;
+	int64_t *holidays;
+	bool has_hours;
+} lateness_t;
+
+static long long column_or(sqlite3_stmt *st, int i, long long absent)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? absent : sqlite3_column_int64(st, i);
+}
+
+/* Business minutes past due: kept at arrival, counted until now before. */
+static long long late_minutes(sqlite3_stmt *st, const svc_dispatch_t *d, const lateness_t *k)
 {
 	int64_t due;
 
+	if (d->arrived_at)
+		return column_or(st, C_LATE, 0);
 	if (!d->response_due || (strcmp(d->status, "received") && strcmp(d->status, "assigned")) ||
-	    !svc__time_from_utc(d->response_due, &due) || due >= now)
+	    !svc__time_from_utc(d->response_due, &due) || due >= k->now)
 		return 0;
-	return (now - due + 59) / 60;
+	return minutes_up(k->has_hours ? svc_hours_between(&k->h, due, k->now) : k->now - due);
 }
 
-static void dispatch_from_row(sqlite3_stmt *st, int64_t now, svc_dispatch_t *d)
+static void dispatch_from_row(sqlite3_stmt *st, const lateness_t *k, svc_dispatch_t *d)
 {
 	memset(d, 0, sizeof *d);
 	d->id = sqlite3_column_int64(st, C_ID);
@@ -60,11 +82,14 @@ static void dispatch_from_row(sqlite3_stmt *st, int64_t now, svc_dispatch_t *d)
 	d->response_due = svc__col_text(st, C_DUE);
 	d->assigned_to = svc__col_text(st, C_ASSIGNED);
 	d->arrived_at = svc__col_text(st, C_ARRIVED);
-	d->late_minutes = late_minutes(d, now);
+	d->waited_minutes = column_or(st, C_WAITED_MINUTES, -1);
+	d->response_met = (int)column_or(st, C_MET, -1);
+	d->customer = svc__col_text(st, C_CUSTOMER);
+	d->late_minutes = late_minutes(st, d, k);
 }
 
-static svc_status_t audit_dispatch(svc_db_t *db, const char *action, long long id,
-				   svc_buf_t *before, svc_buf_t *after)
+svc_status_t svc__dispatch_audit(svc_db_t *db, const char *action, long long id,
+				 svc_buf_t *before, svc_buf_t *after)
 {
 	svc_buf_t object = { 0 };
 	svc_status_t rc;
@@ -121,9 +146,9 @@ static svc_status_t check_request(svc_db_t *db, const svc_dispatch_req_t *q,
 	if (!svc__blank(q->model) && !q->unregistered)
 		return svc__error(db, SVC_EINVAL,
 				  "cannot record the call: a model is given only for an unregistered unit (with --unregistered); a registered unit's model is known");
-	if ((rc = svc__check_text(db, doing, "problem", q->problem, PROBLEM_MAX)) != SVC_OK ||
+	if ((rc = svc__check_text(db, doing, "problem", q->problem, SVC_PROBLEM_MAX)) != SVC_OK ||
 	    (rc = svc__check_text(db, doing, "contact", q->contact, SVC_TEXT_MAX)) != SVC_OK ||
-	    (rc = svc__check_text(db, doing, "phone", q->phone, PHONE_MAX)) != SVC_OK ||
+	    (rc = svc__check_text(db, doing, "phone", q->phone, SVC_PHONE_MAX)) != SVC_OK ||
 	    (rc = svc__check_text(db, doing, "model", q->model, SVC_MODEL_MAX)) != SVC_OK)
 		return rc;
 	return SVC_OK;
@@ -149,6 +174,25 @@ static svc_status_t business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holid
 	free(close);
 	free(days);
 	return rc;
+}
+
+/* Now, and the business hours if they parse (lateness is then counted in
+ * them); free with clock_free(). */
+static void clock_init(svc_db_t *db, lateness_t *k)
+{
+	char keep[SVC_ERRMSG_MAX];
+
+	memset(k, 0, sizeof *k);
+	k->now = (int64_t)time(NULL);
+	memcpy(keep, db->errmsg, sizeof keep);
+	k->has_hours = business_hours(db, &k->h, &k->holidays) == SVC_OK;
+	memcpy(db->errmsg, keep, sizeof keep);
+}
+
+static void clock_free(lateness_t *k)
+{
+	free(k->holidays);
+	k->holidays = NULL;
 }
 
 /* The contracted response hours: the model's, else sla.response_hours. */
@@ -200,7 +244,7 @@ static svc_status_t response_due(svc_db_t *db, const char *model, int64_t receiv
 	return rc;
 }
 
-static svc_status_t check_number_free(svc_db_t *db, const char *number)
+svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const char *number)
 {
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
@@ -217,8 +261,8 @@ static svc_status_t check_number_free(svc_db_t *db, const char *number)
 		if (svc__time_from_utc(svc__col_text(st, 2), &t))
 			svc_time_format(t, true, shown);
 		rc = svc__error(db, SVC_EEXISTS,
-				"cannot record the call: CITS number '%s' is already dispatch %lld (%s, received %s); see 'servicer dispatch show %lld'",
-				number, (long long)sqlite3_column_int64(st, 0), svc__col_text(st, 1),
+				"cannot %s: CITS number '%s' is already dispatch %lld (%s, received %s); see 'servicer dispatch show %lld'",
+				doing, number, (long long)sqlite3_column_int64(st, 0), svc__col_text(st, 1),
 				shown, (long long)sqlite3_column_int64(st, 0));
 	}
 	sqlite3_finalize(st);
@@ -350,7 +394,7 @@ static svc_status_t record_receipt(svc_db_t *db, long long id, const svc_dispatc
 	svc__json_field(&after, "response_due", *due ? due : NULL);
 	rc = svc__dispatch_event(db, id, received, "received", r->route);
 	if (rc == SVC_OK)
-		rc = audit_dispatch(db, "receive", id, NULL, &after);
+		rc = svc__dispatch_audit(db, "receive", id, NULL, &after);
 	svc__buf_free(&after);
 	return rc;
 }
@@ -373,7 +417,7 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 	svc__time_utc(when, received);
 	if ((rc = route_call(db, q, when, &r)) == SVC_OK &&
 	    (rc = svc__dispatch_may_work(db, doing, r.serial, NULL)) == SVC_OK &&
-	    (rc = check_number_free(db, q->number)) == SVC_OK &&
+	    (rc = svc__dispatch_number_free(db, "record the call", q->number)) == SVC_OK &&
 	    (rc = response_due(db, r.model, when, &hours, due)) == SVC_OK) {
 		call_reason(&r, source, &reason);
 		rc = insert_call(db, q, source, &r, svc__buf_str(&reason), received, hours, due, id);
@@ -465,12 +509,14 @@ typedef struct call {
 	char assigned[LOGIN_MAX + 1];
 	char last_event[16];
 	char last_at[21];
+	char received[21], due[21];
 } call_t;
 
 static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 {
 	static const char sql[] =
-		"SELECT d.serial, d.status, d.assigned_to, e.event, e.at FROM dispatch d"
+		"SELECT d.serial, d.status, d.assigned_to, e.event, e.at, d.received_at,"
+		" d.response_due FROM dispatch d"
 		" JOIN dispatch_event e ON e.dispatch_id = d.id"
 		" WHERE d.id = ? ORDER BY e.at DESC, e.id DESC LIMIT 1";
 	sqlite3_stmt *st = NULL;
@@ -487,6 +533,9 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 		snprintf(c->assigned, sizeof c->assigned, "%s", svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
 		snprintf(c->last_event, sizeof c->last_event, "%s", svc__col_text(st, 3));
 		snprintf(c->last_at, sizeof c->last_at, "%s", svc__col_text(st, 4));
+		snprintf(c->received, sizeof c->received, "%s", svc__col_text(st, 5));
+		snprintf(c->due, sizeof c->due, "%s",
+			 svc__col_text(st, 6) ? svc__col_text(st, 6) : "");
 	} else {
 		rc = svc__sqlerr(db, "read the call");
 	}
@@ -544,6 +593,37 @@ static svc_status_t check_step(svc_db_t *db, const char *doing, const call_t *c,
 	return SVC_OK;
 }
 
+/* The service level of an arrival AT: business minutes waited, whether
+ * the response time was met, business minutes late (-1: none applies). */
+static svc_status_t arrival_level(svc_db_t *db, const call_t *c, const char *at,
+				  long long level[3])
+{
+	int64_t received, arrived, due, *holidays = NULL;
+	svc_hours_t h;
+	svc_status_t rc;
+
+	level[0] = level[1] = level[2] = -1;
+	if (!svc__time_from_utc(c->received, &received) || !svc__time_from_utc(at, &arrived))
+		return SVC_OK;
+	if ((rc = business_hours(db, &h, &holidays)) != SVC_OK)
+		return rc;
+	level[0] = minutes_up(svc_hours_between(&h, received, arrived));
+	if (*c->due && svc__time_from_utc(c->due, &due)) {
+		level[1] = arrived <= due;
+		level[2] = arrived <= due ? 0 : minutes_up(svc_hours_between(&h, due, arrived));
+	}
+	free(holidays);
+	return SVC_OK;
+}
+
+static void bind_level(sqlite3_stmt *st, int i, long long v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
 static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const char *arg,
 			       const char *at)
 {
@@ -551,29 +631,43 @@ static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const ch
 	svc_buf_t before = { 0 }, after = { 0 };
 	svc_status_t rc;
 
+	long long level[3] = { -1, -1, -1 };
+
+	if (s == STEP_ARRIVE && (rc = arrival_level(db, c, at, level)) != SVC_OK)
+		return rc;
 	rc = svc__prepare(db, "UPDATE dispatch SET status = ?2,"
 			      " assigned_to = coalesce(?3, assigned_to),"
-			      " arrived_at = coalesce(?4, arrived_at) WHERE id = ?1", &st);
+			      " arrived_at = coalesce(?4, arrived_at),"
+			      " waited_minutes = coalesce(?5, waited_minutes),"
+			      " response_met = coalesce(?6, response_met),"
+			      " late_minutes = coalesce(?7, late_minutes) WHERE id = ?1", &st);
 	if (rc != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, c->id);
 	sqlite3_bind_text(st, 2, steps[s].to, -1, SQLITE_STATIC);
 	svc__bind_opt(st, 3, s == STEP_ASSIGN ? arg : NULL);
 	svc__bind_opt(st, 4, s == STEP_ARRIVE ? at : NULL);
+	for (int i = 0; i < 3; i++)
+		bind_level(st, 5 + i, level[i]);
 	rc = svc__step_done(db, st, "change the call");
 	sqlite3_finalize(st);
+
 	svc__json_field(&before, "status", c->status);
 	svc__json_field(&before, "assigned_to", *c->assigned ? c->assigned : NULL);
 	svc__json_field(&after, "status", steps[s].to);
 	svc__json_field(&after, "assigned_to", s == STEP_ASSIGN ? arg
 					      : *c->assigned ? c->assigned : NULL);
 	svc__json_field(&after, "at", at);
+	if (s == STEP_ARRIVE && level[1] >= 0) {
+		svc__json_field(&after, "response_met", level[1] ? "yes" : "no");
+		svc__json_int(&after, "late_minutes", level[2]);
+	}
 	if (s == STEP_CANCEL)
 		svc__json_field(&after, "reason", arg);
 	if (rc == SVC_OK)
 		rc = svc__dispatch_event(db, c->id, at, steps[s].event, arg);
 	if (rc == SVC_OK)
-		rc = audit_dispatch(db, steps[s].verb, c->id, &before, &after);
+		rc = svc__dispatch_audit(db, steps[s].verb, c->id, &before, &after);
 	svc__buf_free(&before);
 	svc__buf_free(&after);
 	return rc;
@@ -624,12 +718,11 @@ out:
 	return svc__finish(db, rc);
 }
 
-svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
-				 const char *detail)
+svc_status_t svc__dispatch_event_time(svc_db_t *db, long long id, const char *now, char at[21])
 {
 	sqlite3_stmt *st = NULL;
-	char at[21];
 	svc_status_t rc;
+	int step;
 
 	/* Never before the call's last event, whatever the clocks did. */
 	if ((rc = svc__prepare(db, "SELECT max(max(at), ?2) FROM dispatch_event"
@@ -637,9 +730,24 @@ svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	snprintf(at, sizeof at, "%s", sqlite3_step(st) == SQLITE_ROW && svc__col_text(st, 0)
-					      ? svc__col_text(st, 0) : now);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		snprintf(at, 21, "%s", svc__col_text(st, 0) ? svc__col_text(st, 0) : now);
+	else
+		rc = svc__sqlerr(db, "read the call's events");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
+				 const char *detail)
+{
+	sqlite3_stmt *st = NULL;
+	char at[21];
+	svc_status_t rc;
+
+	if ((rc = svc__dispatch_event_time(db, id, now, at)) != SVC_OK)
+		return rc;
 	if ((rc = svc__prepare(db, "UPDATE dispatch SET status = 'closed'"
 				   " WHERE id = ? AND status = 'completed'", &st)) != SVC_OK)
 		return rc;
@@ -691,6 +799,35 @@ static bool status_known(const char *s)
 	return false;
 }
 
+/* The latest due time a by-due listing takes, as stored (UTC): just
+ * before now for OVERDUE, DUE_WITHIN of business time from now else. */
+static svc_status_t due_deadline(svc_db_t *db, const svc_dispatch_filter_t *f, const lateness_t *k,
+				 char out[21])
+{
+	long long minutes = 0;
+	int64_t t = k->now - 1;
+	char err[160];
+
+	if (f->due_within && svc_duration_parse(f->due_within, &minutes, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot list dispatches due within %s: %s",
+				  f->due_within, err);
+	if (f->due_within && !f->overdue) {
+		if (!k->has_hours) {
+			svc_hours_t h;
+			int64_t *holidays = NULL;
+			svc_status_t rc = business_hours(db, &h, &holidays);
+
+			free(holidays);
+			return rc;
+		}
+		/* Ten years without working time: every call is within it. */
+		if ((t = svc_hours_add(&k->h, k->now, minutes * 60)) < 0)
+			t = k->now + 3660LL * 86400;
+	}
+	svc__time_utc(t, out);
+	return SVC_OK;
+}
+
 svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 			       svc_dispatch_cb cb, void *ctx)
 {
@@ -700,15 +837,15 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 		" AND (?2 IS NULL OR d.assigned_to = ?2)"
 		" AND " SVC_CALL_VISIBLE("3")
 		" AND (?4 IS NULL OR ((d.status = 'received' OR d.status = 'assigned')"
-		"   AND d.response_due < ?4))";
+		"   AND d.response_due <= ?4))";
 	static const char by_id[] = DISPATCH_SELECT "%s ORDER BY d.id";
 	static const char by_lateness[] = DISPATCH_SELECT "%s ORDER BY d.response_due, d.id";
-	bool overdue = f && f->overdue;
+	bool by_due = f && (f->overdue || f->due_within);
 	const char *status = f ? f->status : NULL;
-	char sql[sizeof by_lateness + sizeof where], now_utc[21];
-	int64_t now = (int64_t)time(NULL);
+	char sql[sizeof by_lateness + sizeof where], deadline[21];
 	sqlite3_stmt *st = NULL;
 	svc_dispatch_t d;
+	lateness_t k;
 	svc_status_t rc;
 	int step;
 
@@ -718,22 +855,26 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 		return svc__error(db, SVC_EINVAL,
 				  "unknown dispatch status '%s'; use received, assigned, onsite, completed, closed, cancelled or open",
 				  status);
-	snprintf(sql, sizeof sql, overdue ? by_lateness : by_id, where);
+	clock_init(db, &k);
+	if (by_due && (rc = due_deadline(db, f, &k, deadline)) != SVC_OK)
+		goto out;
+	snprintf(sql, sizeof sql, by_due ? by_lateness : by_id, where);
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__time_utc(now, now_utc);
+		goto out;
 	svc__bind_opt(st, 1, status);
 	svc__bind_opt(st, 2, f && f->mine ? db->actor : NULL);
 	svc__bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
-	svc__bind_opt(st, 4, overdue ? now_utc : NULL);
+	svc__bind_opt(st, 4, by_due ? deadline : NULL);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		dispatch_from_row(st, now, &d);
+		dispatch_from_row(st, &k, &d);
 		if (cb(&d, ctx) != 0)
 			break;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = svc__sqlerr(db, "list dispatches");
+out:
 	sqlite3_finalize(st);
+	clock_free(&k);
 	return rc;
 }
 
@@ -795,6 +936,7 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 	sqlite3_stmt *st = NULL;
 	svc_dispatch_event_t *ev = NULL;
 	svc_dispatch_t d;
+	lateness_t k = { 0 };
 	size_t n = 0;
 	long long id;
 	svc_status_t rc;
@@ -809,7 +951,8 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 		rc = svc__sqlerr(db, "read the call");
 		goto out;
 	}
-	dispatch_from_row(st, (int64_t)time(NULL), &d);
+	clock_init(db, &k);
+	dispatch_from_row(st, &k, &d);
 	if (svc__is_device_manager(db) && !svc__may_work_on(db, d.assigned_to) &&
 	    !svc__may_work_on(db, svc__col_text(st, C_MANAGER))) {
 		rc = svc__error(db, SVC_EPERM,
@@ -825,5 +968,6 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 out:
 	free_events(ev, n);
 	sqlite3_finalize(st);
+	clock_free(&k);
 	return rc;
 }

@@ -97,17 +97,16 @@ static time_t local_instant(int y, int m, int d, int minutes)
 	return mktime(&tm);
 }
 
-int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
+/* The first business window [*OPEN, *CLOSE) that ends after T; false when
+ * ten years hold none. */
+static bool window_after(const svc_hours_t *h, time_t t, time_t *open, time_t *close)
 {
-	int64_t left = (int64_t)hours * 3600;
-	time_t t = (time_t)received;
 	struct tm tm;
 
 	localtime_r(&t, &tm);
-	/* Walk forward a day at a time; ten years without working time end it. */
-	for (int i = 0; i < 3660 && left > 0; i++) {
+	for (int i = 0; i < 3660; i++) {
 		struct tm day = tm;
-		time_t noon, open, close, start;
+		time_t noon;
 		int64_t dayno;
 
 		day.tm_mday += i;
@@ -119,16 +118,50 @@ int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
 		dayno = svc__date_days(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
 		if (!(h->days & (1u << day.tm_wday)) || is_holiday(h, dayno))
 			continue;
-		open = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->open_min);
-		close = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->close_min);
-		start = open > (time_t)received ? open : (time_t)received;
-		if (start >= close)
-			continue;
+		*open = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->open_min);
+		*close = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->close_min);
+		if (*close > t)
+			return true;
+	}
+	return false;
+}
+
+int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
+{
+	return svc_hours_add(h, received, (int64_t)hours * 3600);
+}
+
+int64_t svc_hours_add(const svc_hours_t *h, int64_t received, int64_t seconds)
+{
+	int64_t left = seconds;
+	time_t t = (time_t)received, open, close;
+
+	while (left > 0) {
+		time_t start;
+
+		if (!window_after(h, t, &open, &close))
+			return -1;
+		start = open > t ? open : t;
 		if (left <= close - start)
 			return (int64_t)start + left;
 		left -= close - start;
+		t = close;
 	}
-	return left > 0 ? -1 : received;
+	return received;
+}
+
+int64_t svc_hours_between(const svc_hours_t *h, int64_t from, int64_t to)
+{
+	int64_t total = 0;
+	time_t t = (time_t)from, open, close;
+
+	while (t < (time_t)to && window_after(h, t, &open, &close) && open < (time_t)to) {
+		time_t start = open > t ? open : t, end = close < (time_t)to ? close : (time_t)to;
+
+		total += end - start;
+		t = close;
+	}
+	return total;
 }
 
 void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX])
@@ -138,4 +171,42 @@ void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX])
 	/* 59 minutes round to .98, so the hundredths never carry. */
 	snprintf(out, SVC_HOURS_TEXT_MAX, "%lld.%02lld", minutes / 60,
 		 ((minutes % 60) * 100 + 30) / 60);
+}
+
+svc_status_t svc_duration_parse(const char *text, long long *minutes, char *err, size_t errlen)
+{
+	const char *p = text ? text : "";
+	long long total = 0;
+	bool hours_seen = false, any = false;
+
+	while (*p) {
+		long long n = 0;
+		const char *start = p;
+
+		for (; *p >= '0' && *p <= '9' && n < 1000000; p++)
+			n = n * 10 + (*p - '0');
+		if (p == start)
+			break;
+		if (*p == 'h' && !hours_seen && !any) {
+			total += n * 60;
+			hours_seen = true;
+			p++;
+		} else if (*p == 'm' || (*p == '\0' && !hours_seen)) {
+			total += n;
+			p += *p == 'm';
+			any = true;
+			break;
+		} else {
+			any = false;
+			break;
+		}
+		any = true;
+	}
+	if (!any || *p || total > 366LL * 24 * 60) {
+		snprintf(err, errlen, "'%s' is not a span of time such as 2h, 90m or 1h30m",
+			 text ? text : "");
+		return SVC_EINVAL;
+	}
+	*minutes = total;
+	return SVC_OK;
 }

@@ -491,6 +491,61 @@ static const char *const migrations[] = {
 	" WHEN OLD.source <> 'service' OR coalesce((SELECT status FROM closeout"
 	"   WHERE dispatch_id = OLD.slot), '') = 'sent'"
 	" BEGIN SELECT RAISE(ABORT, 'meter: a reading is never removed'); END;",
+
+	/* 8 -> 9: the office's corrections, service levels and customers.
+	 * A mistyped CITS number may be corrected until the close-out is sent
+	 * (or may be at CITS); the rest of what a call was received with
+	 * stays frozen.  How long a call waited for a technician, and whether
+	 * the response time was met, are kept at arrival in business minutes.
+	 * A billing reading typed wrong is voided: moved, with who, when and
+	 * why, to meter_void, where it stays for good; the rules and the
+	 * volume then no longer see it, and its day may be read again.  A
+	 * device carries its customer's name; devices are found by account. */
+	"DROP TRIGGER dispatch_frozen;"
+	"CREATE TRIGGER dispatch_frozen BEFORE UPDATE OF serial, model, route, route_reason,"
+	"   compensable, in_warranty, source, received_at, response_due ON dispatch"
+	" BEGIN SELECT RAISE(ABORT, 'what a dispatch was received with is frozen'); END;"
+	"CREATE TRIGGER dispatch_number_until_sent BEFORE UPDATE OF number ON dispatch"
+	" WHEN EXISTS (SELECT 1 FROM closeout c WHERE c.dispatch_id = OLD.id"
+	"   AND (c.status = 'sent' OR c.unconfirmed_at IS NOT NULL))"
+	" BEGIN SELECT RAISE(ABORT, 'a CITS number is final once its close-out may be at CITS'); END;"
+	"ALTER TABLE dispatch ADD COLUMN waited_minutes INTEGER CHECK(waited_minutes >= 0);"
+	"ALTER TABLE dispatch ADD COLUMN response_met INTEGER"
+	"  CHECK(response_met = 0 OR response_met = 1);"
+	"ALTER TABLE dispatch ADD COLUMN late_minutes INTEGER CHECK(late_minutes >= 0);"
+	"ALTER TABLE device ADD COLUMN customer TEXT;"
+	"CREATE INDEX device_account ON device(account) WHERE account IS NOT NULL;"
+	"CREATE INDEX device_system_account ON device(system_account)"
+	"  WHERE system_account IS NOT NULL;"
+	"CREATE TABLE meter_void("
+	"  id INTEGER PRIMARY KEY,"
+	"  serial TEXT NOT NULL REFERENCES device(serial),"
+	"  day TEXT NOT NULL,"
+	"  slot INTEGER NOT NULL CHECK(slot = 0),"
+	"  total INTEGER,"
+	"  bw INTEGER,"
+	"  color INTEGER,"
+	"  source TEXT NOT NULL,"
+	"  recorded_at TEXT NOT NULL,"
+	"  recorded_by TEXT NOT NULL,"
+	"  voided_at TEXT NOT NULL,"
+	"  voided_by TEXT NOT NULL,"
+	"  reason TEXT NOT NULL CHECK(length(trim(reason)) > 0)"
+	");"
+	"CREATE INDEX meter_void_of ON meter_void(serial, day);"
+	"CREATE TRIGGER meter_void_final BEFORE UPDATE ON meter_void"
+	" BEGIN SELECT RAISE(ABORT, 'meter: a void is final'); END;"
+	"CREATE TRIGGER meter_void_kept BEFORE DELETE ON meter_void"
+	" BEGIN SELECT RAISE(ABORT, 'meter: a void is final'); END;"
+	"DROP TRIGGER meter_no_delete;"
+	"CREATE TRIGGER meter_no_delete BEFORE DELETE ON meter_reading"
+	" WHEN (OLD.source <> 'service' OR coalesce((SELECT status FROM closeout"
+	"   WHERE dispatch_id = OLD.slot), '') = 'sent')"
+	"  AND NOT EXISTS (SELECT 1 FROM meter_void v WHERE v.serial = OLD.serial"
+	"   AND v.day = OLD.day AND v.slot = OLD.slot AND v.recorded_at = OLD.recorded_at"
+	"   AND v.recorded_by = OLD.recorded_by AND v.total IS OLD.total AND v.bw IS OLD.bw"
+	"   AND v.color IS OLD.color)"
+	" BEGIN SELECT RAISE(ABORT, 'meter: a reading is never removed, only voided'); END;",
 };
 
 const char *svc__schema_step(int v)

@@ -15,6 +15,9 @@
 #define SVC_IMPORT_CACHE_KIB "8192"
 /* Longest free-text value (location, reason...), in characters. */
 #define SVC_TEXT_MAX 200
+/* Longest problem of a call, and phone number. */
+#define SVC_PROBLEM_MAX 2000
+#define SVC_PHONE_MAX 40
 /* Longest account number. */
 #define SVC_ACCOUNT_MAX 32
 /* Longest model name. */
@@ -188,6 +191,14 @@ svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 				 const char *detail);
 /* Why a call CITS did not send is closed when its Section 2 is recorded. */
 #define SVC__RECORDED_DETAIL "Section 2 recorded; not e-mailed, as CITS did not send this call"
+/* NOW, or the time of call ID's last event when that is later. */
+svc_status_t svc__dispatch_event_time(svc_db_t *db, long long id, const char *now,
+				      char at[21]);
+/* SVC_EEXISTS ("cannot DOING: ...") when NUMBER is another call's. */
+svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const char *number);
+/* The audit entry of a change to call ID. */
+svc_status_t svc__dispatch_audit(svc_db_t *db, const char *action, long long id,
+				 svc_buf_t *before, svc_buf_t *after);
 /* Append an event to call ID's history, by the actor. */
 svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 				 const char *event, const char *detail);
