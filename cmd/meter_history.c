@@ -51,6 +51,8 @@ static int one(const svc_meter_reading_t *r, void *ctx)
 	out_time(o, r->recorded_at);
 	out_str(o, r->recorded_by);
 	out_str(o, r->reason);
+	out_time(o, r->voided_at);
+	out_str(o, r->voided_by);
 	out_end_row(o);
 	if (pages >= 0) {
 		if (h->nmonths == 0 || strncmp(h->month[h->nmonths - 1], r->date, 7) != 0) {
@@ -92,7 +94,8 @@ int cmd_meter_history(svc_db_t *db, int argc, char **argv)
 	};
 	static const char *const keys[] = {
 		"date", "total", "bw", "color", "source", "total_volume", "bw_volume",
-		"color_volume", "~recorded_at", "~recorded_by", "reason",
+		"color_volume", "~recorded_at", "~recorded_by", "reason", "voided_at",
+		"~voided_by",
 	};
 	const char *from = NULL, *to = NULL;
 	history_t *h;

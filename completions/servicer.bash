@@ -132,9 +132,9 @@ _servicer_meter_submit() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	--total | --bw | --color | --date | --old-final | --new-start | --reason) return ;;
+	--total | --bw | --color | --date | --old-final | --new-start | --reason | --void) return ;;
 	esac
-	_servicer_words "--total --bw --color --date --exchange --old-final --new-start --reason
+	_servicer_words "--total --bw --color --date --void --exchange --old-final --new-start --reason
 		--counter --import --reject --dry-run --help"
 }
 

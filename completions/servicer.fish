@@ -116,6 +116,7 @@ complete -c servicer -n '__servicer_using meter-submit' -l total -x -d 'total co
 complete -c servicer -n '__servicer_using meter-submit' -l bw -x -d 'black and white counter'
 complete -c servicer -n '__servicer_using meter-submit' -l color -x -d 'colour counter'
 complete -c servicer -n '__servicer_using meter-submit' -l date -x -d 'the day read (YYYY-MM-DD)'
+complete -c servicer -n '__servicer_using meter-submit' -l void -x -d 'void the reading of this day (YYYY-MM-DD)'
 complete -c servicer -n '__servicer_using meter-submit' -l exchange -d 'record a meter exchange'
 complete -c servicer -n '__servicer_using meter-submit' -l old-final -x -d "old meter's last value"
 complete -c servicer -n '__servicer_using meter-submit' -l new-start -x -d "new meter's first value"

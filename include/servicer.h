@@ -870,6 +870,18 @@ typedef struct svc_meter_req {
  */
 svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q);
 
+/*
+ * Void the billing reading of SERIAL on DATE, typed wrong, with REASON
+ * (required).  It stays in the history, marked void with who, when and
+ * why; the rules, the volume and the chart no longer see it, and that day
+ * may be read again.  A void is final.  Refused (SVC_ERULE) when the day
+ * has no reading, or its reading was voided already; a close-out's service
+ * reading is voided with its close-out, not here.  Administrators, and
+ * device managers for their devices (SVC_EPERM).
+ */
+svc_status_t svc_meter_void(svc_db_t *db, const char *serial, const char *date,
+			    const char *reason);
+
 /* A meter exchange as given. */
 typedef struct svc_meter_exchange_req {
 	const char *serial;
@@ -900,7 +912,10 @@ typedef struct svc_meter_reading {
 	 * reading. */
 	long long total_volume, bw_volume, color_volume;
 	const char *recorded_at, *recorded_by;
-	const char *reason;	  /* an exchange's reason; else NULL */
+	const char *reason;	  /* an exchange's or a void's reason; else NULL */
+	/* A voided reading: when and by whom (else NULL).  It is shown, not
+	 * counted: it has no volume and bounds no other reading. */
+	const char *voided_at, *voided_by;
 } svc_meter_reading_t;
 
 typedef int (*svc_meter_cb)(const svc_meter_reading_t *reading, void *ctx);
@@ -908,7 +923,8 @@ typedef int (*svc_meter_cb)(const svc_meter_reading_t *reading, void *ctx);
 /*
  * Call CB for each reading of SERIAL from FROM to TO (YYYY-MM-DD; NULL:
  * open), oldest first; a meter exchange appears as a row of source
- * "exchange" holding the new counter's first value.
+ * "exchange" holding the new counter's first value, a voided reading as a
+ * row with VOIDED_AT set, before any reading of its day.
  */
 svc_status_t svc_meter_history(svc_db_t *db, const char *serial, const char *from,
 			       const char *to, svc_meter_cb cb, void *ctx);

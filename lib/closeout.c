@@ -735,9 +735,9 @@ static void fill_fields(const svc__mail_t *m, const svc_closeout_t *c, const cha
 	f[F_NUMBER].value = svc__strdup(c->number);
 	f[F_MODEL].value = svc__strdup(c->model);
 	f[F_SERIAL].value = svc__strdup(c->serial);
-	f[F_RECEIVED].value = svc__strdup(svc__time_shown(received, t));
-	f[F_ARRIVED].value = svc__strdup(svc__time_shown(c->arrived_at, t));
-	f[F_COMPLETED].value = svc__strdup(svc__time_shown(c->completed_at, t));
+	f[F_RECEIVED].value = svc__strdup(svc__time_shown(received, false, t));
+	f[F_ARRIVED].value = svc__strdup(svc__time_shown(c->arrived_at, false, t));
+	f[F_COMPLETED].value = svc__strdup(svc__time_shown(c->completed_at, false, t));
 	svc_hours_text(c->labor_minutes, num);
 	f[F_LABOR].value = svc__strdup(num);
 	if (c->travel_minutes >= 0) {

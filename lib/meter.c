@@ -322,6 +322,138 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 }
 
 /* ------------------------------------------------------------------ */
+/* Voids: a billing reading typed wrong, set aside for good. */
+
+/* When and by whom the last reading of SERIAL on DAY was voided, if one was. */
+static svc_status_t last_void(svc_db_t *db, const char *serial, const char *day,
+			      svc_buf_t *when)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__prepare(db, "SELECT voided_at, voided_by FROM meter_void"
+				   " WHERE serial = ? AND day = ? ORDER BY id DESC LIMIT 1", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char t[SVC_TIME_MAX];
+
+		svc__buf_printf(when, "%s by %s", svc__time_shown(svc__col_text(st, 0), true, t),
+				svc__col_text(st, 1));
+	} else if (step != SQLITE_DONE) {
+		rc = svc__sqlerr(db, "read the voided readings");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The billing reading of SERIAL on DAY must be there to void. */
+static svc_status_t check_voidable(svc_db_t *db, const char *doing, const char *serial,
+				   const char *day, long long have[NCOUNTERS])
+{
+	svc_buf_t when = { 0 };
+	svc_status_t rc;
+	bool taken;
+
+	if ((rc = day_taken(db, serial, day, have, &taken)) != SVC_OK || taken)
+		return rc;
+	if ((rc = last_void(db, serial, day, &when)) != SVC_OK)
+		return rc;
+	if (when.len)
+		rc = svc__error(db, SVC_ERULE,
+				"cannot %s: its reading was already voided (%s), and a void is final; no reading of that day is left to void",
+				doing, svc__buf_str(&when));
+	else
+		rc = svc__error(db, SVC_ERULE, "cannot %s: %s has no reading on %s; see 'servicer meter-history %s'",
+				doing, serial, day, serial);
+	svc__buf_free(&when);
+	return rc;
+}
+
+static svc_status_t move_to_void(svc_db_t *db, const char *serial, const char *day,
+				 const char *reason, const char *now)
+{
+	static const char *const sql[] = {
+		"INSERT INTO meter_void(serial, day, slot, total, bw, color, source, recorded_at,"
+		" recorded_by, voided_at, voided_by, reason) SELECT serial, day, slot, total, bw,"
+		" color, source, recorded_at, recorded_by, ?3, ?4, ?5 FROM meter_reading"
+		" WHERE serial = ?1 AND day = ?2 AND slot = 0",
+		"DELETE FROM meter_reading WHERE serial = ?1 AND day = ?2 AND slot = 0",
+	};
+	svc_status_t rc = SVC_OK;
+
+	for (size_t i = 0; i < 2 && rc == SVC_OK; i++) {
+		sqlite3_stmt *st = NULL;
+
+		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
+			break;
+		sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+		if (i == 0) {
+			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, db->actor, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+		}
+		rc = svc__step_done(db, st, "void the reading");
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+static svc_status_t audit_void(svc_db_t *db, const char *serial, const char *day,
+			       const long long v[NCOUNTERS], const char *reason)
+{
+	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
+	svc_status_t rc;
+
+	svc__buf_printf(&object, "meter %s %s", serial, day);
+	for (int c = 0; c < NCOUNTERS; c++)
+		if (v[c] >= 0)
+			svc__json_int(&before, counters[c], v[c]);
+	svc__json_field(&after, "void", "yes");
+	svc__json_field(&after, "reason", reason);
+	rc = svc__audit(db, "void", svc__buf_str(&object), before.len ? svc__buf_str(&before) : "{}",
+			svc__buf_str(&after));
+	svc__buf_free(&object);
+	svc__buf_free(&before);
+	svc__buf_free(&after);
+	return rc;
+}
+
+svc_status_t svc_meter_void(svc_db_t *db, const char *serial_in, const char *date,
+			    const char *reason)
+{
+	char serial[SVC_SERIAL_MAX + 1], day[11], doing[160], now[21], err[200];
+	long long have[NCOUNTERS];
+	svc_status_t rc;
+
+	if ((rc = svc__dispatch_role(db, "void a meter reading")) != SVC_OK)
+		return rc;
+	if (svc_serial_normalize(serial_in ? serial_in : "", serial, err, sizeof err) != SVC_OK)
+		return svc__error(db, SVC_EINVAL, "cannot void a meter reading: %s", err);
+	snprintf(doing, sizeof doing, "void the reading of %s", serial);
+	if (svc__blank(date))
+		return svc__error(db, SVC_EINVAL, "cannot %s: give the date of the reading", doing);
+	if ((rc = parse_day(db, doing, date, day)) != SVC_OK)
+		return rc;
+	snprintf(doing, sizeof doing, "void the reading of %s on %s", serial, day);
+	if (svc__no_text(reason))
+		return svc__error(db, SVC_EINVAL, "cannot %s: a reason is required (--reason TEXT)",
+				  doing);
+	if ((rc = svc__check_text(db, doing, "reason", reason, SVC_TEXT_MAX)) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	svc__now(now);
+	if ((rc = check_device(db, doing, serial, false)) == SVC_OK &&
+	    (rc = check_voidable(db, doing, serial, day, have)) == SVC_OK &&
+	    (rc = move_to_void(db, serial, day, reason, now)) == SVC_OK)
+		rc = audit_void(db, serial, day, have, reason);
+	return svc__finish(db, rc);
+}
+
+/* ------------------------------------------------------------------ */
 /* Meter exchanges. */
 
 static int counter_index(const char *name)
@@ -479,12 +611,17 @@ static void exchanged(carry_t *k, int c, long long old_final, long long new_star
 svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *from,
 			       const char *to, svc_meter_cb cb, void *ctx)
 {
+	/* Kind 0: an exchange; 1: a voided reading; 2: a reading. */
 	static const char sql[] =
-		"SELECT day, 1 AS kind, slot, total, bw, color, source, recorded_at, recorded_by,"
-		" NULL, NULL, NULL, NULL FROM meter_reading WHERE serial = ?1"
+		"SELECT day, 2 AS kind, slot, total, bw, color, source, recorded_at, recorded_by,"
+		" NULL, NULL, NULL, NULL, NULL, NULL FROM meter_reading WHERE serial = ?1"
 		" UNION ALL"
 		" SELECT day, 0, 0, NULL, NULL, NULL, 'exchange', recorded_at, recorded_by,"
-		" counter, old_final, new_start, reason FROM meter_exchange WHERE serial = ?1"
+		" counter, old_final, new_start, reason, NULL, NULL FROM meter_exchange"
+		" WHERE serial = ?1"
+		" UNION ALL"
+		" SELECT day, 1, id, total, bw, color, source, recorded_at, recorded_by,"
+		" NULL, NULL, NULL, reason, voided_at, voided_by FROM meter_void WHERE serial = ?1"
 		" ORDER BY 1, 2, 3";
 	char serial[SVC_SERIAL_MAX + 1], err[200], lo[11] = "", hi[11] = "9999-99-99";
 	sqlite3_stmt *st = NULL;
@@ -518,7 +655,15 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 		r.source = svc__col_text(st, 6);
 		r.recorded_at = svc__col_text(st, 7);
 		r.recorded_by = svc__col_text(st, 8);
-		if (sqlite3_column_int(st, 1) == 0) {
+		if (sqlite3_column_int(st, 1) == 1) {
+			/* A void is history, not a reading: no volume, no bound. */
+			for (int c = 0; c < NCOUNTERS; c++)
+				if (sqlite3_column_type(st, 3 + c) != SQLITE_NULL)
+					*value[c] = sqlite3_column_int64(st, 3 + c);
+			r.reason = svc__col_text(st, 12);
+			r.voided_at = svc__col_text(st, 13);
+			r.voided_by = svc__col_text(st, 14);
+		} else if (sqlite3_column_int(st, 1) == 0) {
 			int c = counter_index(svc__col_text(st, 9));
 
 			if (c < 0)

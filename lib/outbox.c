@@ -304,7 +304,7 @@ static void write_notes(const attempt_t *a, svc_buf_t *note, svc_buf_t *warning)
 	if (!a->status) {
 		svc__buf_printf(note,
 				"handed to the mail server at %s with no reply seen, so it may be at CITS; the next 'servicer closeout --send' sends it again with the same Message-ID",
-				svc__time_shown(a->at, t));
+				svc__time_shown(a->at, true, t));
 		return;
 	}
 	if (strcmp(a->status, "sent") != 0)
@@ -312,7 +312,7 @@ static void write_notes(const attempt_t *a, svc_buf_t *note, svc_buf_t *warning)
 	if (*a->before)
 		svc__buf_printf(note,
 				"sent again with the same Message-ID %s: the attempt at %s was never confirmed, so CITS may hold two copies",
-				a->c->message_id, svc__time_shown(a->before, t));
+				a->c->message_id, svc__time_shown(a->before, true, t));
 	if (a->ans.refused.len)
 		svc__buf_printf(warning,
 				"the mail server refused the copies to %s; the close-out went to CITS: check closeout.cc",

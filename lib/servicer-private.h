@@ -144,9 +144,10 @@ bool svc__time_from_utc(const char *utc, int64_t *t);
  * time or lies in the future: "cannot DOING: the WHAT ...". */
 svc_status_t svc__time_given(svc_db_t *db, const char *doing, const char *what,
 			     const char *in, int64_t *t);
-/* A stored time as people read it, in the local zone, into OUT; the text
- * itself when it is no time. */
-const char *svc__time_shown(const char *utc, char out[SVC_TIME_MAX]);
+/* A stored time in the local zone, into OUT (BRIEF: "2026-11-20 16:00"
+ * for people, else ISO 8601 with the offset); the text itself when it is
+ * no time. */
+const char *svc__time_shown(const char *utc, bool brief, char out[SVC_TIME_MAX]);
 /* The local calendar day (day number) of instant T. */
 int64_t svc__local_day(int64_t t);
 

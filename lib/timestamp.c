@@ -182,12 +182,12 @@ svc_status_t svc__time_given(svc_db_t *db, const char *doing, const char *what,
 	return SVC_OK;
 }
 
-const char *svc__time_shown(const char *utc, char out[SVC_TIME_MAX])
+const char *svc__time_shown(const char *utc, bool brief, char out[SVC_TIME_MAX])
 {
 	int64_t t;
 
 	if (!svc__time_from_utc(utc, &t))
 		return utc;
-	svc_time_format(t, false, out);
+	svc_time_format(t, brief, out);
 	return out;
 }

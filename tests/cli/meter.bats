@@ -47,7 +47,7 @@ readings() {
 	refused 65 "the bw counter '-1' is not a whole number" svc meter-submit 2XB01234 --bw -1
 	refused 65 "the total counter '9007199254740993' is not a whole number from 0 to 2^53" \
 		svc meter-submit 2XB01234 --total 9007199254740993
-	refused 65 "give at least one counter (--total, --bw or --color)" svc meter-submit 2XB01234
+	refused 64 "meter-submit needs a counter: --total, --bw or --color" svc meter-submit 2XB01234
 	refused 66 "serial NOPE123 is not registered" svc meter-submit NOPE123 --total 1
 	refused 65 "has ' ' at position 3" svc meter-submit "2X B" --total 1
 	refused 64 "meter-submit needs one serial number" svc meter-submit --total 1
@@ -95,9 +95,9 @@ readings() {
 	svc -q meter-submit 2XB01234 --total 500 --date 2026-11-01
 	run --separate-stderr svc --format csv meter-history 2XB01234
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "date,total,bw,color,source,total_volume,bw_volume,color_volume,recorded_at,recorded_by,reason" ]
+	[ "${lines[0]}" = "date,total,bw,color,source,total_volume,bw_volume,color_volume,recorded_at,recorded_by,reason,voided_at,voided_by" ]
 	[[ "${lines[2]}" == 2026-10-01,3000,,,submit,2000,,,* ]]
-	[[ "${lines[3]}" == 2026-10-10,0,,,exchange,,,,*,"main board replaced" ]]
+	[[ "${lines[3]}" == 2026-10-10,0,,,exchange,,,,*,"main board replaced",, ]]
 	# 3000 to the old meter's 3500, then 0 to 500 on the new one.
 	[[ "${lines[4]}" == 2026-11-01,500,,,submit,1000,,,* ]]
 	run --separate-stderr svc --format json meter-history 2XB01234 --from 2026-10-01 --to 2026-10-31
