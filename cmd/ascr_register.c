@@ -17,16 +17,18 @@ static const char usage[] =
 	"       servicer ascr-register --confirm SERIAL ...\n"
 	"       servicer ascr-register --confirm-pending\n"
 	"       servicer ascr-register --withdraw SERIAL ... --reason TEXT\n"
+	"       servicer ascr-register --correct SERIAL --model MODEL --reason TEXT\n"
 	"       servicer ascr-register --export-pending\n";
 
-enum mode { M_REGISTER, M_IMPORT, M_CONFIRM, M_CONFIRM_PENDING, M_WITHDRAW, M_EXPORT };
+enum mode { M_REGISTER, M_IMPORT, M_CONFIRM, M_CONFIRM_PENDING, M_WITHDRAW, M_EXPORT,
+	    M_CORRECT };
 
 typedef struct args {
 	enum mode mode;
 	int nmodes;
 	svc_registration_t reg;
 	bool reg_options;
-	const char *import, *reject, *reason;
+	const char *import, *reject, *reason, *model;
 	bool strict, dry_run;
 } args_t;
 
@@ -102,6 +104,11 @@ static int run_mode(svc_db_t *db, const args_t *a, int n, char **rest)
 	case M_CONFIRM_PENDING:
 		st = svc_device_confirm_pending(db, &count);
 		break;
+	case M_CORRECT:
+		st = svc_device_correct(db, rest[0], a->model, a->reason);
+		if (st == SVC_OK)
+			note("the registration of %s is under %s", rest[0], a->model);
+		return st == SVC_OK ? EX_OK : fail(db, st);
 	case M_WITHDRAW:
 		st = svc_device_withdraw(db, rest, (size_t)n, a->reason);
 		if (st == SVC_OK)
@@ -118,13 +125,15 @@ static int run_mode(svc_db_t *db, const args_t *a, int n, char **rest)
 static int check_args(const args_t *a, int n, char *const *rest)
 {
 	if (a->nmodes > 1)
-		return usage_error(usage, "--import, --confirm, --confirm-pending, --withdraw and --export-pending exclude each other");
+		return usage_error(usage, "--import, --confirm, --confirm-pending, --withdraw, --correct and --export-pending exclude each other");
+	if (a->mode != M_CORRECT && a->model)
+		return usage_error(usage, "--model goes with --correct");
 	if (a->mode != M_REGISTER && a->reg_options)
 		return usage_error(usage, "registration options go only with 'ascr-register MODEL SERIAL'");
 	if (a->mode != M_IMPORT && (a->reject || a->strict || a->dry_run))
 		return usage_error(usage, "--reject, --strict and --dry-run go with --import");
-	if (a->mode != M_WITHDRAW && a->reason)
-		return usage_error(usage, "--reason goes with --withdraw");
+	if (a->mode != M_WITHDRAW && a->mode != M_CORRECT && a->reason)
+		return usage_error(usage, "--reason goes with --withdraw or --correct");
 	switch (a->mode) {
 	case M_REGISTER:
 		if (n < 2)
@@ -132,6 +141,12 @@ static int check_args(const args_t *a, int n, char *const *rest)
 		return n == 2 ? EX_OK : usage_error(usage, "unexpected argument '%s'", rest[2]);
 	case M_CONFIRM:
 		return n > 0 ? EX_OK : usage_error(usage, "--confirm needs at least one SERIAL");
+	case M_CORRECT:
+		if (n != 1)
+			return usage_error(usage, "--correct takes one SERIAL");
+		if (!a->model || !a->reason)
+			return usage_error(usage, "--correct needs --model MODEL and --reason TEXT");
+		return EX_OK;
 	case M_WITHDRAW:
 		if (n == 0)
 			return usage_error(usage, "--withdraw needs at least one SERIAL");
@@ -159,6 +174,8 @@ int cmd_ascr_register(svc_db_t *db, int argc, char **argv)
 		{ "withdraw", no_argument, NULL, 'w' },
 		{ "reason", required_argument, NULL, 'R' },
 		{ "export-pending", no_argument, NULL, 'E' },
+		{ "correct", no_argument, NULL, 'X' },
+		{ "model", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -187,6 +204,8 @@ int cmd_ascr_register(svc_db_t *db, int argc, char **argv)
 		case 'w': a.mode = M_WITHDRAW; a.nmodes++; break;
 		case 'R': a.reason = optarg; break;
 		case 'E': a.mode = M_EXPORT; a.nmodes++; break;
+		case 'X': a.mode = M_CORRECT; a.nmodes++; break;
+		case 'M': a.model = optarg; break;
 		case 'h': return print_usage(usage);
 		default: return bad_option(usage, argv);
 		}

@@ -42,11 +42,12 @@ _servicer_ascr_register() {
 		_servicer_words "dispatch wmp"
 		return
 		;;
-	--installed | --warranty-end | --account | --system-account | --location | --reason) return ;;
+	--installed | --warranty-end | --account | --system-account | --location | --reason | \
+		--model) return ;;
 	esac
 	_servicer_words "--account --system-account --location --installed --warranty-end
 		--support --import --reject --strict --dry-run --confirm --confirm-pending
-		--withdraw --reason --export-pending --help"
+		--withdraw --reason --correct --model --export-pending --help"
 }
 
 _servicer_device() {

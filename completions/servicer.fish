@@ -67,7 +67,9 @@ complete -c servicer -n '__servicer_using ascr-register' -l dry-run -d 'check, a
 complete -c servicer -n '__servicer_using ascr-register' -l confirm -d 'mark serials active'
 complete -c servicer -n '__servicer_using ascr-register' -l confirm-pending -d 'mark every pending registration active'
 complete -c servicer -n '__servicer_using ascr-register' -l withdraw -d 'withdraw serials'
-complete -c servicer -n '__servicer_using ascr-register' -l reason -x -d 'why they are withdrawn'
+complete -c servicer -n '__servicer_using ascr-register' -l reason -x -d 'why they are withdrawn or corrected'
+complete -c servicer -n '__servicer_using ascr-register' -l correct -d 'correct the model of a pending registration'
+complete -c servicer -n '__servicer_using ascr-register' -l model -x -d 'the right model'
 complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'print pending model,serial as CSV'
 
 complete -c servicer -n '__servicer_using device' -a 'list show locate assign unassign stock'

@@ -447,6 +447,16 @@ typedef struct svc_device_filter {
 svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 			     svc_device_cb cb, void *ctx);
 
+/*
+ * Correct the model of SERIAL, registered under the wrong one, to MODEL,
+ * with REASON (required).  Only while pending: an active registration is
+ * in Canon's ASCR system (withdraw it and register it again), and that is
+ * refused (SVC_ERULE), as a model not in the catalogue is.  Administrators
+ * only.  The audit log keeps the model before and after, and the reason.
+ */
+svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *model,
+				const char *reason);
+
 /* Call CB once with the device SERIAL; SVC_ENOTFOUND if there is none. */
 svc_status_t svc_device_show(svc_db_t *db, const char *serial,
 			     svc_device_cb cb, void *ctx);

@@ -630,6 +630,107 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 	return svc__finish(db, rc);
 }
 
+/* MODEL as the catalogue spells it, into NAME; SVC_ERULE when it has none. */
+static svc_status_t catalogue_name(svc_db_t *db, const char *doing, const char *model,
+				   char name[SVC_MODEL_MAX * 4 + 1])
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step;
+
+	if ((rc = svc__prepare(db, "SELECT model FROM model WHERE model = ?", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		snprintf(name, SVC_MODEL_MAX * 4 + 1, "%s", svc__col_text(st, 0));
+	else if (step == SQLITE_DONE)
+		rc = svc__error(db, SVC_ERULE,
+				"cannot %s: model '%s' is not serviceable here; add it with 'servicer model add %s'",
+				doing, model, model);
+	else
+		rc = svc__sqlerr(db, doing);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Only a pending registration is the dealer's alone to correct. */
+static svc_status_t check_correctable(svc_db_t *db, const char *doing, const svc_device_t *d)
+{
+	if (strcmp(d->status, "active") == 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: it is active, entered in Canon's ASCR system under %s; withdraw it ('servicer ascr-register --withdraw %s --reason TEXT') and register it again under the right model",
+				  doing, d->model, d->serial);
+	if (strcmp(d->status, "withdrawn") == 0)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: it was withdrawn on %.10s; register it again under the right model",
+				  doing, d->withdrawn_at);
+	return SVC_OK;
+}
+
+static svc_status_t write_model(svc_db_t *db, const char *serial, const char *model)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "UPDATE device SET model = ?2 WHERE serial = ?1", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, "correct the model");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static svc_status_t audit_correction(svc_db_t *db, const char *serial, const char *was,
+				     const char *now, const char *reason)
+{
+	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
+	svc_status_t rc;
+
+	svc__buf_printf(&object, "device %s", serial);
+	svc__json_field(&before, "model", was);
+	svc__json_field(&after, "model", now);
+	svc__json_field(&after, "reason", reason);
+	rc = svc__audit(db, "correct", svc__buf_str(&object), svc__buf_str(&before),
+			svc__buf_str(&after));
+	svc__buf_free(&object);
+	svc__buf_free(&before);
+	svc__buf_free(&after);
+	return rc;
+}
+
+svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *model,
+				const char *reason)
+{
+	char norm[SVC_SERIAL_MAX + 1], doing[128], name[SVC_MODEL_MAX * 4 + 1];
+	sqlite3_stmt *st = NULL;
+	svc_device_t old;
+	svc_status_t rc;
+
+	snprintf(doing, sizeof doing, "correct the model of '%s'", serial ? serial : "");
+	if (svc__no_text(reason))
+		return svc__error(db, SVC_EINVAL, "cannot %s: a reason is required (--reason TEXT)",
+				  doing);
+	if (svc__blank(model))
+		return svc__error(db, SVC_EINVAL, "cannot %s: no model given (--model M)", doing);
+	if ((rc = svc__check_text(db, doing, "reason", reason, SVC_TEXT_MAX)) != SVC_OK ||
+	    (rc = svc__require_admin(db, "correct registrations")) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = find_device(db, serial ? serial : "", doing, norm, &st)) != SVC_OK)
+		goto out;
+	device_from_row(st, &old);
+	if ((rc = check_correctable(db, doing, &old)) != SVC_OK ||
+	    (rc = catalogue_name(db, doing, model, name)) != SVC_OK || strcmp(name, old.model) == 0)
+		goto out;
+	if ((rc = write_model(db, norm, name)) == SVC_OK)
+		rc = audit_correction(db, norm, old.model, name, reason);
+out:
+	sqlite3_finalize(st);
+	return svc__finish(db, rc);
+}
+
 /*
  * One field of a device changed on its own: its location, its device
  * manager, the stock location that supplies it.  CHECK, run inside the

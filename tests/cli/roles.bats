@@ -21,10 +21,13 @@ fixture() {
 	svc -q ascr-register "iR-ADV C5535" DMUNIT01 --installed 2025-01-15
 	svc -q ascr-register "iR-ADV C5535" DSMUNIT1 --installed 2025-01-15
 	svc -q ascr-register --confirm DMUNIT01 DSMUNIT1
+	svc -q ascr-register "iR-ADV C5535" PEND0001
 	svc -q device assign DMUNIT01 dm
 	svc -q device assign DSMUNIT1 dsm
 	svc -q dispatch new DMUNIT01 --number CDM1 --problem "E000 at power-on" >/dev/null
 	svc -q dispatch new DSMUNIT1 --number CDSM1 --problem "E000 at power-on" >/dev/null
+	svc -q meter-submit DMUNIT01 --total 10 --date 2025-01-20
+	svc -q meter-submit DSMUNIT1 --total 10 --date 2025-01-20
 	svc -q kb add "Fixing film wrinkles paper" --body "Replace the fixing film unit." >/dev/null
 	svc -q stock location add Main
 	for s in DMUNIT01 DSMUNIT1; do
@@ -36,8 +39,9 @@ fixture() {
 
 # The command line of a row of the table, for role $1 working on serial $2.
 command_of() {
-	local r="$1" s="$2" R
+	local r="$1" s="$2" R call=CDM1
 	R=$(printf '%s' "$r" | tr a-z A-Z)
+	[ "$s" = DSMUNIT1 ] && call=CDSM1
 	case "$3" in
 	"config list") echo "config list" ;;
 	"config set") echo "config set dealer.name Acme-$R" ;;
@@ -46,6 +50,7 @@ command_of() {
 	"holiday list") echo "holiday list" ;;
 	"holiday add") echo "holiday add 2030-12-25" ;;
 	"ascr-register") echo "ascr-register iR-ADV\\ C5535 NEW$R" ;;
+	"ascr-register --correct") echo "ascr-register --correct PEND0001 --model imagePROGRAF\\ iPF685 --reason typo" ;;
 	"device list") echo "device list" ;;
 	"device show") echo "device show $s" ;;
 	"device locate") echo "device locate $s Bay-$R" ;;
@@ -54,11 +59,15 @@ command_of() {
 	"dispatch route") echo "dispatch route $s" ;;
 	"dispatch new") echo "dispatch new $s --number C$R --problem no-power" ;;
 	"dispatch list") echo "dispatch list" ;;
+	# The reason names the serial, so that "own" knows whose call it is.
+	"dispatch renumber") echo "dispatch renumber $call N$R --reason typo-on-$s" ;;
+	"dispatch amend") echo "dispatch amend $call --contact Ann --reason typo-on-$s" ;;
 	"closeout list") echo "closeout list" ;;
 	"meter-submit") echo "meter-submit $s --total 100" ;;
 	"meter-submit --import") echo "meter-submit --import $TMP/m-$s.csv" ;;
 	"meter-submit --exchange") echo "meter-submit $s --exchange --old-final 10 --new-start 0 --reason swap" ;;
 	"meter-history") echo "meter-history $s" ;;
+	"meter-submit --void") echo "meter-submit $s --void 2025-01-20 --reason typo" ;;
 	"report compensation") echo "report compensation" ;;
 	"kb search") echo "kb search fixing" ;;
 	"kb show") echo "kb show 1" ;;
