@@ -5,7 +5,9 @@
 
 #include "cmd.h"
 
-static const char usage[] = "usage: servicer report compensation [--month YYYY-MM]\n";
+static const char usage[] =
+	"usage: servicer report compensation [--month YYYY-MM]\n"
+	"       servicer report sla [--month YYYY-MM]\n";
 
 typedef struct totals {
 	out_t *out;
@@ -71,6 +73,37 @@ static int compensation(svc_db_t *db, const char *month)
 	return rc;
 }
 
+static int sla_one(const svc_sla_t *r, void *ctx)
+{
+	out_t *o = ctx;
+	char share[16];
+
+	out_str(o, r->technician ? r->technician : "total");
+	out_int(o, r->reached);
+	out_int(o, r->with_due);
+	out_int(o, r->met);
+	if (r->with_due > 0) {
+		snprintf(share, sizeof share, "%.1f", 100.0 * (double)r->met / (double)r->with_due);
+		out_str(o, share);
+	} else {
+		out_str(o, NULL);
+	}
+	out_hours(o, r->median_minutes);
+	out_hours(o, r->p90_minutes);
+	out_end_row(o);
+	return 0;
+}
+
+static int sla(svc_db_t *db, const char *month)
+{
+	static const char *const keys[] = { "technician", "reached", "with_due", "met",
+					    "met_percent", "median_hours", "p90_hours" };
+	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, false);
+	svc_status_t st = svc_report_sla(db, month, sla_one, o);
+
+	return out_finish(o, db, st);
+}
+
 int cmd_report(svc_db_t *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -89,11 +122,11 @@ int cmd_report(svc_db_t *db, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error(usage, "report needs the name of a report: compensation");
-	if (strcmp(argv[optind], "compensation") != 0)
-		return usage_error(usage, "unknown report '%s'; the report is 'compensation'",
+		return usage_error(usage, "report needs the name of a report: compensation or sla");
+	if (strcmp(argv[optind], "compensation") != 0 && strcmp(argv[optind], "sla") != 0)
+		return usage_error(usage, "unknown report '%s'; the reports are 'compensation' and 'sla'",
 				   argv[optind]);
 	if (argc - optind != 1)
-		return usage_error(usage, "'report compensation' takes no other argument");
-	return compensation(db, month);
+		return usage_error(usage, "'report %s' takes no other argument", argv[optind]);
+	return strcmp(argv[optind], "sla") == 0 ? sla(db, month) : compensation(db, month);
 }

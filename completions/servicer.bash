@@ -151,7 +151,7 @@ _servicer_report() {
 	--month) return ;;
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
-		_servicer_words "compensation"
+		_servicer_words "compensation sla"
 	elif [[ $cur == -* ]]; then
 		_servicer_words "--month --help"
 	fi

@@ -131,7 +131,7 @@ complete -c servicer -n '__servicer_using meter-submit' -l dry-run -d 'check, ap
 complete -c servicer -n '__servicer_using meter-history' -l from -x -d 'from this day'
 complete -c servicer -n '__servicer_using meter-history' -l to -x -d 'to this day'
 
-complete -c servicer -n '__servicer_using report' -a compensation
+complete -c servicer -n '__servicer_using report' -a 'compensation sla'
 complete -c servicer -n '__servicer_using report' -l month -x -d 'calls completed in this month (YYYY-MM)'
 
 complete -c servicer -n '__servicer_using user' -a 'add list set-role remove'

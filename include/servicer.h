@@ -977,6 +977,33 @@ svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compen
 				     void *ctx);
 
 /* ---------------------------------------------------------------------
+ * The service-level report: how soon calls were reached, in business
+ * time (seed 004: work outside normal operating hours starts at the next
+ * working day/time), per technician and in total.
+ * ------------------------------------------------------------------- */
+
+typedef struct svc_sla {
+	const char *technician;	 /* a login; NULL for the total */
+	long long reached;	 /* calls a technician arrived at */
+	long long with_due;	 /* of them, calls a response time applied to */
+	long long met;		 /* of those, calls reached by their due time */
+	/* Business minutes from receipt to arrival over the calls reached:
+	 * the median and the 90th percentile, both nearest-rank. */
+	long long median_minutes, p90_minutes;
+} svc_sla_t;
+
+typedef int (*svc_sla_cb)(const svc_sla_t *row, void *ctx);
+
+/*
+ * Call CB for each technician who reached a call (by login), then once for
+ * the total.  MONTH ("YYYY-MM", local; NULL: every month) keeps the calls
+ * reached in it.  Calls reached before servicer kept arrival service
+ * levels are left out.  A device manager sees their calls only.
+ * SVC_EINVAL for a bad MONTH; SVC_EPERM.
+ */
+svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
  * CSV import (the cron batch path).
  *
  * The file has a header row naming its columns, in any order, matched

@@ -10,6 +10,7 @@
  * (frozen at receipt, dispatch.compensable); it is closed only when its
  * close-out was accepted by the mail server.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,7 +53,7 @@ static svc_status_t check_month(svc_db_t *db, const char *month)
 			return SVC_OK;
 	}
 	return svc__error(db, SVC_EINVAL,
-			  "cannot report compensation: the month '%s' is not a month; use YYYY-MM, e.g. 2025-11",
+			  "cannot report: the month '%s' is not a month; use YYYY-MM, e.g. 2025-11",
 			  month);
 }
 
@@ -161,5 +162,105 @@ svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compen
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = svc__sqlerr(db, "report compensation");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Service levels. */
+
+static const char sla_sql[] =
+	"SELECT d.assigned_to, d.waited_minutes, d.response_met, d.arrived_at FROM dispatch d"
+	" WHERE d.arrived_at IS NOT NULL AND d.waited_minutes IS NOT NULL"
+	"  AND d.assigned_to IS NOT NULL AND " SVC_CALL_VISIBLE("1")
+	" ORDER BY d.assigned_to";
+
+/* The calls of one technician, or of all. */
+typedef struct sample {
+	long long *minutes;
+	size_t n, cap;
+	long long with_due, met;
+} sample_t;
+
+static bool sample_add(sample_t *s, long long minutes, int met)
+{
+	if (s->n == s->cap) {
+		long long *p = realloc(s->minutes, (s->cap = s->cap ? s->cap * 2 : 64) * sizeof *p);
+
+		if (!p)
+			return false;
+		s->minutes = p;
+	}
+	s->minutes[s->n++] = minutes;
+	s->with_due += met >= 0;
+	s->met += met == 1;
+	return true;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank P-th percentile of the sorted S. */
+static long long percentile(const sample_t *s, int p)
+{
+	size_t rank = (s->n * (size_t)p + 99) / 100;
+
+	return s->n ? s->minutes[rank ? rank - 1 : 0] : -1;
+}
+
+static int sla_emit(sample_t *s, const char *tech, svc_sla_cb cb, void *ctx)
+{
+	svc_sla_t row = { tech, (long long)s->n, s->with_due, s->met, -1, -1 };
+
+	if (s->n)
+		qsort(s->minutes, s->n, sizeof *s->minutes, by_value);
+	row.median_minutes = percentile(s, 50);
+	row.p90_minutes = percentile(s, 90);
+	return cb(&row, ctx);
+}
+
+svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void *ctx)
+{
+	sample_t tech = { 0 }, all = { 0 };
+	char login[65] = "";
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+	int step, stop = 0;
+
+	if ((rc = svc__dispatch_role(db, "report service levels")) != SVC_OK ||
+	    (month && (rc = check_month(db, month)) != SVC_OK) ||
+	    (rc = svc__prepare(db, sla_sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_opt(st, 1, svc__is_device_manager(db) ? db->actor : NULL);
+	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *who = svc__col_text(st, 0);
+		long long minutes = sqlite3_column_int64(st, 1);
+		int met = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 2);
+
+		if (!in_month(local_day(svc__col_text(st, 3)), month))
+			continue;
+		if (tech.n && strcmp(who, login) != 0) {
+			stop = sla_emit(&tech, login, cb, ctx);
+			tech.n = 0;
+			tech.with_due = tech.met = 0;
+		}
+		snprintf(login, sizeof login, "%s", who);
+		if (!sample_add(&tech, minutes, met) || !sample_add(&all, minutes, met)) {
+			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+			break;
+		}
+	}
+	if (rc == SVC_OK && !stop && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = svc__sqlerr(db, "report service levels");
+	if (rc == SVC_OK && !stop && tech.n)
+		stop = sla_emit(&tech, login, cb, ctx);
+	if (rc == SVC_OK && !stop)
+		sla_emit(&all, NULL, cb, ctx);
+	sqlite3_finalize(st);
+	free(tech.minutes);
+	free(all.minutes);
 	return rc;
 }

@@ -69,6 +69,7 @@ command_of() {
 	"meter-history") echo "meter-history $s" ;;
 	"meter-submit --void") echo "meter-submit $s --void 2025-01-20 --reason typo" ;;
 	"report compensation") echo "report compensation" ;;
+	"report sla") echo "report sla" ;;
 	"kb search") echo "kb search fixing" ;;
 	"kb show") echo "kb show 1" ;;
 	"kb add") echo "kb add Note-$R --body text" ;;
