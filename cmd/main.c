@@ -130,9 +130,14 @@ static svc_status_t use_dealer_timezone(svc_db_t *db)
 	char *zone = NULL;
 	svc_status_t st = svc_config_timezone(db, &zone);
 
+	char err[600];
+
 	if (st == SVC_OK && zone) {
 		setenv("TZ", zone, 1);
 		tzset();
+	} else if (st == SVC_OK && !svc_zone_known(getenv("TZ"), err, sizeof err)) {
+		errorf("warning: TZ %s, so times are read and shown in UTC; fix TZ or set the dealer's zone with 'servicer config set dealer.timezone America/New_York'",
+		       err);
 	}
 	free(zone);
 	return st;

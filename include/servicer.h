@@ -303,6 +303,13 @@ typedef int (*svc_config_cb)(const svc_config_entry_t *entry, void *ctx);
 svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value);
 
 /*
+ * Does this machine know the time zone ZONE (a TZ value: an IANA name, a
+ * ":"-prefixed one or path, or a POSIX rule)?  An unknown name silently
+ * means UTC to the C library; a reason goes into ERR then.
+ */
+bool svc_zone_known(const char *zone, char *err, size_t errlen);
+
+/*
  * The dealer's time zone (dealer.timezone) into *ZONE (malloc'd; NULL when
  * unset), before any user is set: every command tells days by it.
  */

@@ -60,6 +60,24 @@ static bool check_response_hours(const char *v, char *err, size_t errlen)
 	return false;
 }
 
+bool svc_zone_known(const char *zone, char *err, size_t errlen)
+{
+	const char *dir = getenv("TZDIR"), *v = zone && *zone == ':' ? zone + 1 : zone;
+	char path[512];
+
+	if (!v || !*v)
+		return true;
+	/* A POSIX rule ("EST5EDT", "<+03>-3") is read without any file. */
+	if (strpbrk(v, "0123456789<,"))
+		return true;
+	snprintf(path, sizeof path, "%s%s%s", *v == '/' ? "" : dir && *dir ? dir : "/usr/share/zoneinfo",
+		 *v == '/' ? "" : "/", v);
+	if (access(path, R_OK) == 0)
+		return true;
+	snprintf(err, errlen, "'%s' is not a time zone this machine knows (no %s)", zone, path);
+	return false;
+}
+
 /* An IANA zone name that this machine's time zone database holds. */
 static bool check_timezone(const char *v, char *err, size_t errlen)
 {
@@ -331,6 +349,36 @@ static svc_status_t write_value(svc_db_t *db, const char *key, const char *value
 	return rc;
 }
 
+/*
+ * Business hours are three keys that only work together: with KEY set to
+ * VALUE (NULL: its default), the three must still parse, or calls could
+ * not be recorded at all.
+ */
+static svc_status_t check_hours_together(svc_db_t *db, const char *key, const char *value)
+{
+	static const char *const names[] = { "hours.open", "hours.close", "hours.days" };
+	char *v[3] = { NULL, NULL, NULL }, err[256];
+	svc_hours_t h;
+	svc_status_t rc = SVC_OK;
+
+	if (strncmp(key, "hours.", 6) != 0)
+		return SVC_OK;
+	for (int i = 0; i < 3 && rc == SVC_OK; i++) {
+		if (strcmp(names[i], key) != 0)
+			rc = svc__config_get(db, names[i], &v[i]);
+		else if (!(v[i] = svc__strdup(value ? value : find_key(key)->default_value)))
+			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	}
+	if (rc == SVC_OK && svc_hours_parse(v[0], v[1], v[2], &h, err, sizeof err) != SVC_OK)
+		rc = svc__error(db, SVC_EINVAL,
+				"cannot %s %s%s%s: the business hours would not work (%s), and no call could be recorded; hours are %s to %s on %s",
+				value ? "set" : "unset", key, value ? " to " : "", value ? value : "", err,
+				v[0], v[1], v[2]);
+	for (int i = 0; i < 3; i++)
+		free(v[i]);
+	return rc;
+}
+
 svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
 {
 	const key_spec_t *spec = find_key(key);
@@ -346,6 +394,8 @@ svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
 	if ((rc = svc__require_admin(db, "change the configuration")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
+	if ((rc = check_hours_together(db, key, value)) != SVC_OK)
+		return svc__finish(db, rc);
 	rc = stored_value(db, key, &old);
 	if (rc == SVC_OK && !(old == value || (old && value && strcmp(old, value) == 0))) {
 		svc__buf_printf(&object, "config %s", key);

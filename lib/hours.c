@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "servicer-private.h"
@@ -27,7 +28,7 @@ static bool parse_clock(const char *s, int *minutes)
 static int day_index(const char *s, size_t n)
 {
 	for (int i = 0; i < 7; i++)
-		if (n == 3 && strncmp(s, day_names[i], 3) == 0)
+		if (n == 3 && strncasecmp(s, day_names[i], 3) == 0)
 			return i;
 	return -1;
 }

@@ -206,7 +206,8 @@ setup_dealer() {
 	refused 65 "cannot set hours.open to '8am'" svc config set hours.open 8am
 	refused 65 "cannot set hours.days to 'weekdays'" svc config set hours.days weekdays
 	refused 65 "cannot set sla.response_hours to '0'" svc config set sla.response_hours 0
-	svc -q config set hours.open 18:00
+	refused 65 "the business hours would not work" svc config set hours.open 18:00
+	sqlite3 "$SERVICER_DB" "INSERT INTO config(key, value) VALUES('hours.open', '18:00')"
 	refused 78 "the business hours are not usable" \
 		svc dispatch new 2XB01234 --number C-1 --problem jam --received 2025-11-18T09:00
 }

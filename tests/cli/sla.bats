@@ -95,3 +95,38 @@ work() { # NUMBER SERIAL RECEIVED ARRIVED TECH
 	refused 65 "'1h30' is not a span of time" svc dispatch list --due-within 1h30
 	refused 64 "--overdue and --due-within do not go together" svc dispatch list --overdue --due-within 2h
 }
+
+@test "business hours are checked when set: calls can always be recorded" {
+	setup_dealer
+	refused 65 "cannot set hours.open to 22:00: the business hours would not work (closing time '17:00' is not HH:MM after the opening time 22:00)" \
+		svc config set hours.open 22:00
+	refused 65 "cannot set hours.close to 07:00" svc config set hours.close 07:00
+	refused 65 "cannot set hours.close to 08:00" svc config set hours.close 08:00
+	svc -q config set hours.close 20:00
+	svc -q config set hours.open 19:00
+	# Unsetting the closing time would bring back 17:00, before 19:00.
+	refused 65 "cannot unset hours.close: the business hours would not work" svc config unset hours.close
+	svc -q config set hours.days Mon-Fri
+	svc -q config set hours.days MON,wed,Fri
+	refused 65 "cannot set hours.days to 'Mon-Frx'" svc config set hours.days Mon-Frx
+	[ "$(svc config get hours.days)" = "MON,wed,Fri" ]
+	svc -q dispatch new 2XB01234 --number C-1 --problem jam --received 2025-11-19T09:00 >/dev/null
+	run svc --format json dispatch show C-1
+	[[ "$output" == *'"response_due":"2025-12-05T20:00:00-05:00"'* ]]
+}
+
+@test "a TZ this machine does not know is said, not silently taken as UTC" {
+	setup_dealer
+	TZ=Foo/Bar run --separate-stderr svc model list
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: TZ 'Foo/Bar' is not a time zone this machine knows"*"times are read and shown in UTC"* ]]
+	TZ=EST5EDT run --separate-stderr svc model list
+	[ -z "$stderr" ]
+	TZ=:America/Chicago run --separate-stderr svc model list
+	[ -z "$stderr" ]
+	# The dealer's zone, when set, is what counts.
+	svc -q config set dealer.timezone America/New_York
+	TZ=Foo/Bar run --separate-stderr svc model list
+	[ -z "$stderr" ]
+	refused 65 "is not a time zone this machine knows" svc config set dealer.timezone Foo/Bar
+}

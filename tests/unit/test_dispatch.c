@@ -251,7 +251,14 @@ static void broken_business_hours_are_a_configuration_error(void **state)
 	long long id, before;
 
 	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
-	assert_int_equal(svc_config_set(f->db, "hours.open", "18:00"), SVC_OK);
+	/* Refused when set, as no call could be recorded... */
+	before = rows(f->db);
+	expect_error(f->db, svc_config_set(f->db, "hours.open", "18:00"), SVC_EINVAL,
+		     "the business hours would not work");
+	assert_int_equal(rows(f->db), before);
+	/* ...and named when a database edited by hand holds it. */
+	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO config(key, value)"
+				      " VALUES('hours.open', '18:00')", NULL, NULL, NULL), SQLITE_OK);
 	before = rows(f->db);
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_ECONFIG,
 		     "the business hours are not usable");
