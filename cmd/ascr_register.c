@@ -12,7 +12,7 @@
 static const char usage[] =
 	"usage: servicer ascr-register MODEL SERIAL [--account NO] [--system-account NO]\n"
 	"           [--location TEXT] [--installed DATE] [--warranty-end DATE]\n"
-	"           [--support dispatch|wmp]\n"
+	"           [--support dispatch|wmp] [--customer NAME]\n"
 	"       servicer ascr-register --import FILE|- [--reject FILE] [--strict] [--dry-run]\n"
 	"       servicer ascr-register --confirm SERIAL ...\n"
 	"       servicer ascr-register --confirm-pending\n"
@@ -76,7 +76,7 @@ static int export_row(const svc_device_t *d, void *ctx)
 static int export_pending(svc_db_t *db)
 {
 	static const char *const keys[] = { "model", "serial" };
-	svc_device_filter_t f = { "pending", NULL };
+	svc_device_filter_t f = { .status = "pending" };
 	out_t *o;
 	svc_status_t st;
 
@@ -165,6 +165,7 @@ int cmd_ascr_register(svc_db_t *db, int argc, char **argv)
 		{ "installed", required_argument, NULL, 'I' },
 		{ "warranty-end", required_argument, NULL, 'W' },
 		{ "support", required_argument, NULL, 'P' },
+		{ "customer", required_argument, NULL, 'U' },
 		{ "import", required_argument, NULL, 'i' },
 		{ "reject", required_argument, NULL, 'r' },
 		{ "strict", no_argument, NULL, 's' },
@@ -189,6 +190,7 @@ int cmd_ascr_register(svc_db_t *db, int argc, char **argv)
 		case 'L': a.reg.location = optarg; a.reg_options = true; break;
 		case 'I': a.reg.installed = optarg; a.reg_options = true; break;
 		case 'W': a.reg.warranty_end = optarg; a.reg_options = true; break;
+		case 'U': a.reg.customer = optarg; a.reg_options = true; break;
 		case 'P':
 			if (strcmp(optarg, "dispatch") && strcmp(optarg, "wmp"))
 				return usage_error(usage, "--support '%s' is not 'dispatch' or 'wmp'", optarg);

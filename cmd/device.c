@@ -1,5 +1,6 @@
 /* device.c - servicer device list|show|locate|assign|unassign|stock. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -7,16 +8,17 @@
 
 static const char usage[] =
 	"usage: servicer device list [--status pending|active|withdrawn] [--model MODEL]\n"
+	"                [--account NO] [--system-account NO] [--customer TEXT]\n"
 	"       servicer device show SERIAL\n"
 	"       servicer device locate SERIAL LOCATION\n"
-	"       servicer device assign SERIAL LOGIN\n"
+	"       servicer device assign LOGIN SERIAL ... | -\n"
 	"       servicer device unassign SERIAL\n"
 	"       servicer device stock SERIAL LOCATION\n";
 
 static const char *const device_keys[] = {
 	"model", "serial", "status", "support", "~account", "~system_account",
 	"location", "~installed", "warranty_end", "~registered_at", "assigned_to",
-	"~stock_location",
+	"~stock_location", "customer",
 };
 
 static int device_row(const svc_device_t *d, void *ctx)
@@ -25,7 +27,7 @@ static int device_row(const svc_device_t *d, void *ctx)
 	const char *v[] = { d->model, d->serial, d->status, d->support, d->account,
 			    d->system_account, d->location, d->installed,
 			    d->warranty_end, d->registered_at, d->assigned_to,
-			    d->stock_location };
+			    d->stock_location, d->customer };
 
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
 		out_str(o, v[i]);
@@ -46,7 +48,7 @@ static int show(svc_db_t *db, const char *serial)
 	static const char *const keys[] = {
 		"model", "serial", "status", "support", "account", "system_account",
 		"location", "installed", "warranty_end", "registered_at", "assigned_to",
-		"stock_location",
+		"stock_location", "customer",
 	};
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, true);
 	svc_status_t st = svc_device_show(db, serial, device_row, o);
@@ -54,15 +56,75 @@ static int show(svc_db_t *db, const char *serial)
 	return out_finish(o, db, st);
 }
 
+/* The serials to assign: the operands, or with "-" those read from
+ * standard input, separated by white space.  *OWNED is theirs to free. */
+static int serials_of(int n, char **operands, char ***serials, size_t *count, char **owned)
+{
+	size_t cap = 0, len = 0;
+	char *text = NULL, *p;
+
+	*owned = NULL;
+	if (n != 1 || strcmp(operands[0], "-") != 0) {
+		*serials = operands;
+		*count = (size_t)n;
+		return EX_OK;
+	}
+	if (getdelim(&text, &len, '\0', stdin) < 0 && ferror(stdin)) {
+		errorf("cannot read serials from standard input");
+		free(text);
+		return EX_IOERR;
+	}
+	*serials = NULL;
+	*count = 0;
+	for (p = text ? strtok(text, " \t\r\n") : NULL; p; p = strtok(NULL, " \t\r\n")) {
+		if (*count == cap) {
+			char **q = realloc(*serials, (cap = cap ? cap * 2 : 64) * sizeof *q);
+
+			if (!q) {
+				errorf("out of memory");
+				free(*serials);
+				free(text);
+				return EX_OSERR;
+			}
+			*serials = q;
+		}
+		(*serials)[(*count)++] = p;
+	}
+	*owned = text;
+	return *count ? EX_OK : usage_error(usage, "no serial numbers on standard input");
+}
+
+static int assign(svc_db_t *db, const char *login, int n, char **operands)
+{
+	char **serials, *owned;
+	size_t count;
+	svc_status_t st;
+	int rc = serials_of(n, operands, &serials, &count, &owned);
+
+	if (rc != EX_OK)
+		return rc;
+	if ((st = svc_device_assign_all(db, login, serials, count)) != SVC_OK)
+		rc = fail(db, st);
+	else
+		note("%zu device%s assigned to '%s'", count, count == 1 ? "" : "s", login);
+	if (serials != operands)
+		free(serials);
+	free(owned);
+	return rc;
+}
+
 int cmd_device(svc_db_t *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "status", required_argument, NULL, 's' },
 		{ "model", required_argument, NULL, 'm' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "system-account", required_argument, NULL, 'S' },
+		{ "customer", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	svc_device_filter_t f = { NULL, NULL };
+	svc_device_filter_t f = { 0 };
 	const char *verb;
 	svc_status_t st;
 	int c, n;
@@ -71,6 +133,9 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 		switch (c) {
 		case 's': f.status = optarg; break;
 		case 'm': f.model = optarg; break;
+		case 'a': f.account = optarg; break;
+		case 'S': f.system_account = optarg; break;
+		case 'c': f.customer = optarg; break;
 		case 'h': return print_usage(usage);
 		default: return bad_option(usage, argv);
 		}
@@ -79,8 +144,9 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 		return usage_error(usage, "device needs list, show, locate, assign, unassign or stock");
 	verb = argv[optind];
 	n = argc - optind - 1;
-	if (strcmp(verb, "list") != 0 && (f.status || f.model))
-		return usage_error(usage, "--status and --model go with 'device list'");
+	if (strcmp(verb, "list") != 0 &&
+	    (f.status || f.model || f.account || f.system_account || f.customer))
+		return usage_error(usage, "--status, --model, --account, --system-account and --customer go with 'device list'");
 	if (strcmp(verb, "list") == 0 && n == 0)
 		return list(db, &f);
 	if (strcmp(verb, "show") == 0 && n == 1)
@@ -89,12 +155,8 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 		st = svc_device_locate(db, argv[optind + 1], argv[optind + 2]);
 		return st == SVC_OK ? EX_OK : fail(db, st);
 	}
-	if (strcmp(verb, "assign") == 0 && n == 2) {
-		if ((st = svc_device_assign(db, argv[optind + 1], argv[optind + 2])) != SVC_OK)
-			return fail(db, st);
-		note("%s is assigned to '%s'", argv[optind + 1], argv[optind + 2]);
-		return EX_OK;
-	}
+	if (strcmp(verb, "assign") == 0 && n >= 2)
+		return assign(db, argv[optind + 1], n - 1, argv + optind + 2);
 	if (strcmp(verb, "unassign") == 0 && n == 1) {
 		if ((st = svc_device_assign(db, argv[optind + 1], NULL)) != SVC_OK)
 			return fail(db, st);

@@ -43,9 +43,9 @@ _servicer_ascr_register() {
 		return
 		;;
 	--installed | --warranty-end | --account | --system-account | --location | --reason | \
-		--model) return ;;
+		--model | --customer) return ;;
 	esac
-	_servicer_words "--account --system-account --location --installed --warranty-end
+	_servicer_words "--account --system-account --location --installed --warranty-end --customer
 		--support --import --reject --strict --dry-run --confirm --confirm-pending
 		--withdraw --reason --correct --model --export-pending --help"
 }
@@ -56,12 +56,12 @@ _servicer_device() {
 		_servicer_words "pending active withdrawn"
 		return
 		;;
-	--model) return ;;
+	--model | --account | --system-account | --customer) return ;;
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
 		_servicer_words "list show locate assign unassign stock"
 	elif [[ $cur == -* ]]; then
-		_servicer_words "--status --model --help"
+		_servicer_words "--status --model --account --system-account --customer --help"
 	fi
 }
 

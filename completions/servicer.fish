@@ -68,6 +68,7 @@ complete -c servicer -n '__servicer_using ascr-register' -l confirm -d 'mark ser
 complete -c servicer -n '__servicer_using ascr-register' -l confirm-pending -d 'mark every pending registration active'
 complete -c servicer -n '__servicer_using ascr-register' -l withdraw -d 'withdraw serials'
 complete -c servicer -n '__servicer_using ascr-register' -l reason -x -d 'why they are withdrawn or corrected'
+complete -c servicer -n '__servicer_using ascr-register' -l customer -x -d "the customer's name"
 complete -c servicer -n '__servicer_using ascr-register' -l correct -d 'correct the model of a pending registration'
 complete -c servicer -n '__servicer_using ascr-register' -l model -x -d 'the right model'
 complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'print pending model,serial as CSV'
@@ -75,6 +76,9 @@ complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'p
 complete -c servicer -n '__servicer_using device' -a 'list show locate assign unassign stock'
 complete -c servicer -n '__servicer_using device' -l status -x -a 'pending active withdrawn' -d 'registration status'
 complete -c servicer -n '__servicer_using device' -l model -x -d 'model'
+complete -c servicer -n '__servicer_using device' -l account -x -d 'customer account'
+complete -c servicer -n '__servicer_using device' -l system-account -x -d 'Canon system account'
+complete -c servicer -n '__servicer_using device' -l customer -x -d 'part of the customer name'
 
 complete -c servicer -n '__servicer_using dispatch' -a 'route new assign arrive complete cancel renumber amend list show'
 complete -c servicer -n '__servicer_using dispatch' -l on -x -d 'route on this date'

@@ -48,7 +48,7 @@ run meter-history 2XB01234
 # every role may read, and where the unit's toner comes from.
 "$servicer" --format csv user list | grep -q '^pat,' ||
 	run user add pat --role device-manager --name "Pat Lee"
-run device assign 2XB01234 pat
+run device assign pat 2XB01234
 run --as pat device list
 "$servicer" --format csv kb search E000007 | grep -q '^1,' ||
 	run kb add "Fixing film wrinkles paper" --model "iR-ADV C5535" --code E000007-0001 \

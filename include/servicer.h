@@ -384,6 +384,10 @@ typedef struct svc_registration {
 	const char *installed;	    /* YYYY-MM-DD, not in the future */
 	const char *warranty_end;   /* YYYY-MM-DD; default installed + model's months */
 	const char *support;	    /* "dispatch" (default) or "wmp" */
+	const char *customer;	    /* the customer's name */
+	/* The device manager to assign it to (svc_device_assign's rules);
+	 * NULL: leave the assignment as it is. */
+	const char *assigned_to;
 } svc_registration_t;
 
 /* A device as stored.  Absent values are NULL. */
@@ -404,6 +408,7 @@ typedef struct svc_device {
 	const char *withdraw_reason;
 	const char *assigned_to;
 	const char *stock_location; /* where its toner comes from */
+	const char *customer;
 } svc_device_t;
 
 typedef int (*svc_device_cb)(const svc_device_t *device, void *ctx);
@@ -446,11 +451,17 @@ svc_status_t svc_device_locate(svc_db_t *db, const char *serial,
 			       const char *location);
 
 typedef struct svc_device_filter {
-	const char *status; /* NULL: any */
-	const char *model;  /* NULL: any; matched case-insensitively */
+	const char *status;	    /* NULL: any */
+	const char *model;	    /* NULL: any; matched case-insensitively */
+	const char *account;	    /* NULL: any; the customer account number */
+	const char *system_account; /* NULL: any */
+	/* NULL: any; else a part of the customer's name, in any case.  From
+	 * three characters on it is looked up in an index. */
+	const char *customer;
 } svc_device_filter_t;
 
-/* Call CB for every device that passes FILTER (may be NULL), by serial. */
+/* Call CB for every device that passes FILTER (may be NULL), by serial.
+ * A device manager sees the devices assigned to them. */
 svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 			     svc_device_cb cb, void *ctx);
 
@@ -463,6 +474,14 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
  */
 svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *model,
 				const char *reason);
+
+/*
+ * Assign every one of the N SERIALS to LOGIN, as svc_device_assign() does
+ * one: all of them, or, when one is refused, none (its refusal is
+ * returned).  Administrators only.
+ */
+svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const *serials,
+				   size_t n);
 
 /* Call CB once with the device SERIAL; SVC_ENOTFOUND if there is none. */
 svc_status_t svc_device_show(svc_db_t *db, const char *serial,

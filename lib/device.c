@@ -9,7 +9,7 @@
 #define DEVICE_COLUMNS \
 	"model, serial, status, support, account, system_account, location," \
 	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
-	" withdrawn_at, withdraw_reason, assigned_to, stock_location"
+	" withdrawn_at, withdraw_reason, assigned_to, stock_location, customer"
 
 static void device_from_row(sqlite3_stmt *st, svc_device_t *d)
 {
@@ -29,6 +29,7 @@ static void device_from_row(sqlite3_stmt *st, svc_device_t *d)
 	d->withdraw_reason = svc__col_text(st, 13);
 	d->assigned_to = svc__col_text(st, 14);
 	d->stock_location = svc__col_text(st, 15);
+	d->customer = svc__col_text(st, 16);
 }
 
 /* The registration fields of D as a JSON object, absent ones left out. */
@@ -42,6 +43,7 @@ static void device_json(svc_buf_t *b, const svc_device_t *d)
 		{ "warranty_end", d->warranty_end },
 		{ "withdraw_reason", d->withdraw_reason },
 		{ "assigned_to", d->assigned_to }, { "stock_location", d->stock_location },
+		{ "customer", d->customer },
 	};
 
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
@@ -80,7 +82,7 @@ static svc_status_t audit_device(svc_db_t *db, const char *action,
 
 struct svc__registrar {
 	svc_db_t *db;
-	sqlite3_stmt *find, *insert, *update, *model;
+	sqlite3_stmt *find, *insert, *update, *model, *index_add, *index_del;
 	/* Models looked up, as asked for: a file repeats a handful of models. */
 	struct {
 		char asked[SVC_MODEL_MAX * 4 + 1], name[SVC_MODEL_MAX * 4 + 1];
@@ -104,8 +106,8 @@ svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp)
 				   " FROM device WHERE serial = ?", &r->find)) != SVC_OK ||
 	    (rc = svc__prepare(db, "INSERT INTO device(serial, model, status, support,"
 				   " account, system_account, location, installed,"
-				   " warranty_end, registered_at, registered_by)"
-				   " VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+				   " warranty_end, registered_at, registered_by, customer)"
+				   " VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 				   " ON CONFLICT(serial) DO NOTHING",
 			       &r->insert)) != SVC_OK ||
 	    (rc = svc__prepare(db, "UPDATE device SET model = ?2, status = 'pending',"
@@ -113,8 +115,13 @@ svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp)
 				   " location = ?6, installed = ?7, warranty_end = ?8,"
 				   " registered_at = ?9, registered_by = ?10,"
 				   " confirmed_at = NULL, withdrawn_at = NULL,"
-				   " withdraw_reason = NULL WHERE serial = ?1",
+				   " withdraw_reason = NULL, customer = ?11 WHERE serial = ?1",
 			       &r->update)) != SVC_OK ||
+	    (rc = svc__prepare(db, "INSERT INTO device_customer(rowid, customer)"
+				   " SELECT id, ?2 FROM device WHERE serial = ?1", &r->index_add)) != SVC_OK ||
+	    (rc = svc__prepare(db, "INSERT INTO device_customer(device_customer, rowid, customer)"
+				   " SELECT 'delete', id, ?2 FROM device WHERE serial = ?1",
+			       &r->index_del)) != SVC_OK ||
 	    (rc = svc__prepare(db, "SELECT model, warranty_months FROM model"
 				   " WHERE model = ?", &r->model)) != SVC_OK)
 		return rc;
@@ -129,6 +136,8 @@ void svc__registrar_free(svc__registrar_t *r)
 	sqlite3_finalize(r->insert);
 	sqlite3_finalize(r->update);
 	sqlite3_finalize(r->model);
+	sqlite3_finalize(r->index_add);
+	sqlite3_finalize(r->index_del);
 	free(r);
 }
 
@@ -190,6 +199,25 @@ static svc_status_t check_date(const char *field, const char *value, char out[11
 }
 
 /* Check every field of REG and put the normalized values in V. */
+/* Devices are assigned to current device managers, as 'device assign' says. */
+static svc_status_t check_assignee(svc_db_t *db, const char *login, char *reason, size_t len)
+{
+	svc_role_t role;
+	svc_status_t rc;
+
+	if ((rc = svc__user_role(db, login, &role)) != SVC_OK)
+		return rc;
+	if (role == SVC_ROLE_NONE)
+		return rejectf(reason, len, SVC_EINVAL,
+			       "assigned_to '%s' is not a user; add them with 'servicer user add %s --role device-manager'",
+			       login, login);
+	if (role != SVC_ROLE_DEVICE_MANAGER && role != SVC_ROLE_DEVICE_STOCK_MANAGER)
+		return rejectf(reason, len, SVC_ERULE,
+			       "assigned_to '%s' is a %s; devices are assigned to a device-manager or device-stock-manager",
+			       login, svc__role_name(role));
+	return SVC_OK;
+}
+
 static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 			     svc__regval_t *v, char *reason, size_t len)
 {
@@ -225,6 +253,15 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 			return rejectf(reason, len, SVC_EINVAL, "location %s", err);
 		v->location = reg->location;
 	}
+	if (!svc__blank(reg->customer)) {
+		if (!svc__text_ok(reg->customer, SVC_TEXT_MAX, err, sizeof err))
+			return rejectf(reason, len, SVC_EINVAL, "customer %s", err);
+		v->customer = reg->customer;
+	}
+	if (!svc__blank(reg->assigned_to) &&
+	    (rc = check_assignee(r->db, reg->assigned_to, reason, len)) != SVC_OK)
+		return rc;
+	v->assigned_to = svc__blank(reg->assigned_to) ? NULL : reg->assigned_to;
 	if (!svc__blank(reg->support)) {
 		if (strcmp(reg->support, "dispatch") != 0 && strcmp(reg->support, "wmp") != 0)
 			return rejectf(reason, len, SVC_EINVAL,
@@ -270,8 +307,31 @@ static svc_status_t write_registration(svc__registrar_t *r, sqlite3_stmt *st,
 	svc__bind_opt(st, 8, v->warranty_end);
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, r->db->actor, -1, SQLITE_STATIC);
+	svc__bind_opt(st, 11, v->customer);
 	rc = svc__step_done(r->db, st, "write the registration");
 	sqlite3_reset(st);
+	return rc;
+}
+
+/* Keep the customer index in step with SERIAL's customer, WAS -> NOW. */
+static svc_status_t index_customer(svc__registrar_t *r, const char *serial, const char *was,
+				   const char *now)
+{
+	sqlite3_stmt *st[2] = { was ? r->index_del : NULL, now ? r->index_add : NULL };
+	const char *value[2] = { was, now };
+	svc_status_t rc = SVC_OK;
+
+	if ((was && now && strcmp(was, now) == 0) || (!was && !now))
+		return SVC_OK;
+	for (int i = 0; i < 2 && rc == SVC_OK; i++) {
+		if (!st[i])
+			continue;
+		sqlite3_reset(st[i]);
+		sqlite3_bind_text(st[i], 1, serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[i], 2, value[i], -1, SQLITE_STATIC);
+		rc = svc__step_done(r->db, st[i], "index the customer");
+		sqlite3_reset(st[i]);
+	}
 	return rc;
 }
 
@@ -299,6 +359,7 @@ static svc_device_t device_of(const svc__regval_t *v, const char *status)
 	d.location = v->location;
 	d.installed = v->installed[0] ? v->installed : NULL;
 	d.warranty_end = v->warranty_end[0] ? v->warranty_end : NULL;
+	d.customer = v->customer;
 	return d;
 }
 
@@ -317,6 +378,7 @@ static svc_status_t merge_existing(const svc_device_t *old, svc__regval_t *v,
 		{ "installed", old->installed, v->installed[0] ? v->installed : NULL },
 		{ "warranty_end", old->warranty_end, v->warranty_end[0] ? v->warranty_end : NULL },
 		{ "support", old->support, v->support },
+		{ "customer", old->customer, v->customer },
 	};
 
 	*fills = 0;
@@ -333,6 +395,7 @@ static svc_status_t merge_existing(const svc_device_t *old, svc__regval_t *v,
 	v->system_account = v->system_account ? v->system_account : old->system_account;
 	v->location = v->location ? v->location : old->location;
 	v->support = v->support ? v->support : old->support;
+	v->customer = v->customer ? v->customer : old->customer;
 	if (!v->installed[0] && old->installed)
 		snprintf(v->installed, sizeof v->installed, "%s", old->installed);
 	if (!v->warranty_end[0] && old->warranty_end)
@@ -346,7 +409,7 @@ static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
 {
 	static const char sql[] =
 		"UPDATE device SET account = ?2, system_account = ?3, location = ?4,"
-		" installed = ?5, warranty_end = ?6, support = ?7 WHERE serial = ?1";
+		" installed = ?5, warranty_end = ?6, support = ?7, customer = ?8 WHERE serial = ?1";
 	sqlite3_stmt *st = NULL;
 	svc_device_t after = device_of(v, old->status);
 	svc_status_t rc;
@@ -360,8 +423,11 @@ static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
 	svc__bind_opt(st, 5, v->installed);
 	svc__bind_opt(st, 6, v->warranty_end);
 	svc__bind_opt(st, 7, v->support);
+	svc__bind_opt(st, 8, v->customer);
 	rc = svc__step_done(r->db, st, "update the registration");
 	sqlite3_finalize(st);
+	if (rc == SVC_OK)
+		rc = index_customer(r, v->serial, old->customer, v->customer);
 	if (rc == SVC_OK)
 		rc = audit_device(r->db, "update", v->serial, old, &after);
 	return rc;
@@ -387,7 +453,8 @@ static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
 				       v->model, v->serial);
 		derive_warranty(r, v);
 		after = device_of(v, "pending");
-		if ((rc = write_registration(r, r->update, v)) == SVC_OK)
+		if ((rc = write_registration(r, r->update, v)) == SVC_OK &&
+		    (rc = index_customer(r, v->serial, old->customer, v->customer)) == SVC_OK)
 			rc = audit_device(r->db, "register", v->serial, old, &after);
 		*result = SVC__REG_RENEWED;
 		return rc;
@@ -396,6 +463,37 @@ static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
 		return rc;
 	*result = fills ? SVC__REG_FILLED : SVC__REG_UNCHANGED;
 	return fills ? fill_in(r, old, derive_warranty(r, v)) : SVC_OK;
+}
+
+/* Give SERIAL, assigned to WAS, to V's device manager, if it names one. */
+static svc_status_t assign_as_given(svc__registrar_t *r, const svc__regval_t *v, const char *was,
+				    svc__reg_t *result)
+{
+	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	if (!v->assigned_to || (was && strcmp(was, v->assigned_to) == 0))
+		return SVC_OK;
+	if ((rc = svc__prepare(r->db, "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
+			       &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v->assigned_to, -1, SQLITE_STATIC);
+	rc = svc__step_done(r->db, st, "assign the device");
+	sqlite3_finalize(st);
+	svc__buf_printf(&object, "device %s", v->serial);
+	svc__json_field(&before, "assigned_to", was);
+	svc__json_field(&after, "assigned_to", v->assigned_to);
+	if (rc == SVC_OK)
+		rc = svc__audit(r->db, "assign", svc__buf_str(&object), svc__buf_str(&before),
+				svc__buf_str(&after));
+	if (*result == SVC__REG_UNCHANGED)
+		*result = SVC__REG_FILLED;
+	svc__buf_free(&object);
+	svc__buf_free(&before);
+	svc__buf_free(&after);
+	return rc;
 }
 
 svc_status_t svc__registrar_apply(svc__registrar_t *r,
@@ -417,7 +515,10 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 	if (sqlite3_changes(r->db->sql) == 1) {
 		after = device_of(&v, "pending");
 		*result = SVC__REG_NEW;
-		return audit_device(r->db, "register", v.serial, NULL, &after);
+		if ((rc = index_customer(r, v.serial, NULL, v.customer)) != SVC_OK ||
+		    (rc = audit_device(r->db, "register", v.serial, NULL, &after)) != SVC_OK)
+			return rc;
+		return assign_as_given(r, &v, NULL, result);
 	}
 	/* The derived warranty end is not a given value to compare. */
 	if (svc__blank(reg->warranty_end))
@@ -431,6 +532,8 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 	}
 	device_from_row(r->find, &old);
 	rc = apply_existing(r, &old, &v, allow_renew, result, reason, len);
+	if (rc == SVC_OK)
+		rc = assign_as_given(r, &v, old.assigned_to, result);
 	sqlite3_reset(r->find);
 	return rc;
 }
@@ -845,6 +948,21 @@ svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const char *log
 	return change_field(db, svc__blank(login) ? &unassign : &assign, serial, login);
 }
 
+svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const *serials,
+				   size_t n)
+{
+	svc_status_t rc;
+
+	if (svc__blank(login))
+		return svc__error(db, SVC_EINVAL, "cannot assign devices: no login given");
+	if ((rc = svc__require_role(db, "assign a device", SVC__MAY_ADMIN)) != SVC_OK ||
+	    (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == SVC_OK; i++)
+		rc = svc_device_assign(db, serials[i], login);
+	return svc__finish(db, rc);
+}
+
 static svc_status_t check_stock(svc_db_t *db, const char *serial, const svc_device_t *old,
 				const char **value, char *buf, size_t len)
 {
@@ -885,16 +1003,35 @@ static svc_status_t check_read(svc_db_t *db)
 	return svc__require_role(db, "read devices", SVC__MAY_STAFF);
 }
 
+/* Does S hold three characters or more: a trigram to look up? */
+static bool trigrams(const char *s)
+{
+	size_t chars = 0;
+
+	for (; *s; s++)
+		chars += ((unsigned char)*s & 0xc0) != 0x80;
+	return chars >= 3;
+}
+
 svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 			     svc_device_cb cb, void *ctx)
 {
+	/* A customer of three characters or more is found through the trigram
+	 * index (?6, a phrase: any part of the name, in any case); a shorter
+	 * one by reading every name (?7). */
 	static const char sql[] =
 		"SELECT " DEVICE_COLUMNS " FROM device"
 		" WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR model = ?2 COLLATE NOCASE)"
-		"   AND (?3 IS NULL OR assigned_to = ?3)"
+		"   AND (?3 IS NULL OR assigned_to = ?3) AND (?4 IS NULL OR account = ?4)"
+		"   AND (?5 IS NULL OR system_account = ?5)"
+		"   AND (?6 IS NULL OR id IN (SELECT rowid FROM device_customer"
+		"     WHERE device_customer MATCH ?6))"
+		"   AND (?7 IS NULL OR instr(lower(customer), lower(?7)) > 0)"
 		" ORDER BY serial";
 	const char *status = filter ? filter->status : NULL;
+	const char *customer = filter && !svc__blank(filter->customer) ? filter->customer : NULL;
 	sqlite3_stmt *st = NULL;
+	svc_buf_t phrase = { 0 };
 	svc_device_t d;
 	svc_status_t rc;
 	int step;
@@ -910,6 +1047,17 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	svc__bind_opt(st, 1, status);
 	svc__bind_opt(st, 2, filter ? filter->model : NULL);
 	svc__bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 4, filter ? filter->account : NULL);
+	svc__bind_opt(st, 5, filter ? filter->system_account : NULL);
+	if (customer && trigrams(customer)) {
+		svc__buf_puts(&phrase, "\"");
+		for (const char *p = customer; *p; p++)
+			svc__buf_puts(&phrase, *p == '"' ? "\"\"" : (char[]){ *p, '\0' });
+		svc__buf_puts(&phrase, "\"");
+		svc__bind_opt(st, 6, svc__buf_str(&phrase));
+	} else {
+		svc__bind_opt(st, 7, customer);
+	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		device_from_row(st, &d);
 		if (cb(&d, ctx) != 0)
@@ -918,6 +1066,7 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = svc__sqlerr(db, "list devices");
 	sqlite3_finalize(st);
+	svc__buf_free(&phrase);
 	return rc;
 }
 
@@ -948,13 +1097,13 @@ svc_status_t svc_device_show(svc_db_t *db, const char *serial, svc_device_cb cb,
 /* ------------------------------------------------------------------ */
 
 enum { C_MODEL, C_SERIAL, C_ACCOUNT, C_SYSTEM_ACCOUNT, C_LOCATION, C_INSTALLED,
-       C_WARRANTY_END, C_SUPPORT };
+       C_WARRANTY_END, C_SUPPORT, C_CUSTOMER, C_ASSIGNED_TO };
 
 static const char *const import_columns[] = {
 	[C_MODEL] = "model", [C_SERIAL] = "serial", [C_ACCOUNT] = "account",
 	[C_SYSTEM_ACCOUNT] = "system_account", [C_LOCATION] = "location",
 	[C_INSTALLED] = "installed", [C_WARRANTY_END] = "warranty_end",
-	[C_SUPPORT] = "support",
+	[C_SUPPORT] = "support", [C_CUSTOMER] = "customer", [C_ASSIGNED_TO] = "assigned_to",
 };
 static const char *const import_required[] = { "model", "serial" };
 
@@ -970,6 +1119,7 @@ static svc_status_t import_row(void *ctx, const svc__csv_row_t *row,
 	svc_registration_t reg = {
 		col[C_MODEL], col[C_SERIAL], col[C_ACCOUNT], col[C_SYSTEM_ACCOUNT],
 		col[C_LOCATION], col[C_INSTALLED], col[C_WARRANTY_END], col[C_SUPPORT],
+		col[C_CUSTOMER], col[C_ASSIGNED_TO],
 	};
 	svc__reg_t result;
 	svc_status_t rc;

@@ -500,7 +500,9 @@ static const char *const migrations[] = {
 	 * A billing reading typed wrong is voided: moved, with who, when and
 	 * why, to meter_void, where it stays for good; the rules and the
 	 * volume then no longer see it, and its day may be read again.  A
-	 * device carries its customer's name; devices are found by account. */
+	 * device carries its customer's name, found by any part of it through
+	 * a trigram index (kept by device.c, as a trigger may not write a
+	 * virtual table), and is found by account through plain indexes. */
 	"DROP TRIGGER dispatch_frozen;"
 	"CREATE TRIGGER dispatch_frozen BEFORE UPDATE OF serial, model, route, route_reason,"
 	"   compensable, in_warranty, source, received_at, response_due ON dispatch"
@@ -514,6 +516,8 @@ static const char *const migrations[] = {
 	"  CHECK(response_met = 0 OR response_met = 1);"
 	"ALTER TABLE dispatch ADD COLUMN late_minutes INTEGER CHECK(late_minutes >= 0);"
 	"ALTER TABLE device ADD COLUMN customer TEXT;"
+	"CREATE VIRTUAL TABLE device_customer USING fts5(customer, content = 'device',"
+	"  content_rowid = 'id', tokenize = 'trigram');"
 	"CREATE INDEX device_account ON device(account) WHERE account IS NOT NULL;"
 	"CREATE INDEX device_system_account ON device(system_account)"
 	"  WHERE system_account IS NOT NULL;"

@@ -271,7 +271,7 @@ void svc__csv_field(svc_buf_t *b, const char *s, bool first);
 typedef struct svc__regval {
 	char model[SVC_MODEL_MAX * 4 + 1];
 	char serial[SVC_SERIAL_MAX + 1];
-	const char *account, *system_account, *location, *support;
+	const char *account, *system_account, *location, *support, *customer, *assigned_to;
 	char installed[11], warranty_end[11];
 } svc__regval_t;
 

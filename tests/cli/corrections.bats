@@ -12,7 +12,7 @@ setup_office() {
 	svc -q ascr-register --confirm 2XB05678
 	svc -q user add dana --role device-manager
 	svc -q user add kim --role knowledge-user
-	svc -q device assign 2XB05678 dana
+	svc -q device assign dana 2XB05678
 }
 
 last_audit() {

@@ -22,8 +22,8 @@ fixture() {
 	svc -q ascr-register "iR-ADV C5535" DSMUNIT1 --installed 2025-01-15
 	svc -q ascr-register --confirm DMUNIT01 DSMUNIT1
 	svc -q ascr-register "iR-ADV C5535" PEND0001
-	svc -q device assign DMUNIT01 dm
-	svc -q device assign DSMUNIT1 dsm
+	svc -q device assign dm DMUNIT01
+	svc -q device assign dsm DSMUNIT1
 	svc -q dispatch new DMUNIT01 --number CDM1 --problem "E000 at power-on" >/dev/null
 	svc -q dispatch new DSMUNIT1 --number CDSM1 --problem "E000 at power-on" >/dev/null
 	svc -q meter-submit DMUNIT01 --total 10 --date 2025-01-20
@@ -54,7 +54,7 @@ command_of() {
 	"device list") echo "device list" ;;
 	"device show") echo "device show $s" ;;
 	"device locate") echo "device locate $s Bay-$R" ;;
-	"device assign") echo "device assign DMUNIT01 dm" ;;
+	"device assign") echo "device assign dm DMUNIT01" ;;
 	"device stock") echo "device stock $s Main" ;;
 	"dispatch route") echo "dispatch route $s" ;;
 	"dispatch new") echo "dispatch new $s --number C$R --problem no-power" ;;

@@ -38,7 +38,7 @@ work() { # NUMBER SERIAL RECEIVED ARRIVED TECH
 	svc -q user add dana --role device-manager
 	svc -q ascr-register "iR-ADV C5535" 2XB05678 --installed 2025-01-15
 	svc -q ascr-register --confirm 2XB05678
-	svc -q device assign 2XB05678 dana
+	svc -q device assign dana 2XB05678
 	me="$(id -un)"
 	work C-1 2XB01234 2025-11-18T09:00 2025-11-18T10:00 "$me"   # 60 min, met
 	work C-2 2XB01234 2025-11-18T16:00 2025-11-19T16:30 "$me"   # 570 min, 90 late

@@ -18,7 +18,7 @@ load helpers
 	refused 66 "'ghost' is not a user" svc user remove ghost
 	refused 77 "only an administrator may" svc --as pat user list
 	svc -q ascr-register "iR-ADV C5535" 2XB01234
-	svc device assign 2XB01234 pat
+	svc device assign pat 2XB01234
 	refused 65 "1 device and 0 open calls are assigned to 'pat'" svc user remove pat
 	svc device unassign 2XB01234
 	svc -q meter-submit 2XB01234 --total 100 --date 2025-03-01
@@ -35,10 +35,10 @@ load helpers
 	svc -q user add sam --role stock-manager
 	svc -q ascr-register "iR-ADV C5535" 2XB01234
 	refused 65 "they are a stock-manager; devices are assigned to a device-manager or device-stock-manager" \
-		svc device assign 2XB01234 sam
+		svc device assign sam 2XB01234
 	refused 66 "'ghost' is not a user; add them with 'servicer user add ghost --role device-manager'" \
-		svc device assign 2XB01234 ghost
-	refused 66 "serial NOSUCH1 is not registered" svc device assign NOSUCH1 sam
+		svc device assign ghost 2XB01234
+	refused 66 "serial NOSUCH1 is not registered" svc device assign sam NOSUCH1
 	refused 64 "wrong number of arguments for 'device assign'" svc device assign 2XB01234
 }
 

@@ -243,8 +243,8 @@ static void list_filters_by_status_and_model(void **state)
 {
 	fixture_t *f = *state;
 	char *s1[] = { "S1" };
-	svc_device_filter_t by_status = { "active", NULL }, by_model = { NULL, "IPF6400S" },
-			    bad = { "gone", NULL };
+	svc_device_filter_t by_status = { .status = "active" }, by_model = { .model = "IPF6400S" },
+			    bad = { .status = "gone" };
 	int n = 0;
 
 	assert_int_equal(reg(f, "iPF6400S", "S1", NULL, NULL), SVC_OK);
