@@ -11,13 +11,16 @@ static const char usage[] =
 
 typedef struct totals {
 	out_t *out;
-	size_t calls[3];
+	size_t calls[4];
 	long long labor_minutes, oldest_days;
 } totals_t;
 
 static int section_index(const char *section)
 {
-	return strcmp(section, "compensable") == 0 ? 0 : strcmp(section, "at-risk") == 0 ? 1 : 2;
+	return strcmp(section, "compensable") == 0	       ? 0
+	       : strcmp(section, "at-risk") == 0	       ? 1
+	       : strcmp(section, "not-compensable") == 0 ? 2
+							 : 3;
 }
 
 static int one(const svc_compensation_t *c, void *ctx)
@@ -45,6 +48,9 @@ static int one(const svc_compensation_t *c, void *ctx)
 	out_hours(o, c->labor_minutes);
 	out_count(o, c->days_waiting);
 	out_str(o, c->reason);
+	out_hours(o, c->travel_minutes);
+	out_str(o, c->parts);
+	out_str(o, c->customer);
 	out_end_row(o);
 	return 0;
 }
@@ -54,7 +60,7 @@ static int compensation(svc_db_t *db, const char *month)
 	static const char *const keys[] = {
 		"section", "dispatch_id", "number", "serial", "model", "~route", "~source",
 		"~status", "~received_at", "completed_at", "closeout", "~sent_at",
-		"labor_hours", "days_waiting", "reason",
+		"labor_hours", "days_waiting", "reason", "~travel_hours", "~parts", "~customer",
 	};
 	totals_t t = { .out = out_begin(keys, sizeof keys / sizeof *keys, false),
 		       .oldest_days = -1 };
@@ -65,8 +71,8 @@ static int compensation(svc_db_t *db, const char *month)
 	if (st != SVC_OK)
 		return rc;
 	svc_hours_text(t.labor_minutes, hours);
-	note("%zu compensable call%s closed out (%s labor hours); %zu at risk; %zu never compensable",
-	     t.calls[0], t.calls[0] == 1 ? "" : "s", hours, t.calls[1], t.calls[2]);
+	note("%zu compensable call%s closed out (%s labor hours); %zu at risk; %zu never compensable; %zu with parts not yet claimed on e-Tag",
+	     t.calls[0], t.calls[0] == 1 ? "" : "s", hours, t.calls[1], t.calls[2], t.calls[3]);
 	if (t.oldest_days > 0)
 		note("the oldest call at risk has waited %lld day%s for its close-out",
 		     t.oldest_days, t.oldest_days == 1 ? "" : "s");

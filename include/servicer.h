@@ -976,7 +976,8 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial, const char *fro
 
 /* One call in the report.  Absent values are NULL (numbers: -1). */
 typedef struct svc_compensation {
-	const char *section;	  /* compensable | at-risk | not-compensable */
+	/* compensable | at-risk | not-compensable | parts-unclaimed */
+	const char *section;
 	long long dispatch_id;
 	const char *number, *serial, *model, *route, *source, *status;
 	const char *received_at;  /* ISO 8601 UTC */
@@ -984,6 +985,10 @@ typedef struct svc_compensation {
 	const char *closeout;	  /* none | queued | failed | sent */
 	const char *sent_at;
 	long long labor_minutes;  /* from the close-out */
+	long long travel_minutes; /* from the close-out */
+	const char *customer;	  /* the device's customer */
+	/* The parts used: "PARTNO x QTY[ e-Tag claim N]", separated by "; " */
+	const char *parts;
 	long long days_waiting;	  /* at-risk: whole local days since completion */
 	const char *reason;	  /* what puts it at risk, or why it never was compensable */
 } svc_compensation_t;
@@ -993,8 +998,10 @@ typedef int (*svc_compensation_cb)(const svc_compensation_t *call, void *ctx);
 /*
  * Call CB for each call of the report, section by section: compensable
  * calls closed out (by completion), completed calls whose close-out is not
- * sent (oldest first), then calls never compensable (by receipt; cancelled
- * calls are left out).  MONTH ("YYYY-MM", local time; NULL: every month)
+ * sent (oldest first), calls never compensable (by receipt; cancelled
+ * calls are left out), then, again, closed calls whose parts have no e-Tag
+ * claim number yet (seeds: "To submit a warranty claim for a defective
+ * part, please follow the e-Tag Warranty Claim form process").  MONTH ("YYYY-MM", local time; NULL: every month)
  * keeps the calls completed in it, and the never-compensable calls
  * received in it.  A device manager sees the calls on their devices and
  * the calls assigned to them.  SVC_EINVAL for a bad MONTH; SVC_EPERM.

@@ -16,30 +16,44 @@
 
 #include "servicer-private.h"
 
-enum { SECTION_COMPENSABLE, SECTION_AT_RISK, SECTION_NOT_COMPENSABLE };
+enum { SECTION_COMPENSABLE, SECTION_AT_RISK, SECTION_NOT_COMPENSABLE, SECTION_UNCLAIMED };
 
-/* Every call of the report, section by section, in the order shown. */
+/* Every call of the report, section by section, in the order shown; a
+ * closed call with parts that have no e-Tag claim yet comes again, last. */
 static const char report_sql[] =
-	"SELECT id, number, serial, model, route, source, status, route_reason,"
-	"  received_at, done, co_status, sent_at, labor_minutes, attempts, last_error,"
-	"  section FROM ("
+	"WITH calls AS ("
 	" SELECT d.id, d.number, d.serial, d.model, d.route, d.source, d.status,"
 	"  d.route_reason, d.received_at,"
 	"  coalesce(c.completed_at, (SELECT max(e.at) FROM dispatch_event e"
 	"    WHERE e.dispatch_id = d.id AND e.event = 'completed')) AS done,"
 	"  c.status AS co_status, c.sent_at, c.labor_minutes, c.attempts, c.last_error,"
 	"  CASE WHEN d.compensable = 0 THEN 2 WHEN d.status = 'closed' THEN 0 ELSE 1 END"
-	"    AS section"
+	"    AS section, c.travel_minutes, v.customer,"
+	"  (SELECT group_concat(part, '; ') FROM (SELECT p.part_no || ' x ' || p.qty"
+	"    || coalesce(' e-Tag claim ' || p.etag_claim, '') AS part FROM closeout_part p"
+	"    WHERE p.dispatch_id = d.id ORDER BY p.seq)) AS parts,"
+	"  (SELECT group_concat(part, '; ') FROM (SELECT p.part_no || ' x ' || p.qty AS part"
+	"    FROM closeout_part p WHERE p.dispatch_id = d.id AND p.etag_claim IS NULL"
+	"    ORDER BY p.seq)) AS unclaimed"
 	" FROM dispatch d"
 	" LEFT JOIN closeout c ON c.dispatch_id = d.id"
+	" LEFT JOIN device v ON v.serial = d.serial"
 	" WHERE d.status <> 'cancelled'"
 	"  AND (d.compensable = 0 OR d.status = 'completed' OR d.status = 'closed')"
 	"  AND " SVC_CALL_VISIBLE("1") ")"
+	" SELECT id, number, serial, model, route, source, status, route_reason,"
+	"  received_at, done, co_status, sent_at, labor_minutes, attempts, last_error,"
+	"  section, travel_minutes, customer, parts, unclaimed FROM ("
+	"  SELECT * FROM calls"
+	"  UNION ALL SELECT id, number, serial, model, route, source, status, route_reason,"
+	"   received_at, done, co_status, sent_at, labor_minutes, attempts, last_error, 3,"
+	"   travel_minutes, customer, parts, unclaimed FROM calls"
+	"   WHERE status = 'closed' AND unclaimed IS NOT NULL)"
 	" ORDER BY section, CASE WHEN section = 2 THEN received_at ELSE done END, id";
 
 enum { C_ID, C_NUMBER, C_SERIAL, C_MODEL, C_ROUTE, C_SOURCE, C_STATUS, C_REASON,
        C_RECEIVED, C_DONE, C_CO_STATUS, C_SENT, C_LABOR, C_ATTEMPTS, C_ERROR,
-       C_SECTION };
+       C_SECTION, C_TRAVEL, C_CUSTOMER, C_PARTS, C_UNCLAIMED };
 
 /* "YYYY-MM" of a real month, or refused. */
 static svc_status_t check_month(svc_db_t *db, const char *month)
@@ -101,11 +115,12 @@ static void at_risk_reason(sqlite3_stmt *st, const svc_compensation_t *c, svc_bu
 
 static void call_from_row(sqlite3_stmt *st, int64_t today, svc_compensation_t *c)
 {
-	static const char *const sections[] = { "compensable", "at-risk", "not-compensable" };
+	static const char *const sections[] = { "compensable", "at-risk", "not-compensable",
+						"parts-unclaimed" };
 	int section = sqlite3_column_int(st, C_SECTION);
 
 	memset(c, 0, sizeof *c);
-	c->section = sections[section < 0 || section > 2 ? 2 : section];
+	c->section = sections[section < 0 || section > 3 ? 2 : section];
 	c->dispatch_id = sqlite3_column_int64(st, C_ID);
 	c->number = svc__col_text(st, C_NUMBER);
 	c->serial = svc__col_text(st, C_SERIAL);
@@ -121,6 +136,10 @@ static void call_from_row(sqlite3_stmt *st, int64_t today, svc_compensation_t *c
 	c->sent_at = svc__col_text(st, C_SENT);
 	c->labor_minutes = sqlite3_column_type(st, C_LABOR) == SQLITE_NULL
 				   ? -1 : sqlite3_column_int64(st, C_LABOR);
+	c->travel_minutes = sqlite3_column_type(st, C_TRAVEL) == SQLITE_NULL
+				    ? -1 : sqlite3_column_int64(st, C_TRAVEL);
+	c->customer = svc__col_text(st, C_CUSTOMER);
+	c->parts = svc__col_text(st, C_PARTS);
 	c->days_waiting = -1;
 	if (section == SECTION_AT_RISK && local_day(c->completed_at) >= 0)
 		c->days_waiting = today - local_day(c->completed_at);
@@ -153,6 +172,10 @@ svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compen
 			at_risk_reason(st, &c, &reason);
 		else if (strcmp(c.section, "not-compensable") == 0)
 			svc__buf_puts(&reason, svc__col_text(st, C_REASON));
+		else if (strcmp(c.section, "parts-unclaimed") == 0)
+			svc__buf_printf(&reason,
+					"no e-Tag claim number recorded for %s; a defective part is claimed under warranty through the e-Tag Warranty Claim form process",
+					svc__col_text(st, C_UNCLAIMED));
 		c.reason = reason.len ? svc__buf_str(&reason) : NULL;
 		stop = cb(&c, ctx);
 		svc__buf_free(&reason);
