@@ -69,10 +69,13 @@ static int serials_of(int n, char **operands, char ***serials, size_t *count, ch
 		*count = (size_t)n;
 		return EX_OK;
 	}
-	if (getdelim(&text, &len, '\0', stdin) < 0 && ferror(stdin)) {
-		errorf("cannot read serials from standard input");
+	if (getdelim(&text, &len, '\0', stdin) < 0) {
 		free(text);
-		return EX_IOERR;
+		text = NULL;
+		if (ferror(stdin)) {
+			errorf("cannot read serials from standard input");
+			return EX_IOERR;
+		}
 	}
 	*serials = NULL;
 	*count = 0;
