@@ -518,7 +518,8 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 		"SELECT d.serial, d.status, d.assigned_to, e.event, e.at, d.received_at,"
 		" d.response_due FROM dispatch d"
 		" JOIN dispatch_event e ON e.dispatch_id = d.id"
-		" WHERE d.id = ? ORDER BY e.at DESC, e.id DESC LIMIT 1";
+		" WHERE d.id = ? AND e.event <> 'renumbered' AND e.event <> 'amended'"
+		" ORDER BY e.at DESC, e.id DESC LIMIT 1";
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
 

@@ -495,7 +495,8 @@ static const char *const migrations[] = {
 	/* 8 -> 9: the office's corrections, service levels and customers.
 	 * A mistyped CITS number may be corrected until the close-out is sent
 	 * (or may be at CITS); the rest of what a call was received with
-	 * stays frozen.  How long a call waited for a technician, and whether
+	 * stays frozen, and a correction, an office's act, is no step in the
+	 * order of the call's events.  How long a call waited for a technician, and whether
 	 * the response time was met, are kept at arrival in business minutes.
 	 * A billing reading typed wrong is voided: moved, with who, when and
 	 * why, to meter_void, where it stays for good; the rules and the
@@ -503,6 +504,12 @@ static const char *const migrations[] = {
 	 * device carries its customer's name, found by any part of it through
 	 * a trigram index (kept by device.c, as a trigger may not write a
 	 * virtual table), and is found by account through plain indexes. */
+	"DROP TRIGGER dispatch_event_in_order;"
+	"CREATE TRIGGER dispatch_event_in_order BEFORE INSERT ON dispatch_event"
+	" WHEN NEW.event <> 'renumbered' AND NEW.event <> 'amended'"
+	"  AND NEW.at < (SELECT max(at) FROM dispatch_event WHERE dispatch_id = NEW.dispatch_id"
+	"   AND event <> 'renumbered' AND event <> 'amended')"
+	" BEGIN SELECT RAISE(ABORT, 'a dispatch event may not precede the one before it'); END;"
 	"DROP TRIGGER dispatch_frozen;"
 	"CREATE TRIGGER dispatch_frozen BEFORE UPDATE OF serial, model, route, route_reason,"
 	"   compensable, in_warranty, source, received_at, response_due ON dispatch"
