@@ -2,7 +2,7 @@
 # The main job on the default database: set up the catalogue, import the
 # dealer's serial list as cron would, confirm one unit entered in Canon's
 # ASCR system, see how CITS routes units, work a service call from received
-# to completed, import meter readings, give a unit to a device manager, keep
+# to completed, see its service level, import meter readings, give a unit to a device manager, keep
 # a service note and a toner stock.  Safe to run again: nothing is doubled.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +21,7 @@ run ascr-register --import "$here/serials.csv"
 run ascr-register --export-pending
 run ascr-register --confirm 2XB01234
 run device list
+run device list --customer "lee & sons"   # any part of the name, in any case
 run device show 2XB01234
 run dispatch route 2XB01234
 run dispatch route AAG04417   # pending: CITS does not send its calls here yet
@@ -40,6 +41,8 @@ fi
 run closeout --print 7701234
 run dispatch show 7701234
 run dispatch list
+run dispatch list --due-within 8h   # nobody there yet and due within 8 business hours
+run report sla                      # how soon calls were reached, per technician
 run report compensation   # the call stays at risk until its close-out is sent
 # Meter readings: one a day, never less than the one before (a re-run keeps them).
 run meter-submit --import "$here/readings.csv"

@@ -17,6 +17,8 @@ load helpers
 	[[ "$output" == *"2026-11-02  182340"*"3320"* ]]
 	[[ "$output" == *"[fixing] [thermistor]"* ]]
 	[[ "$output" == *"North warehouse  GPR-55 Black  12"* ]]
+	[[ "$output" == *"Lee & Sons Printing"* ]]
+	[[ "$output" == *"total       1"* ]]
 	before="$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")"
 	[ "$before" -eq 4 ]
 	run "$SRC/examples/demo.sh"
