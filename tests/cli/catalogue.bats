@@ -68,7 +68,7 @@ load helpers
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "${lines[2]}" == $'imagePROGRAF iPF6400S\tAAG04532\tpending\twmp\tAC-1003\tSYS-77003\tStudio "B"\t2024-06-10\t2025-06-10\t'* ]]
 	run svc --format json device show aag04532
-	[[ "$output" == '{"model":"imagePROGRAF iPF6400S","serial":"AAG04532","status":"pending","support":"wmp","account":"AC-1003","system_account":"SYS-77003","location":"Studio \"B\"","installed":"2024-06-10","warranty_end":"2025-06-10","registered_at":"20'*'Z","assigned_to":null,"stock_location":null,"customer":null}' ]]
+	[[ "$output" == '{"model":"imagePROGRAF iPF6400S","serial":"AAG04532","status":"pending","support":"wmp","account":"AC-1003","system_account":"SYS-77003","location":"Studio \"B\"","installed":"2024-06-10","warranty_end":"2025-06-10","registered_at":"20'*'Z","assigned_to":null,"stock_location":null,"customer":"Blue Door Studio"}' ]]
 	run svc --format csv device show AAG04532
 	[[ "${lines[1]}" == *',"Studio ""B""",'* ]]
 	run svc device locate AAG04532 "Studio C, upstairs"
