@@ -1013,23 +1013,53 @@ static bool trigrams(const char *s)
 	return chars >= 3;
 }
 
+/* Only the conditions given are in the query, so that the planner uses
+ * their indexes; each is a constant of this file, never input.  A customer
+ * of three characters or more is found through the trigram index (a
+ * phrase: any part of the name, in any case); a shorter one by reading
+ * every name. */
+static const char *const list_where[] = {
+	" AND status = ?1", " AND model = ?2 COLLATE NOCASE", " AND assigned_to = ?3",
+	" AND account = ?4", " AND system_account = ?5",
+	" AND id IN (SELECT rowid FROM device_customer WHERE device_customer MATCH ?6)",
+	" AND instr(lower(customer), lower(?7)) > 0",
+};
+#define LIST_CONDITIONS (sizeof list_where / sizeof *list_where)
+
+/* The listing's statement, with the conditions whose VALUE is given. */
+static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_CONDITIONS],
+				 sqlite3_stmt **st)
+{
+	svc_buf_t sql = { 0 };
+	svc_status_t rc;
+
+	svc__buf_puts(&sql, "SELECT " DEVICE_COLUMNS " FROM device WHERE 1");
+	for (size_t i = 0; i < LIST_CONDITIONS; i++)
+		if (!svc__blank(value[i]))
+			svc__buf_puts(&sql, list_where[i]);
+	svc__buf_puts(&sql, " ORDER BY serial");
+	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory") : svc__prepare(db, sql.p, st);
+	for (size_t i = 0; rc == SVC_OK && i < LIST_CONDITIONS; i++)
+		if (!svc__blank(value[i]))
+			sqlite3_bind_text(*st, (int)i + 1, value[i], -1, SQLITE_STATIC);
+	svc__buf_free(&sql);
+	return rc;
+}
+
+/* TEXT as an FTS5 phrase into B: quoted, its quotes doubled. */
+static void fts_phrase(svc_buf_t *b, const char *text)
+{
+	svc__buf_puts(b, "\"");
+	for (const char *p = text; *p; p++)
+		svc__buf_puts(b, *p == '"' ? "\"\"" : (char[]){ *p, '\0' });
+	svc__buf_puts(b, "\"");
+}
+
 svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 			     svc_device_cb cb, void *ctx)
 {
-	/* A customer of three characters or more is found through the trigram
-	 * index (?6, a phrase: any part of the name, in any case); a shorter
-	 * one by reading every name (?7). */
-	static const char sql[] =
-		"SELECT " DEVICE_COLUMNS " FROM device"
-		" WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR model = ?2 COLLATE NOCASE)"
-		"   AND (?3 IS NULL OR assigned_to = ?3) AND (?4 IS NULL OR account = ?4)"
-		"   AND (?5 IS NULL OR system_account = ?5)"
-		"   AND (?6 IS NULL OR id IN (SELECT rowid FROM device_customer"
-		"     WHERE device_customer MATCH ?6))"
-		"   AND (?7 IS NULL OR instr(lower(customer), lower(?7)) > 0)"
-		" ORDER BY serial";
-	const char *status = filter ? filter->status : NULL;
-	const char *customer = filter && !svc__blank(filter->customer) ? filter->customer : NULL;
+	svc_device_filter_t f = filter ? *filter : (svc_device_filter_t){ 0 };
+	const char *customer = svc__blank(f.customer) ? NULL : f.customer;
 	sqlite3_stmt *st = NULL;
 	svc_buf_t phrase = { 0 };
 	svc_device_t d;
@@ -1038,26 +1068,19 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 
 	if ((rc = check_read(db)) != SVC_OK)
 		return rc;
-	if (status && strcmp(status, "pending") && strcmp(status, "active") &&
-	    strcmp(status, "withdrawn"))
+	if (f.status && strcmp(f.status, "pending") && strcmp(f.status, "active") &&
+	    strcmp(f.status, "withdrawn"))
 		return svc__error(db, SVC_EINVAL,
-				  "unknown status '%s'; use pending, active or withdrawn", status);
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_opt(st, 1, status);
-	svc__bind_opt(st, 2, filter ? filter->model : NULL);
-	svc__bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
-	svc__bind_opt(st, 4, filter ? filter->account : NULL);
-	svc__bind_opt(st, 5, filter ? filter->system_account : NULL);
-	if (customer && trigrams(customer)) {
-		svc__buf_puts(&phrase, "\"");
-		for (const char *p = customer; *p; p++)
-			svc__buf_puts(&phrase, *p == '"' ? "\"\"" : (char[]){ *p, '\0' });
-		svc__buf_puts(&phrase, "\"");
-		svc__bind_opt(st, 6, svc__buf_str(&phrase));
-	} else {
-		svc__bind_opt(st, 7, customer);
-	}
+				  "unknown status '%s'; use pending, active or withdrawn", f.status);
+	if (customer && trigrams(customer))
+		fts_phrase(&phrase, customer);
+	const char *value[LIST_CONDITIONS] = {
+		f.status, f.model, svc__is_device_manager(db) ? db->actor : NULL, f.account,
+		f.system_account, phrase.len ? svc__buf_str(&phrase) : NULL,
+		phrase.len ? NULL : customer,
+	};
+	if ((rc = prepare_list(db, value, &st)) != SVC_OK)
+		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		device_from_row(st, &d);
 		if (cb(&d, ctx) != 0)
@@ -1065,6 +1088,7 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = svc__sqlerr(db, "list devices");
+out:
 	sqlite3_finalize(st);
 	svc__buf_free(&phrase);
 	return rc;
