@@ -60,6 +60,7 @@ int cmd_init(svc_db_t *unused, int argc, char **argv)
 		return rc;
 	st = svc_db_create(cli_db_path, id, name, &db);
 	if (st == SVC_EEXISTS) {
+		/* The same dealer's database: init again is harmless. */
 		note("%s", svc_errmsg(db));
 		rc = EX_OK;
 	} else if (st != SVC_OK) {

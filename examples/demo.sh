@@ -1,5 +1,5 @@
 #!/bin/sh
-# The main job on the default database: set up the catalogue, import the
+# The main job, on a database of its own: set up the catalogue, import the
 # dealer's serial list as cron would, confirm one unit entered in Canon's
 # ASCR system, see how CITS routes units, work a service call from received
 # to completed, see its service level, import meter readings, give a unit to a device manager, keep
@@ -7,11 +7,17 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 servicer=${SERVICER:-$here/../build/servicer}
+# The demo keeps a database of its own, so that its dealer (12345, Acme
+# Copiers) never becomes yours: your default database is left alone.
+export SERVICER_DB="${SERVICER_DEMO_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/servicer/demo.db}"
+mkdir -p "$(dirname "$SERVICER_DB")"
 
 run() {
 	printf '\n$ servicer %s\n' "$*"
 	"$servicer" "$@"
 }
+
+printf 'The demo works on its own database, %s;\nyour default database is not touched.\n' "$SERVICER_DB"
 
 run init --dealer-id 12345 --dealer-name "Acme Copiers"
 run model add "iR-ADV C5535" --warranty-months 36 --response-hours 8

@@ -119,9 +119,12 @@ svc_status_t svc_db_open(const char *path, svc_db_t **dbp);
  * NULL) and make the process's login (see svc_login_self()) its first
  * administrator.
  *
- * Fails with SVC_EEXISTS when PATH already exists, in which case nothing
- * was changed; SVC_ECREATE when the file cannot be created;
- * SVC_EINVAL for a bad dealer id or name.
+ * Fails with SVC_EEXISTS when PATH already exists for the same dealer (or
+ * no dealer id or name is given), in which case nothing was changed;
+ * SVC_ERULE when it exists and its dealer id or name differs from the one
+ * given (both named: close-outs would go to CITS under the stored one);
+ * SVC_ECREATE when the file cannot be created; SVC_EINVAL for a bad dealer
+ * id or name.
  */
 svc_status_t svc_db_create(const char *path, const char *dealer_id,
 			   const char *dealer_name, svc_db_t **dbp);

@@ -457,9 +457,11 @@ static svc_status_t seed_new(svc_db_t *db, const char *dealer_id,
 	db->role = SVC_ROLE_ADMIN;
 	if (!db->actor || !db->command)
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
-	svc_buf_t after = { 0 };
+	svc_buf_t object = { 0 }, after = { 0 };
+	svc__buf_printf(&object, "user %s", self);
 	svc__json_field(&after, "role", "administrator");
-	rc = svc__audit(db, "add", "user", svc__buf_str(&after), NULL);
+	rc = svc__audit(db, "add", svc__buf_str(&object), NULL, svc__buf_str(&after));
+	svc__buf_free(&object);
 	svc__buf_free(&after);
 	if (rc != SVC_OK)
 		return rc;
@@ -482,6 +484,47 @@ static void remove_db_files(const char *path)
 	}
 }
 
+/*
+ * The database at PATH exists: nothing to do if it is the same dealer's,
+ * but a dealer id or name that differs is refused, never ignored: close-outs
+ * would go to CITS under the other one.
+ */
+static svc_status_t same_dealer(svc_db_t *db, const char *path, const char *dealer_id,
+				const char *dealer_name)
+{
+	const char *given[2] = { dealer_id, dealer_name };
+	char *stored[2] = { NULL, NULL };
+	svc_db_t *old = NULL;
+	svc_status_t rc;
+
+	if (svc__blank(dealer_id) && svc__blank(dealer_name))
+		return svc__error(db, SVC_EEXISTS, "database '%s' already exists; nothing changed",
+				  path);
+	if ((rc = svc_db_open(path, &old)) != SVC_OK) {
+		svc__error(db, rc, "%s", svc_errmsg(old));
+		svc_db_close(old);
+		return rc;
+	}
+	if ((rc = svc__config_get(old, "dealer.id", &stored[0])) == SVC_OK)
+		rc = svc__config_get(old, "dealer.name", &stored[1]);
+	svc_db_close(old);
+	for (int i = 0; i < 2 && rc == SVC_OK; i++) {
+		if (svc__blank(given[i]) || (stored[i] && strcmp(stored[i], given[i]) == 0))
+			continue;
+		rc = svc__error(db, SVC_ERULE,
+				"database '%s' already exists for dealer %s '%s', not %s '%s'; nothing changed: to change it, 'servicer config set %s \"%s\"', or create another with --db",
+				path, i == 0 ? "id" : "name", stored[i] ? stored[i] : "(none)",
+				i == 0 ? "id" : "name", given[i], i == 0 ? "dealer.id" : "dealer.name",
+				given[i]);
+	}
+	if (rc == SVC_OK)
+		rc = svc__error(db, SVC_EEXISTS, "database '%s' already exists; nothing changed",
+				path);
+	free(stored[0]);
+	free(stored[1]);
+	return rc;
+}
+
 svc_status_t svc_db_create(const char *path, const char *dealer_id,
 			   const char *dealer_name, svc_db_t **dbp)
 {
@@ -493,11 +536,11 @@ svc_status_t svc_db_create(const char *path, const char *dealer_id,
 		return rc;
 	db = *dbp;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return same_dealer(db, path, dealer_id, dealer_name);
 	if (fd < 0)
-		return svc__error(db, errno == EEXIST ? SVC_EEXISTS : SVC_ECREATE,
-				  errno == EEXIST ? "database '%s' already exists; nothing changed"
-						  : "cannot create database '%s': %s",
-				  path, strerror(errno));
+		return svc__error(db, SVC_ECREATE, "cannot create database '%s': %s", path,
+				  strerror(errno));
 	close(fd);
 	if ((rc = connect(db, SQLITE_OPEN_READWRITE)) != SVC_OK)
 		goto out;

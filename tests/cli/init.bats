@@ -21,7 +21,11 @@ load helpers
 
 @test "init on an existing database changes nothing and says so" {
 	svc -q init --dealer-id D-100
-	refused 0 "already exists; nothing changed" svc init --dealer-id OTHER
+	refused 0 "already exists; nothing changed" svc init --dealer-id D-100
+	refused 0 "already exists; nothing changed" svc init
+	# Another dealer's id is refused, never ignored: close-outs would go
+	# to CITS under the stored one.
+	refused 65 "already exists for dealer id 'D-100', not id 'OTHER'" svc init --dealer-id OTHER
 	[ "$(svc config get dealer.id)" = D-100 ]
 }
 

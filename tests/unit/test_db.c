@@ -65,7 +65,11 @@ static void create_refuses_existing_file(void **state)
 	char *before = slurp(f->path, &n1), *after;
 	svc_db_t *db;
 
-	assert_int_equal(svc_db_create(f->path, "OTHER", NULL, &db), SVC_EEXISTS);
+	assert_int_equal(svc_db_create(f->path, "D1", NULL, &db), SVC_EEXISTS);
+	svc_db_close(db);
+	/* Another dealer's id is a refusal naming both, not a quiet no-op. */
+	assert_int_equal(svc_db_create(f->path, "OTHER", NULL, &db), SVC_ERULE);
+	assert_non_null(strstr(svc_errmsg(db), "for dealer id 'D1', not id 'OTHER'"));
 	svc_db_close(db);
 	after = slurp(f->path, &n2);
 	assert_int_equal(n1, n2);
