@@ -75,3 +75,13 @@ EOF
 	[[ "$output" == "schema "* ]]
 	[ "$(sqlite3 "$TMP/client.db" "SELECT value FROM config WHERE key = 'dealer.id'")" = D-1 ]
 }
+
+@test "the product builds and installs without the test tools (-DBUILD_TESTING=OFF)" {
+	cmake -S "$SRC" -B "$TMP/build" -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build "$TMP/build" -j2 >/dev/null
+	[ ! -e "$TMP/build/tests" ]
+	cmake --install "$TMP/build" --prefix "$TMP/plain" >/dev/null
+	run "$TMP/plain/bin/servicer" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "servicer "* ]]
+}
