@@ -327,7 +327,7 @@ static int new_call(svc_db_t *db, const char *serial, const args_t *a)
 		return usage_error(usage, "'dispatch new' needs --number CITS_NO (only a --source direct call may have none)");
 	if ((st = svc_dispatch_new(db, &q, &id)) != SVC_OK)
 		return fail(db, st);
-	snprintf(ref, sizeof ref, "%lld", id);
+	snprintf(ref, sizeof ref, "#%lld", id);
 	if ((st = svc_dispatch_show(db, ref, after_new, NULL)) != SVC_OK)
 		return fail(db, st);
 	return show(db, ref);

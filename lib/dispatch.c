@@ -430,37 +430,48 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 
 /* ------------------------------------------------------------------ */
 
-/* Find the call REF names: its id, or its CITS number. */
+/*
+ * Find the call REF names.  "#ID" is an id and nothing else; otherwise a
+ * CITS number, and only when no call has that number, an id: a reference
+ * always means one call.
+ */
 svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
 				   long long *id)
 {
-	sqlite3_stmt *st = NULL;
-	long long asnum = 0, found[2];
-	int n = 0;
-	svc_status_t rc;
+	static const char *const sql[] = { "SELECT id FROM dispatch WHERE number = ?1",
+					   "SELECT id FROM dispatch WHERE id = ?2" };
+	bool by_id = ref && *ref == '#';
+	long long asnum = 0;
+	bool numeric = false;
+	svc_status_t rc = SVC_OK;
+	int found = 0;
 
-	if (svc__blank(ref))
+	if (svc__blank(ref) || (by_id && svc__blank(ref + 1)))
 		return svc__error(db, SVC_EINVAL, "cannot %s: no dispatch named", doing);
-	if ((rc = svc__prepare(db, "SELECT id FROM dispatch WHERE number = ?1 OR id = ?2"
-				   " ORDER BY id LIMIT 2", &st)) != SVC_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (svc__parse_uint(ref, LLONG_MAX, &asnum))
+	numeric = svc__parse_uint(ref + by_id, LLONG_MAX, &asnum);
+	for (int i = by_id; i < 2 && rc == SVC_OK && !found; i++) {
+		sqlite3_stmt *st = NULL;
+		int step;
+
+		if (i == 1 && !numeric)
+			break;
+		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
+			break;
+		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, asnum);
-	while (n < 2 && sqlite3_step(st) == SQLITE_ROW)
-		found[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (n == 0)
-		return svc__error(db, SVC_ENOTFOUND,
-				  "cannot %s: there is no dispatch '%s' (an id or a CITS number); see 'servicer dispatch list'",
-				  doing, ref);
-	if (n == 2)
-		return svc__error(db, SVC_EINVAL,
-				  "cannot %s: '%s' is ambiguous: it is dispatch %lld's id and dispatch %lld's CITS number; name the latter by its id %lld",
-				  doing, ref, asnum, found[0] == asnum ? found[1] : found[0],
-				  found[0] == asnum ? found[1] : found[0]);
-	*id = found[0];
-	return SVC_OK;
+		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			*id = sqlite3_column_int64(st, 0);
+			found = 1;
+		} else if (step != SQLITE_DONE) {
+			rc = svc__sqlerr(db, doing);
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == SVC_OK && !found)
+		rc = svc__error(db, SVC_ENOTFOUND,
+				"cannot %s: there is no dispatch '%s' (a CITS number, or #ID for an id); see 'servicer dispatch list'",
+				doing, ref);
+	return rc;
 }
 
 typedef enum { STEP_ASSIGN, STEP_ARRIVE, STEP_COMPLETE, STEP_CANCEL } step_t;

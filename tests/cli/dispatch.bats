@@ -211,3 +211,16 @@ setup_dealer() {
 	refused 78 "the business hours are not usable" \
 		svc dispatch new 2XB01234 --number C-1 --problem jam --received 2025-11-18T09:00
 }
+
+@test "a reference is never ambiguous: #ID is an id, else the CITS number, else the id" {
+	setup_dealer
+	svc -q dispatch new ZZZ --number 2 --problem p --unregistered >/dev/null
+	# Its id, 2, is the first call's CITS number: recorded, shown, exit 0.
+	run --separate-stderr svc dispatch new 2XB01234 --number 9001 --problem p
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"number:         9001"* ]]
+	[ "$(svc --format csv dispatch show 2 | sed -n 2p | cut -d, -f2)" = 2 ]
+	[ "$(svc --format csv dispatch show '#2' | sed -n 2p | cut -d, -f2)" = 9001 ]
+	[ "$(svc --format csv dispatch show 9001 | sed -n 2p | cut -d, -f1)" = 2 ]
+	refused 66 "there is no dispatch '#7' (a CITS number, or #ID for an id)" svc dispatch show '#7'
+}

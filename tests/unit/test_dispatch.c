@@ -426,17 +426,25 @@ static void a_call_can_be_handed_to_another_technician(void **state)
 	assert_int_equal(show(f->db, "1").nevents, 3);
 }
 
-static void a_number_that_is_also_an_id_is_ambiguous(void **state)
+/* A reference always means one call: "#ID" an id, else the CITS number,
+ * else (no such number) the id. */
+static void a_reference_is_never_ambiguous(void **state)
 {
 	fixture_t *f = *state;
 
 	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
 	new_call(f->db, "ACTIVE1", "5000", "2025-11-18T09:00");
 	new_call(f->db, "ACTIVE1", "1", "2025-11-18T09:00");
-	expect_error(f->db, svc_dispatch_arrive(f->db, "1", NULL), SVC_EINVAL,
-		     "'1' is ambiguous: it is dispatch 1's id and dispatch 2's CITS number");
+	assert_int_equal(show(f->db, "1").id, 2);
+	assert_int_equal(show(f->db, "#1").id, 1);
 	assert_int_equal(show(f->db, "5000").id, 1);
 	assert_int_equal(show(f->db, "2").id, 2);
+	assert_int_equal(show(f->db, "#2").id, 2);
+	expect_error(f->db, svc_dispatch_arrive(f->db, "#3", NULL), SVC_ENOTFOUND,
+		     "there is no dispatch '#3' (a CITS number, or #ID for an id)");
+	expect_error(f->db, svc_dispatch_arrive(f->db, "#", NULL), SVC_EINVAL, "no dispatch named");
+	expect_error(f->db, svc_dispatch_arrive(f->db, "#5000", NULL), SVC_ENOTFOUND,
+		     "there is no dispatch '#5000'");
 }
 
 static void overdue_calls_come_latest_first(void **state)
@@ -533,7 +541,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_call_is_worked_to_completion, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(refused_steps_name_the_state_and_what_is_allowed, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_call_can_be_handed_to_another_technician, setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(a_number_that_is_also_an_id_is_ambiguous, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_reference_is_never_ambiguous, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(overdue_calls_come_latest_first, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(holidays_are_kept_and_refused_when_bad, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_device_manager_works_only_their_devices, setup, fixture_teardown),
