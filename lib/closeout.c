@@ -268,21 +268,22 @@ static svc_status_t check_texts(svc_db_t *db, const char *doing, const section2_
 	return SVC_OK;
 }
 
-/* The technician must be a user. */
+/* The technician must be a current user who takes calls. */
 static svc_status_t check_tech(svc_db_t *db, const char *doing, const char *login)
 {
-	sqlite3_stmt *st = NULL;
+	svc_role_t role;
 	svc_status_t rc;
-	bool found;
 
-	if ((rc = svc__prepare(db, "SELECT 1 FROM user WHERE login = ?", &st)) != SVC_OK)
+	if ((rc = svc__user_role(db, login, &role)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	if (!found)
+	if (role == SVC_ROLE_NONE)
 		return svc__error(db, SVC_EINVAL, "cannot %s: the technician '%s' is not a user",
 				  doing, login);
+	if (role != SVC_ROLE_ADMIN && role != SVC_ROLE_DEVICE_MANAGER &&
+	    role != SVC_ROLE_DEVICE_STOCK_MANAGER)
+		return svc__error(db, SVC_ERULE,
+				  "cannot %s: the technician '%s' is a %s; only an administrator or a device manager takes calls",
+				  doing, login, svc__role_name(role));
 	return SVC_OK;
 }
 

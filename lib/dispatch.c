@@ -558,16 +558,12 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 /* LOGIN must be a user who takes calls. */
 static svc_status_t check_assignee(svc_db_t *db, const char *doing, const char *login)
 {
-	sqlite3_stmt *st = NULL;
 	svc_role_t role = SVC_ROLE_NONE;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, "SELECT role FROM user WHERE login = ?", &st)) != SVC_OK)
+	/* One lookup of users, the one that knows a removed user is none. */
+	if ((rc = svc__user_role(db, login, &role)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		role = svc__role_parse(svc__col_text(st, 0));
-	sqlite3_finalize(st);
 	if (role == SVC_ROLE_NONE)
 		return svc__error(db, SVC_EINVAL,
 				  "cannot %s: '%s' is not a user; ask an administrator to add them ('servicer user add %s --role device-manager')",

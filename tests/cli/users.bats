@@ -93,3 +93,18 @@ load helpers
 	run svc --format csv log --user sam
 	[[ "$output" == *'set,stock North Warehouse,,"{""item"":""GPR-55 Black"",""qty"":12}"'* ]]
 }
+
+@test "a removed user is given no work: no call, no close-out" {
+	load mail
+	setup_dealer
+	svc -q user add dana --role device-manager
+	svc -q user add sam --role stock-manager
+	svc -q user remove dana
+	completed_call C-1
+	svc -q dispatch new 2XB01234 --number C-2 --problem jam --received 2025-11-18T09:00 >/dev/null
+	refused 65 "'dana' is not a user" svc dispatch assign C-2 dana
+	refused 65 "the technician 'dana' is not a user" \
+		svc closeout C-1 --labor 1 --symptom s --cause c --action a --tech dana
+	refused 65 "the technician 'sam' is a stock-manager" \
+		svc closeout C-1 --labor 1 --symptom s --cause c --action a --tech sam
+}
