@@ -111,6 +111,28 @@ static void start(out_t *o)
 		putchar('[');
 }
 
+/* S for a table cell: a line break or tab shown as \n, \r or \t, so that
+ * one record keeps one line. */
+static char *table_text(const char *s)
+{
+	char *t = malloc(strlen(s) * 2 + 1), *q = t;
+
+	if (!t) {
+		errorf("out of memory");
+		exit(EX_OSERR);
+	}
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t') {
+			*q++ = '\\';
+			*q++ = *s == '\n' ? 'n' : *s == '\r' ? 'r' : 't';
+		} else {
+			*q++ = *s;
+		}
+	}
+	*q = '\0';
+	return t;
+}
+
 static void keep_cell(out_t *o, const char *s)
 {
 	if (o->ncells == o->cap) {
@@ -121,7 +143,7 @@ static void keep_cell(out_t *o, const char *s)
 			exit(EX_OSERR);
 		}
 	}
-	o->cells[o->ncells++] = s ? strdup(s) : NULL;
+	o->cells[o->ncells++] = s ? table_text(s) : NULL;
 }
 
 static void put_cell(out_t *o, cell_type_t type, const char *text)

@@ -249,12 +249,12 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 		*acct[i].out = acct[i].value;
 	}
 	if (!svc__blank(reg->location)) {
-		if (!svc__text_ok(reg->location, SVC_TEXT_MAX, err, sizeof err))
+		if (!svc__lines_ok(reg->location, SVC_TEXT_MAX, err, sizeof err))
 			return rejectf(reason, len, SVC_EINVAL, "location %s", err);
 		v->location = reg->location;
 	}
 	if (!svc__blank(reg->customer)) {
-		if (!svc__text_ok(reg->customer, SVC_TEXT_MAX, err, sizeof err))
+		if (!svc__lines_ok(reg->customer, SVC_TEXT_MAX, err, sizeof err))
 			return rejectf(reason, len, SVC_EINVAL, "customer %s", err);
 		v->customer = reg->customer;
 	}
@@ -891,7 +891,7 @@ static svc_status_t check_location(svc_db_t *db, const char *serial, const svc_d
 	char err[160];
 
 	(void)buf, (void)len;
-	if (*value && !svc__text_ok(*value, SVC_TEXT_MAX, err, sizeof err))
+	if (*value && !svc__lines_ok(*value, SVC_TEXT_MAX, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot update the location of %s: the location %s",
 				  serial, err);
 	if (!svc__may_work_on(db, old->assigned_to))

@@ -126,6 +126,9 @@ bool svc__no_text(const char *s);
 /* Validate free text: UTF-8, no control characters, at most MAX characters.
  * On failure writes a reason into ERR. */
 bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen);
+/* svc__text_ok() for text that may run over lines (an address): a line
+ * break is allowed, a bare CR or any other control character is not. */
+bool svc__lines_ok(const char *s, size_t max, char *err, size_t errlen);
 /* svc__text_ok() as a refusal: "cannot DOING: the WHAT ..."; blank passes. */
 svc_status_t svc__check_text(svc_db_t *db, const char *doing, const char *what,
 			     const char *s, size_t max);

@@ -207,7 +207,7 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen)
+static bool text_ok(const char *s, size_t max, bool lines, char *err, size_t errlen)
 {
 	size_t len = strlen(s);
 
@@ -216,6 +216,8 @@ bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen)
 		return false;
 	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (lines && (*p == '\n' || (*p == '\r' && p[1] == '\n')))
+			continue;
 		if (*p == '\r' || *p == '\n') {
 			snprintf(err, errlen, "contains a line break");
 			return false;
@@ -231,6 +233,16 @@ bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen)
 		return false;
 	}
 	return true;
+}
+
+bool svc__text_ok(const char *s, size_t max, char *err, size_t errlen)
+{
+	return text_ok(s, max, false, err, errlen);
+}
+
+bool svc__lines_ok(const char *s, size_t max, char *err, size_t errlen)
+{
+	return text_ok(s, max, true, err, errlen);
 }
 
 svc_status_t svc__check_text(svc_db_t *db, const char *doing, const char *what,

@@ -84,7 +84,7 @@ load helpers
 	refused 66 "serial NOPE is not registered" svc device show NOPE
 	refused 65 "only A-Z, 0-9 and '-'" svc device show "A B"
 	refused 66 "serial NOPE is not registered" svc device locate NOPE Hall
-	refused 65 "contains a line break" svc device locate AAG04532 $'a\nb'
+	refused 65 "contains a control character" svc device locate AAG04532 $'a\bb'
 	refused 65 "unknown status 'gone'" svc device list --status gone
 	refused 64 "go with 'device list'" svc device show AAG04532 --status active
 	refused 64 "'--format' is a global option" svc device list --format json

@@ -33,7 +33,7 @@ load helpers
 	refused 65 "already registered with customer 'Lee & Sons Printing', not 'Other'" \
 		svc ascr-register "iR-ADV C5535" 2XB00001 --customer Other
 	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM device_customer WHERE device_customer MATCH '\"late cust\"'")" = 1 ]
-	refused 65 "customer contains a line break" svc ascr-register "iR-ADV C5535" 2XB00005 --customer $'a\nb'
+	refused 65 "customer contains a control character" svc ascr-register "iR-ADV C5535" 2XB00005 --customer $'a\bb'
 	refused 64 "--customer go with 'device list'" svc device show 2XB00001 --customer x
 	# A call on the unit shows its customer.
 	svc -q ascr-register --confirm 2XB00001
