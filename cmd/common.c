@@ -1,10 +1,13 @@
 /*
  * common.c - what several commands share beyond output and messages: a CSV
  * import as a command runs it (the input file or stdin, a progress bar on a
- * terminal, a reject file written beside its name and renamed into place,
+ * terminal, a reject file named only once the import is over,
  * the summary and the exit code).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,47 +47,80 @@ static void show_warning(const char *msg, void *ctx)
 	errorf("warning: %s", msg);
 }
 
-/* The reject file is written beside its name and renamed into place at the
- * end, so that a reader never sees half of one. */
-static FILE *open_reject(const char *name, char **tmp)
-{
-	int fd;
+/*
+ * The reject file is written to an unnamed file in its directory and named
+ * only once the import is over and applied (or a dry run): a killed import
+ * leaves nothing behind, and a reader never sees half of one.  Where the
+ * file system has no unnamed files, a named temporary one is renamed into
+ * place instead.
+ */
+typedef struct reject_file {
 	FILE *f;
+	char *tmp; /* the named temporary file, or NULL for an unnamed one */
+} reject_file_t;
 
-	if (asprintf(tmp, "%s.tmpXXXXXX", name) < 0) {
-		*tmp = NULL;
-		return NULL;
-	}
-	if ((fd = mkstemp(*tmp)) < 0 || !(f = fdopen(fd, "w"))) {
+static FILE *open_reject(const char *name, reject_file_t *r)
+{
+	char *dir = strdup(name);
+	int fd = -1;
+
+	r->f = NULL;
+	r->tmp = NULL;
+	if (dir)
+		fd = open(dirname(dir), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(dir);
+	if (fd < 0 && asprintf(&r->tmp, "%s.tmpXXXXXX", name) >= 0)
+		fd = mkstemp(r->tmp);
+	if (fd < 0 || !(r->f = fdopen(fd, "w"))) {
 		errorf("cannot create the reject file '%s': %s", name, strerror(errno));
-		if (fd >= 0) {
+		if (fd >= 0)
 			close(fd);
-			unlink(*tmp);
-		}
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
+		if (r->tmp)
+			unlink(r->tmp);
+		free(r->tmp);
+		r->tmp = NULL;
 	}
-	return f;
+	return r->f;
 }
 
-static int close_reject(FILE *f, char *tmp, const char *name, bool keep)
+/* Give the unnamed file FD the name NAME, replacing what was there. */
+static int link_into_place(int fd, const char *name)
+{
+	char proc[64], *tmp = NULL;
+	int rc = -1;
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST || asprintf(&tmp, "%s.tmp%d", name, (int)getpid()) < 0)
+		return -1;
+	unlink(tmp);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0 &&
+	    (rc = rename(tmp, name)) != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static int close_reject(reject_file_t *r, const char *name, bool keep)
 {
 	int rc = EX_OK;
 
-	if (!f)
+	if (!r->f)
 		return EX_OK;
-	if (fclose(f) != 0 && keep) {
+	if ((fflush(r->f) != 0 || fsync(fileno(r->f)) != 0) && keep) {
 		errorf("cannot write the reject file '%s': %s", name, strerror(errno));
 		rc = EX_IOERR;
 	}
-	if (keep && rc == EX_OK && rename(tmp, name) != 0) {
+	if (keep && rc == EX_OK &&
+	    (r->tmp ? rename(r->tmp, name) : link_into_place(fileno(r->f), name)) != 0) {
 		errorf("cannot write the reject file '%s': %s", name, strerror(errno));
 		rc = EX_CANTCREAT;
 	}
-	if (!keep || rc != EX_OK)
-		unlink(tmp);
-	free(tmp);
+	fclose(r->f);
+	if (r->tmp && (!keep || rc != EX_OK))
+		unlink(r->tmp);
+	free(r->tmp);
 	return rc;
 }
 
@@ -116,7 +152,7 @@ int run_import(svc_db_t *db, const import_args_t *a, import_fn fn)
 	svc_import_opts_t opts = { 0 };
 	svc_import_summary_t sum;
 	struct stat sb;
-	char *tmp = NULL;
+	reject_file_t rej = { 0 };
 	svc_status_t st;
 	int rc, rrc;
 
@@ -124,7 +160,7 @@ int run_import(svc_db_t *db, const import_args_t *a, import_fn fn)
 		errorf("cannot open '%s': %s", a->path, strerror(errno));
 		return errno == ENOENT ? EX_NOINPUT : EX_IOERR;
 	}
-	if (a->reject && !(opts.reject = open_reject(a->reject, &tmp))) {
+	if (a->reject && !(opts.reject = open_reject(a->reject, &rej))) {
 		if (!is_stdin)
 			fclose(in);
 		return EX_CANTCREAT;
@@ -142,7 +178,7 @@ int run_import(svc_db_t *db, const import_args_t *a, import_fn fn)
 		fputs("\r\033[K", stderr);
 	if (!is_stdin)
 		fclose(in);
-	rrc = close_reject(opts.reject, tmp, a->reject, st == SVC_OK);
+	rrc = close_reject(&rej, a->reject, st == SVC_OK);
 	if (st != SVC_OK)
 		return fail(db, st);
 	if (sum.truncated)

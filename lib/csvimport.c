@@ -106,21 +106,50 @@ static void write_field(FILE *f, const char *s, size_t len, bool first)
 		csv_fwrite(f, s, len);
 }
 
+/* A field of a rejected row: a NUL byte, which no CSV reader keeps, is
+ * written as \0. */
+static void write_raw_field(FILE *f, const char *s, size_t len, bool first)
+{
+	svc_buf_t b = { 0 };
+
+	if (!memchr(s, '\0', len)) {
+		write_field(f, s, len, first);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		svc__buf_putn(&b, s[i] ? &s[i] : "\\0", s[i] ? 1 : 2);
+	if (b.p)
+		write_field(f, b.p, b.len, first);
+	svc__buf_free(&b);
+}
+
+/*
+ * The row as read, in the header's columns: a short row is padded, so that
+ * its line and reason stay under theirs; fields past the header's width are
+ * named in the reason.
+ */
 static void write_reject(reader_t *r, const char *reason)
 {
 	FILE *f = r->opts ? r->opts->reject : NULL;
-	char line[24];
 	size_t n = r->nfields < MAX_FIELDS ? r->nfields : MAX_FIELDS;
+	size_t width = r->nheader ? r->nheader : n;
+	svc_buf_t why = { 0 };
+	char line[24];
 
 	r->stats->rejected++;
 	if (!f)
 		return;
-	for (size_t i = 0; i < n; i++)
-		write_field(f, r->field[i], r->len[i], i == 0);
+	for (size_t i = 0; i < width; i++)
+		write_raw_field(f, i < n ? r->field[i] : "", i < n ? r->len[i] : 0, i == 0);
+	svc__buf_puts(&why, reason);
+	for (size_t i = width; i < n; i++)
+		svc__buf_printf(&why, "%s%.*s", i == width ? "; past the header: " : ", ",
+				(int)r->len[i], r->field[i]);
 	snprintf(line, sizeof line, "%zu", r->record_line);
-	write_field(f, line, strlen(line), n == 0);
-	write_field(f, reason, strlen(reason), false);
+	write_field(f, line, strlen(line), width == 0);
+	write_raw_field(f, why.p ? why.p : reason, why.p ? why.len : strlen(reason), false);
 	fputc('\n', f);
+	svc__buf_free(&why);
 }
 
 static int find_column(const svc__csv_spec_t *spec, const char *name)

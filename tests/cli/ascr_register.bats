@@ -158,3 +158,17 @@ load helpers
 	refused 77 "only an administrator may" svc --as dm ascr-register --import "$SRC/examples/serials.csv"
 	refused 77 "only an administrator may" svc --as dm ascr-register "iR-ADV C5535" Z1
 }
+
+@test "reject file: a short row is padded, a long one's extra fields named, a NUL escaped" {
+	init_catalogue
+	printf 'model,serial,location\nonly-one\na,b,c,d,e\niR-ADV C5535,ZZ\0Z,Hall\n' > "$TMP/bad.csv"
+	run --separate-stderr svc ascr-register --import "$TMP/bad.csv" --reject "$TMP/rej.csv"
+	[ "$status" -eq 65 ]
+	[ "$(sed -n 1p "$TMP/rej.csv")" = "model,serial,location,line,reason" ]
+	[ "$(sed -n 2p "$TMP/rej.csv")" = "only-one,,,2,row has 1 fields; the header names 3" ]
+	[ "$(sed -n 3p "$TMP/rej.csv")" = "a,b,c,3,\"row has 5 fields; the header names 3; past the header: d, e\"" ]
+	[ "$(sed -n 4p "$TMP/rej.csv")" = 'iR-ADV C5535,ZZ\0Z,Hall,4,row contains a NUL byte' ]
+	run ! grep -qaP '\x00' "$TMP/rej.csv"
+	# Every row reads back with the header's width plus line and reason.
+	/usr/bin/python3 -c 'import csv, sys; rows = list(csv.reader(open(sys.argv[1]))); assert all(len(r) == 5 for r in rows), rows' "$TMP/rej.csv"
+}

@@ -217,11 +217,11 @@ EOF
 	svc -q closeout --send
 	run parse "$MAIL/001.eml"
 	[[ "$output" == *"bcc: None"* ]]
-	! grep -qi "evil" "$MAIL/001.eml"
+	run ! grep -qi "evil" "$MAIL/001.eml"
 }
 
 @test "servicer itself does not load libcurl; only its helper does" {
-	! ldd "$SERVICER" | grep -q libcurl
+	run ! bash -c "ldd \"$SERVICER\" | grep -q libcurl"
 	ldd "$(dirname "$SERVICER")/servicer-smtp" | grep -q libcurl
 }
 

@@ -166,7 +166,7 @@ CSV
 	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM meter_reading WHERE day = '2026-11-02'")" -eq 2 ]
 	[ "$(cat "$TMP"/out.* | grep -c 'recorded the reading')" -eq 2 ]
 	[ "$(cat "$TMP"/out.* | grep -c 'meter readings may only be entered once a day')" -eq 22 ]
-	! grep -q -i "locked\|busy" "$TMP"/out.*
+	run ! grep -q -i "locked\|busy" "$TMP"/out.*
 }
 
 @test "a close-out's meter is checked against the history and kept as a service reading" {

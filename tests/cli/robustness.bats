@@ -16,7 +16,7 @@ load helpers
 		[ "$status" -eq 0 ] || { echo "show $unit: $stderr" >&2; return 1; }
 	done
 	wait "$import_pid"
-	! grep -q "locked" "$TMP/import.err"
+	run ! grep -q "locked" "$TMP/import.err"
 	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM device")" -eq 20015 ]
 }
 
@@ -24,7 +24,8 @@ load helpers
 	init_catalogue
 	"$SRC/bench/gen-serials.sh" 100000 > "$TMP/big.csv"
 	# The binary itself, not the svc function: $! must be the importer.
-	"$SERVICER" -q ascr-register --import "$TMP/big.csv" &
+	mkdir "$TMP/out"
+	"$SERVICER" -q ascr-register --import "$TMP/big.csv" --reject "$TMP/out/rej.csv" &
 	pid=$!
 	# Wait until the import is writing, then kill it without warning.
 	for _ in $(seq 1 400); do
@@ -37,6 +38,8 @@ load helpers
 	[ "$(sqlite3 "$SERVICER_DB" "PRAGMA integrity_check")" = ok ]
 	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM device")" -eq 0 ]
 	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM audit WHERE object LIKE 'device %'")" -eq 0 ]
+	# No reject file for an import that did not apply, and no debris.
+	[ -z "$(ls -A "$TMP/out")" ]
 	# The next run imports the file whole.
 	run --separate-stderr svc ascr-register --import "$TMP/big.csv"
 	[ "$status" -eq 0 ]
