@@ -85,30 +85,84 @@ static bool is_holiday(const svc_hours_t *h, int64_t day)
 	return false;
 }
 
-/* The UTC instant of local wall-clock MINUTES on local date Y-M-D. */
-static time_t local_instant(int y, int m, int d, int minutes)
-{
-	struct tm tm = { 0 };
-
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_min = minutes;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-/* The first business window [*OPEN, *CLOSE) that ends after T; false when
- * ten years hold none. */
-static bool window_after(const svc_hours_t *h, time_t t, time_t *open, time_t *close)
+/* Seconds east of UTC of the local zone at T. */
+static long offset_at(time_t t)
 {
 	struct tm tm;
 
 	localtime_r(&t, &tm);
-	for (int i = 0; i < 3660; i++) {
+	return tm.tm_gmtoff;
+}
+
+/* The first instant in (A, B] whose offset differs from A's; B if none.
+ * Offsets change at most once in the few hours it is asked about. */
+static time_t next_change(time_t a, time_t b)
+{
+	long off = offset_at(a);
+
+	if (offset_at(b) == off)
+		return b;
+	while (b - a > 1) {
+		time_t mid = a + (b - a) / 2;
+
+		if (offset_at(mid) == off)
+			a = mid;
+		else
+			b = mid;
+	}
+	return b;
+}
+
+/* A stretch of real time during which the wall clock reads business hours. */
+typedef struct span {
+	time_t from, to;
+} span_t;
+
+/*
+ * The spans of local date Y-M-D during which the wall clock reads from the
+ * opening to the closing time, in order.  A daylight-saving change inside
+ * them is counted as the clock shows it: a skipped hour is no time, a
+ * repeated one is counted twice.  Returns how many (at most 3).
+ */
+static int day_spans(const svc_hours_t *h, int y, int m, int d, span_t out[3])
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12,
+			 .tm_isdst = -1 };
+	time_t noon = mktime(&tm), a = noon - 15 * 3600, end = noon + 15 * 3600;
+	int64_t wall = svc__date_days(y, m, d) * 86400;
+	int64_t wopen = wall + h->open_min * 60, wclose = wall + h->close_min * 60;
+	int n = 0;
+
+	while (a < end) {
+		/* Sampled every 3 hours so that no change hides between two. */
+		time_t b = next_change(a, a + 3 * 3600 < end ? a + 3 * 3600 : end);
+		long off = offset_at(a);
+		time_t from = wopen - off > a ? (time_t)(wopen - off) : a;
+		time_t to = wclose - off < b ? (time_t)(wclose - off) : b;
+
+		if (from < to && n > 0 && out[n - 1].to == from)
+			out[n - 1].to = to;
+		else if (from < to && n < 3)
+			out[n++] = (span_t){ from, to };
+		a = b;
+	}
+	return n;
+}
+
+/* The first business span that ends after T; false when ten years hold
+ * none. */
+static bool span_after(const svc_hours_t *h, time_t t, span_t *found)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	/* From the day before: its hours may run past midnight in real time. */
+	for (int i = -1; i < 3660; i++) {
 		struct tm day = tm;
+		span_t sp[3];
 		time_t noon;
 		int64_t dayno;
+		int n;
 
 		day.tm_mday += i;
 		day.tm_hour = 12;
@@ -119,10 +173,13 @@ static bool window_after(const svc_hours_t *h, time_t t, time_t *open, time_t *c
 		dayno = svc__date_days(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
 		if (!(h->days & (1u << day.tm_wday)) || is_holiday(h, dayno))
 			continue;
-		*open = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->open_min);
-		*close = local_instant(day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, h->close_min);
-		if (*close > t)
-			return true;
+		n = day_spans(h, day.tm_year + 1900, day.tm_mon + 1, day.tm_mday, sp);
+		for (int k = 0; k < n; k++) {
+			if (sp[k].to > t) {
+				*found = sp[k];
+				return true;
+			}
+		}
 	}
 	return false;
 }
@@ -135,18 +192,19 @@ int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours)
 int64_t svc_hours_add(const svc_hours_t *h, int64_t received, int64_t seconds)
 {
 	int64_t left = seconds;
-	time_t t = (time_t)received, open, close;
+	time_t t = (time_t)received;
+	span_t sp;
 
 	while (left > 0) {
 		time_t start;
 
-		if (!window_after(h, t, &open, &close))
+		if (!span_after(h, t, &sp))
 			return -1;
-		start = open > t ? open : t;
-		if (left <= close - start)
+		start = sp.from > t ? sp.from : t;
+		if (left <= sp.to - start)
 			return (int64_t)start + left;
-		left -= close - start;
-		t = close;
+		left -= sp.to - start;
+		t = sp.to;
 	}
 	return received;
 }
@@ -154,13 +212,14 @@ int64_t svc_hours_add(const svc_hours_t *h, int64_t received, int64_t seconds)
 int64_t svc_hours_between(const svc_hours_t *h, int64_t from, int64_t to)
 {
 	int64_t total = 0;
-	time_t t = (time_t)from, open, close;
+	time_t t = (time_t)from;
+	span_t sp;
 
-	while (t < (time_t)to && window_after(h, t, &open, &close) && open < (time_t)to) {
-		time_t start = open > t ? open : t, end = close < (time_t)to ? close : (time_t)to;
+	while (t < (time_t)to && span_after(h, t, &sp) && sp.from < (time_t)to) {
+		time_t start = sp.from > t ? sp.from : t, end = sp.to < (time_t)to ? sp.to : (time_t)to;
 
 		total += end - start;
-		t = close;
+		t = sp.to;
 	}
 	return total;
 }

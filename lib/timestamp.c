@@ -51,20 +51,75 @@ static bool parse_offset(const char *p, int *east)
 	return true;
 }
 
-/* The local wall-clock time WANT as an instant; false if the zone skips it. */
-static bool local_to_instant(const struct tm *want, int64_t *out)
+/*
+ * The instants at which the wall clock reads WALL (seconds since the epoch
+ * as if the local zone were UTC): none in a daylight-saving gap, two in the
+ * hour the clocks repeat.  Returns how many, into OUT.
+ */
+static int local_instants(int64_t wall, int64_t out[2])
 {
-	struct tm tm = *want;
-	time_t t;
+	int n = 0;
 
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	/* mktime moves a time inside a daylight-saving gap: it did not exist. */
-	if (tm.tm_hour != want->tm_hour || tm.tm_min != want->tm_min ||
-	    tm.tm_mday != want->tm_mday)
-		return false;
-	*out = (int64_t)t;
-	return true;
+	/* The offsets in force around WALL: before and after any change. */
+	for (int side = -1; side <= 1; side += 2) {
+		time_t probe = (time_t)(wall + side * 12 * 3600);
+		struct tm tm;
+		int64_t t;
+
+		localtime_r(&probe, &tm);
+		t = wall - tm.tm_gmtoff;
+		probe = (time_t)t;
+		localtime_r(&probe, &tm);
+		if (t + tm.tm_gmtoff == wall && (n == 0 || out[0] != t))
+			out[n++] = t;
+	}
+	if (n == 2 && out[0] > out[1]) {
+		int64_t x = out[0];
+
+		out[0] = out[1];
+		out[1] = x;
+	}
+	return n;
+}
+
+/* T's UTC offset as +HH:MM. */
+static void offset_text(int64_t t, char out[8])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long off;
+
+	localtime_r(&tt, &tm);
+	off = tm.tm_gmtoff / 60;
+	snprintf(out, 8, "%c%02ld:%02ld", off < 0 ? '-' : '+', (off < 0 ? -off : off) / 60 % 100,
+		 (off < 0 ? -off : off) % 60);
+}
+
+/* The local time IN, read as WALL, into *OUT: refused when the clocks skip
+ * it or show it twice. */
+static svc_status_t local_time(const char *in, int64_t wall, int64_t *out, char *err,
+			       size_t errlen)
+{
+	int64_t t[2];
+	char a[8], b[8];
+
+	switch (local_instants(wall, t)) {
+	case 1:
+		*out = t[0];
+		return SVC_OK;
+	case 0:
+		snprintf(err, errlen,
+			 "'%s' does not exist in the local time zone (the clocks skip it); give a UTC offset",
+			 in);
+		return SVC_EINVAL;
+	default:
+		offset_text(t[0], a);
+		offset_text(t[1], b);
+		snprintf(err, errlen,
+			 "'%s' happens twice in the local time zone (the clocks go back): at %s and at %s; give the UTC offset, e.g. '%.16s%s'",
+			 in, a, b, in, b);
+		return SVC_EINVAL;
+	}
 }
 
 svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errlen)
@@ -73,7 +128,6 @@ svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errl
 	char date[11];
 	int64_t day;
 	int h, m, s = 0, east;
-	struct tm tm = { 0 };
 
 	if (!in || !*in) {
 		snprintf(err, errlen, "an empty time is not a time; " FORMS);
@@ -100,19 +154,7 @@ svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errl
 		*out = day * 86400 + h * 3600 + m * 60 + s - east;
 		return SVC_OK;
 	}
-	tm.tm_year = atoi(date) - 1900;
-	tm.tm_mon = atoi(date + 5) - 1;
-	tm.tm_mday = atoi(date + 8);
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_sec = s;
-	if (!local_to_instant(&tm, out)) {
-		snprintf(err, errlen,
-			 "'%s' does not exist in the local time zone (the clocks skip it); give a UTC offset",
-			 in);
-		return SVC_EINVAL;
-	}
-	return SVC_OK;
+	return local_time(in, day * 86400 + h * 3600 + m * 60 + s, out, err, errlen);
 bad:
 	snprintf(err, errlen, "'%s' is not a time; " FORMS, in);
 	return SVC_EINVAL;

@@ -134,6 +134,14 @@ static void bad_times_are_refused_naming_the_forms(void **state)
 	assert_int_equal(svc_time_parse("2026-03-08T02:30", &t, err, sizeof err), SVC_EINVAL);
 	assert_non_null(strstr(err, "does not exist in the local time zone"));
 	assert_int_equal(svc_time_parse("2026-03-08T02:30-05:00", &t, err, sizeof err), SVC_OK);
+	/* 01:30 on 2026-11-01 happens twice: refused, naming both offsets. */
+	assert_int_equal(svc_time_parse("2026-11-01T01:30", &t, err, sizeof err), SVC_EINVAL);
+	assert_non_null(strstr(err, "happens twice in the local time zone (the clocks go back): at -04:00 and at -05:00"));
+	assert_int_equal(svc_time_parse("2026-11-01T01:30-05:00", &t, err, sizeof err), SVC_OK);
+	assert_int_equal(t, 1793514600); /* 06:30 UTC */
+	/* Either side of the repeated hour is one time. */
+	assert_int_equal(svc_time_parse("2026-11-01T00:59", &t, err, sizeof err), SVC_OK);
+	assert_int_equal(svc_time_parse("2026-11-01T02:00", &t, err, sizeof err), SVC_OK);
 }
 
 static void routes_follow_registration_support_and_warranty(void **state)

@@ -140,6 +140,73 @@ static void bad_hours_are_refused(void **state)
 	assert_int_equal(svc_hours_parse("08:00", "17:00", "", &h, err, sizeof err), SVC_EINVAL);
 }
 
+/* Is the wall clock at T inside H's hours on a working day? */
+static bool open_at(const svc_hours_t *h, time_t t)
+{
+	struct tm tm;
+	int minute;
+
+	localtime_r(&t, &tm);
+	minute = tm.tm_hour * 60 + tm.tm_min;
+	return (h->days & (1u << tm.tm_wday)) && minute >= h->open_min && minute < h->close_min;
+}
+
+/*
+ * The reference: business time counted a minute at a time, as the wall
+ * clock reads it, across the daylight-saving changes of three zones (a
+ * skipped hour is no time; a repeated one counts twice), against
+ * svc_hours_between() and svc_hours_add().
+ */
+static void business_time_agrees_with_a_minute_by_minute_count(void **state)
+{
+	static const char *const zones[][2] = {
+		{ "Europe/London", "2026-03-28T12:00:00Z" },
+		{ "Europe/London", "2026-10-24T12:00:00Z" },
+		{ "America/New_York", "2026-03-07T12:00:00Z" },
+		{ "America/Los_Angeles", "2026-10-31T12:00:00Z" },
+	};
+	static const char *const hours[][2] = {
+		{ "01:00", "03:00" }, { "00:30", "02:30" }, { "01:30", "02:15" }, { "08:00", "17:00" },
+	};
+	char err[200];
+	(void)state;
+
+	for (size_t z = 0; z < sizeof zones / sizeof *zones; z++) {
+		int64_t base;
+
+		setenv("TZ", zones[z][0], 1);
+		tzset();
+		assert_int_equal(svc_time_parse(zones[z][1], &base, err, sizeof err), SVC_OK);
+		for (size_t k = 0; k < sizeof hours / sizeof *hours; k++) {
+			svc_hours_t h;
+
+			assert_int_equal(svc_hours_parse(hours[k][0], hours[k][1], "mon-sun", &h, err,
+							 sizeof err), SVC_OK);
+			/* Starts every 37 minutes over two days around the change. */
+			for (int64_t from = base; from < base + 48 * 3600; from += 37 * 60) {
+				int64_t counted = 0, due = -1;
+
+				for (int64_t t = from; t < from + 36 * 3600; t += 60) {
+					counted += open_at(&h, (time_t)t) ? 60 : 0;
+					if (counted == 90 * 60 && due < 0)
+						due = t + 60;
+				}
+				if (svc_hours_between(&h, from, from + 36 * 3600) != counted)
+					fail_msg("%s %s-%s from %lld: %lld s, counted %lld s", zones[z][0],
+						 hours[k][0], hours[k][1], (long long)from,
+						 (long long)svc_hours_between(&h, from, from + 36 * 3600),
+						 (long long)counted);
+				if (due >= 0 && svc_hours_add(&h, from, 90 * 60) != due)
+					fail_msg("%s %s-%s from %lld: due %lld, counted %lld", zones[z][0],
+						 hours[k][0], hours[k][1], (long long)from,
+						 (long long)svc_hours_add(&h, from, 90 * 60), (long long)due);
+			}
+		}
+	}
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +218,7 @@ int main(void)
 		cmocka_unit_test(hours_spanning_several_days),
 		cmocka_unit_test(other_days_and_hours),
 		cmocka_unit_test(bad_hours_are_refused),
+		cmocka_unit_test(business_time_agrees_with_a_minute_by_minute_count),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
