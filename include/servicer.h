@@ -102,7 +102,7 @@ int svc_schema_version(void);
  * Open the database at PATH, which must exist.
  *
  * Every connection is put in WAL mode with a busy timeout, foreign keys on
- * and synchronous=NORMAL.  An older schema is migrated, all steps in one
+ * and synchronous=FULL.  An older schema is migrated, all steps in one
  * transaction; a newer one is refused (SVC_ENEWER) without writing a byte.
  *
  * *DBP is set even on failure (unless memory ran out), so that the caller
@@ -198,8 +198,8 @@ int64_t svc_date_today(void);
 
 /* ---------------------------------------------------------------------
  * Business hours: a call's response time runs only while the dealer is
- * open (seed 004: work outside normal operating hours starts at the next
- * working day/time).
+ * open (Canon's Self Service Portal FAQ: work outside normal operating
+ * hours starts at the next working day/time).
  * ------------------------------------------------------------------- */
 
 typedef struct svc_hours {
@@ -712,7 +712,8 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 /* ---------------------------------------------------------------------
  * Close-outs: Section 2 of the Service Dispatch Form, e-mailed to CITS.
  *
- * Seed 000: "All calls dispatched by CITS must be closed out with CITS in
+ * Canon's imagePROGRAF service guides (Authorized Servicer Offerings):
+ * "All calls dispatched by CITS must be closed out with CITS in
  * order to qualify for labor compensation.  To close out the service call,
  * Section 2 of the Service Dispatch Form must be completed and e-mailed to
  * isgservice@CITS.canon.com."
@@ -722,7 +723,8 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
  * may be amended until it is sent.
  *
  * Only a call CITS dispatched (source cits) is e-mailed: Canon pays no
- * labor "for any service not dispatched by CITS" (seed 000), and CITS's
+ * labor "for any service not dispatched by CITS" (the service guides),
+ * and CITS's
  * mailbox is not the place for the dealer's own calls.  Section 2 of a
  * direct or referral call is kept as "recorded", closes the call, can be
  * printed, and is never queued or sent.
@@ -880,8 +882,8 @@ svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 /* ---------------------------------------------------------------------
  * Meter readings.
  *
- * Seed 004: "The meter readings cannot be less than the previous ones.
- * They may only be entered once a day."  Each counter (total, black and
+ * Canon's Self Service Portal FAQ: "The meter readings cannot be less than
+ * the previous ones.  They may only be entered once a day."  Each counter (total, black and
  * white, colour) is checked on its own against the readings before and
  * after it, so a reading may be inserted between two.  A day is the
  * dealer's local calendar day.  A meter exchange (a new counter after a
@@ -971,7 +973,8 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial, const char *fro
 /* ---------------------------------------------------------------------
  * The compensation report: where the dealer's labor money stands.
  *
- * Seed 000: "Canon USA will not provide labor compensation for any service
+ * Canon's service guides: "Canon USA will not provide labor compensation
+ * for any service
  * not dispatched by CITS."  A call CITS dispatched on the dealer-dispatch
  * route is compensable once its close-out was sent; completed and not yet
  * sent, its labor is at risk.
@@ -1014,8 +1017,8 @@ svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compen
 
 /* ---------------------------------------------------------------------
  * The service-level report: how soon calls were reached, in business
- * time (seed 004: work outside normal operating hours starts at the next
- * working day/time), per technician and in total.
+ * time (Canon's Self Service Portal FAQ: work outside normal operating
+ * hours starts at the next working day/time), per technician and in total.
  * ------------------------------------------------------------------- */
 
 typedef struct svc_sla {
@@ -1143,7 +1146,7 @@ svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *filter,
 /* ---------------------------------------------------------------------
  * Users and roles.
  *
- * Seed 004 names five roles: administrator (everything), device manager
+ * Canon's Self Service Portal FAQ names five roles: administrator (everything), device manager
  * (the service activities of the products assigned to them, and sees
  * only those), stock manager (stock locations, shipping instructions and
  * stock levels for toner replenishment), device-stock manager (both),
