@@ -49,7 +49,7 @@ static const char usage_text[] =
 	"usage: servicer [--db PATH] [--as LOGIN] [--format table|csv|tsv|json] [-q] [-v]\n"
 	"                COMMAND [ARGS]\n"
 	"       servicer --version\n"
-	"       servicer help [COMMAND]\n";
+	"       servicer help [COMMAND | files]\n";
 
 const char *cli_db_path;
 bool cli_db_is_default;
@@ -60,7 +60,8 @@ static int usage_full(FILE *f)
 	fputs("\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n'servicer help COMMAND' shows a command's manual page.\n", f);
+	fputs("\n'servicer help COMMAND' shows a command's manual page; 'servicer help files'\n"
+	      "the database, configuration keys and CSV formats.\n", f);
 	return f == stdout ? EX_OK : EX_USAGE;
 }
 
@@ -94,11 +95,20 @@ static char *default_db_path(void)
 static int help_command(int argc, char **argv)
 {
 	char page[64];
+	const char *topic = argc == 2 ? argv[1] : NULL;
 
 	if (argc > 2)
-		return usage_error(usage_text, "help takes one command name");
+		return usage_error(usage_text, "help takes one command name, or 'files'");
+	/* The database, configuration keys and CSV formats: servicer(5). */
+	if (topic && (strcmp(topic, "files") == 0 || strcmp(topic, "servicer.5") == 0 ||
+		      strcmp(topic, "5") == 0)) {
+		fflush(stdout);
+		execlp("man", "man", "5", "servicer", (char *)NULL);
+		errorf("cannot run 'man' to show servicer(5): %s", strerror(errno));
+		return EX_UNAVAILABLE;
+	}
 	if (argc == 2 && !find_command(argv[1])) {
-		errorf("'%s' is not a servicer command; see 'servicer --help'", argv[1]);
+		errorf("'%s' is not a servicer command or 'files'; see 'servicer --help'", argv[1]);
 		return EX_USAGE;
 	}
 	if (argc == 2 && strcmp(argv[1], "help") != 0)

@@ -86,3 +86,23 @@ options_of() {
 	_servicer
 	[ "${COMPREPLY[*]}" = "sla.response_hours" ]
 }
+
+@test "servicer help reaches every page, servicer(5) included" {
+	mkdir -p "$TMP/bin"
+	printf '#!/bin/sh\necho "man $*"\n' > "$TMP/bin/man"
+	chmod +x "$TMP/bin/man"
+	PATH="$TMP/bin:$PATH" run svc help files
+	[ "$output" = "man 5 servicer" ]
+	PATH="$TMP/bin:$PATH" run svc help servicer.5
+	[ "$output" = "man 5 servicer" ]
+	PATH="$TMP/bin:$PATH" run svc help dispatch
+	[ "$output" = "man servicer-dispatch" ]
+	PATH="$TMP/bin:$PATH" run svc help
+	[ "$output" = "man servicer" ]
+	refused 64 "'nope' is not a servicer command or 'files'" svc help nope
+}
+
+@test "every page is clean under mandoc -T lint -W style, but for pages not installed here" {
+	run bash -c "mandoc -T lint -W style '$SRC'/man/*.[15] 2>&1 | grep -v -e 'referenced manual not found' -e 'mandoc.db'"
+	[ -z "$output" ]
+}
