@@ -103,6 +103,10 @@ options_of() {
 }
 
 @test "every page is clean under mandoc -T lint -W style, but for pages not installed here" {
-	run bash -c "mandoc -T lint -W style '$SRC'/man/*.[15] 2>&1 | grep -v -e 'referenced manual not found' -e 'mandoc.db'"
+	# The messages go to standard output, a notice of a stale mandoc.db
+	# to standard error.
+	mandoc -T lint -W style "$SRC"/man/*.[15] > "$TMP/lint" 2>/dev/null || true
+	run grep -v -e 'referenced manual not found' "$TMP/lint"
+	[ "$status" -eq 1 ]
 	[ -z "$output" ]
 }
