@@ -200,7 +200,9 @@ static int send_all(svc_db_t *db, char **refs, size_t n, bool resend)
 {
 	static const char *const keys[] = { "dispatch_id", "number", "outcome", "reply",
 					    "~note", "~warning" };
-	svc_send_opts_t send_opts = { resend, NULL };
+	const char *helper = getenv("SERVICER_SMTP_HELPER");
+	svc_send_opts_t send_opts = { resend, helper && *helper ? helper : NULL, smtp_password,
+				      NULL };
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, false);
 	svc_status_t st = svc_closeout_send(db, refs, n, &send_opts, sent_one, o);
 

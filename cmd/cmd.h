@@ -57,6 +57,11 @@ bool parse_int(const char *option, const char *value, long long min,
 /* Common getopt handling: the short option letter for --help. */
 #define OPT_HELP 'h'
 
+/* credentials.c: the mail server's password ($SERVICER_SMTP_PASSWORD, else
+ * ~/.netrc of mode 0600), as svc_send_opts_t.password asks for it. */
+bool smtp_password(const char *host, const char *login, char **password, char *err,
+		   size_t errlen, void *ctx);
+
 /* common.c: run a library import on a file ("-": stdin). */
 typedef struct import_args {
 	const char *path, *reject;

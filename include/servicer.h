@@ -43,6 +43,14 @@ extern "C" {
 
 #define SVC_VERSION "0.1.0"
 
+/* What the shared library exports: these functions and nothing else (it
+ * is built with hidden visibility). */
+#if defined(__GNUC__)
+#define SVC_API __attribute__((visibility("default")))
+#else
+#define SVC_API
+#endif
+
 /*
  * Status codes.  The command-line front end maps each to one exit code
  * (sysexits.h); the mapping is in servicer(1), EXIT STATUS.
@@ -96,7 +104,7 @@ typedef enum svc_status {
 typedef struct svc_db svc_db_t;
 
 /* The schema version this library writes (PRAGMA user_version). */
-int svc_schema_version(void);
+SVC_API int svc_schema_version(void);
 
 /*
  * Open the database at PATH, which must exist.
@@ -111,7 +119,7 @@ int svc_schema_version(void);
  * Fails with SVC_ENODB when PATH does not exist, SVC_ENEWER, SVC_EBUSY,
  * SVC_EINTERNAL when the file is not a servicer database.
  */
-svc_status_t svc_db_open(const char *path, svc_db_t **dbp);
+SVC_API svc_status_t svc_db_open(const char *path, svc_db_t **dbp);
 
 /*
  * Create a new database at PATH (file mode 0600; the parent directory must
@@ -126,23 +134,23 @@ svc_status_t svc_db_open(const char *path, svc_db_t **dbp);
  * SVC_ECREATE when the file cannot be created; SVC_EINVAL for a bad dealer
  * id or name.
  */
-svc_status_t svc_db_create(const char *path, const char *dealer_id,
+SVC_API svc_status_t svc_db_create(const char *path, const char *dealer_id,
 			   const char *dealer_name, svc_db_t **dbp);
 
 /* Close the handle and free everything it owns.  NULL is a no-op. */
-void svc_db_close(svc_db_t *db);
+SVC_API void svc_db_close(svc_db_t *db);
 
 /* The message left by the last failed call on DB ("" if none). */
-const char *svc_errmsg(const svc_db_t *db);
+SVC_API const char *svc_errmsg(const svc_db_t *db);
 
 /* The path the handle was opened with. */
-const char *svc_db_path(const svc_db_t *db);
+SVC_API const char *svc_db_path(const svc_db_t *db);
 
 /*
  * The process's login name, from the password database entry of the
  * effective user id, or NULL when it has none.  Static storage.
  */
-const char *svc_login_self(void);
+SVC_API const char *svc_login_self(void);
 
 /*
  * Say who acts and in which command, for the audit log and the role checks.
@@ -155,11 +163,11 @@ const char *svc_login_self(void);
  * Until this succeeds, every operation that needs a user fails with
  * SVC_EPERM.
  */
-svc_status_t svc_db_set_actor(svc_db_t *db, const char *as_login,
+SVC_API svc_status_t svc_db_set_actor(svc_db_t *db, const char *as_login,
 			      const char *command);
 
 /* The acting login, or NULL before svc_db_set_actor(). */
-const char *svc_db_actor(const svc_db_t *db);
+SVC_API const char *svc_db_actor(const svc_db_t *db);
 
 /* ---------------------------------------------------------------------
  * Values: normalization and validation, usable without a database.
@@ -175,26 +183,26 @@ const char *svc_db_actor(const svc_db_t *db);
  * Returns SVC_OK or SVC_EINVAL; a message for a person is written to ERR
  * (ERRLEN bytes, may be NULL/0) in the latter case.
  */
-svc_status_t svc_serial_normalize(const char *in, char out[SVC_SERIAL_MAX + 1],
+SVC_API svc_status_t svc_serial_normalize(const char *in, char out[SVC_SERIAL_MAX + 1],
 				  char *err, size_t errlen);
 
 /*
  * Parse a calendar date YYYY-MM-DD that exists (no 2026-02-30).  On
  * success *DAYS receives the day number (days since 1970-01-01).
  */
-svc_status_t svc_date_parse(const char *in, int64_t *days);
+SVC_API svc_status_t svc_date_parse(const char *in, int64_t *days);
 
 /* Format a day number as YYYY-MM-DD into OUT (11 bytes). */
-void svc_date_format(int64_t days, char out[11]);
+SVC_API void svc_date_format(int64_t days, char out[11]);
 
 /*
  * Add MONTHS calendar months to a day number; a day past the end of the
  * target month is clamped to its last day (2026-01-31 + 1 = 2026-02-28).
  */
-int64_t svc_date_add_months(int64_t days, int months);
+SVC_API int64_t svc_date_add_months(int64_t days, int months);
 
 /* Today's date in the local time zone, as a day number. */
-int64_t svc_date_today(void);
+SVC_API int64_t svc_date_today(void);
 
 /* ---------------------------------------------------------------------
  * Business hours: a call's response time runs only while the dealer is
@@ -214,7 +222,7 @@ typedef struct svc_hours {
  * ("mon-fri", "mon,wed,fri", "sat-sun") into H; holidays are left empty for
  * the caller to point at.  SVC_EINVAL with a reason in ERR otherwise.
  */
-svc_status_t svc_hours_parse(const char *open, const char *close, const char *days,
+SVC_API svc_status_t svc_hours_parse(const char *open, const char *close, const char *days,
 			     svc_hours_t *h, char *err, size_t errlen);
 
 /*
@@ -225,7 +233,7 @@ svc_status_t svc_hours_parse(const char *open, const char *close, const char *da
  * opening.  HOURS 0 gives RECEIVED.  Returns -1 when ten years hold no
  * working time (H closes every day).
  */
-int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
+SVC_API int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
 
 /*
  * The business seconds between FROM and TO (0 when TO is not after FROM):
@@ -233,18 +241,18 @@ int64_t svc_hours_due(const svc_hours_t *h, int64_t received, int hours);
  * holidays, in the local zone.  How late an arrival was, and how long a
  * call waited for it, are counted this way.
  */
-int64_t svc_hours_between(const svc_hours_t *h, int64_t from, int64_t to);
+SVC_API int64_t svc_hours_between(const svc_hours_t *h, int64_t from, int64_t to);
 
 /* The instant SECONDS of business time after FROM; -1 if ten years hold
  * no working time. */
-int64_t svc_hours_add(const svc_hours_t *h, int64_t from, int64_t seconds);
+SVC_API int64_t svc_hours_add(const svc_hours_t *h, int64_t from, int64_t seconds);
 
 /*
  * A span of time as people write it: "2h", "90m", "1h30m", "45" (minutes),
  * into *MINUTES (up to a year of them).  SVC_EINVAL with a reason in ERR
  * otherwise.
  */
-svc_status_t svc_duration_parse(const char *text, long long *minutes, char *err,
+SVC_API svc_status_t svc_duration_parse(const char *text, long long *minutes, char *err,
 				size_t errlen);
 
 /* The longest text svc_hours_text writes, with its NUL. */
@@ -254,7 +262,7 @@ svc_status_t svc_duration_parse(const char *text, long long *minutes, char *err,
  * MINUTES (not negative) as decimal hours for people and for CITS: 90
  * gives "1.50", 80 gives "1.33" (rounded to the hundredth).
  */
-void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX]);
+SVC_API void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX]);
 
 /* ---------------------------------------------------------------------
  * Instants.  Times are stored in UTC and shown in the process's local time
@@ -273,16 +281,16 @@ void svc_hours_text(long long minutes, char out[SVC_HOURS_TEXT_MAX]);
  * receives seconds since the epoch.  SVC_EINVAL with a message naming the
  * value and the accepted forms in ERR otherwise.
  */
-svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errlen);
+SVC_API svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errlen);
 
 /*
  * Format T in the local time zone: ISO 8601 with its UTC offset
  * ("2026-11-20T16:00:00-05:00"), or BRIEF for people ("2026-11-20 16:00").
  */
-void svc_time_format(int64_t t, bool brief, char out[SVC_TIME_MAX]);
+SVC_API void svc_time_format(int64_t t, bool brief, char out[SVC_TIME_MAX]);
 
 /* True if the LEN bytes at S are valid UTF-8 (no overlongs, no surrogates). */
-bool svc_utf8_valid(const char *s, size_t len);
+SVC_API bool svc_utf8_valid(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------
  * Configuration: keys and values kept in the database.  Secrets never are.
@@ -303,30 +311,30 @@ typedef int (*svc_config_cb)(const svc_config_entry_t *entry, void *ctx);
  * the key is unset and has no default).  SVC_EINVAL for an unknown key;
  * SVC_EPERM for a knowledge user.
  */
-svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value);
+SVC_API svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value);
 
 /*
  * Does this machine know the time zone ZONE (a TZ value: an IANA name, a
  * ":"-prefixed one or path, or a POSIX rule)?  An unknown name silently
  * means UTC to the C library; a reason goes into ERR then.
  */
-bool svc_zone_known(const char *zone, char *err, size_t errlen);
+SVC_API bool svc_zone_known(const char *zone, char *err, size_t errlen);
 
 /*
  * The dealer's time zone (dealer.timezone) into *ZONE (malloc'd; NULL when
  * unset), before any user is set: every command tells days by it.
  */
-svc_status_t svc_config_timezone(svc_db_t *db, char **zone);
+SVC_API svc_status_t svc_config_timezone(svc_db_t *db, char **zone);
 
 /*
  * Set KEY to VALUE after checking it against the key's type; VALUE NULL
  * unsets it (back to the default).  Administrators only.  Audited.
  * SVC_EINVAL for an unknown key or a bad value, naming the accepted form.
  */
-svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value);
+SVC_API svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value);
 
 /* Call CB for every known key, in key order.  A non-zero return stops. */
-svc_status_t svc_config_list(svc_db_t *db, svc_config_cb cb, void *ctx);
+SVC_API svc_status_t svc_config_list(svc_db_t *db, svc_config_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
  * The catalogue: models this dealer can service.
@@ -358,15 +366,15 @@ typedef enum svc_change {
  * existing one; RESPONSE_HOURS < 0 likewise (none / keep).  Administrators
  * only.  *CHANGE (may be NULL) says what happened.
  */
-svc_status_t svc_model_add(svc_db_t *db, const char *model,
+SVC_API svc_status_t svc_model_add(svc_db_t *db, const char *model,
 			   int warranty_months, int response_hours,
 			   svc_change_t *change);
 
 /* Remove MODEL.  Refused (SVC_ERULE) while devices are registered under it. */
-svc_status_t svc_model_remove(svc_db_t *db, const char *model);
+SVC_API svc_status_t svc_model_remove(svc_db_t *db, const char *model);
 
 /* Call CB for every model, by name. */
-svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx);
+SVC_API svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
  * Devices and their ASCR registrations.
@@ -427,7 +435,7 @@ typedef int (*svc_device_cb)(const svc_device_t *device, void *ctx);
  * (SVC_ERULE).  A withdrawn unit is registered anew, pending again
  * (SVC_CHANGE_UPDATED).
  */
-svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
+SVC_API svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 				 svc_change_t *change);
 
 /*
@@ -436,21 +444,21 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
  * refuses the lot.  *CONFIRMED (may be NULL) receives how many changed
  * status; already active ones are left as they are.
  */
-svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
+SVC_API svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
 				size_t *confirmed);
 
 /* Mark every pending registration active; *CONFIRMED receives the count. */
-svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed);
+SVC_API svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed);
 
 /*
  * Withdraw the given serials, with REASON (required).  All or nothing; an
  * already withdrawn serial is refused.
  */
-svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
+SVC_API svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 				 const char *reason);
 
 /* Set where a unit stands (LOCATION NULL or "" clears it). */
-svc_status_t svc_device_locate(svc_db_t *db, const char *serial,
+SVC_API svc_status_t svc_device_locate(svc_db_t *db, const char *serial,
 			       const char *location);
 
 typedef struct svc_device_filter {
@@ -465,7 +473,7 @@ typedef struct svc_device_filter {
 
 /* Call CB for every device that passes FILTER (may be NULL), by serial.
  * A device manager sees the devices assigned to them. */
-svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
+SVC_API svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 			     svc_device_cb cb, void *ctx);
 
 /*
@@ -475,7 +483,7 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
  * refused (SVC_ERULE), as a model not in the catalogue is.  Administrators
  * only.  The audit log keeps the model before and after, and the reason.
  */
-svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *model,
+SVC_API svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *model,
 				const char *reason);
 
 /*
@@ -483,11 +491,11 @@ svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *mo
  * one: all of them, or, when one is refused, none (its refusal is
  * returned).  Administrators only.
  */
-svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const *serials,
+SVC_API svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const *serials,
 				   size_t n);
 
 /* Call CB once with the device SERIAL; SVC_ENOTFOUND if there is none. */
-svc_status_t svc_device_show(svc_db_t *db, const char *serial,
+SVC_API svc_status_t svc_device_show(svc_db_t *db, const char *serial,
 			     svc_device_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
@@ -506,14 +514,14 @@ typedef int (*svc_holiday_cb)(const svc_holiday_t *holiday, void *ctx);
  * holiday that is there changes nothing unless a new name is given.
  * Administrators only.  A call already received keeps its due time.
  */
-svc_status_t svc_holiday_add(svc_db_t *db, const char *date, const char *name,
+SVC_API svc_status_t svc_holiday_add(svc_db_t *db, const char *date, const char *name,
 			     svc_change_t *change);
 
 /* Remove the holiday DATE; SVC_ENOTFOUND when it is not one. */
-svc_status_t svc_holiday_remove(svc_db_t *db, const char *date);
+SVC_API svc_status_t svc_holiday_remove(svc_db_t *db, const char *date);
 
 /* Call CB for every holiday, by date. */
-svc_status_t svc_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx);
+SVC_API svc_status_t svc_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
  * Dispatches: service calls, their route and their lifecycle.
@@ -555,7 +563,7 @@ typedef struct svc_route {
  * not an error: it routes to national-isc.  Fails with SVC_EINVAL for a bad
  * serial or date, SVC_EPERM.
  */
-svc_status_t svc_dispatch_route(svc_db_t *db, const char *serial, const char *on,
+SVC_API svc_status_t svc_dispatch_route(svc_db_t *db, const char *serial, const char *on,
 				svc_route_t *route);
 
 /* A new call.  NULL or "" means "not given" for optional fields. */
@@ -587,7 +595,7 @@ typedef struct svc_dispatch_req {
  * SVC_CLOCK_SKEW_S in the future (SVC_EINVAL); business hours that do not
  * parse (SVC_ECONFIG); SVC_EPERM.
  */
-svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *req,
+SVC_API svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *req,
 			      long long *id);
 
 /* How far in the future a given time may be (clocks differ a little). */
@@ -602,14 +610,14 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *req,
  * steps it allows.  SVC_ENOTFOUND for an unknown REF.
  */
 /* Give the call to LOGIN, an administrator or device manager. */
-svc_status_t svc_dispatch_assign(svc_db_t *db, const char *ref, const char *login,
+SVC_API svc_status_t svc_dispatch_assign(svc_db_t *db, const char *ref, const char *login,
 				 const char *at);
 /* The technician arrived on site: the response is made. */
-svc_status_t svc_dispatch_arrive(svc_db_t *db, const char *ref, const char *at);
+SVC_API svc_status_t svc_dispatch_arrive(svc_db_t *db, const char *ref, const char *at);
 /* The work is done; the call waits for its close-out. */
-svc_status_t svc_dispatch_complete(svc_db_t *db, const char *ref, const char *at);
+SVC_API svc_status_t svc_dispatch_complete(svc_db_t *db, const char *ref, const char *at);
 /* Cancel the call, with REASON (required). */
-svc_status_t svc_dispatch_cancel(svc_db_t *db, const char *ref, const char *reason,
+SVC_API svc_status_t svc_dispatch_cancel(svc_db_t *db, const char *ref, const char *reason,
 				 const char *at);
 
 typedef struct svc_dispatch_event {
@@ -673,7 +681,7 @@ typedef struct svc_dispatch_filter {
  * calls assigned to them.  SVC_EINVAL for a bad status or duration;
  * SVC_ECONFIG when DUE_WITHIN meets business hours that do not parse.
  */
-svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *filter,
+SVC_API svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *filter,
 			       svc_dispatch_cb cb, void *ctx);
 
 /*
@@ -685,7 +693,7 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *filter
  * work the call (SVC_EPERM).  The history gets a "renumbered" event, the
  * audit log the number before and after.
  */
-svc_status_t svc_dispatch_renumber(svc_db_t *db, const char *ref, const char *number,
+SVC_API svc_status_t svc_dispatch_renumber(svc_db_t *db, const char *ref, const char *number,
 				   const char *reason);
 
 /* What a call's amendment changes: NULL leaves a field, "" clears the
@@ -702,11 +710,11 @@ typedef struct svc_dispatch_fix {
  * so.  Roles and history as svc_dispatch_renumber.  SVC_EINVAL when
  * nothing is given or a value is bad.
  */
-svc_status_t svc_dispatch_amend(svc_db_t *db, const char *ref, const svc_dispatch_fix_t *fix,
+SVC_API svc_status_t svc_dispatch_amend(svc_db_t *db, const char *ref, const svc_dispatch_fix_t *fix,
 				const char *reason);
 
 /* Call CB once with the call REF and its events, oldest first. */
-svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb,
+SVC_API svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb,
 			       void *ctx);
 
 /* ---------------------------------------------------------------------
@@ -769,7 +777,7 @@ typedef struct svc_closeout_req {
  * value is named (SVC_EINVAL); a call that is not completed (SVC_ERULE); a
  * close-out already sent (SVC_ERULE).  *CHANGE says what happened.
  */
-svc_status_t svc_closeout_record(svc_db_t *db, const char *ref,
+SVC_API svc_status_t svc_closeout_record(svc_db_t *db, const char *ref,
 				 const svc_closeout_req_t *req, svc_change_t *change);
 
 typedef struct svc_part {
@@ -810,11 +818,11 @@ typedef int (*svc_closeout_cb)(const svc_closeout_t *closeout, void *ctx);
 
 /* Call CB for each close-out in STATUS (recorded, queued, sent, failed;
  * NULL: any), by dispatch id. */
-svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb,
+SVC_API svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb,
 			       void *ctx);
 
 /* Call CB once with the close-out of call REF, with its parts. */
-svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb,
+SVC_API svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb,
 			       void *ctx);
 
 /*
@@ -825,7 +833,7 @@ svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb
  * mail.from is not set; SVC_EINVAL when a header value would hold CR, LF or
  * NUL (nothing reaches a wire).
  */
-svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, size_t *len);
+SVC_API svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, size_t *len);
 
 /* What became of one close-out in a send. */
 typedef struct svc_send_result {
@@ -845,19 +853,29 @@ typedef struct svc_send_result {
 
 typedef void (*svc_send_cb)(const svc_send_result_t *result, void *ctx);
 
+/*
+ * The mail server's password for USER at HOST, found by the caller (the
+ * library reads no password file nor the environment): malloc'd into
+ * *PASSWORD, which the library wipes and frees; or false with a reason
+ * for a person in ERR, which stops the send (SVC_ECONFIG).
+ */
+typedef bool (*svc_password_cb)(const char *host, const char *user, char **password,
+				char *err, size_t errlen, void *ctx);
+
 typedef struct svc_send_opts {
 	bool resend;	    /* send close-outs already sent again */
-	/* The transport program.  NULL: $SERVICER_SMTP_HELPER, else
-	 * servicer-smtp beside the running program, else in
-	 * ../libexec/servicer relative to it. */
+	/* The transport program.  NULL: servicer-smtp beside the running
+	 * program, else in ../libexec/servicer relative to it. */
 	const char *helper;
+	/* Asked for the password when smtp.user is set; NULL: no password. */
+	svc_password_cb password;
+	void *password_ctx;
 } svc_send_opts_t;
 
 /*
  * Send the close-outs REFS (N of them), or with N 0 every queued one, over
  * one SMTP connection (smtp.url, smtp.user, smtp.starttls, smtp.cainfo,
- * smtp.timeout; the password from $SERVICER_SMTP_PASSWORD or ~/.netrc,
- * which must not be readable by others).  Each accepted message is marked
+ * smtp.timeout; the password from OPTS->password).  Each accepted message is marked
  * sent at once and its call closed; CB hears of every close-out.
  *
  * A copy (closeout.cc) the server refuses does not stop the message to
@@ -876,7 +894,7 @@ typedef struct svc_send_opts {
  * smtp.starttls; a TLS handshake refused or a bad URL: smtp.url), the
  * close-outs staying queued; SVC_EIO when the transport cannot run.
  */
-svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
+SVC_API svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 			       const svc_send_opts_t *opts, svc_send_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
@@ -909,7 +927,7 @@ typedef struct svc_meter_req {
  * unknown serial; SVC_EPERM: administrators, and device managers for
  * their devices.
  */
-svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q);
+SVC_API svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q);
 
 /*
  * Void the billing reading of SERIAL on DATE, typed wrong, with REASON
@@ -920,7 +938,7 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q);
  * reading is voided with its close-out, not here.  Administrators, and
  * device managers for their devices (SVC_EPERM).
  */
-svc_status_t svc_meter_void(svc_db_t *db, const char *serial, const char *date,
+SVC_API svc_status_t svc_meter_void(svc_db_t *db, const char *serial, const char *date,
 			    const char *reason);
 
 /* A meter exchange as given. */
@@ -939,7 +957,7 @@ typedef struct svc_meter_exchange_req {
  * Administrators only.  SVC_ERULE when a reading already recorded
  * contradicts it (named), or the counter was already exchanged that day.
  */
-svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q);
+SVC_API svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q);
 
 /* One reading in a device's history.  Absent counters are -1. */
 typedef struct svc_meter_reading {
@@ -967,7 +985,7 @@ typedef int (*svc_meter_cb)(const svc_meter_reading_t *reading, void *ctx);
  * "exchange" holding the new counter's first value, a voided reading as a
  * row with VOIDED_AT set, before any reading of its day.
  */
-svc_status_t svc_meter_history(svc_db_t *db, const char *serial, const char *from,
+SVC_API svc_status_t svc_meter_history(svc_db_t *db, const char *serial, const char *from,
 			       const char *to, svc_meter_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
@@ -1012,7 +1030,7 @@ typedef int (*svc_compensation_cb)(const svc_compensation_t *call, void *ctx);
  * received in it.  A device manager sees the calls on their devices and
  * the calls assigned to them.  SVC_EINVAL for a bad MONTH; SVC_EPERM.
  */
-svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compensation_cb cb,
+SVC_API svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compensation_cb cb,
 				     void *ctx);
 
 /* ---------------------------------------------------------------------
@@ -1040,7 +1058,7 @@ typedef int (*svc_sla_cb)(const svc_sla_t *row, void *ctx);
  * levels are left out.  A device manager sees their calls only.
  * SVC_EINVAL for a bad MONTH; SVC_EPERM.
  */
-svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void *ctx);
+SVC_API svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
  * CSV import (the cron batch path).
@@ -1099,7 +1117,7 @@ typedef struct svc_import_opts {
  * parsing stops at malformed CSV, SUMMARY->truncated is set, the offending
  * row is rejected with the parser's reason and svc_errmsg() says where.
  */
-svc_status_t svc_device_import(svc_db_t *db, FILE *in,
+SVC_API svc_status_t svc_device_import(svc_db_t *db, FILE *in,
 			       const svc_import_opts_t *opts,
 			       svc_import_summary_t *summary);
 
@@ -1112,7 +1130,7 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in,
  * being read, each group in file order.  SUMMARY->added counts readings
  * recorded.
  */
-svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
+SVC_API svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
 			      svc_import_summary_t *summary);
 
 /* ---------------------------------------------------------------------
@@ -1140,7 +1158,7 @@ typedef struct svc_audit_filter {
 } svc_audit_filter_t;
 
 /* Call CB for matching entries, oldest first.  Administrators only. */
-svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *filter,
+SVC_API svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *filter,
 			    svc_audit_cb cb, void *ctx);
 
 /* ---------------------------------------------------------------------
@@ -1174,31 +1192,31 @@ typedef int (*svc_user_cb)(const svc_user_t *user, void *ctx);
  * login, role, name or address; SVC_EEXISTS for a current user (a removed
  * one is added again); SVC_EPERM: administrators only.
  */
-svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role,
+SVC_API svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role,
 			  const char *name, const char *email);
 
 /* Call CB for each current user, by login.  Administrators only. */
-svc_status_t svc_user_list(svc_db_t *db, svc_user_cb cb, void *ctx);
+SVC_API svc_status_t svc_user_list(svc_db_t *db, svc_user_cb cb, void *ctx);
 
 /*
  * Give LOGIN the role ROLE.  SVC_ERULE for the last administrator, and
  * for a user left with devices or open calls that the new role may not
  * work on (named, with how to hand them over); SVC_ENOTFOUND.
  */
-svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role);
+SVC_API svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role);
 
 /*
  * Remove LOGIN: refused (SVC_ERULE) for the last administrator, for the
  * acting user, and while devices or open calls are assigned to them.
  */
-svc_status_t svc_user_remove(svc_db_t *db, const char *login);
+SVC_API svc_status_t svc_user_remove(svc_db_t *db, const char *login);
 
 /*
  * Assign SERIAL to the device manager LOGIN, or unassign it (LOGIN NULL).
  * Administrators only.  SVC_ERULE when LOGIN is not a device manager or
  * device-stock manager, or the device is withdrawn.
  */
-svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const char *login);
+SVC_API svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const char *login);
 
 /* ---------------------------------------------------------------------
  * Knowledge content: service notes (symptom, error code, model, remedy).
@@ -1225,13 +1243,13 @@ typedef struct svc_kb_entry {
 
 typedef int (*svc_kb_cb)(const svc_kb_entry_t *entry, void *ctx);
 
-svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id);
+SVC_API svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id);
 /* Entries holding every word of WORDS, best first (title and error code
  * weigh most); at most LIMIT (<= 0: 20). */
-svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb cb,
+SVC_API svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb cb,
 			   void *ctx);
-svc_status_t svc_kb_show(svc_db_t *db, const char *id, svc_kb_cb cb, void *ctx);
-svc_status_t svc_kb_remove(svc_db_t *db, const char *id);
+SVC_API svc_status_t svc_kb_show(svc_db_t *db, const char *id, svc_kb_cb cb, void *ctx);
+SVC_API svc_status_t svc_kb_remove(svc_db_t *db, const char *id);
 
 /* ---------------------------------------------------------------------
  * Stock: the locations that supply toner, their levels, and the location
@@ -1256,17 +1274,17 @@ typedef int (*svc_stock_level_cb)(const svc_stock_level_t *l, void *ctx);
 
 /* Add location NAME, or change its shipping instructions (SHIP NULL:
  * leave them).  *CHANGE says which. */
-svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *ship,
+SVC_API svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *ship,
 				    svc_change_t *change);
-svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, void *ctx);
+SVC_API svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, void *ctx);
 /* Set the quantity of ITEM at LOCATION (a whole number 0..999999). */
-svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
+SVC_API svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
 			   const char *qty);
 /* The levels at LOCATION (NULL: every location), by location and item. */
-svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_cb cb,
+SVC_API svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_cb cb,
 			    void *ctx);
 /* Say that LOCATION supplies SERIAL's toner (NULL or "": none). */
-svc_status_t svc_device_stock(svc_db_t *db, const char *serial, const char *location);
+SVC_API svc_status_t svc_device_stock(svc_db_t *db, const char *serial, const char *location);
 
 #ifdef __cplusplus
 }

@@ -416,7 +416,7 @@ svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 	if ((rc = svc__dispatch_role(db, "send close-outs")) != SVC_OK ||
 	    (rc = lock_outbox(db, &lock)) != SVC_OK ||
 	    (rc = n ? pick_named(db, refs, n, &b) : pick_queued(db, &b)) != SVC_OK ||
-	    (rc = svc__smtp_open(db, opts ? opts->helper : NULL, &r.smtp)) != SVC_OK)
+	    (rc = svc__smtp_open(db, opts, &r.smtp)) != SVC_OK)
 		goto out;
 	if ((rc = send_batch(&r, &b)) == SVC_OK)
 		rc = batch_status(&r);

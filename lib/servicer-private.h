@@ -230,11 +230,11 @@ svc_status_t svc__closeout_compose(svc_db_t *db, const svc__mail_t *m, const svc
 
 /* transport.c: the mail transport, a helper program that speaks SMTP. */
 typedef struct svc__smtp svc__smtp_t;
-/* Read the mail settings (smtp.*, the password, the addresses: SVC_ECONFIG
- * when they cannot work) and find the helper (HELPER, else
- * $SERVICER_SMTP_HELPER, else beside the program or in ../libexec/servicer
+/* Read the mail settings (smtp.*, the addresses; the password from
+ * OPTS->password: SVC_ECONFIG when they cannot work) and find the helper
+ * (OPTS->helper, else beside the program or in ../libexec/servicer
  * relative to it: SVC_EIO).  Nothing is started yet. */
-svc_status_t svc__smtp_open(svc_db_t *db, const char *helper, svc__smtp_t **s);
+svc_status_t svc__smtp_open(svc_db_t *db, const svc_send_opts_t *opts, svc__smtp_t **s);
 void svc__smtp_close(svc__smtp_t *s);
 const svc__mail_t *svc__smtp_mail(const svc__smtp_t *s);
 /* The value of setting KEY (smtp.url, smtp.user, smtp.cainfo) in use. */

@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,104 +64,41 @@ static void url_host(const char *url, char host[256])
 	snprintf(host, 256, "%.*s", (int)(n < 255 ? n : 255), p);
 }
 
-/* The next whitespace-separated token of a netrc file, or NULL. */
-static char *netrc_token(char **p)
-{
-	char *s = *p + strspn(*p, " \t\r\n"), *e;
-
-	if (!*s)
-		return NULL;
-	e = s + strcspn(s, " \t\r\n");
-	if (*e)
-		*e++ = '\0';
-	*p = e;
-	return s;
-}
-
-/* The password for LOGIN at HOST in the netrc text BUF (modified). */
-static char *netrc_lookup(char *buf, const char *host, const char *login)
-{
-	char *p = buf, *t, *password = NULL, *user = NULL;
-	bool in_entry = false;
-
-	while ((t = netrc_token(&p))) {
-		if (strcmp(t, "machine") == 0 || strcmp(t, "default") == 0) {
-			if (in_entry && password && (!user || strcmp(user, login) == 0))
-				return svc__strdup(password);
-			in_entry = strcmp(t, "default") == 0 ||
-				   ((t = netrc_token(&p)) && strcmp(t, host) == 0);
-			password = user = NULL;
-		} else if (strcmp(t, "login") == 0) {
-			user = netrc_token(&p);
-		} else if (strcmp(t, "password") == 0) {
-			password = netrc_token(&p);
-		}
-	}
-	if (in_entry && password && (!user || strcmp(user, login) == 0))
-		return svc__strdup(password);
-	return NULL;
-}
-
-/* The password for LOGIN at HOST: $SERVICER_SMTP_PASSWORD, else ~/.netrc. */
-static svc_status_t smtp_password(svc_db_t *db, const char *host, const char *login,
-				  char **password)
-{
-	const char *env = getenv("SERVICER_SMTP_PASSWORD"), *home = getenv("HOME");
-	char path[512], *text = NULL;
-	struct stat sb;
-	size_t len = 0;
-	FILE *f;
-
-	*password = NULL;
-	if (env && *env) {
-		if (strpbrk(env, "\r\n"))
-			return svc__error(db, SVC_ECONFIG, "$SERVICER_SMTP_PASSWORD holds a line break");
-		*password = svc__strdup(env);
-		return SVC_OK;
-	}
-	snprintf(path, sizeof path, "%s/.netrc", home ? home : "");
-	if (!home || !(f = fopen(path, "re")))
-		return svc__error(db, SVC_ECONFIG,
-				  "no password for '%s' at %s: set $SERVICER_SMTP_PASSWORD or add 'machine %s login %s password ...' to ~/.netrc (mode 0600)",
-				  login, host, host, login);
-	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077)) {
-		fclose(f);
-		return svc__error(db, SVC_ECONFIG,
-				  "%s may be read by others (mode %04o); it holds a password: run 'chmod 600 %s'",
-				  path, (unsigned)(sb.st_mode & 07777), path);
-	}
-	if (getdelim(&text, &len, '\0', f) >= 0)
-		*password = netrc_lookup(text, host, login);
-	fclose(f);
-	free(text);
-	if (!*password)
-		return svc__error(db, SVC_ECONFIG,
-				  "no password for '%s' at %s in %s: add 'machine %s login %s password ...'",
-				  login, host, path, host, login);
-	return SVC_OK;
-}
-
 /* ------------------------------------------------------------------ */
 
 static svc_status_t find_helper(svc_db_t *db, const char *given, char **path)
 {
-	const char *env = getenv("SERVICER_SMTP_HELPER");
-
-	if (given || (env && *env))
-		*path = svc__strdup(given ? given : env);
+	if (given)
+		*path = svc__strdup(given);
 	else if (!(*path = svc__companion("servicer-smtp", SVC_LIBEXEC_REL)))
 		return svc__error(db, SVC_EIO,
-				  "cannot find the mail transport: no servicer-smtp beside this program or in %s relative to it; install servicer whole, or name the transport with SERVICER_SMTP_HELPER",
+				  "cannot find the mail transport: no servicer-smtp beside this program or in %s relative to it; install servicer whole",
 				  SVC_LIBEXEC_REL);
 	return *path ? SVC_OK : svc__error(db, SVC_EINTERNAL, "out of memory");
 }
 
-static svc_status_t read_settings(svc_db_t *db, svc__smtp_t *s)
+/* The password for the login at the URL's host, from the caller. */
+static svc_status_t ask_password(svc_db_t *db, const svc_send_opts_t *opts, svc__smtp_t *s)
+{
+	char host[256], err[512] = "";
+
+	url_host(s->url, host);
+	if (!opts || !opts->password)
+		return svc__error(db, SVC_ECONFIG,
+				  "smtp.user is '%s', and nothing gives its password", s->user);
+	if (!opts->password(host, s->user, &s->password, err, sizeof err, opts->password_ctx))
+		return svc__error(db, SVC_ECONFIG, "%s", *err ? err : "no password for the mail server");
+	if (s->password && strpbrk(s->password, "\r\n")) /* one line of the helper's protocol */
+		return svc__error(db, SVC_ECONFIG, "the mail server's password holds a line break");
+	return SVC_OK;
+}
+
+static svc_status_t read_settings(svc_db_t *db, const svc_send_opts_t *opts, svc__smtp_t *s)
 {
 	const char *keys[] = { "smtp.url", "smtp.user", "smtp.starttls", "smtp.cainfo",
 			       "smtp.timeout" };
 	char **out[] = { &s->url, &s->user, &s->starttls, &s->cainfo, &s->timeout };
-	char host[256], err[256];
+	char err[256];
 	svc_status_t rc = SVC_OK;
 
 	for (size_t i = 0; i < sizeof keys / sizeof *keys && rc == SVC_OK; i++)
@@ -179,11 +115,10 @@ static svc_status_t read_settings(svc_db_t *db, svc__smtp_t *s)
 				  s->url, err);
 	if ((rc = svc__mail_load(db, &s->mail)) != SVC_OK || !s->user)
 		return rc;
-	url_host(s->url, host);
-	return smtp_password(db, host, s->user, &s->password);
+	return ask_password(db, opts, s);
 }
 
-svc_status_t svc__smtp_open(svc_db_t *db, const char *helper, svc__smtp_t **sp)
+svc_status_t svc__smtp_open(svc_db_t *db, const svc_send_opts_t *opts, svc__smtp_t **sp)
 {
 	svc__smtp_t *s = calloc(1, sizeof *s);
 	svc_status_t rc;
@@ -193,7 +128,8 @@ svc_status_t svc__smtp_open(svc_db_t *db, const char *helper, svc__smtp_t **sp)
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	s->pid = -1;
 	s->fd = -1;
-	if ((rc = read_settings(db, s)) != SVC_OK || (rc = find_helper(db, helper, &s->helper)) != SVC_OK) {
+	if ((rc = read_settings(db, opts, s)) != SVC_OK ||
+	    (rc = find_helper(db, opts ? opts->helper : NULL, &s->helper)) != SVC_OK) {
 		svc__smtp_close(s);
 		return rc;
 	}
