@@ -43,7 +43,7 @@ svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *f,
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_admin(db, "read the audit log")) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_LOG, "read the audit log")) != SVC_OK)
 		return rc;
 	if (f && f->since && (rc = since_bound(db, f->since, since)) != SVC_OK)
 		return rc;

@@ -108,7 +108,7 @@ svc_status_t svc_model_add(svc_db_t *db, const char *model, int warranty_months,
 		*change = SVC_CHANGE_NONE;
 	if ((rc = check_model_name(db, model)) != SVC_OK ||
 	    (rc = check_terms(db, model, warranty_months, response_hours)) != SVC_OK ||
-	    (rc = svc__require_admin(db, "change the catalogue")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_CATALOGUE_CHANGE, "change the catalogue")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = model_terms(db, model, &found, name, &old_w, &old_r)) != SVC_OK)
@@ -164,7 +164,7 @@ svc_status_t svc_model_remove(svc_db_t *db, const char *model)
 	svc_status_t rc;
 
 	if ((rc = check_model_name(db, model)) != SVC_OK ||
-	    (rc = svc__require_admin(db, "change the catalogue")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_CATALOGUE_CHANGE, "change the catalogue")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = model_terms(db, model, &found, name, &w, &r)) != SVC_OK)
@@ -204,7 +204,7 @@ svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx)
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_role(db, "list the catalogue", SVC__MAY_STAFF)) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_CATALOGUE_READ, "list the catalogue")) != SVC_OK)
 		return rc;
 	rc = svc__prepare(db, "SELECT m.model, m.warranty_months, m.response_hours,"
 			      " (SELECT count(*) FROM device d WHERE d.model = m.model)"

@@ -479,11 +479,11 @@ svc_status_t svc_closeout_record(svc_db_t *db, const char *ref, const svc_closeo
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "close out dispatch '%s'", ref ? ref : "");
-	if ((rc = svc__dispatch_role(db, doing)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_CALL, doing)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK ||
 	    (rc = load_state(db, id, &c)) != SVC_OK ||
-	    (rc = svc__dispatch_may_work(db, doing, c.serial, c.assigned)) != SVC_OK ||
+	    (rc = svc__may_on(db, SVC__DO_CALL, doing, c.serial, *c.assigned ? c.assigned : NULL)) != SVC_OK ||
 	    (rc = check_state(db, doing, &c)) != SVC_OK ||
 	    (rc = merge(db, doing, &c, q, &s)) != SVC_OK ||
 	    (rc = check_texts(db, doing, &s)) != SVC_OK ||
@@ -551,7 +551,7 @@ void svc__free_parts(svc_part_t *p, size_t n)
 
 static svc_status_t check_read(svc_db_t *db)
 {
-	return svc__dispatch_role(db, "read close-outs");
+	return svc__may(db, SVC__DO_CALL, "read close-outs");
 }
 
 svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb, void *ctx)
@@ -572,7 +572,7 @@ svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb
 				   " AND " SVC_CALL_VISIBLE("2") " ORDER BY c.dispatch_id", &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, status);
-	svc__bind_opt(st, 2, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 2, svc__only_own(db, SVC__DO_CALL));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		closeout_from_row(st, &c);
 		if (cb(&c, ctx) != 0)
@@ -589,19 +589,24 @@ svc_status_t svc__closeout_may_see(svc_db_t *db, const char *doing, long long id
 	char serial[SVC_SERIAL_MAX + 1] = "", assigned[65] = "";
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
+	int step;
 
-	if (!svc__is_device_manager(db))
-		return SVC_OK;
+	if (!svc__only_own(db, SVC__DO_CALL))
+		return svc__may(db, SVC__DO_CALL, doing);
 	if ((rc = svc__prepare(db, "SELECT serial, assigned_to FROM dispatch WHERE id = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(serial, sizeof serial, "%s", svc__col_text(st, 0));
 		snprintf(assigned, sizeof assigned, "%s",
 			 svc__col_text(st, 1) ? svc__col_text(st, 1) : "");
+	} else if (step != SQLITE_DONE) {
+		rc = svc__sqlerr(db, doing);
 	}
 	sqlite3_finalize(st);
-	return svc__dispatch_may_work(db, doing, serial, *assigned ? assigned : NULL);
+	if (rc != SVC_OK)
+		return rc;
+	return svc__may_on(db, SVC__DO_CALL, doing, serial, *assigned ? assigned : NULL);
 }
 
 /* Load the close-out of call ID into *C, parts and all; *ST owns it. */

@@ -391,7 +391,7 @@ svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
 	if (value && !spec->check(value, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot set %s to '%s': the value %s",
 				  key, value, err);
-	if ((rc = svc__require_admin(db, "change the configuration")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_CONFIG_CHANGE, "change the configuration")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = check_hours_together(db, key, value)) != SVC_OK)
@@ -418,7 +418,7 @@ svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
 
 svc_status_t svc_config_get(svc_db_t *db, const char *key, char **value)
 {
-	svc_status_t rc = svc__require_role(db, "read the configuration", SVC__MAY_STAFF);
+	svc_status_t rc = svc__may(db, SVC__DO_CONFIG_READ, "read the configuration");
 
 	*value = NULL;
 	return rc == SVC_OK ? svc__config_get(db, key, value) : rc;
@@ -431,7 +431,7 @@ svc_status_t svc_config_timezone(svc_db_t *db, char **zone)
 
 svc_status_t svc_config_list(svc_db_t *db, svc_config_cb cb, void *ctx)
 {
-	svc_status_t rc = svc__require_role(db, "read the configuration", SVC__MAY_STAFF);
+	svc_status_t rc = svc__may(db, SVC__DO_CONFIG_READ, "read the configuration");
 
 	for (size_t i = 0; i < sizeof keys / sizeof *keys && rc == SVC_OK; i++) {
 		svc_config_entry_t e = { keys[i].key, NULL, keys[i].default_value,

@@ -187,56 +187,6 @@ svc_role_t svc__role_parse(const char *name)
 	return SVC_ROLE_NONE;
 }
 
-svc_status_t svc__require_user(svc_db_t *db, const char *doing)
-{
-	if (db->role == SVC_ROLE_NONE)
-		return svc__error(db, SVC_EPERM,
-				  "cannot %s: no acting user is set", doing);
-	return SVC_OK;
-}
-
-svc_status_t svc__require_admin(svc_db_t *db, const char *doing)
-{
-	return svc__require_role(db, doing, SVC__MAY_ADMIN);
-}
-
-svc_status_t svc__require_role(svc_db_t *db, const char *doing, unsigned roles)
-{
-	static const struct {
-		unsigned roles;
-		const char *who;
-	} may[] = {
-		{ SVC__MAY_ADMIN, "only an administrator may" },
-		{ SVC__MAY_DEVICES, "an administrator or a device manager may" },
-		{ SVC__MAY_STOCK, "an administrator or a stock manager may" },
-		{ SVC__MAY_STAFF, "every role but knowledge-user may" },
-	};
-	const char *who = "no role may";
-	svc_status_t st = svc__require_user(db, doing);
-
-	if (st != SVC_OK || roles & 1u << db->role)
-		return st;
-	for (size_t i = 0; i < sizeof may / sizeof *may; i++)
-		if (may[i].roles == roles)
-			who = may[i].who;
-	return svc__error(db, SVC_EPERM, "cannot %s: user '%s' is a %s; %s", doing, db->actor,
-			  svc__role_name(db->role), who);
-}
-
-bool svc__is_device_manager(const svc_db_t *db)
-{
-	return db->role == SVC_ROLE_DEVICE_MANAGER ||
-	       db->role == SVC_ROLE_DEVICE_STOCK_MANAGER;
-}
-
-bool svc__may_work_on(svc_db_t *db, const char *assigned_to)
-{
-	if (db->role == SVC_ROLE_ADMIN)
-		return true;
-	return svc__is_device_manager(db) && assigned_to &&
-	       strcmp(assigned_to, db->actor) == 0;
-}
-
 const char *svc_login_self(void)
 {
 	struct passwd *pw = getpwuid(geteuid());

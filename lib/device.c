@@ -548,7 +548,7 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 
 	if (change)
 		*change = SVC_CHANGE_NONE;
-	if ((rc = svc__require_admin(db, "register devices")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_REGISTER, "register devices")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = svc__registrar_new(db, &r)) == SVC_OK) {
@@ -657,7 +657,7 @@ svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
 	svc_status_t rc;
 	size_t count = 0;
 
-	if ((rc = svc__require_admin(db, "confirm registrations")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++)
@@ -675,7 +675,7 @@ svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
 	char **serials = NULL;
 	size_t n = 0, cap = 0;
 
-	if ((rc = svc__require_admin(db, "confirm registrations")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	rc = svc__prepare(db, "SELECT serial FROM device WHERE status = 'pending'", &st);
@@ -713,7 +713,7 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 				  "cannot withdraw: a reason is required (--reason TEXT)");
 	if (!svc__text_ok(reason, SVC_TEXT_MAX, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot withdraw: the reason %s", err);
-	if ((rc = svc__require_admin(db, "withdraw registrations")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_REGISTER, "withdraw registrations")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++) {
@@ -818,7 +818,7 @@ svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *mo
 	if (svc__blank(model))
 		return svc__error(db, SVC_EINVAL, "cannot %s: no model given (--model M)", doing);
 	if ((rc = svc__check_text(db, doing, "reason", reason, SVC_TEXT_MAX)) != SVC_OK ||
-	    (rc = svc__require_admin(db, "correct registrations")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_REGISTER, "correct registrations")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = find_device(db, serial ? serial : "", doing, norm, &st)) != SVC_OK)
@@ -845,7 +845,7 @@ typedef struct field_change {
 	const char *action; /* for the audit log */
 	const char *sql;    /* UPDATE device SET ... = ?2 WHERE serial = ?1 */
 	size_t member;	    /* offsetof(svc_device_t, ...) */
-	unsigned roles;
+	svc__action_t may;  /* who may, in the access table */
 	svc_status_t (*check)(svc_db_t *db, const char *serial, const svc_device_t *old,
 			      const char **value, char *buf, size_t len);
 } field_change_t;
@@ -860,7 +860,7 @@ static svc_status_t change_field(svc_db_t *db, const field_change_t *f, const ch
 	const char *was;
 	svc_status_t rc;
 
-	if ((rc = svc__require_role(db, f->doing, f->roles)) != SVC_OK ||
+	if ((rc = svc__may(db, f->may, f->doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = find_device(db, serial, f->doing, norm, &st)) != SVC_OK)
@@ -894,18 +894,17 @@ static svc_status_t check_location(svc_db_t *db, const char *serial, const svc_d
 	if (*value && !svc__lines_ok(*value, SVC_TEXT_MAX, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot update the location of %s: the location %s",
 				  serial, err);
-	if (!svc__may_work_on(db, old->assigned_to))
-		return svc__error(db, SVC_EPERM,
-				  "cannot update the location of %s: user '%s' is a %s and the device is not assigned to them; an administrator or its device manager may",
-				  serial, db->actor, svc__role_name(db->role));
-	return SVC_OK;
+	char doing[96];
+
+	snprintf(doing, sizeof doing, "update the location of %s", serial);
+	return svc__may_on(db, SVC__DO_DEVICE_LOCATE, doing, serial, old->assigned_to);
 }
 
 svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *location)
 {
 	static const field_change_t f = {
 		"update the location", "locate", "UPDATE device SET location = ?2 WHERE serial = ?1",
-		offsetof(svc_device_t, location), SVC__MAY_DEVICES, check_location,
+		offsetof(svc_device_t, location), SVC__DO_DEVICE_LOCATE, check_location,
 	};
 
 	return change_field(db, &f, serial, location);
@@ -939,10 +938,10 @@ svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const char *log
 {
 	static const field_change_t assign = {
 		"assign a device", "assign", "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
-		offsetof(svc_device_t, assigned_to), SVC__MAY_ADMIN, check_manager,
+		offsetof(svc_device_t, assigned_to), SVC__DO_DEVICE_ASSIGN, check_manager,
 	}, unassign = {
 		"unassign a device", "unassign", "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
-		offsetof(svc_device_t, assigned_to), SVC__MAY_ADMIN, check_manager,
+		offsetof(svc_device_t, assigned_to), SVC__DO_DEVICE_ASSIGN, check_manager,
 	};
 
 	return change_field(db, svc__blank(login) ? &unassign : &assign, serial, login);
@@ -955,7 +954,7 @@ svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const 
 
 	if (svc__blank(login))
 		return svc__error(db, SVC_EINVAL, "cannot assign devices: no login given");
-	if ((rc = svc__require_role(db, "assign a device", SVC__MAY_ADMIN)) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_DEVICE_ASSIGN, "assign a device")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++)
@@ -992,7 +991,7 @@ svc_status_t svc_device_stock(svc_db_t *db, const char *serial, const char *loca
 	static const field_change_t f = {
 		"set a device's stock location", "stock",
 		"UPDATE device SET stock_location = ?2 WHERE serial = ?1",
-		offsetof(svc_device_t, stock_location), SVC__MAY_STOCK, check_stock,
+		offsetof(svc_device_t, stock_location), SVC__DO_DEVICE_STOCK, check_stock,
 	};
 
 	return change_field(db, &f, serial, location);
@@ -1000,7 +999,7 @@ svc_status_t svc_device_stock(svc_db_t *db, const char *serial, const char *loca
 
 static svc_status_t check_read(svc_db_t *db)
 {
-	return svc__require_role(db, "read devices", SVC__MAY_STAFF);
+	return svc__may(db, SVC__DO_DEVICE_READ, "read devices");
 }
 
 /* Does S hold three characters or more: a trigram to look up? */
@@ -1075,7 +1074,7 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	if (customer && trigrams(customer))
 		fts_phrase(&phrase, customer);
 	const char *value[LIST_CONDITIONS] = {
-		f.status, f.model, svc__is_device_manager(db) ? db->actor : NULL, f.account,
+		f.status, f.model, svc__only_own(db, SVC__DO_DEVICE_READ), f.account,
 		f.system_account, phrase.len ? svc__buf_str(&phrase) : NULL,
 		phrase.len ? NULL : customer,
 	};
@@ -1107,10 +1106,10 @@ svc_status_t svc_device_show(svc_db_t *db, const char *serial, svc_device_cb cb,
 	snprintf(what, sizeof what, "show '%s'", serial);
 	if ((rc = find_device(db, serial, what, norm, &st)) == SVC_OK) {
 		device_from_row(st, &d);
-		if (svc__is_device_manager(db) && !svc__may_work_on(db, d.assigned_to))
+		if (svc__only_own(db, SVC__DO_DEVICE_READ) && !svc__owns(db, d.assigned_to))
 			rc = svc__error(db, SVC_EPERM,
 					"cannot show %s: it is not assigned to '%s'; an administrator may assign it with 'servicer device assign %s %s'",
-					norm, db->actor, norm, db->actor);
+					norm, db->actor, db->actor, norm);
 		else
 			cb(&d, ctx);
 	}
@@ -1179,7 +1178,7 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *
 	svc_status_t rc;
 
 	memset(summary, 0, sizeof *summary);
-	if ((rc = svc__require_admin(db, "register devices")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_REGISTER, "register devices")) != SVC_OK ||
 	    (rc = svc__import_begin(db)) != SVC_OK)
 		return rc;
 	spec.ctx = &ic;

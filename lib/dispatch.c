@@ -269,45 +269,6 @@ svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const ch
 	return rc;
 }
 
-/* The device manager of SERIAL into LOGIN ("" when none or no device). */
-static svc_status_t device_manager(svc_db_t *db, const char *serial, char login[LOGIN_MAX + 1])
-{
-	sqlite3_stmt *st = NULL;
-	svc_status_t rc;
-
-	login[0] = '\0';
-	if ((rc = svc__prepare(db, "SELECT assigned_to FROM device WHERE serial = ?", &st)) != SVC_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && svc__col_text(st, 0))
-		snprintf(login, LOGIN_MAX + 1, "%s", svc__col_text(st, 0));
-	sqlite3_finalize(st);
-	return SVC_OK;
-}
-
-svc_status_t svc__dispatch_role(svc_db_t *db, const char *doing)
-{
-	return svc__require_role(db, doing, SVC__MAY_DEVICES);
-}
-
-/* May the actor work on the call on SERIAL, assigned to ASSIGNED (may be NULL)? */
-svc_status_t svc__dispatch_may_work(svc_db_t *db, const char *doing, const char *serial,
-				   const char *assigned)
-{
-	char manager[LOGIN_MAX + 1];
-	svc_status_t rc;
-
-	if (db->role == SVC_ROLE_ADMIN || svc__may_work_on(db, assigned))
-		return SVC_OK;
-	if ((rc = device_manager(db, serial, manager)) != SVC_OK)
-		return rc;
-	if (svc__may_work_on(db, manager))
-		return SVC_OK;
-	return svc__error(db, SVC_EPERM,
-			  "cannot %s: user '%s' is a %s and %s is not assigned to them; an administrator or its device manager may",
-			  doing, db->actor, svc__role_name(db->role), serial);
-}
-
 /* The route of a new call, refusing an unknown unit unless told. */
 static svc_status_t route_call(svc_db_t *db, const svc_dispatch_req_t *q, int64_t received,
 			       svc_route_t *r)
@@ -411,12 +372,12 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 
 	if ((rc = check_request(db, q, &source)) != SVC_OK ||
 	    (rc = svc__time_given(db, doing, "received time", q->received, &when)) != SVC_OK ||
-	    (rc = svc__dispatch_role(db, doing)) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_CALL, doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	svc__time_utc(when, received);
 	if ((rc = route_call(db, q, when, &r)) == SVC_OK &&
-	    (rc = svc__dispatch_may_work(db, doing, r.serial, NULL)) == SVC_OK &&
+	    (rc = svc__may_on(db, SVC__DO_CALL, doing, r.serial, NULL)) == SVC_OK &&
 	    (rc = svc__dispatch_number_free(db, "record the call", q->number)) == SVC_OK &&
 	    (rc = response_due(db, r.model, when, &hours, due)) == SVC_OK) {
 		call_reason(&r, source, &reason);
@@ -707,13 +668,13 @@ static svc_status_t do_step(svc_db_t *db, const char *ref, step_t s, const char 
 	snprintf(doing, sizeof doing, "%s dispatch '%s'", steps[s].doing, ref ? ref : "");
 	if ((rc = check_step_arg(db, doing, s, arg)) != SVC_OK ||
 	    (rc = svc__time_given(db, doing, "time", at_text, &when)) != SVC_OK ||
-	    (rc = svc__dispatch_role(db, doing)) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_CALL, doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	svc__time_utc(when, at);
 	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK ||
 	    (rc = load_call(db, id, &c)) != SVC_OK ||
-	    (rc = svc__dispatch_may_work(db, doing, c.serial, c.assigned)) != SVC_OK ||
+	    (rc = svc__may_on(db, SVC__DO_CALL, doing, c.serial, *c.assigned ? c.assigned : NULL)) != SVC_OK ||
 	    (rc = check_step(db, doing, &c, s, at)) != SVC_OK)
 		goto out;
 	if (s == STEP_ASSIGN && (rc = check_assignee(db, doing, arg)) != SVC_OK)
@@ -793,7 +754,7 @@ svc_status_t svc_dispatch_cancel(svc_db_t *db, const char *ref, const char *reas
 
 static svc_status_t check_read(svc_db_t *db)
 {
-	return svc__dispatch_role(db, "read dispatches");
+	return svc__may(db, SVC__DO_CALL, "read dispatches");
 }
 
 static bool status_known(const char *s)
@@ -871,7 +832,7 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 		goto out;
 	svc__bind_opt(st, 1, status);
 	svc__bind_opt(st, 2, f && f->mine ? db->actor : NULL);
-	svc__bind_opt(st, 3, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 3, svc__only_own(db, SVC__DO_CALL));
 	svc__bind_opt(st, 4, by_due ? deadline : NULL);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		dispatch_from_row(st, &k, &d);
@@ -961,13 +922,8 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 	}
 	clock_init(db, &k);
 	dispatch_from_row(st, &k, &d);
-	if (svc__is_device_manager(db) && !svc__may_work_on(db, d.assigned_to) &&
-	    !svc__may_work_on(db, svc__col_text(st, C_MANAGER))) {
-		rc = svc__error(db, SVC_EPERM,
-				"cannot %s: user '%s' is a device manager and neither the call nor %s is assigned to them",
-				doing, db->actor, d.serial);
+	if ((rc = svc__may_on(db, SVC__DO_CALL, doing, d.serial, d.assigned_to)) != SVC_OK)
 		goto out;
-	}
 	if ((rc = load_events(db, id, &ev, &n)) != SVC_OK)
 		goto out;
 	d.events = ev;

@@ -102,7 +102,7 @@ svc_status_t svc_holiday_add(svc_db_t *db, const char *date, const char *name,
 	else if (!svc__text_ok(name, SVC_TEXT_MAX, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot add the holiday %s: the name %s",
 				  day, err);
-	if ((rc = svc__require_admin(db, "add a holiday")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_HOLIDAY_CHANGE, "add a holiday")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	rc = find_holiday(db, day, &found, &old);
@@ -128,7 +128,7 @@ svc_status_t svc_holiday_remove(svc_db_t *db, const char *date)
 
 	if ((rc = check_day(db, "remove the holiday", date, day)) != SVC_OK)
 		return rc;
-	if ((rc = svc__require_admin(db, "remove a holiday")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_HOLIDAY_CHANGE, "remove a holiday")) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = find_holiday(db, day, &found, &old)) == SVC_OK && !found)
@@ -153,7 +153,7 @@ svc_status_t svc_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx)
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_role(db, "list holidays", SVC__MAY_STAFF)) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_HOLIDAY_READ, "list holidays")) != SVC_OK ||
 	    (rc = svc__prepare(db, "SELECT day, name FROM holiday ORDER BY day", &st)) != SVC_OK)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

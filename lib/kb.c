@@ -97,7 +97,7 @@ svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id)
 	svc_buf_t object = { 0 }, after = { 0 };
 	svc_status_t rc;
 
-	if ((rc = svc__require_role(db, doing, SVC__MAY_DEVICES)) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_KB_WRITE, doing)) != SVC_OK)
 		return rc;
 	if (svc__no_text(q->title) || svc__no_text(q->body))
 		return svc__error(db, SVC_EINVAL,
@@ -183,7 +183,7 @@ svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_role(db, "search knowledge content", SVC__MAY_ANY)) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_KB_READ, "search knowledge content")) != SVC_OK)
 		return rc;
 	if (words && !svc__text_ok(words, SVC_TEXT_MAX, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot search: the words %s", err);
@@ -256,7 +256,7 @@ svc_status_t svc_kb_show(svc_db_t *db, const char *id_text, svc_kb_cb cb, void *
 	long long id;
 	svc_status_t rc;
 
-	if ((rc = svc__require_role(db, doing, SVC__MAY_ANY)) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_KB_READ, doing)) != SVC_OK ||
 	    (rc = parse_id(db, doing, id_text, &id)) != SVC_OK)
 		return rc;
 	if ((rc = find_entry(db, doing, id, &st)) == SVC_OK) {
@@ -280,7 +280,7 @@ svc_status_t svc_kb_remove(svc_db_t *db, const char *id_text)
 	long long id;
 	svc_status_t rc;
 
-	if ((rc = svc__require_role(db, doing, SVC__MAY_DEVICES)) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_KB_WRITE, doing)) != SVC_OK ||
 	    (rc = parse_id(db, doing, id_text, &id)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;

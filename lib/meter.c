@@ -79,7 +79,7 @@ static svc_status_t check_device(svc_db_t *db, const char *doing, const char *se
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: serial %s is not registered; see 'servicer device list'",
 				  doing, serial);
-	if ((rc = svc__dispatch_may_work(db, doing, serial, NULL)) != SVC_OK)
+	if ((rc = svc__may_on(db, SVC__DO_METER, doing, serial, NULL)) != SVC_OK)
 		return rc;
 	if (writing && strcmp(status, "withdrawn") == 0)
 		return svc__error(db, SVC_ERULE,
@@ -301,7 +301,7 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 	long long v[NCOUNTERS];
 	svc_status_t rc;
 
-	if ((rc = svc__dispatch_role(db, "record a meter reading")) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_METER, "record a meter reading")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(q->serial ? q->serial : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot record a meter reading: %s", err);
@@ -429,7 +429,7 @@ svc_status_t svc_meter_void(svc_db_t *db, const char *serial_in, const char *dat
 	long long have[NCOUNTERS];
 	svc_status_t rc;
 
-	if ((rc = svc__dispatch_role(db, "void a meter reading")) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_METER, "void a meter reading")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(serial_in ? serial_in : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot void a meter reading: %s", err);
@@ -523,7 +523,7 @@ svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q)
 	svc_status_t rc;
 	int c;
 
-	if ((rc = svc__require_admin(db, "record a meter exchange")) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_METER_EXCHANGE, "record a meter exchange")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(q->serial ? q->serial : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot record a meter exchange: %s", err);
@@ -629,7 +629,7 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__dispatch_role(db, "read meter readings")) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_METER, "read meter readings")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(serial_in ? serial_in : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot read meter readings: %s", err);
@@ -1094,7 +1094,7 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 	svc_status_t rc;
 
 	memset(summary, 0, sizeof *summary);
-	if ((rc = svc__dispatch_role(db, "import meter readings")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_METER, "import meter readings")) != SVC_OK ||
 	    (rc = svc__import_begin(db)) != SVC_OK)
 		return rc;
 	if (sqlite3_exec(db->sql, "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT,"

@@ -61,7 +61,7 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 				   " WHERE c.status = 'queued' AND " SVC_CALL_VISIBLE("1")
 				   " ORDER BY c.dispatch_id", &st)) != SVC_OK)
 		return rc;
-	svc__bind_opt(st, 1, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 1, svc__only_own(db, SVC__DO_CALL));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long long *p = realloc(b->ids, (b->n + 1) * sizeof *p);
 
@@ -413,7 +413,7 @@ svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 	int lock = -1;
 	svc_status_t rc;
 
-	if ((rc = svc__dispatch_role(db, "send close-outs")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_CALL, "send close-outs")) != SVC_OK ||
 	    (rc = lock_outbox(db, &lock)) != SVC_OK ||
 	    (rc = n ? pick_named(db, refs, n, &b) : pick_queued(db, &b)) != SVC_OK ||
 	    (rc = svc__smtp_open(db, opts, &r.smtp)) != SVC_OK)

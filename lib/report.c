@@ -154,11 +154,11 @@ svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compen
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__dispatch_role(db, "report compensation")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_CALL, "report compensation")) != SVC_OK ||
 	    (month && (rc = check_month(db, month)) != SVC_OK) ||
 	    (rc = svc__prepare(db, report_sql, &st)) != SVC_OK)
 		return rc;
-	svc__bind_opt(st, 1, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 1, svc__only_own(db, SVC__DO_CALL));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		svc_buf_t reason = { 0 };
 		int stop;
@@ -253,11 +253,11 @@ svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void
 	svc_status_t rc;
 	int step, stop = 0;
 
-	if ((rc = svc__dispatch_role(db, "report service levels")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_CALL, "report service levels")) != SVC_OK ||
 	    (month && (rc = check_month(db, month)) != SVC_OK) ||
 	    (rc = svc__prepare(db, sla_sql, &st)) != SVC_OK)
 		return rc;
-	svc__bind_opt(st, 1, svc__is_device_manager(db) ? db->actor : NULL);
+	svc__bind_opt(st, 1, svc__only_own(db, SVC__DO_CALL));
 	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *who = svc__col_text(st, 0);
 		long long minutes = sqlite3_column_int64(st, 1);

@@ -129,8 +129,8 @@ svc_status_t svc_dispatch_route(svc_db_t *db, const char *serial, const char *on
 
 	if (on && svc_date_parse(on, &day) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot route: '%s' is not a date YYYY-MM-DD", on);
-	if ((rc = svc__dispatch_role(db, "route a unit")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_CALL, "route a unit")) != SVC_OK ||
 	    (rc = svc__route_on_day(db, serial, day, r)) != SVC_OK)
 		return rc;
-	return svc__dispatch_may_work(db, "route a unit", r->serial, NULL);
+	return svc__may_on(db, SVC__DO_CALL, "route a unit", r->serial, NULL);
 }

@@ -69,31 +69,48 @@ svc_status_t svc__finish(svc_db_t *db, svc_status_t st);
 svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
 			const char *before, const char *after);
 void svc__now(char out[21]);
-svc_status_t svc__require_admin(svc_db_t *db, const char *doing);
-svc_status_t svc__require_user(svc_db_t *db, const char *doing);
 const char *svc__role_name(svc_role_t role);
-/* The role of current (not removed) user LOGIN; SVC_ROLE_NONE if none. */
+/* The role of current (not removed) user LOGIN; SVC_ROLE_NONE if none.
+ * The one lookup of users. */
 svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role);
 svc_role_t svc__role_parse(const char *name);
 
-/* Sets of roles that may do a thing; the matrix in servicer(5). */
-enum {
-	SVC__MAY_ADMIN = 1u << SVC_ROLE_ADMIN,
-	SVC__MAY_DEVICES = SVC__MAY_ADMIN | 1u << SVC_ROLE_DEVICE_MANAGER |
-			   1u << SVC_ROLE_DEVICE_STOCK_MANAGER,
-	SVC__MAY_STOCK = SVC__MAY_ADMIN | 1u << SVC_ROLE_STOCK_MANAGER |
-			 1u << SVC_ROLE_DEVICE_STOCK_MANAGER,
-	SVC__MAY_STAFF = SVC__MAY_DEVICES | SVC__MAY_STOCK,
-	SVC__MAY_ANY = SVC__MAY_STAFF | 1u << SVC_ROLE_KNOWLEDGE_USER,
-};
-/* SVC_EPERM unless the actor's role is in ROLES (SVC__MAY_*); the message
- * names the roles that may. */
-svc_status_t svc__require_role(svc_db_t *db, const char *doing, unsigned roles);
-
-/* May the actor work on a device (or call) assigned to ASSIGNED_TO? */
-bool svc__may_work_on(svc_db_t *db, const char *assigned_to);
-/* Is the actor a device manager (alone or with stock)? */
-bool svc__is_device_manager(const svc_db_t *db);
+/* access.c: who may do what, the table of servicer(1) as data. */
+typedef enum svc__action {
+	SVC__DO_CONFIG_READ,
+	SVC__DO_CONFIG_CHANGE,
+	SVC__DO_CATALOGUE_READ,
+	SVC__DO_CATALOGUE_CHANGE,
+	SVC__DO_HOLIDAY_READ,
+	SVC__DO_HOLIDAY_CHANGE,
+	SVC__DO_REGISTER,	 /* register, import, confirm, withdraw, correct */
+	SVC__DO_DEVICE_READ,	 /* device list and show */
+	SVC__DO_DEVICE_LOCATE,
+	SVC__DO_DEVICE_ASSIGN,
+	SVC__DO_DEVICE_STOCK,
+	SVC__DO_CALL,		 /* routes, calls and their steps, corrections,
+				  * close-outs, the reports */
+	SVC__DO_METER,		 /* readings: submit, import, history, void */
+	SVC__DO_METER_EXCHANGE,
+	SVC__DO_KB_READ,
+	SVC__DO_KB_WRITE,
+	SVC__DO_STOCK,		 /* stock locations and levels */
+	SVC__DO_USERS,
+	SVC__DO_LOG,
+	SVC__DO_COUNT
+} svc__action_t;
+/* SVC_EPERM ("cannot DOING: user U is a ROLE; WHO may") unless the actor's
+ * role may do ACTION at all ("own" counts). */
+svc_status_t svc__may(svc_db_t *db, svc__action_t action, const char *doing);
+/* The same, for the device SERIAL or a call on it assigned to ASSIGNED
+ * (either may be NULL): a role that may only on its own must own one. */
+svc_status_t svc__may_on(svc_db_t *db, svc__action_t action, const char *doing,
+			 const char *serial, const char *assigned);
+/* For a listing: the login whose devices and calls alone the actor sees
+ * for ACTION, or NULL for all. */
+const char *svc__only_own(const svc_db_t *db, svc__action_t action);
+/* Is something assigned to ASSIGNED_TO the actor's? */
+bool svc__owns(const svc_db_t *db, const char *assigned_to);
 
 /* program.c */
 /* The executable NAME beside the running program (a build tree), else in
@@ -185,11 +202,6 @@ bool svc__address_ok(const char *v, char *err, size_t errlen);
 /* Find the call REF (an id or a CITS number) names. */
 svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
 				   long long *id);
-/* Is the actor an administrator or a device manager? */
-svc_status_t svc__dispatch_role(svc_db_t *db, const char *doing);
-/* May the actor work on the call on SERIAL assigned to ASSIGNED? */
-svc_status_t svc__dispatch_may_work(svc_db_t *db, const char *doing, const char *serial,
-				    const char *assigned);
 /* Close call ID (completed -> closed), DETAIL saying why, in its history. */
 svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 				 const char *detail);

@@ -78,7 +78,7 @@ svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *
 	svc_status_t rc;
 
 	*change = SVC_CHANGE_NONE;
-	if ((rc = svc__require_role(db, doing, SVC__MAY_STOCK)) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_STOCK, doing)) != SVC_OK ||
 	    (rc = check_name(db, doing, "location name", name)) != SVC_OK ||
 	    (rc = svc__check_text(db, doing, "shipping instructions", ship, SHIP_MAX)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
@@ -121,7 +121,7 @@ svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, voi
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_role(db, "list stock locations", SVC__MAY_STOCK)) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_STOCK, "list stock locations")) != SVC_OK ||
 	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -147,7 +147,7 @@ svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
 	long long qty, old = -1;
 	svc_status_t rc;
 
-	if ((rc = svc__require_role(db, doing, SVC__MAY_STOCK)) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_STOCK, doing)) != SVC_OK ||
 	    (rc = check_name(db, doing, "location", location)) != SVC_OK ||
 	    (rc = check_name(db, doing, "item", item)) != SVC_OK)
 		return rc;
@@ -208,7 +208,7 @@ svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_role(db, "list stock levels", SVC__MAY_STOCK)) != SVC_OK)
+	if ((rc = svc__may(db, SVC__DO_STOCK, "list stock levels")) != SVC_OK)
 		return rc;
 	if (!svc__blank(location) &&
 	    (rc = find_location(db, "list stock levels", location, stored, NULL)) != SVC_OK)

@@ -124,7 +124,7 @@ svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role, con
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "add user '%s'", login ? login : "");
-	if ((rc = svc__require_admin(db, "add a user")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_USERS, "add a user")) != SVC_OK ||
 	    (rc = check_login(db, "add a user", login)) != SVC_OK ||
 	    (rc = check_role(db, doing, role)) != SVC_OK ||
 	    (rc = svc__check_text(db, doing, "name", name, SVC_TEXT_MAX)) != SVC_OK)
@@ -174,7 +174,7 @@ svc_status_t svc_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
 	svc_status_t rc;
 	int step;
 
-	if ((rc = svc__require_admin(db, "list users")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_USERS, "list users")) != SVC_OK ||
 	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -275,7 +275,7 @@ svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "make '%s' a %s", login ? login : "", role ? role : "");
-	if ((rc = svc__require_admin(db, "change a user's role")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_USERS, "change a user's role")) != SVC_OK ||
 	    (rc = check_login(db, "change a user's role", login)) != SVC_OK ||
 	    (rc = check_role(db, "change a user's role", role)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
@@ -303,7 +303,7 @@ svc_status_t svc_user_remove(svc_db_t *db, const char *login)
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "remove user '%s'", login ? login : "");
-	if ((rc = svc__require_admin(db, "remove a user")) != SVC_OK ||
+	if ((rc = svc__may(db, SVC__DO_USERS, "remove a user")) != SVC_OK ||
 	    (rc = check_login(db, "remove a user", login)) != SVC_OK)
 		return rc;
 	if (strcmp(login, db->actor) == 0)

@@ -531,7 +531,7 @@ static void a_device_manager_works_only_their_devices(void **state)
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.order[0], 2);
 	expect_error(dm, svc_dispatch_show(dm, "D-1", keep, &s), SVC_EPERM,
-		     "neither the call nor OTHER1 is assigned to them");
+		     "user 'tech1' is a device-manager and OTHER1 is not assigned to them");
 	svc_db_close(dm);
 }
 
