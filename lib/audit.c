@@ -33,10 +33,7 @@ svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *f,
 		"SELECT id, at, login, command, action, object, before, after FROM ("
 		" SELECT * FROM audit"
 		" WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR login = ?2)"
-		"   AND (?3 IS NULL OR object = 'device ' || ?3"
-		"    OR substr(object, 1, length(?3) + 7) = 'meter ' || ?3 || ' '"
-		"    OR object IN (SELECT 'dispatch ' || id FROM dispatch WHERE serial = ?3"
-		"     UNION ALL SELECT 'closeout ' || id FROM dispatch WHERE serial = ?3))"
+		"   AND (?3 IS NULL OR serial = ?3)"
 		" ORDER BY id DESC LIMIT ?4) ORDER BY id";
 	char since[21], serial[SVC_SERIAL_MAX + 1], err[160];
 	sqlite3_stmt *st = NULL;

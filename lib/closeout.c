@@ -441,7 +441,7 @@ static svc_status_t audit_closeout(svc_db_t *db, const call_state_t *c, const se
 	svc__json_field(&after, "technician", s->tech);
 	if (c->has_closeout)
 		svc__json_field(&before, "status", c->co_status);
-	rc = svc__audit(db, c->has_closeout ? "amend" : "record", svc__buf_str(&object),
+	rc = svc__audit_on(db, c->has_closeout ? "amend" : "record", svc__buf_str(&object), c->serial,
 			c->has_closeout ? svc__buf_str(&before) : NULL, svc__buf_str(&after));
 	svc__buf_free(&object);
 	svc__buf_free(&before);

@@ -83,7 +83,7 @@ static svc_status_t record(svc_db_t *db, const fixed_call_t *c, const char *acti
 	svc__now(now);
 	if ((rc = svc__dispatch_event_time(db, c->id, now, at)) == SVC_OK &&
 	    (rc = svc__dispatch_event(db, c->id, at, event, detail)) == SVC_OK)
-		rc = svc__dispatch_audit(db, action, c->id, before, after);
+		rc = svc__dispatch_audit(db, action, c->id, c->serial, before, after);
 	return rc;
 }
 

@@ -138,9 +138,15 @@ void svc__now(char out[21])
 svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
 			const char *before, const char *after)
 {
+	return svc__audit_on(db, action, object, NULL, before, after);
+}
+
+svc_status_t svc__audit_on(svc_db_t *db, const char *action, const char *object,
+			   const char *serial, const char *before, const char *after)
+{
 	static const char sql[] =
-		"INSERT INTO audit(at, login, command, action, object, before, after)"
-		" VALUES(?, ?, ?, ?, ?, ?, ?)";
+		"INSERT INTO audit(at, login, command, action, object, before, after, serial)"
+		" VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st;
 	char now[21];
 	svc_status_t rc;
@@ -159,7 +165,9 @@ svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
 	sqlite3_bind_text(st, 5, object, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, after, -1, SQLITE_STATIC);
+	svc__bind_opt(st, 8, serial);
 	rc = svc__step_done(db, st, "write the audit log");
+	db->audited += rc == SVC_OK;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;

@@ -68,7 +68,7 @@ static svc_status_t audit_device(svc_db_t *db, const char *action,
 	    (after && !svc__buf_str(&a)))
 		rc = svc__error(db, SVC_EINTERNAL, "out of memory");
 	else
-		rc = svc__audit(db, action, object.p, before ? b.p : NULL,
+		rc = svc__audit_on(db, action, object.p, serial, before ? b.p : NULL,
 				after ? a.p : NULL);
 	svc__buf_free(&object);
 	svc__buf_free(&b);
@@ -486,7 +486,7 @@ static svc_status_t assign_as_given(svc__registrar_t *r, const svc__regval_t *v,
 	svc__json_field(&before, "assigned_to", was);
 	svc__json_field(&after, "assigned_to", v->assigned_to);
 	if (rc == SVC_OK)
-		rc = svc__audit(r->db, "assign", svc__buf_str(&object), svc__buf_str(&before),
+		rc = svc__audit_on(r->db, "assign", svc__buf_str(&object), v->serial, svc__buf_str(&before),
 				svc__buf_str(&after));
 	if (*result == SVC__REG_UNCHANGED)
 		*result = SVC__REG_FILLED;
@@ -795,7 +795,7 @@ static svc_status_t audit_correction(svc_db_t *db, const char *serial, const cha
 	svc__json_field(&before, "model", was);
 	svc__json_field(&after, "model", now);
 	svc__json_field(&after, "reason", reason);
-	rc = svc__audit(db, "correct", svc__buf_str(&object), svc__buf_str(&before),
+	rc = svc__audit_on(db, "correct", svc__buf_str(&object), serial, svc__buf_str(&before),
 			svc__buf_str(&after));
 	svc__buf_free(&object);
 	svc__buf_free(&before);

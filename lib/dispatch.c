@@ -89,13 +89,13 @@ static void dispatch_from_row(sqlite3_stmt *st, const lateness_t *k, svc_dispatc
 }
 
 svc_status_t svc__dispatch_audit(svc_db_t *db, const char *action, long long id,
-				 svc_buf_t *before, svc_buf_t *after)
+				 const char *serial, svc_buf_t *before, svc_buf_t *after)
 {
 	svc_buf_t object = { 0 };
 	svc_status_t rc;
 
 	svc__buf_printf(&object, "dispatch %lld", id);
-	rc = svc__audit(db, action, svc__buf_str(&object),
+	rc = svc__audit_on(db, action, svc__buf_str(&object), serial,
 			before ? svc__buf_str(before) : NULL, after ? svc__buf_str(after) : NULL);
 	svc__buf_free(&object);
 	return rc;
@@ -355,7 +355,7 @@ static svc_status_t record_receipt(svc_db_t *db, long long id, const svc_dispatc
 	svc__json_field(&after, "response_due", *due ? due : NULL);
 	rc = svc__dispatch_event(db, id, received, "received", r->route);
 	if (rc == SVC_OK)
-		rc = svc__dispatch_audit(db, "receive", id, NULL, &after);
+		rc = svc__dispatch_audit(db, "receive", id, r->serial, NULL, &after);
 	svc__buf_free(&after);
 	return rc;
 }
@@ -636,7 +636,7 @@ static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const ch
 	if (rc == SVC_OK)
 		rc = svc__dispatch_event(db, c->id, at, steps[s].event, arg);
 	if (rc == SVC_OK)
-		rc = svc__dispatch_audit(db, steps[s].verb, c->id, &before, &after);
+		rc = svc__dispatch_audit(db, steps[s].verb, c->id, c->serial, &before, &after);
 	svc__buf_free(&before);
 	svc__buf_free(&after);
 	return rc;

@@ -271,7 +271,7 @@ static svc_status_t audit_reading(svc_db_t *db, const char *action, const char *
 	for (int c = 0; c < NCOUNTERS; c++)
 		if (v[c] >= 0)
 			svc__json_int(&after, counters[c], v[c]);
-	rc = svc__audit(db, action, svc__buf_str(&object), NULL,
+	rc = svc__audit_on(db, action, svc__buf_str(&object), serial, NULL,
 			after.len ? svc__buf_str(&after) : "{}");
 	svc__buf_free(&object);
 	svc__buf_free(&after);
@@ -414,7 +414,8 @@ static svc_status_t audit_void(svc_db_t *db, const char *serial, const char *day
 			svc__json_int(&before, counters[c], v[c]);
 	svc__json_field(&after, "void", "yes");
 	svc__json_field(&after, "reason", reason);
-	rc = svc__audit(db, "void", svc__buf_str(&object), before.len ? svc__buf_str(&before) : "{}",
+	rc = svc__audit_on(db, "void", svc__buf_str(&object), serial,
+			   before.len ? svc__buf_str(&before) : "{}",
 			svc__buf_str(&after));
 	svc__buf_free(&object);
 	svc__buf_free(&before);
@@ -570,7 +571,8 @@ svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q)
 	svc__json_int(&after, "new_start", new_start);
 	svc__json_field(&after, "reason", q->reason);
 	if (rc == SVC_OK)
-		rc = svc__audit(db, "exchange", svc__buf_str(&object), NULL, svc__buf_str(&after));
+		rc = svc__audit_on(db, "exchange", svc__buf_str(&object), serial, NULL,
+				   svc__buf_str(&after));
 	svc__buf_free(&object);
 	svc__buf_free(&after);
 	return svc__finish(db, rc);

@@ -197,7 +197,8 @@ static svc_status_t record_outcome(svc_db_t *db, const attempt_t *a)
 	if (*refused)
 		svc__json_field(&after, "cc_refused", refused);
 	if (rc == SVC_OK)
-		rc = svc__audit(db, "send", svc__buf_str(&object), NULL, svc__buf_str(&after));
+		rc = svc__audit_on(db, "send", svc__buf_str(&object), a->c->serial, NULL,
+				   svc__buf_str(&after));
 	svc__buf_free(&object);
 	svc__buf_free(&after);
 	return svc__finish(db, rc);

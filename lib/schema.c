@@ -557,6 +557,21 @@ static const char *const migrations[] = {
 	"   AND v.recorded_by = OLD.recorded_by AND v.total IS OLD.total AND v.bw IS OLD.bw"
 	"   AND v.color IS OLD.color)"
 	" BEGIN SELECT RAISE(ABORT, 'meter: a reading is never removed, only voided'); END;",
+
+	/* 9 -> 10: every audit entry about a device carries its serial, so
+	 * that a device's log is found by the serial, not by the shape of an
+	 * entry's object.  Entries written before are given theirs once. */
+	"ALTER TABLE audit ADD COLUMN serial TEXT;"
+	"DROP TRIGGER audit_no_update;"
+	"UPDATE audit SET serial = substr(object, 8) WHERE object LIKE 'device %';"
+	"UPDATE audit SET serial = substr(object, 7, instr(substr(object, 7), ' ') - 1)"
+	" WHERE object LIKE 'meter % %';"
+	"UPDATE audit SET serial = (SELECT d.serial FROM dispatch d"
+	"  WHERE d.id = CAST(substr(audit.object, 10) AS INTEGER))"
+	" WHERE object LIKE 'dispatch %' OR object LIKE 'closeout %';"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE INDEX audit_serial ON audit(serial) WHERE serial IS NOT NULL;",
 };
 
 const char *svc__schema_step(int v)

@@ -41,6 +41,7 @@ struct svc_db {
 	char *command;
 	svc_role_t role;
 	int in_tx; /* depth of nested write transactions */
+	unsigned long audited; /* audit entries written, for svc__write */
 	sqlite3_stmt *audit_st;
 	char errmsg[SVC_ERRMSG_MAX];
 };
@@ -66,8 +67,15 @@ svc_status_t svc__begin(svc_db_t *db);
 svc_status_t svc__commit(svc_db_t *db);
 void svc__rollback(svc_db_t *db);
 svc_status_t svc__finish(svc_db_t *db, svc_status_t st);
+/* An entry of the audit log, in the caller's transaction: ACTION on OBJECT
+ * ("device 2XB01234", "dispatch 12"), the values BEFORE and AFTER as JSON
+ * objects (NULL: none). */
 svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
 			const char *before, const char *after);
+/* The same for a change that concerns the device SERIAL, so that the log
+ * of a device is found by its serial alone. */
+svc_status_t svc__audit_on(svc_db_t *db, const char *action, const char *object,
+			   const char *serial, const char *before, const char *after);
 void svc__now(char out[21]);
 const char *svc__role_name(svc_role_t role);
 /* The role of current (not removed) user LOGIN; SVC_ROLE_NONE if none.
@@ -214,7 +222,7 @@ svc_status_t svc__dispatch_event_time(svc_db_t *db, long long id, const char *no
 svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const char *number);
 /* The audit entry of a change to call ID. */
 svc_status_t svc__dispatch_audit(svc_db_t *db, const char *action, long long id,
-				 svc_buf_t *before, svc_buf_t *after);
+				 const char *serial, svc_buf_t *before, svc_buf_t *after);
 /* Append an event to call ID's history, by the actor. */
 svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 				 const char *event, const char *detail);

@@ -222,6 +222,11 @@ static void version_seven_close_outs_survive_the_rebuild(void **state)
 		 " (2, 'queued', '2025-11-18T15:00:00Z', '2025-11-18T16:00:00Z', 60, 's', 'c', 'a', 'x',"
 		 "  '<m2@x>', '2025-11-18T16:10:00Z', 0);"
 		 "INSERT INTO closeout_part(dispatch_id, seq, part_no, qty) VALUES(1, 1, 'FM1-1234', 2);"
+		 "INSERT INTO audit(at, login, command, action, object) VALUES"
+		 " ('x', 'x', 'x', 'register', 'device AB12'),"
+		 " ('x', 'x', 'x', 'submit', 'meter AB12 2025-11-01'),"
+		 " ('x', 'x', 'x', 'receive', 'dispatch 1'), ('x', 'x', 'x', 'send', 'closeout 2'),"
+		 " ('x', 'x', 'x', 'set', 'config dealer.id');"
 		 "PRAGMA user_version = 7; PRAGMA application_id = %d", svc_login_self(),
 		 SVC_APPLICATION_ID);
 	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -241,6 +246,9 @@ static void version_seven_close_outs_survive_the_rebuild(void **state)
 	assert_int_equal(query_int(db, "SELECT count(*) FROM closeout_part WHERE dispatch_id = 1"
 				       " AND qty = 2"), 1);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	/* Step 10 gave the device entries their serial, and no other entry one. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE serial = 'AB12'"), 4);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE serial IS NULL"), 1);
 	/* The triggers that name the table were made again. */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
 				       " AND name IN ('closeout_part_add_final', 'closeout_part_remove_final',"
