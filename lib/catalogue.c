@@ -108,8 +108,7 @@ svc_status_t svc_model_add(svc_db_t *db, const char *model, int warranty_months,
 		*change = SVC_CHANGE_NONE;
 	if ((rc = check_model_name(db, model)) != SVC_OK ||
 	    (rc = check_terms(db, model, warranty_months, response_hours)) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_CATALOGUE_CHANGE, "change the catalogue")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__write_begin(db, SVC__DO_CATALOGUE_CHANGE, "change the catalogue")) != SVC_OK)
 		return rc;
 	if ((rc = model_terms(db, model, &found, name, &old_w, &old_r)) != SVC_OK)
 		return svc__finish(db, rc);
@@ -164,8 +163,7 @@ svc_status_t svc_model_remove(svc_db_t *db, const char *model)
 	svc_status_t rc;
 
 	if ((rc = check_model_name(db, model)) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_CATALOGUE_CHANGE, "change the catalogue")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__write_begin(db, SVC__DO_CATALOGUE_CHANGE, "change the catalogue")) != SVC_OK)
 		return rc;
 	if ((rc = model_terms(db, model, &found, name, &w, &r)) != SVC_OK)
 		goto out;

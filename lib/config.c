@@ -391,8 +391,7 @@ svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
 	if (value && !spec->check(value, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot set %s to '%s': the value %s",
 				  key, value, err);
-	if ((rc = svc__may(db, SVC__DO_CONFIG_CHANGE, "change the configuration")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_CONFIG_CHANGE, "change the configuration")) != SVC_OK)
 		return rc;
 	if ((rc = check_hours_together(db, key, value)) != SVC_OK)
 		return svc__finish(db, rc);

@@ -131,7 +131,7 @@ svc_status_t svc_dispatch_renumber(svc_db_t *db, const char *ref, const char *nu
 		return svc__error(db, SVC_EINVAL, "cannot %s: the CITS number '%s' %s", doing,
 				  number ? number : "", svc__blank(number) ? "is empty" : err);
 	if ((rc = check_reason(db, doing, reason)) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_CALL, doing)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
 		return rc;
 	if ((rc = load(db, ref, doing, &c)) != SVC_OK || strcmp(c.number, number) == 0 ||
 	    (rc = check_renumber(db, doing, &c)) != SVC_OK ||
@@ -227,7 +227,7 @@ svc_status_t svc_dispatch_amend(svc_db_t *db, const char *ref, const svc_dispatc
 	snprintf(doing, sizeof doing, "amend dispatch '%s'", ref ? ref : "");
 	if ((rc = check_amendment(db, doing, q)) != SVC_OK ||
 	    (rc = check_reason(db, doing, reason)) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_CALL, doing)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
 		return rc;
 	if ((rc = load(db, ref, doing, &c)) != SVC_OK)
 		goto out;

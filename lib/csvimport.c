@@ -399,6 +399,13 @@ svc_status_t svc__import_end(svc_db_t *db, svc_status_t rc, unsigned flags,
 		svc__rollback(db);
 		return rc;
 	}
+	/* Nothing new: whatever was staged goes, and the database is as it was
+	 * (a re-run of the same file changes nothing, not even the log). */
+	if (summary->added == 0 && summary->updated == 0) {
+		svc__rollback(db);
+		summary->applied = true;
+		return SVC_OK;
+	}
 	rc = svc__commit(db);
 	summary->applied = rc == SVC_OK;
 	return rc;

@@ -68,8 +68,10 @@ svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing)
 }
 
 /*
- * Write transactions nest: an operation that calls another runs both in the
- * outer BEGIN IMMEDIATE, and only the outermost commits or rolls back.
+ * The one write path.  Write transactions nest: an operation that calls
+ * another runs both in the outer BEGIN IMMEDIATE, and only the outermost
+ * commits or rolls back.  The outermost commit refuses a transaction that
+ * changed rows and wrote no audit entry, so that no write can forget it.
  */
 svc_status_t svc__begin(svc_db_t *db)
 {
@@ -80,7 +82,16 @@ svc_status_t svc__begin(svc_db_t *db)
 	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return svc__sqlerr(db, "start a change");
 	db->in_tx = 1;
+	db->tx_changes = sqlite3_total_changes64(db->sql);
+	db->tx_audited = db->audited;
 	return SVC_OK;
+}
+
+svc_status_t svc__write_begin(svc_db_t *db, svc__action_t may, const char *doing)
+{
+	svc_status_t rc = svc__may(db, may, doing);
+
+	return rc == SVC_OK ? svc__begin(db) : rc;
 }
 
 svc_status_t svc__commit(svc_db_t *db)
@@ -88,6 +99,12 @@ svc_status_t svc__commit(svc_db_t *db)
 	if (db->in_tx > 1) {
 		db->in_tx--;
 		return SVC_OK;
+	}
+	if (!db->unaudited && db->audited == db->tx_audited &&
+	    sqlite3_total_changes64(db->sql) != db->tx_changes) {
+		svc__rollback(db);
+		return svc__error(db, SVC_EINTERNAL,
+				  "a change that wrote no audit entry was undone; this is a bug in servicer");
 	}
 	if (sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		svc_status_t st = svc__sqlerr(db, "save the change");
@@ -384,8 +401,12 @@ svc_status_t svc_db_open(const char *path, svc_db_t **dbp)
 		/* Another process may have migrated while we waited. */
 		if (pragma_int(db, "PRAGMA user_version", &version) != SQLITE_OK)
 			return svc__finish(db, svc__sqlerr(db, "migrate"));
+		/* A migration changes rows that no user changed: no audit entry. */
+		db->unaudited = true;
 		rc = version < svc_schema_version() ? svc__migrate(db) : SVC_OK;
-		return svc__finish(db, rc);
+		rc = svc__finish(db, rc);
+		db->unaudited = false;
+		return rc;
 	}
 	return SVC_OK;
 }

@@ -548,8 +548,7 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 
 	if (change)
 		*change = SVC_CHANGE_NONE;
-	if ((rc = svc__may(db, SVC__DO_REGISTER, "register devices")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "register devices")) != SVC_OK)
 		return rc;
 	if ((rc = svc__registrar_new(db, &r)) == SVC_OK) {
 		reason[0] = '\0';
@@ -657,8 +656,7 @@ svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
 	svc_status_t rc;
 	size_t count = 0;
 
-	if ((rc = svc__may(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK)
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++)
 		rc = transition(db, serials[i], "active", NULL, &count);
@@ -675,8 +673,7 @@ svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
 	char **serials = NULL;
 	size_t n = 0, cap = 0;
 
-	if ((rc = svc__may(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK)
 		return rc;
 	rc = svc__prepare(db, "SELECT serial FROM device WHERE status = 'pending'", &st);
 	while (rc == SVC_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -713,8 +710,7 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 				  "cannot withdraw: a reason is required (--reason TEXT)");
 	if (!svc__text_ok(reason, SVC_TEXT_MAX, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot withdraw: the reason %s", err);
-	if ((rc = svc__may(db, SVC__DO_REGISTER, "withdraw registrations")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "withdraw registrations")) != SVC_OK)
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++) {
 		char norm[SVC_SERIAL_MAX + 1];
@@ -818,8 +814,7 @@ svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *mo
 	if (svc__blank(model))
 		return svc__error(db, SVC_EINVAL, "cannot %s: no model given (--model M)", doing);
 	if ((rc = svc__check_text(db, doing, "reason", reason, SVC_TEXT_MAX)) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_REGISTER, "correct registrations")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__write_begin(db, SVC__DO_REGISTER, "correct registrations")) != SVC_OK)
 		return rc;
 	if ((rc = find_device(db, serial ? serial : "", doing, norm, &st)) != SVC_OK)
 		goto out;
@@ -954,8 +949,7 @@ svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const 
 
 	if (svc__blank(login))
 		return svc__error(db, SVC_EINVAL, "cannot assign devices: no login given");
-	if ((rc = svc__may(db, SVC__DO_DEVICE_ASSIGN, "assign a device")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_DEVICE_ASSIGN, "assign a device")) != SVC_OK)
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++)
 		rc = svc_device_assign(db, serials[i], login);

@@ -372,8 +372,7 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 
 	if ((rc = check_request(db, q, &source)) != SVC_OK ||
 	    (rc = svc__time_given(db, doing, "received time", q->received, &when)) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_CALL, doing)) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
 		return rc;
 	svc__time_utc(when, received);
 	if ((rc = route_call(db, q, when, &r)) == SVC_OK &&
@@ -668,8 +667,7 @@ static svc_status_t do_step(svc_db_t *db, const char *ref, step_t s, const char 
 	snprintf(doing, sizeof doing, "%s dispatch '%s'", steps[s].doing, ref ? ref : "");
 	if ((rc = check_step_arg(db, doing, s, arg)) != SVC_OK ||
 	    (rc = svc__time_given(db, doing, "time", at_text, &when)) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_CALL, doing)) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	    (rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
 		return rc;
 	svc__time_utc(when, at);
 	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK ||

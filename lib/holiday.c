@@ -102,8 +102,7 @@ svc_status_t svc_holiday_add(svc_db_t *db, const char *date, const char *name,
 	else if (!svc__text_ok(name, SVC_TEXT_MAX, err, sizeof err))
 		return svc__error(db, SVC_EINVAL, "cannot add the holiday %s: the name %s",
 				  day, err);
-	if ((rc = svc__may(db, SVC__DO_HOLIDAY_CHANGE, "add a holiday")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_HOLIDAY_CHANGE, "add a holiday")) != SVC_OK)
 		return rc;
 	rc = find_holiday(db, day, &found, &old);
 	/* Adding a day again without a name keeps the name it has. */
@@ -128,8 +127,7 @@ svc_status_t svc_holiday_remove(svc_db_t *db, const char *date)
 
 	if ((rc = check_day(db, "remove the holiday", date, day)) != SVC_OK)
 		return rc;
-	if ((rc = svc__may(db, SVC__DO_HOLIDAY_CHANGE, "remove a holiday")) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
+	if ((rc = svc__write_begin(db, SVC__DO_HOLIDAY_CHANGE, "remove a holiday")) != SVC_OK)
 		return rc;
 	if ((rc = find_holiday(db, day, &found, &old)) == SVC_OK && !found)
 		rc = svc__error(db, SVC_ENOTFOUND,

@@ -1118,7 +1118,7 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 	summary->rows = stats.rows;
 	summary->rejected += stats.rejected;
 	summary->truncated = stats.truncated;
-	if (rc == SVC_OK && summary->added) {
+	if (rc == SVC_OK) {
 		char after[96];
 
 		snprintf(after, sizeof after, "{\"added\":%zu,\"unchanged\":%zu,\"rejected\":%zu}",

@@ -125,10 +125,11 @@ static svc_status_t pick_named(svc_db_t *db, char *const *refs, size_t n, batch_
 
 /* ------------------------------------------------------------------ */
 
-/* Commit that an attempt on close-out ID begins AT: until its outcome is
- * recorded, it stands as unconfirmed. */
-static svc_status_t begin_attempt(svc_db_t *db, long long id, char at[21])
+/* Commit that an attempt on close-out C begins AT: until its outcome is
+ * recorded, it stands as unconfirmed, in the close-out and the log. */
+static svc_status_t begin_attempt(svc_db_t *db, const svc_closeout_t *c, char at[21])
 {
+	svc_buf_t object = { 0 }, after = { 0 };
 	sqlite3_stmt *st = NULL;
 	svc_status_t rc;
 
@@ -138,11 +139,19 @@ static svc_status_t begin_attempt(svc_db_t *db, long long id, char at[21])
 	if ((rc = svc__prepare(db, "UPDATE closeout SET attempts = attempts + 1,"
 				   " last_attempt_at = ?2, unconfirmed_at = ?2 WHERE dispatch_id = ?1",
 			       &st)) == SVC_OK) {
-		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 1, c->dispatch_id);
 		sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
 		rc = svc__step_done(db, st, "record the attempt");
 	}
 	sqlite3_finalize(st);
+	svc__buf_printf(&object, "closeout %lld", c->dispatch_id);
+	svc__json_field(&after, "attempt", at);
+	svc__json_field(&after, "message_id", c->message_id);
+	if (rc == SVC_OK)
+		rc = svc__audit_on(db, "attempt", svc__buf_str(&object), c->serial, NULL,
+				   svc__buf_str(&after));
+	svc__buf_free(&object);
+	svc__buf_free(&after);
 	return svc__finish(db, rc);
 }
 
@@ -348,7 +357,7 @@ static svc_status_t send_one(run_t *r, const svc_closeout_t *c)
 	if ((rc = svc__closeout_compose(r->db, svc__smtp_mail(r->smtp), c, &msg)) != SVC_OK)
 		goto out;
 	snprintf(a.before, sizeof a.before, "%s", c->unconfirmed_at ? c->unconfirmed_at : "");
-	if ((rc = begin_attempt(r->db, c->dispatch_id, a.at)) != SVC_OK)
+	if ((rc = begin_attempt(r->db, c, a.at)) != SVC_OK)
 		goto out;
 	sent_rc = svc__smtp_send(r->db, r->smtp, &msg, &a.ans);
 	if (sent_rc != SVC_OK) {

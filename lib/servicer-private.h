@@ -41,7 +41,11 @@ struct svc_db {
 	char *command;
 	svc_role_t role;
 	int in_tx; /* depth of nested write transactions */
-	unsigned long audited; /* audit entries written, for svc__write */
+	unsigned long audited;	/* audit entries written */
+	/* At the outermost BEGIN: rows changed and entries written so far. */
+	int64_t tx_changes;
+	unsigned long tx_audited;
+	bool unaudited; /* migrating the schema: changes no one made */
 	sqlite3_stmt *audit_st;
 	char errmsg[SVC_ERRMSG_MAX];
 };
@@ -119,6 +123,10 @@ svc_status_t svc__may_on(svc_db_t *db, svc__action_t action, const char *doing,
 const char *svc__only_own(const svc_db_t *db, svc__action_t action);
 /* Is something assigned to ASSIGNED_TO the actor's? */
 bool svc__owns(const svc_db_t *db, const char *assigned_to);
+/* The start of every write (db.c): the access check of ACTION, then
+ * svc__begin().  End it with svc__finish(), whose outermost commit refuses
+ * a change that wrote no audit entry. */
+svc_status_t svc__write_begin(svc_db_t *db, svc__action_t may, const char *doing);
 
 /* program.c */
 /* The executable NAME beside the running program (a build tree), else in

@@ -257,6 +257,32 @@ static void version_seven_close_outs_survive_the_rebuild(void **state)
 	svc_db_close(db);
 }
 
+/* The one write path: a change that wrote no audit entry is not saved. */
+static void a_change_without_its_audit_entry_is_undone(void **state)
+{
+	fixture_t *f = *state;
+
+	assert_int_equal(svc__write_begin(f->db, SVC__DO_CONFIG_CHANGE, "test"), SVC_OK);
+	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO config(key, value)"
+				      " VALUES('mail.from', 'x@y.example')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(svc__finish(f->db, SVC_OK), SVC_EINTERNAL);
+	assert_non_null(strstr(svc_errmsg(f->db), "wrote no audit entry was undone"));
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM config WHERE key = 'mail.from'"), 0);
+	/* With its entry, it is. */
+	assert_int_equal(svc__write_begin(f->db, SVC__DO_CONFIG_CHANGE, "test"), SVC_OK);
+	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO config(key, value)"
+				      " VALUES('mail.from', 'x@y.example')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(svc__audit(f->db, "set", "config mail.from", NULL, "{}"), SVC_OK);
+	assert_int_equal(svc__finish(f->db, SVC_OK), SVC_OK);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM config WHERE key = 'mail.from'"), 1);
+	/* The access check comes first: a knowledge user begins no write. */
+	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO user(login, role, added_at)"
+				      " VALUES('ku', 'knowledge-user', 'x')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(svc_db_set_actor(f->db, "ku", "test"), SVC_OK);
+	assert_int_equal(svc__write_begin(f->db, SVC__DO_CONFIG_CHANGE, "test"), SVC_EPERM);
+	assert_int_equal(f->db->in_tx, 0);
+}
+
 static void acting_as_another_needs_an_administrator(void **state)
 {
 	fixture_t *f = *state;
@@ -343,6 +369,7 @@ int main(void)
 		T(old_schema_is_migrated_in_one_transaction),
 		T(version_one_data_survives_the_migrations),
 		T(version_seven_close_outs_survive_the_rebuild),
+		T(a_change_without_its_audit_entry_is_undone),
 		T(acting_as_another_needs_an_administrator),
 		T(configuration_is_checked_and_audited),
 		T(audit_log_is_append_only),
