@@ -144,10 +144,8 @@ static svc_status_t count_devices(svc_db_t *db, const char *model, long long *n)
 	if (rc != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (svc__row(db, st, &rc))
 		*n = sqlite3_column_int64(st, 0);
-	else
-		rc = svc__sqlerr(db, "count devices");
 	sqlite3_finalize(st);
 	return rc;
 }

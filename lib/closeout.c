@@ -121,10 +121,10 @@ static svc_status_t event_time(svc_db_t *db, long long id, const char *event, ch
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, event, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && svc__col_text(st, 0))
+	if (svc__row(db, st, &rc) && svc__col_text(st, 0))
 		snprintf(out, 21, "%s", svc__col_text(st, 0));
 	sqlite3_finalize(st);
-	return SVC_OK;
+	return rc;
 }
 
 static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
@@ -138,7 +138,7 @@ static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 				   " WHERE id = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (svc__row(db, st, &rc)) {
 		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
 		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
 		snprintf(c->assigned, sizeof c->assigned, "%s",
@@ -146,17 +146,17 @@ static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 		snprintf(c->source, sizeof c->source, "%s", svc__col_text(st, 3));
 	}
 	sqlite3_finalize(st);
-	if ((rc = event_time(db, id, "arrived", c->arrived)) != SVC_OK ||
+	if (rc != SVC_OK || (rc = event_time(db, id, "arrived", c->arrived)) != SVC_OK ||
 	    (rc = event_time(db, id, "completed", c->completed)) != SVC_OK ||
 	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", &c->stored_st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(c->stored_st, 1, id);
-	if (sqlite3_step(c->stored_st) == SQLITE_ROW) {
+	if (svc__row(db, c->stored_st, &rc)) {
 		c->has_closeout = true;
 		closeout_from_row(c->stored_st, &c->stored);
 		snprintf(c->co_status, sizeof c->co_status, "%s", c->stored.status);
 	}
-	return SVC_OK;
+	return rc;
 }
 
 static void note_missing(svc_buf_t *missing, const char *what)
@@ -522,7 +522,7 @@ static svc_status_t load_parts(svc_db_t *db, long long id, svc_part_t **pp, size
 				   " WHERE dispatch_id = ? ORDER BY seq", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	while (rc == SVC_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == SVC_OK && svc__row(db, st, &rc)) {
 		svc_part_t *q = realloc(p, (*n + 1) * sizeof *q);
 
 		if (!q) {
@@ -621,8 +621,8 @@ svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
 	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(*st, 1, id);
-	if (sqlite3_step(*st) != SQLITE_ROW)
-		return svc__error(db, SVC_ENOTFOUND,
+	if (!svc__row(db, *st, &rc))
+		return rc != SVC_OK ? rc : svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: dispatch %lld has no close-out yet; record it with 'servicer closeout %lld --labor H --symptom T --cause T --action T'",
 				  doing, id, id);
 	closeout_from_row(*st, c);
@@ -843,10 +843,10 @@ static svc_status_t received_at(svc_db_t *db, long long id, char out[21])
 	if ((rc = svc__prepare(db, "SELECT received_at FROM dispatch WHERE id = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (svc__row(db, st, &rc))
 		snprintf(out, 21, "%s", svc__col_text(st, 0));
 	sqlite3_finalize(st);
-	return SVC_OK;
+	return rc;
 }
 
 /* The message of the close-out C, addressed with M, into B. */

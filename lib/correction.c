@@ -53,8 +53,9 @@ static svc_status_t load(svc_db_t *db, const char *ref, const char *doing, fixed
 	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, c->id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = svc__sqlerr(db, doing);
+	if (!svc__row(db, st, &rc)) {
+		if (rc == SVC_OK)
+			rc = svc__error(db, SVC_ENOTFOUND, "cannot %s: the call is gone", doing);
 	} else {
 		copy(c->serial, sizeof c->serial, svc__col_text(st, 0));
 		copy(c->assigned, sizeof c->assigned, svc__col_text(st, 1));

@@ -60,6 +60,17 @@ const char *svc__col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+bool svc__row(svc_db_t *db, sqlite3_stmt *st, svc_status_t *rc)
+{
+	int step = sqlite3_step(st);
+
+	if (step == SQLITE_ROW)
+		return true;
+	if (step != SQLITE_DONE)
+		*rc = svc__sqlerr(db, "read the database");
+	return false;
+}
+
 svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)

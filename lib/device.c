@@ -676,7 +676,7 @@ svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
 	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK)
 		return rc;
 	rc = svc__prepare(db, "SELECT serial FROM device WHERE status = 'pending'", &st);
-	while (rc == SVC_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == SVC_OK && svc__row(db, st, &rc)) {
 		if (n == cap) {
 			char **p = realloc(serials, (cap = cap ? cap * 2 : 64) * sizeof *p);
 			if (!p) {
@@ -969,9 +969,11 @@ static svc_status_t check_stock(svc_db_t *db, const char *serial, const svc_devi
 	if ((rc = svc__prepare(db, "SELECT name FROM stock_location WHERE name = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, *value, -1, SQLITE_STATIC);
-	if ((found = sqlite3_step(st) == SQLITE_ROW))
+	if ((found = svc__row(db, st, &rc)))
 		snprintf(buf, len, "%s", svc__col_text(st, 0));
 	sqlite3_finalize(st);
+	if (rc != SVC_OK)
+		return rc;
 	if (!found)
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot say where %s's toner comes from: there is no stock location '%s'; see 'servicer stock location list'",

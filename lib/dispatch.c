@@ -209,9 +209,11 @@ static svc_status_t contracted_hours(svc_db_t *db, const char *model, int *hours
 				       &st)) != SVC_OK)
 			return rc;
 		sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if (svc__row(db, st, &rc))
 			*hours = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
+		if (rc != SVC_OK)
+			return rc;
 	}
 	if (*hours > 0)
 		return SVC_OK;
@@ -257,7 +259,7 @@ svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const ch
 			       &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (svc__row(db, st, &rc)) {
 		if (svc__time_from_utc(svc__col_text(st, 2), &t))
 			svc_time_format(t, true, shown);
 		rc = svc__error(db, SVC_EEXISTS,
@@ -499,7 +501,7 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (svc__row(db, st, &rc)) {
 		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
 		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
 		snprintf(c->assigned, sizeof c->assigned, "%s", svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
@@ -508,8 +510,8 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 		snprintf(c->received, sizeof c->received, "%s", svc__col_text(st, 5));
 		snprintf(c->due, sizeof c->due, "%s",
 			 svc__col_text(st, 6) ? svc__col_text(st, 6) : "");
-	} else {
-		rc = svc__sqlerr(db, "read the call");
+	} else if (rc == SVC_OK) {
+		rc = svc__error(db, SVC_EINTERNAL, "call %lld has no events", id);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -914,8 +916,9 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 	if ((rc = svc__prepare(db, DISPATCH_SELECT " WHERE d.id = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = svc__sqlerr(db, "read the call");
+	if (!svc__row(db, st, &rc)) {
+		if (rc == SVC_OK)
+			rc = svc__error(db, SVC_ENOTFOUND, "cannot %s: the call is gone", doing);
 		goto out;
 	}
 	clock_init(db, &k);

@@ -60,12 +60,12 @@ static svc_status_t catalogue_spelling(svc_db_t *db, const char **model, char *b
 	if ((rc = svc__prepare(db, "SELECT model FROM model WHERE model = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, *model, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (svc__row(db, st, &rc)) {
 		snprintf(buf, len, "%s", svc__col_text(st, 0));
 		*model = buf;
 	}
 	sqlite3_finalize(st);
-	return SVC_OK;
+	return rc;
 }
 
 /* Add entry ID to the full-text index, or take it out (REMOVE). */

@@ -72,9 +72,11 @@ static svc_status_t check_device(svc_db_t *db, const char *doing, const char *se
 	if ((rc = svc__prepare(db, "SELECT status FROM device WHERE serial = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	if ((found = sqlite3_step(st) == SQLITE_ROW))
+	if ((found = svc__row(db, st, &rc)))
 		snprintf(status, sizeof status, "%s", svc__col_text(st, 0));
 	sqlite3_finalize(st);
+	if (rc != SVC_OK)
+		return rc;
 	if (!found)
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: serial %s is not registered; see 'servicer device list'",
@@ -110,14 +112,14 @@ static svc_status_t query_bound(svc_db_t *db, const char *sql, const char *seria
 		return rc;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	if (svc__row(db, st, &rc) && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		b->has = true;
 		b->value = sqlite3_column_int64(st, 0);
 		snprintf(b->day, sizeof b->day, "%s", svc__col_text(st, 1));
 		b->exchange = sqlite3_column_int(st, 2) != 0;
 	}
 	sqlite3_finalize(st);
-	return SVC_OK;
+	return rc;
 }
 
 /* The bounds of counter C on DAY: the reading (or exchange) before, after. */
@@ -201,14 +203,14 @@ static svc_status_t day_taken(svc_db_t *db, const char *serial, const char *day,
 		return rc;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (svc__row(db, st, &rc)) {
 		*taken = true;
 		for (int c = 0; c < NCOUNTERS; c++)
 			have[c] = sqlite3_column_type(st, c) == SQLITE_NULL
 					  ? -1 : sqlite3_column_int64(st, c);
 	}
 	sqlite3_finalize(st);
-	return SVC_OK;
+	return rc;
 }
 
 static void counters_text(const long long v[NCOUNTERS], svc_buf_t *b)
@@ -504,7 +506,7 @@ static svc_status_t check_exchange(svc_db_t *db, const char *doing, const char *
 			return rc;
 		sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) < new_start)
+		if (svc__row(db, st, &rc) && sqlite3_column_int64(st, 0) < new_start)
 			rc = svc__error(db, SVC_ERULE,
 					"cannot %s: the new meter's first value %lld is higher than the reading of %s (%lld), which would then count on the new meter",
 					doing, new_start, svc__col_text(st, 1),
@@ -1072,7 +1074,7 @@ static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
 	if (rc == SVC_OK && opts && opts->reject &&
 	    (rc = svc__prepare(db, "SELECT raw, line, reason FROM temp.meter_stage"
 				   " WHERE reason IS NOT NULL ORDER BY line", &st)) == SVC_OK)
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while (svc__row(db, st, &rc))
 			write_reject(opts->reject, svc__col_text(st, 0), sqlite3_column_int64(st, 1),
 				     svc__col_text(st, 2));
 out:

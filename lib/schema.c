@@ -591,11 +591,15 @@ svc_status_t svc__migrate(svc_db_t *db)
 	char sql[64];
 	int version = 0;
 
-	if (svc__prepare(db, "PRAGMA user_version", &st) != SVC_OK)
-		return SVC_EINTERNAL;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "PRAGMA user_version", &st)) != SVC_OK)
+		return rc;
+	if (svc__row(db, st, &rc))
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	if (rc != SVC_OK)
+		return rc;
 	for (int v = version; v < svc_schema_version(); v++) {
 		if (sqlite3_exec(db->sql, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
 			return svc__error(db, SVC_EINTERNAL,

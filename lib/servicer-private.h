@@ -67,6 +67,9 @@ void svc__bind_opt(sqlite3_stmt *st, int i, const char *s);
 /* Column I of the current row as text (NULL for NULL). */
 const char *svc__col_text(sqlite3_stmt *st, int i);
 svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing);
+/* Step ST: true for a row; false at the end, or on an error, which is then
+ * in *RC and on the handle: "no row" is never mistaken for an error. */
+bool svc__row(svc_db_t *db, sqlite3_stmt *st, svc_status_t *rc);
 svc_status_t svc__begin(svc_db_t *db);
 svc_status_t svc__commit(svc_db_t *db);
 void svc__rollback(svc_db_t *db);

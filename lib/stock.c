@@ -37,12 +37,14 @@ static svc_status_t find_location(svc_db_t *db, const char *doing, const char *n
 	if ((rc = svc__prepare(db, "SELECT name, ship FROM stock_location WHERE name = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+	if ((found = svc__row(db, st, &rc))) {
 		snprintf(stored, NAME_MAX_CHARS * 4 + 1, "%s", svc__col_text(st, 0));
 		if (ship)
 			*ship = svc__col_text(st, 1) ? svc__strdup(svc__col_text(st, 1)) : NULL;
 	}
 	sqlite3_finalize(st);
+	if (rc != SVC_OK)
+		return rc;
 	if (!found)
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: there is no stock location '%s'; add it with 'servicer stock location add NAME'",
@@ -163,10 +165,12 @@ svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
 		return svc__finish(db, rc);
 	sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (svc__row(db, st, &rc))
 		old = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
+	if (rc != SVC_OK)
+		return svc__finish(db, rc);
 	if (old == qty)
 		return svc__finish(db, SVC_OK);
 	svc__now(now);

@@ -72,7 +72,7 @@ static svc_status_t load_user(svc_db_t *db, const char *login, stored_t *u)
 				   " WHERE login = ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (svc__row(db, st, &rc)) {
 		u->found = true;
 		snprintf(u->role, sizeof u->role, "%s", svc__col_text(st, 0));
 		if ((u->has_name = svc__col_text(st, 1) != NULL))
@@ -82,7 +82,7 @@ static svc_status_t load_user(svc_db_t *db, const char *login, stored_t *u)
 		u->removed = sqlite3_column_int(st, 3) != 0;
 	}
 	sqlite3_finalize(st);
-	return SVC_OK;
+	return rc;
 }
 
 static void user_json(svc_buf_t *b, const char *role, const char *name, const char *email)
@@ -217,9 +217,11 @@ static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const
 				   " AND removed_at IS NULL AND login <> ?", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (svc__row(db, st, &rc))
 		others = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	if (rc != SVC_OK)
+		return rc;
 	if (others == 0)
 		return svc__error(db, SVC_ERULE,
 				  "cannot %s: '%s' is the last administrator; make another user one first ('servicer user set-role LOGIN administrator')",
@@ -239,14 +241,16 @@ static svc_status_t nothing_assigned(svc_db_t *db, const char *doing, const char
 				   "  AND (status = 'assigned' OR status = 'onsite'))", &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (svc__row(db, st, &rc)) {
 		devices = sqlite3_column_int64(st, 0);
 		calls = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
+	if (rc != SVC_OK)
+		return rc;
 	if (devices || calls)
 		return svc__error(db, SVC_ERULE,
-				  "cannot %s: %lld device%s and %lld open call%s are assigned to '%s'; hand them over first ('servicer device assign SERIAL LOGIN', 'servicer dispatch assign REF LOGIN')",
+				  "cannot %s: %lld device%s and %lld open call%s are assigned to '%s'; hand them over first ('servicer device assign LOGIN SERIAL...', 'servicer dispatch assign REF LOGIN')",
 				  doing, devices, devices == 1 ? "" : "s", calls, calls == 1 ? "" : "s",
 				  login);
 	return SVC_OK;
