@@ -338,7 +338,27 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 				  bool allow_renew, svc__reg_t *result,
 				  char *reason, size_t reasonlen);
 
-/* meter.c */
+/* meter.c: the rules of a reading, which the import shares. */
+enum { SVC__NCOUNTERS = 3 };
+/* "total", "bw", "color": the counters, in that order everywhere. */
+extern const char *const svc__meter_counters[SVC__NCOUNTERS];
+/* SERIAL is registered and the actor's; WRITING: not withdrawn either. */
+svc_status_t svc__meter_device(svc_db_t *db, const char *doing, const char *serial,
+			       bool writing);
+/* The counters V (-1: absent) lie between SERIAL's readings around DAY. */
+svc_status_t svc__meter_in_order(svc_db_t *db, const char *doing, const char *serial,
+				 const char *day, const long long v[SVC__NCOUNTERS]);
+/* The billing reading of SERIAL on DAY, if any, into HAVE. */
+svc_status_t svc__meter_day_taken(svc_db_t *db, const char *serial, const char *day,
+				  long long have[SVC__NCOUNTERS], bool *taken);
+/* DATE (blank: today) as YYYY-MM-DD into DAY, refused in the future. */
+svc_status_t svc__meter_parse_day(svc_db_t *db, const char *doing, const char *date,
+				  char day[11]);
+/* The index of counter NAME in svc__meter_counters, or -1. */
+int svc__meter_counter_index(const char *name);
+/* SERIAL has no billing reading on DAY yet (SVC_ERULE names the one it has). */
+svc_status_t svc__meter_day_free(svc_db_t *db, const char *doing, const char *serial,
+				 const char *day);
 /* Record METER (-1: none) as the service reading of call DISPATCH_ID on
  * SERIAL, on the local day of COMPLETED_UTC, replacing the one it had;
  * checked against the history like any reading (SVC_ERULE). */
