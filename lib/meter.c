@@ -1,8 +1,10 @@
 /*
- * meter.c - meter readings, meter exchanges and a device's meter history.
+ * meter.c - the rules of a meter reading, and the single ones: a reading,
+ * a void, a meter exchange, a close-out's service reading.  The import is
+ * meter_import.c's, the history meter_history.c's.
  *
- * Seed 004: "The meter readings cannot be less than the previous ones.
- * They may only be entered once a day."
+ * Canon's Self Service Portal FAQ: "The meter readings cannot be less than
+ * the previous ones.  They may only be entered once a day."
  *
  * The schema holds both rules (the primary key gives one billing reading
  * a day; a trigger keeps every counter in order across exchanges).  This

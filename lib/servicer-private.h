@@ -221,6 +221,11 @@ bool svc__address_ok(const char *v, char *err, size_t errlen);
 /* Find the call REF (an id or a CITS number) names. */
 svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
 				   long long *id);
+/* The business hours and holidays (SVC_ECONFIG when they do not parse);
+ * *HOLIDAYS is the caller's to free. */
+svc_status_t svc__business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holidays);
+/* Whole minutes of SECONDS, a part minute counted (dispatch_list.c). */
+long long svc__minutes_up(int64_t seconds);
 /* Close call ID (completed -> closed), DETAIL saying why, in its history. */
 svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 				 const char *detail);
