@@ -36,22 +36,88 @@ static void exchanged(carry_t *k, int c, long long old_final, long long new_star
 	k->last[c] = new_start;
 }
 
+/* Kind 0: an exchange; 1: a voided reading; 2: a reading. */
+static const char history_sql[] =
+	"SELECT day, 2 AS kind, slot, total, bw, color, source, recorded_at, recorded_by,"
+	" NULL, NULL, NULL, NULL, NULL, NULL FROM meter_reading WHERE serial = ?1"
+	" UNION ALL"
+	" SELECT day, 0, 0, NULL, NULL, NULL, 'exchange', recorded_at, recorded_by,"
+	" counter, old_final, new_start, reason, NULL, NULL FROM meter_exchange"
+	" WHERE serial = ?1"
+	" UNION ALL"
+	" SELECT day, 1, id, total, bw, color, source, recorded_at, recorded_by,"
+	" NULL, NULL, NULL, reason, voided_at, voided_by FROM meter_void WHERE serial = ?1"
+	" ORDER BY 1, 2, 3";
+
+/* The counters of the row into R, from column 3 on. */
+static void row_counters(sqlite3_stmt *st, long long *const value[SVC__NCOUNTERS])
+{
+	for (int c = 0; c < SVC__NCOUNTERS; c++)
+		if (sqlite3_column_type(st, 3 + c) != SQLITE_NULL)
+			*value[c] = sqlite3_column_int64(st, 3 + c);
+}
+
+/* One row of history_sql into R, carrying volume in K; false to skip it. */
+static bool history_row(sqlite3_stmt *st, carry_t *k, svc_meter_reading_t *r)
+{
+	long long *value[SVC__NCOUNTERS] = { &r->total, &r->bw, &r->color };
+	long long *vol[SVC__NCOUNTERS] = { &r->total_volume, &r->bw_volume, &r->color_volume };
+	int kind = sqlite3_column_int(st, 1), c;
+
+	r->date = svc__col_text(st, 0);
+	r->source = svc__col_text(st, 6);
+	r->recorded_at = svc__col_text(st, 7);
+	r->recorded_by = svc__col_text(st, 8);
+	r->reason = svc__col_text(st, 12);
+	if (kind == 1) {
+		/* A void is history, not a reading: no volume, no bound. */
+		row_counters(st, value);
+		r->voided_at = svc__col_text(st, 13);
+		r->voided_by = svc__col_text(st, 14);
+		return true;
+	}
+	if (kind == 0) {
+		if ((c = svc__meter_counter_index(svc__col_text(st, 9))) < 0)
+			return false;
+		exchanged(k, c, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
+		*value[c] = sqlite3_column_int64(st, 11);
+		return true;
+	}
+	r->dispatch_id = sqlite3_column_int64(st, 2);
+	row_counters(st, value);
+	/* Volume is billing's: a service reading, maybe taken before the
+	 * day's billing one, neither has one nor moves it. */
+	for (c = 0; c < SVC__NCOUNTERS && r->dispatch_id == 0; c++)
+		*vol[c] = volume(k, c, *value[c]);
+	return true;
+}
+
+/* FROM and TO (blank: open) as the bounds LO and HI of days shown. */
+static svc_status_t history_range(svc_db_t *db, const char *from, const char *to, char lo[11],
+				  char hi[11])
+{
+	int64_t day;
+	svc_status_t rc;
+
+	snprintf(lo, 11, "%s", "");
+	snprintf(hi, 11, "%s", "9999-99-99");
+	if (!svc__blank(from) &&
+	    (rc = svc__meter_parse_day(db, "read meter readings from", from, lo)) != SVC_OK)
+		return rc;
+	if (svc__blank(to))
+		return SVC_OK;
+	if (svc_date_parse(to, &day) != SVC_OK)
+		return svc__error(db, SVC_EINVAL,
+				  "cannot read meter readings: the date '%s' is not a date; use YYYY-MM-DD",
+				  to);
+	snprintf(hi, 11, "%s", to);
+	return SVC_OK;
+}
+
 svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *from,
 			       const char *to, svc_meter_cb cb, void *ctx)
 {
-	/* Kind 0: an exchange; 1: a voided reading; 2: a reading. */
-	static const char sql[] =
-		"SELECT day, 2 AS kind, slot, total, bw, color, source, recorded_at, recorded_by,"
-		" NULL, NULL, NULL, NULL, NULL, NULL FROM meter_reading WHERE serial = ?1"
-		" UNION ALL"
-		" SELECT day, 0, 0, NULL, NULL, NULL, 'exchange', recorded_at, recorded_by,"
-		" counter, old_final, new_start, reason, NULL, NULL FROM meter_exchange"
-		" WHERE serial = ?1"
-		" UNION ALL"
-		" SELECT day, 1, id, total, bw, color, source, recorded_at, recorded_by,"
-		" NULL, NULL, NULL, reason, voided_at, voided_by FROM meter_void WHERE serial = ?1"
-		" ORDER BY 1, 2, 3";
-	char serial[SVC_SERIAL_MAX + 1], err[200], lo[11] = "", hi[11] = "9999-99-99";
+	char serial[SVC_SERIAL_MAX + 1], err[200], lo[11], hi[11];
 	sqlite3_stmt *st = NULL;
 	carry_t k = { 0 };
 	svc_status_t rc;
@@ -61,57 +127,16 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 		return rc;
 	if (svc_serial_normalize(serial_in ? serial_in : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot read meter readings: %s", err);
-	if ((!svc__blank(from) && (rc = svc__meter_parse_day(db, "read meter readings from", from, lo)) != SVC_OK) ||
-	    (!svc__blank(to) && svc_date_parse(to, &(int64_t){ 0 }) != SVC_OK))
-		return rc != SVC_OK ? rc
-				    : svc__error(db, SVC_EINVAL,
-						 "cannot read meter readings: the date '%s' is not a date; use YYYY-MM-DD",
-						 to);
-	if (!svc__blank(to))
-		snprintf(hi, sizeof hi, "%s", to);
-	if ((rc = svc__meter_device(db, "read meter readings", serial, false)) != SVC_OK ||
-	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
+	if ((rc = history_range(db, from, to, lo, hi)) != SVC_OK ||
+	    (rc = svc__meter_device(db, "read meter readings", serial, false)) != SVC_OK ||
+	    (rc = svc__prepare(db, history_sql, &st)) != SVC_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		svc_meter_reading_t r = { .serial = serial, .total = -1, .bw = -1, .color = -1,
 					  .total_volume = -1, .bw_volume = -1, .color_volume = -1 };
-		long long *value[SVC__NCOUNTERS] = { &r.total, &r.bw, &r.color };
-		long long *vol[SVC__NCOUNTERS] = { &r.total_volume, &r.bw_volume, &r.color_volume };
 
-		r.date = svc__col_text(st, 0);
-		r.source = svc__col_text(st, 6);
-		r.recorded_at = svc__col_text(st, 7);
-		r.recorded_by = svc__col_text(st, 8);
-		if (sqlite3_column_int(st, 1) == 1) {
-			/* A void is history, not a reading: no volume, no bound. */
-			for (int c = 0; c < SVC__NCOUNTERS; c++)
-				if (sqlite3_column_type(st, 3 + c) != SQLITE_NULL)
-					*value[c] = sqlite3_column_int64(st, 3 + c);
-			r.reason = svc__col_text(st, 12);
-			r.voided_at = svc__col_text(st, 13);
-			r.voided_by = svc__col_text(st, 14);
-		} else if (sqlite3_column_int(st, 1) == 0) {
-			int c = svc__meter_counter_index(svc__col_text(st, 9));
-
-			if (c < 0)
-				continue;
-			exchanged(&k, c, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
-			*value[c] = sqlite3_column_int64(st, 11);
-			r.reason = svc__col_text(st, 12);
-		} else {
-			r.dispatch_id = sqlite3_column_int64(st, 2);
-			for (int c = 0; c < SVC__NCOUNTERS; c++) {
-				if (sqlite3_column_type(st, 3 + c) != SQLITE_NULL)
-					*value[c] = sqlite3_column_int64(st, 3 + c);
-				/* Volume is billing's: a service reading, maybe
-				 * taken before the day's billing one, neither
-				 * has one nor moves it. */
-				if (r.dispatch_id == 0)
-					*vol[c] = volume(&k, c, *value[c]);
-			}
-		}
-		if (strcmp(r.date, lo) < 0 || strcmp(r.date, hi) > 0)
+		if (!history_row(st, &k, &r) || strcmp(r.date, lo) < 0 || strcmp(r.date, hi) > 0)
 			continue;
 		if (cb(&r, ctx) != 0)
 			break;

@@ -150,14 +150,13 @@ static svc_status_t check_assignee(svc_db_t *db, const char *login, char *reason
 	return SVC_OK;
 }
 
-static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
-			     svc__regval_t *v, char *reason, size_t len)
+/* The serial and the model, as the catalogue spells it. */
+static svc_status_t check_unit(svc__registrar_t *r, const svc_registration_t *reg,
+			       svc__regval_t *v, char *reason, size_t len)
 {
-	int64_t inst = 0, wend = 0;
 	char err[160];
 	svc_status_t rc;
 
-	memset(v, 0, sizeof *v);
 	if (svc_serial_normalize(reg->serial ? reg->serial : "", v->serial, err,
 				 sizeof err) != SVC_OK)
 		return rejectf(reason, len, SVC_EINVAL, "%s", err);
@@ -168,28 +167,69 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 	if ((rc = lookup_model(r, reg->model, reason, len)) != SVC_OK)
 		return rc;
 	memcpy(v->model, r->model_name, strlen(r->model_name) + 1);
-	const struct { const char *name, *value; const char **out; } acct[] = {
-		{ "account", reg->account, &v->account },
-		{ "system account", reg->system_account, &v->system_account },
+	return SVC_OK;
+}
+
+/* The account numbers, the location and the customer's name. */
+static svc_status_t check_customer(const svc_registration_t *reg, svc__regval_t *v,
+				   char *reason, size_t len)
+{
+	const struct { const char *name, *value; const char **out; bool lines; } f[] = {
+		{ "account", reg->account, &v->account, false },
+		{ "system account", reg->system_account, &v->system_account, false },
+		{ "location", reg->location, &v->location, true },
+		{ "customer", reg->customer, &v->customer, true },
 	};
-	for (size_t i = 0; i < 2; i++) {
-		if (svc__blank(acct[i].value))
+	char err[160];
+
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+		if (svc__blank(f[i].value))
 			continue;
-		if (!svc__account_ok(acct[i].value, err, sizeof err))
-			return rejectf(reason, len, SVC_EINVAL, "%s '%s' %s",
-				       acct[i].name, acct[i].value, err);
-		*acct[i].out = acct[i].value;
+		if (!f[i].lines && !svc__account_ok(f[i].value, err, sizeof err))
+			return rejectf(reason, len, SVC_EINVAL, "%s '%s' %s", f[i].name,
+				       f[i].value, err);
+		if (f[i].lines && !svc__lines_ok(f[i].value, SVC_TEXT_MAX, err, sizeof err))
+			return rejectf(reason, len, SVC_EINVAL, "%s %s", f[i].name, err);
+		*f[i].out = f[i].value;
 	}
-	if (!svc__blank(reg->location)) {
-		if (!svc__lines_ok(reg->location, SVC_TEXT_MAX, err, sizeof err))
-			return rejectf(reason, len, SVC_EINVAL, "location %s", err);
-		v->location = reg->location;
+	return SVC_OK;
+}
+
+/* The install date, not in the future, and a warranty end not before it. */
+static svc_status_t check_dates(const svc_registration_t *reg, svc__regval_t *v, char *reason,
+				size_t len)
+{
+	int64_t inst = 0, wend = 0;
+	svc_status_t rc;
+
+	if (!svc__blank(reg->installed)) {
+		if ((rc = check_date("installed", reg->installed, v->installed, &inst,
+				     reason, len)) != SVC_OK)
+			return rc;
+		if (inst > svc_date_today())
+			return rejectf(reason, len, SVC_EINVAL,
+				       "installed '%s' is in the future", reg->installed);
 	}
-	if (!svc__blank(reg->customer)) {
-		if (!svc__lines_ok(reg->customer, SVC_TEXT_MAX, err, sizeof err))
-			return rejectf(reason, len, SVC_EINVAL, "customer %s", err);
-		v->customer = reg->customer;
-	}
+	if (svc__blank(reg->warranty_end))
+		return SVC_OK;
+	if ((rc = check_date("warranty_end", reg->warranty_end, v->warranty_end, &wend, reason,
+			     len)) != SVC_OK)
+		return rc;
+	if (v->installed[0] && wend < inst)
+		return rejectf(reason, len, SVC_EINVAL, "warranty_end '%s' is before installed '%s'",
+			       reg->warranty_end, reg->installed);
+	return SVC_OK;
+}
+
+static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
+			     svc__regval_t *v, char *reason, size_t len)
+{
+	svc_status_t rc;
+
+	memset(v, 0, sizeof *v);
+	if ((rc = check_unit(r, reg, v, reason, len)) != SVC_OK ||
+	    (rc = check_customer(reg, v, reason, len)) != SVC_OK)
+		return rc;
 	if (!svc__blank(reg->assigned_to) &&
 	    (rc = check_assignee(r->db, reg->assigned_to, reason, len)) != SVC_OK)
 		return rc;
@@ -200,24 +240,7 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 				       "support '%s' is not 'dispatch' or 'wmp'", reg->support);
 		v->support = reg->support;
 	}
-	if (!svc__blank(reg->installed)) {
-		if ((rc = check_date("installed", reg->installed, v->installed, &inst,
-				     reason, len)) != SVC_OK)
-			return rc;
-		if (inst > svc_date_today())
-			return rejectf(reason, len, SVC_EINVAL,
-				       "installed '%s' is in the future", reg->installed);
-	}
-	if (!svc__blank(reg->warranty_end)) {
-		if ((rc = check_date("warranty_end", reg->warranty_end, v->warranty_end,
-				     &wend, reason, len)) != SVC_OK)
-			return rc;
-		if (v->installed[0] && wend < inst)
-			return rejectf(reason, len, SVC_EINVAL,
-				       "warranty_end '%s' is before installed '%s'",
-				       reg->warranty_end, reg->installed);
-	}
-	return SVC_OK;
+	return check_dates(reg, v, reason, len);
 }
 
 /* Insert V as a new registration, or renew/fill in an existing row. */
