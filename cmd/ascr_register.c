@@ -156,30 +156,31 @@ static int check_args(const args_t *a, int n, char *const *rest)
 	}
 }
 
+static const struct option opts[] = {
+	{ "account", required_argument, NULL, 'A' },
+	{ "system-account", required_argument, NULL, 'S' },
+	{ "location", required_argument, NULL, 'L' },
+	{ "installed", required_argument, NULL, 'I' },
+	{ "warranty-end", required_argument, NULL, 'W' },
+	{ "support", required_argument, NULL, 'P' },
+	{ "customer", required_argument, NULL, 'U' },
+	{ "import", required_argument, NULL, 'i' },
+	{ "reject", required_argument, NULL, 'r' },
+	{ "strict", no_argument, NULL, 's' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "confirm", no_argument, NULL, 'c' },
+	{ "confirm-pending", no_argument, NULL, 'C' },
+	{ "withdraw", no_argument, NULL, 'w' },
+	{ "reason", required_argument, NULL, 'R' },
+	{ "export-pending", no_argument, NULL, 'E' },
+	{ "correct", no_argument, NULL, 'X' },
+	{ "model", required_argument, NULL, 'M' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_ascr_register(svc_db_t *db, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "account", required_argument, NULL, 'A' },
-		{ "system-account", required_argument, NULL, 'S' },
-		{ "location", required_argument, NULL, 'L' },
-		{ "installed", required_argument, NULL, 'I' },
-		{ "warranty-end", required_argument, NULL, 'W' },
-		{ "support", required_argument, NULL, 'P' },
-		{ "customer", required_argument, NULL, 'U' },
-		{ "import", required_argument, NULL, 'i' },
-		{ "reject", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "confirm", no_argument, NULL, 'c' },
-		{ "confirm-pending", no_argument, NULL, 'C' },
-		{ "withdraw", no_argument, NULL, 'w' },
-		{ "reason", required_argument, NULL, 'R' },
-		{ "export-pending", no_argument, NULL, 'E' },
-		{ "correct", no_argument, NULL, 'X' },
-		{ "model", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	args_t a = { 0 };
 	int c, n, rc;
 

@@ -116,17 +116,18 @@ static int assign(svc_db_t *db, const char *login, int n, char **operands)
 	return rc;
 }
 
+static const struct option opts[] = {
+	{ "status", required_argument, NULL, 's' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "account", required_argument, NULL, 'a' },
+	{ "system-account", required_argument, NULL, 'S' },
+	{ "customer", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_device(svc_db_t *db, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "account", required_argument, NULL, 'a' },
-		{ "system-account", required_argument, NULL, 'S' },
-		{ "customer", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	svc_device_filter_t f = { 0 };
 	const char *verb;
 	svc_status_t st;

@@ -129,17 +129,35 @@ static char *joined(char **words, int n)
 	return s;
 }
 
+static const struct option opts[] = {
+	{ "model", required_argument, NULL, 'm' },
+	{ "code", required_argument, NULL, 'c' },
+	{ "body", required_argument, NULL, 'b' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int search(svc_db_t *db, char **words_in, int n, int limit)
+{
+	static const char *const keys[] = { "id", "title", "model", "code", "snippet" };
+	char *words = joined(words_in, n);
+	svc_status_t st;
+	out_t *o;
+
+	if (!words) {
+		errorf("out of memory");
+		return EX_SOFTWARE;
+	}
+	o = out_begin(keys, sizeof keys / sizeof *keys, false);
+	st = svc_kb_search(db, words, limit, search_row, o);
+	free(words);
+	return out_finish(o, db, st);
+}
+
 int cmd_kb(svc_db_t *db, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "model", required_argument, NULL, 'm' },
-		{ "code", required_argument, NULL, 'c' },
-		{ "body", required_argument, NULL, 'b' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	svc_kb_req_t q = { 0 };
 	const char *file = NULL, *verb;
 	long long limit = 0;
@@ -174,20 +192,8 @@ int cmd_kb(svc_db_t *db, int argc, char **argv)
 		q.title = argv[optind + 1];
 		return add(db, &q, file);
 	}
-	if (strcmp(verb, "search") == 0 && n >= 1) {
-		static const char *const keys[] = { "id", "title", "model", "code", "snippet" };
-		char *words = joined(argv + optind + 1, n);
-		out_t *o;
-
-		if (!words) {
-			errorf("out of memory");
-			return EX_SOFTWARE;
-		}
-		o = out_begin(keys, sizeof keys / sizeof *keys, false);
-		st = svc_kb_search(db, words, (int)limit, search_row, o);
-		free(words);
-		return out_finish(o, db, st);
-	}
+	if (strcmp(verb, "search") == 0 && n >= 1)
+		return search(db, argv + optind + 1, n, (int)limit);
 	if (strcmp(verb, "show") == 0 && n == 1)
 		return show(db, argv[optind + 1]);
 	if (strcmp(verb, "remove") == 0 && n == 1) {

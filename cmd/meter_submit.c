@@ -30,25 +30,37 @@ static int void_reading(svc_db_t *db, const char *serial, const char *date, cons
 	return EX_OK;
 }
 
+static int record_exchange(svc_db_t *db, const char *serial, svc_meter_exchange_req_t *x)
+{
+	svc_status_t st;
+
+	x->serial = serial;
+	if ((st = svc_meter_exchange(db, x)) != SVC_OK)
+		return fail(db, st);
+	note("recorded the meter exchange of %s", serial);
+	return EX_OK;
+}
+
+static const struct option opts[] = {
+	{ "total", required_argument, NULL, O_TOTAL },
+	{ "bw", required_argument, NULL, O_BW },
+	{ "color", required_argument, NULL, O_COLOR },
+	{ "date", required_argument, NULL, O_DATE },
+	{ "exchange", no_argument, NULL, O_EXCHANGE },
+	{ "old-final", required_argument, NULL, O_OLD_FINAL },
+	{ "new-start", required_argument, NULL, O_NEW_START },
+	{ "reason", required_argument, NULL, O_REASON },
+	{ "counter", required_argument, NULL, O_COUNTER },
+	{ "import", required_argument, NULL, O_IMPORT },
+	{ "reject", required_argument, NULL, O_REJECT },
+	{ "dry-run", no_argument, NULL, O_DRY_RUN },
+	{ "void", required_argument, NULL, O_VOID },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_meter_submit(svc_db_t *db, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "total", required_argument, NULL, O_TOTAL },
-		{ "bw", required_argument, NULL, O_BW },
-		{ "color", required_argument, NULL, O_COLOR },
-		{ "date", required_argument, NULL, O_DATE },
-		{ "exchange", no_argument, NULL, O_EXCHANGE },
-		{ "old-final", required_argument, NULL, O_OLD_FINAL },
-		{ "new-start", required_argument, NULL, O_NEW_START },
-		{ "reason", required_argument, NULL, O_REASON },
-		{ "counter", required_argument, NULL, O_COUNTER },
-		{ "import", required_argument, NULL, O_IMPORT },
-		{ "reject", required_argument, NULL, O_REJECT },
-		{ "dry-run", no_argument, NULL, O_DRY_RUN },
-		{ "void", required_argument, NULL, O_VOID },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	svc_meter_req_t q = { 0 };
 	svc_meter_exchange_req_t x = { 0 };
 	import_args_t ia = { 0 };
@@ -94,15 +106,10 @@ int cmd_meter_submit(svc_db_t *db, int argc, char **argv)
 		return usage_error(usage, "--reason goes with --exchange or --void");
 	if (!exchange && !reading)
 		return usage_error(usage, "meter-submit needs a counter: --total, --bw or --color");
-	if (exchange) {
-		if (reading)
-			return usage_error(usage, "--exchange takes no reading: submit it on its own");
-		x.serial = argv[optind];
-		if ((st = svc_meter_exchange(db, &x)) != SVC_OK)
-			return fail(db, st);
-		note("recorded the meter exchange of %s", argv[optind]);
-		return EX_OK;
-	}
+	if (exchange && reading)
+		return usage_error(usage, "--exchange takes no reading: submit it on its own");
+	if (exchange)
+		return record_exchange(db, argv[optind], &x);
 	q.serial = argv[optind];
 	if ((st = svc_meter_submit(db, &q)) != SVC_OK)
 		return fail(db, st);

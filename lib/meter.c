@@ -517,67 +517,89 @@ static svc_status_t check_exchange(svc_db_t *db, const char *doing, const char *
 	return rc;
 }
 
-svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q)
-{
-	char serial[SVC_SERIAL_MAX + 1], day[11], doing[160], now[21], err[200];
-	const char *counter = svc__blank(q->counter) ? "total" : q->counter;
-	long long old_final, new_start;
-	sqlite3_stmt *st = NULL;
-	svc_buf_t object = { 0 }, after = { 0 };
-	svc_status_t rc;
+/* An exchange as checked: its counter, day and the two values. */
+typedef struct exchange {
+	char serial[SVC_SERIAL_MAX + 1], day[11], doing[160];
+	const char *counter;
 	int c;
+	long long old_final, new_start;
+} exchange_t;
 
-	if ((rc = svc__may(db, SVC__DO_METER_EXCHANGE, "record a meter exchange")) != SVC_OK)
-		return rc;
-	if (svc_serial_normalize(q->serial ? q->serial : "", serial, err, sizeof err) != SVC_OK)
+static svc_status_t parse_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q,
+				   exchange_t *x)
+{
+	char err[200];
+	svc_status_t rc;
+
+	x->counter = svc__blank(q->counter) ? "total" : q->counter;
+	if (svc_serial_normalize(q->serial ? q->serial : "", x->serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot record a meter exchange: %s", err);
-	snprintf(doing, sizeof doing, "record the meter exchange of %s", serial);
-	if ((c = svc__meter_counter_index(counter)) < 0)
+	snprintf(x->doing, sizeof x->doing, "record the meter exchange of %s", x->serial);
+	if ((x->c = svc__meter_counter_index(x->counter)) < 0)
 		return svc__error(db, SVC_EINVAL,
-				  "cannot %s: unknown counter '%s'; use total, bw or color", doing,
-				  counter);
-	if ((rc = svc__meter_parse_day(db, doing, q->date, day)) != SVC_OK)
+				  "cannot %s: unknown counter '%s'; use total, bw or color", x->doing,
+				  x->counter);
+	if ((rc = svc__meter_parse_day(db, x->doing, q->date, x->day)) != SVC_OK)
 		return rc;
 	if (svc__blank(q->old_final) || svc__blank(q->new_start) || svc__no_text(q->reason))
 		return svc__error(db, SVC_EINVAL,
 				  "cannot %s: give the old meter's last value (--old-final), the new one's first (--new-start) and a reason (--reason)",
-				  doing);
-	if (!svc__parse_uint(q->old_final, SVC_METER_MAX, &old_final) ||
-	    !svc__parse_uint(q->new_start, SVC_METER_MAX, &new_start))
-		return svc__error(db, SVC_EINVAL,
-				  "cannot %s: '%s' is not a whole number from 0 to 2^53", doing,
-				  svc__parse_uint(q->old_final, SVC_METER_MAX, &old_final)
-					  ? q->new_start : q->old_final);
-	if ((rc = svc__check_text(db, doing, "reason", q->reason, SVC_TEXT_MAX)) != SVC_OK ||
-	    (rc = svc__begin(db)) != SVC_OK)
-		return rc;
+				  x->doing);
+	if (!svc__parse_uint(q->old_final, SVC_METER_MAX, &x->old_final))
+		return svc__error(db, SVC_EINVAL, "cannot %s: '%s' is not a whole number from 0 to 2^53",
+				  x->doing, q->old_final);
+	if (!svc__parse_uint(q->new_start, SVC_METER_MAX, &x->new_start))
+		return svc__error(db, SVC_EINVAL, "cannot %s: '%s' is not a whole number from 0 to 2^53",
+				  x->doing, q->new_start);
+	return svc__check_text(db, x->doing, "reason", q->reason, SVC_TEXT_MAX);
+}
+
+static svc_status_t write_exchange(svc_db_t *db, const exchange_t *x, const char *reason)
+{
+	svc_buf_t object = { 0 }, after = { 0 };
+	sqlite3_stmt *st = NULL;
+	char now[21];
+	svc_status_t rc;
+
 	svc__now(now);
-	if ((rc = svc__meter_device(db, doing, serial, true)) != SVC_OK ||
-	    (rc = check_exchange(db, doing, serial, c, day, old_final, new_start)) != SVC_OK ||
-	    (rc = svc__prepare(db, "INSERT INTO meter_exchange(serial, counter, day, old_final,"
+	if ((rc = svc__prepare(db, "INSERT INTO meter_exchange(serial, counter, day, old_final,"
 				   " new_start, reason, recorded_at, recorded_by)"
 				   " VALUES(?, ?, ?, ?, ?, ?, ?, ?)", &st)) != SVC_OK)
-		return svc__finish(db, rc);
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, counter, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, old_final);
-	sqlite3_bind_int64(st, 5, new_start);
-	sqlite3_bind_text(st, 6, q->reason, -1, SQLITE_STATIC);
+		return rc;
+	sqlite3_bind_text(st, 1, x->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, x->counter, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, x->day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, x->old_final);
+	sqlite3_bind_int64(st, 5, x->new_start);
+	sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, db->actor, -1, SQLITE_STATIC);
 	rc = svc__step_done(db, st, "record the meter exchange");
 	sqlite3_finalize(st);
-	svc__buf_printf(&object, "meter %s %s", serial, day);
-	svc__json_field(&after, "counter", counter);
-	svc__json_int(&after, "old_final", old_final);
-	svc__json_int(&after, "new_start", new_start);
-	svc__json_field(&after, "reason", q->reason);
+	svc__buf_printf(&object, "meter %s %s", x->serial, x->day);
+	svc__json_field(&after, "counter", x->counter);
+	svc__json_int(&after, "old_final", x->old_final);
+	svc__json_int(&after, "new_start", x->new_start);
+	svc__json_field(&after, "reason", reason);
 	if (rc == SVC_OK)
-		rc = svc__audit_on(db, "exchange", svc__buf_str(&object), serial, NULL,
+		rc = svc__audit_on(db, "exchange", svc__buf_str(&object), x->serial, NULL,
 				   svc__buf_str(&after));
 	svc__buf_free(&object);
 	svc__buf_free(&after);
+	return rc;
+}
+
+svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q)
+{
+	exchange_t x;
+	svc_status_t rc;
+
+	if ((rc = svc__may(db, SVC__DO_METER_EXCHANGE, "record a meter exchange")) != SVC_OK ||
+	    (rc = parse_exchange(db, q, &x)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
+		return rc;
+	if ((rc = svc__meter_device(db, x.doing, x.serial, true)) == SVC_OK &&
+	    (rc = check_exchange(db, x.doing, x.serial, x.c, x.day, x.old_final, x.new_start)) == SVC_OK)
+		rc = write_exchange(db, &x, q->reason);
 	return svc__finish(db, rc);
 }
 

@@ -139,13 +139,64 @@ svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, voi
 	return rc;
 }
 
+/* The quantity of ITEM at location STORED now, or -1 for none. */
+static svc_status_t stock_of(svc_db_t *db, const char *stored, const char *item, long long *old)
+{
+	sqlite3_stmt *st = NULL;
+	svc_status_t rc;
+
+	*old = -1;
+	if ((rc = svc__prepare(db, "SELECT qty FROM stock_level WHERE location = ? AND item = ?",
+			       &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	if (svc__row(db, st, &rc))
+		*old = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static svc_status_t write_stock(svc_db_t *db, const char *stored, const char *item,
+				long long old, long long qty)
+{
+	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
+	sqlite3_stmt *st = NULL;
+	char now[21];
+	svc_status_t rc;
+
+	svc__now(now);
+	if ((rc = svc__prepare(db, "INSERT INTO stock_level(location, item, qty, updated_at, updated_by)"
+				   " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(location, item) DO UPDATE"
+				   " SET qty = excluded.qty, updated_at = excluded.updated_at,"
+				   " updated_by = excluded.updated_by", &st)) != SVC_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, qty);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, db->actor, -1, SQLITE_STATIC);
+	rc = svc__step_done(db, st, "set a stock level");
+	sqlite3_finalize(st);
+	svc__buf_printf(&object, "stock %s", stored);
+	svc__json_field(&before, "item", item);
+	svc__json_int(&before, "qty", old);
+	svc__json_field(&after, "item", item);
+	svc__json_int(&after, "qty", qty);
+	if (rc == SVC_OK)
+		rc = svc__audit(db, "set", svc__buf_str(&object), old >= 0 ? svc__buf_str(&before) : NULL,
+				svc__buf_str(&after));
+	svc__buf_free(&object);
+	svc__buf_free(&before);
+	svc__buf_free(&after);
+	return rc;
+}
+
 svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
 			   const char *qty_text)
 {
 	static const char doing[] = "set a stock level";
-	char stored[NAME_MAX_CHARS * 4 + 1], now[21];
-	sqlite3_stmt *st = NULL;
-	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
+	char stored[NAME_MAX_CHARS * 4 + 1];
 	long long qty, old = -1;
 	svc_status_t rc;
 
@@ -159,45 +210,9 @@ svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
 				  doing, qty_text ? qty_text : "", QTY_MAX);
 	if ((rc = svc__begin(db)) != SVC_OK)
 		return rc;
-	if ((rc = find_location(db, doing, location, stored, NULL)) != SVC_OK ||
-	    (rc = svc__prepare(db, "SELECT qty, item FROM stock_level WHERE location = ? AND item = ?",
-			       &st)) != SVC_OK)
-		return svc__finish(db, rc);
-	sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-	if (svc__row(db, st, &rc))
-		old = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SVC_OK)
-		return svc__finish(db, rc);
-	if (old == qty)
-		return svc__finish(db, SVC_OK);
-	svc__now(now);
-	if ((rc = svc__prepare(db, "INSERT INTO stock_level(location, item, qty, updated_at, updated_by)"
-				   " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(location, item) DO UPDATE"
-				   " SET qty = excluded.qty, updated_at = excluded.updated_at,"
-				   " updated_by = excluded.updated_by", &st)) == SVC_OK) {
-		sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, qty);
-		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, db->actor, -1, SQLITE_STATIC);
-		rc = svc__step_done(db, st, doing);
-		sqlite3_finalize(st);
-	}
-	if (rc == SVC_OK) {
-		svc__buf_printf(&object, "stock %s", stored);
-		svc__json_field(&before, "item", item);
-		svc__json_int(&before, "qty", old);
-		svc__json_field(&after, "item", item);
-		svc__json_int(&after, "qty", qty);
-		rc = svc__audit(db, "set", svc__buf_str(&object),
-				old >= 0 ? svc__buf_str(&before) : NULL, svc__buf_str(&after));
-	}
-	svc__buf_free(&object);
-	svc__buf_free(&before);
-	svc__buf_free(&after);
+	if ((rc = find_location(db, doing, location, stored, NULL)) == SVC_OK &&
+	    (rc = stock_of(db, stored, item, &old)) == SVC_OK && old != qty)
+		rc = write_stock(db, stored, item, old, qty);
 	return svc__finish(db, rc);
 }
 
