@@ -91,19 +91,19 @@ const char *svc__only_own(const svc_db_t *db, svc__action_t action)
 /* The device manager of SERIAL into LOGIN ("" when none, or no device). */
 static svc_status_t device_manager(svc_db_t *db, const char *serial, char login[65])
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
 	login[0] = '\0';
 	if ((rc = svc__prepare(db, "SELECT assigned_to FROM device WHERE serial = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW && svc__col_text(st, 0))
+	svc__bind_text(st, 1, serial);
+	if ((step = svc__step(st)) == SVC__ROW && svc__col_text(st, 0))
 		snprintf(login, 65, "%s", svc__col_text(st, 0));
-	else if (step != SQLITE_ROW && step != SQLITE_DONE)
+	else if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "read the device's manager");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 

@@ -36,7 +36,7 @@ svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *f,
 		"   AND (?3 IS NULL OR serial = ?3)"
 		" ORDER BY id DESC LIMIT ?4) ORDER BY id";
 	char since[21], serial[SVC_SERIAL_MAX + 1], err[160];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -49,28 +49,28 @@ svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *f,
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	if (f && f->since)
-		sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
+		svc__bind_text(st, 1, since);
 	if (f && f->login)
-		sqlite3_bind_text(st, 2, f->login, -1, SQLITE_STATIC);
+		svc__bind_text(st, 2, f->login);
 	if (f && f->serial)
-		sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, f && f->limit > 0 ? f->limit : -1);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc__bind_text(st, 3, serial);
+	svc__bind_int(st, 4, f && f->limit > 0 ? f->limit : -1);
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc_audit_entry_t e = {
-			sqlite3_column_int64(st, 0),
-			(const char *)sqlite3_column_text(st, 1),
-			(const char *)sqlite3_column_text(st, 2),
-			(const char *)sqlite3_column_text(st, 3),
-			(const char *)sqlite3_column_text(st, 4),
-			(const char *)sqlite3_column_text(st, 5),
-			(const char *)sqlite3_column_text(st, 6),
-			(const char *)sqlite3_column_text(st, 7),
+			svc__col_i64(st, 0),
+			svc__col_text(st, 1),
+			svc__col_text(st, 2),
+			svc__col_text(st, 3),
+			svc__col_text(st, 4),
+			svc__col_text(st, 5),
+			svc__col_text(st, 6),
+			svc__col_text(st, 7),
 		};
 		if (cb(&e, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "read the audit log");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }

@@ -33,7 +33,7 @@ static svc_status_t model_terms(svc_db_t *db, const char *model, bool *found,
 				char name[SVC_MODEL_MAX * 4 + 1], int *warranty,
 				int *response)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -42,17 +42,17 @@ static svc_status_t model_terms(svc_db_t *db, const char *model, bool *found,
 			      " FROM model WHERE model = ?", &st);
 	if (rc != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	svc__bind_text(st, 1, model);
+	step = svc__step(st);
+	if (step == SVC__ROW) {
 		*found = true;
-		snprintf(name, SVC_MODEL_MAX * 4 + 1, "%s", sqlite3_column_text(st, 0));
-		*warranty = sqlite3_column_int(st, 1);
-		*response = sqlite3_column_int(st, 2);
-	} else if (step != SQLITE_DONE) {
+		snprintf(name, SVC_MODEL_MAX * 4 + 1, "%s", svc__col_text(st, 0));
+		*warranty = svc__col_int(st, 1);
+		*response = svc__col_int(st, 2);
+	} else if (step != SVC__DONE) {
 		rc = svc__sqlerr(db, "read the catalogue");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -73,7 +73,7 @@ static svc_status_t check_terms(svc_db_t *db, const char *model, int warranty,
 static svc_status_t write_model(svc_db_t *db, bool found, const char *name,
 				int warranty, int response)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	char now[21];
 
@@ -84,14 +84,14 @@ static svc_status_t write_model(svc_db_t *db, bool found, const char *name,
 	if (rc != SVC_OK)
 		return rc;
 	svc__now(now);
-	sqlite3_bind_int(st, 1, warranty);
+	svc__bind_int(st, 1, warranty);
 	if (response > 0)
-		sqlite3_bind_int(st, 2, response);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+		svc__bind_int(st, 2, response);
+	svc__bind_text(st, 3, name);
 	if (!found)
-		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+		svc__bind_text(st, 4, now);
 	rc = svc__step_done(db, st, "write the catalogue");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -137,16 +137,16 @@ svc_status_t svc_model_add(svc_db_t *db, const char *model, int warranty_months,
 
 static svc_status_t count_devices(svc_db_t *db, const char *model, long long *n)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	rc = svc__prepare(db, "SELECT count(*) FROM device WHERE model = ?", &st);
 	if (rc != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, model);
 	if (svc__row(db, st, &rc))
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		*n = svc__col_i64(st, 0);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -154,7 +154,7 @@ svc_status_t svc_model_remove(svc_db_t *db, const char *model)
 {
 	char name[SVC_MODEL_MAX * 4 + 1];
 	svc_buf_t before = { 0 }, object = { 0 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	int w = 0, r = 0;
 	long long n = 0;
 	bool found;
@@ -181,14 +181,14 @@ svc_status_t svc_model_remove(svc_db_t *db, const char *model)
 	}
 	if ((rc = svc__prepare(db, "DELETE FROM model WHERE model = ?", &st)) != SVC_OK)
 		goto out;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, name);
 	rc = svc__step_done(db, st, "remove the model");
 	svc__buf_printf(&object, "model %s", name);
 	model_json(&before, name, w, r);
 	if (rc == SVC_OK)
 		rc = svc__audit(db, "remove", svc__buf_str(&object), svc__buf_str(&before), NULL);
 out:
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	svc__buf_free(&before);
 	svc__buf_free(&object);
 	return svc__finish(db, rc);
@@ -196,7 +196,7 @@ out:
 
 svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -207,18 +207,18 @@ svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx)
 			      " FROM model m ORDER BY m.model", &st);
 	if (rc != SVC_OK)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc_model_t m = {
-			(const char *)sqlite3_column_text(st, 0),
-			sqlite3_column_int(st, 1),
-			sqlite3_column_int(st, 2),
-			sqlite3_column_int64(st, 3),
+			svc__col_text(st, 0),
+			svc__col_int(st, 1),
+			svc__col_int(st, 2),
+			svc__col_i64(st, 3),
 		};
 		if (cb(&m, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list the catalogue");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }

@@ -23,15 +23,15 @@
 	" c.last_attempt_at, c.unconfirmed_at, c.cc_refused" \
 	" FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id"
 
-static long long col_num(sqlite3_stmt *st, int i)
+static long long col_num(svc__stmt_t *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+	return svc__col_null(st, i) ? -1 : svc__col_i64(st, i);
 }
 
-static void closeout_from_row(sqlite3_stmt *st, svc_closeout_t *c)
+static void closeout_from_row(svc__stmt_t *st, svc_closeout_t *c)
 {
 	memset(c, 0, sizeof *c);
-	c->dispatch_id = sqlite3_column_int64(st, 0);
+	c->dispatch_id = svc__col_i64(st, 0);
 	c->number = svc__col_text(st, 1);
 	c->serial = svc__col_text(st, 2);
 	c->model = svc__col_text(st, 3);
@@ -40,7 +40,7 @@ static void closeout_from_row(sqlite3_stmt *st, svc_closeout_t *c)
 	c->prepared_at = svc__col_text(st, 6);
 	c->sent_at = svc__col_text(st, 7);
 	c->last_error = svc__col_text(st, 8);
-	c->attempts = sqlite3_column_int64(st, 9);
+	c->attempts = svc__col_i64(st, 9);
 	c->arrived_at = svc__col_text(st, 10);
 	c->completed_at = svc__col_text(st, 11);
 	c->labor_minutes = col_num(st, 12);
@@ -107,29 +107,29 @@ typedef struct call_state {
 	bool has_closeout;
 	char co_status[12];
 	svc_closeout_t stored;
-	sqlite3_stmt *stored_st; /* owns stored's strings */
+	svc__stmt_t *stored_st; /* owns stored's strings */
 } call_state_t;
 
 static svc_status_t event_time(svc_db_t *db, long long id, const char *event, char out[21])
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	out[0] = '\0';
 	if ((rc = svc__prepare(db, "SELECT max(at) FROM dispatch_event WHERE dispatch_id = ?"
 				   " AND event = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, event, -1, SQLITE_STATIC);
+	svc__bind_int(st, 1, id);
+	svc__bind_text(st, 2, event);
 	if (svc__row(db, st, &rc) && svc__col_text(st, 0))
 		snprintf(out, 21, "%s", svc__col_text(st, 0));
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	memset(c, 0, sizeof *c);
@@ -137,7 +137,7 @@ static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 	if ((rc = svc__prepare(db, "SELECT serial, status, assigned_to, source FROM dispatch"
 				   " WHERE id = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	if (svc__row(db, st, &rc)) {
 		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
 		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
@@ -145,12 +145,12 @@ static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 			 svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
 		snprintf(c->source, sizeof c->source, "%s", svc__col_text(st, 3));
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK || (rc = event_time(db, id, "arrived", c->arrived)) != SVC_OK ||
 	    (rc = event_time(db, id, "completed", c->completed)) != SVC_OK ||
 	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", &c->stored_st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(c->stored_st, 1, id);
+	svc__bind_int(c->stored_st, 1, id);
 	if (svc__row(db, c->stored_st, &rc)) {
 		c->has_closeout = true;
 		closeout_from_row(c->stored_st, &c->stored);
@@ -315,7 +315,7 @@ bad:
 static svc_status_t write_parts(svc_db_t *db, const char *doing, long long id,
 				const svc_closeout_req_t *q)
 {
-	sqlite3_stmt *del = NULL, *ins = NULL;
+	svc__stmt_t *del = NULL, *ins = NULL;
 	char buf[PART_MAX * 3];
 	svc_status_t rc;
 
@@ -325,7 +325,7 @@ static svc_status_t write_parts(svc_db_t *db, const char *doing, long long id,
 	    (rc = svc__prepare(db, "INSERT INTO closeout_part(dispatch_id, seq, part_no, qty,"
 				   " etag_claim) VALUES(?, ?, ?, ?, ?)", &ins)) != SVC_OK)
 		goto out;
-	sqlite3_bind_int64(del, 1, id);
+	svc__bind_int(del, 1, id);
 	if ((rc = svc__step_done(db, del, "replace the parts")) != SVC_OK)
 		goto out;
 	for (size_t i = 0; i < q->nparts && rc == SVC_OK; i++) {
@@ -333,17 +333,17 @@ static svc_status_t write_parts(svc_db_t *db, const char *doing, long long id,
 
 		if ((rc = parse_part(db, doing, q->parts[i], buf, sizeof buf, &p)) != SVC_OK)
 			break;
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, id);
-		sqlite3_bind_int64(ins, 2, (sqlite3_int64)i + 1);
-		sqlite3_bind_text(ins, 3, p.part_no, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 4, p.qty);
+		svc__reset(ins);
+		svc__bind_int(ins, 1, id);
+		svc__bind_int(ins, 2, (int64_t)i + 1);
+		svc__bind_text(ins, 3, p.part_no);
+		svc__bind_int(ins, 4, p.qty);
 		svc__bind_opt(ins, 5, p.etag_claim);
 		rc = svc__step_done(db, ins, "record a part");
 	}
 out:
-	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
+	svc__finalize(del);
+	svc__finalize(ins);
 	return rc;
 }
 
@@ -367,12 +367,12 @@ static svc_status_t new_message_id(svc_db_t *db, long long id, char out[160])
 	return SVC_OK;
 }
 
-static void bind_minutes(sqlite3_stmt *st, int i, long long v)
+static void bind_minutes(svc__stmt_t *st, int i, long long v)
 {
 	if (v < 0)
-		sqlite3_bind_null(st, i);
+		svc__bind_null(st, i);
 	else
-		sqlite3_bind_int64(st, i, v);
+		svc__bind_int(st, i, v);
 }
 
 /* Only a call CITS sent is e-mailed to CITS; another's Section 2 is kept. */
@@ -394,7 +394,7 @@ static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const se
 		" meter = ?9, technician = ?10, signed_by = ?11, remarks = ?12, prepared_at = ?14,"
 		" last_error = NULL WHERE dispatch_id = ?1";
 	char message_id[160], now[21];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if (!c->has_closeout && (rc = new_message_id(db, c->id, message_id)) != SVC_OK)
@@ -402,24 +402,24 @@ static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const se
 	if ((rc = svc__prepare(db, c->has_closeout ? update : insert, &st)) != SVC_OK)
 		return rc;
 	svc__now(now);
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_text(st, 2, s->arrived, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, s->completed, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, s->labor);
+	svc__bind_int(st, 1, c->id);
+	svc__bind_text(st, 2, s->arrived);
+	svc__bind_text(st, 3, s->completed);
+	svc__bind_int(st, 4, s->labor);
 	bind_minutes(st, 5, s->travel);
-	sqlite3_bind_text(st, 6, s->symptom, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, s->cause, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, s->action, -1, SQLITE_STATIC);
+	svc__bind_text(st, 6, s->symptom);
+	svc__bind_text(st, 7, s->cause);
+	svc__bind_text(st, 8, s->action);
 	bind_minutes(st, 9, s->meter);
-	sqlite3_bind_text(st, 10, s->tech, -1, SQLITE_STATIC);
+	svc__bind_text(st, 10, s->tech);
 	svc__bind_opt(st, 11, s->signed_by);
 	svc__bind_opt(st, 12, s->remarks);
 	if (!c->has_closeout)
-		sqlite3_bind_text(st, 13, message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 15, closeout_status(c), -1, SQLITE_STATIC);
+		svc__bind_text(st, 13, message_id);
+	svc__bind_text(st, 14, now);
+	svc__bind_text(st, 15, closeout_status(c));
 	rc = svc__step_done(db, st, "record the close-out");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -505,7 +505,7 @@ svc_status_t svc_closeout_record(svc_db_t *db, const char *ref, const svc_closeo
 	if (rc == SVC_OK && change)
 		*change = c.has_closeout ? SVC_CHANGE_UPDATED : SVC_CHANGE_NEW;
 out:
-	sqlite3_finalize(c.stored_st);
+	svc__finalize(c.stored_st);
 	return svc__finish(db, rc);
 }
 
@@ -513,7 +513,7 @@ out:
 
 static svc_status_t load_parts(svc_db_t *db, long long id, svc_part_t **pp, size_t *n)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_part_t *p = NULL;
 	svc_status_t rc;
 
@@ -521,7 +521,7 @@ static svc_status_t load_parts(svc_db_t *db, long long id, svc_part_t **pp, size
 	if ((rc = svc__prepare(db, "SELECT part_no, qty, etag_claim FROM closeout_part"
 				   " WHERE dispatch_id = ? ORDER BY seq", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	while (rc == SVC_OK && svc__row(db, st, &rc)) {
 		svc_part_t *q = realloc(p, (*n + 1) * sizeof *q);
 
@@ -531,11 +531,11 @@ static svc_status_t load_parts(svc_db_t *db, long long id, svc_part_t **pp, size
 		}
 		p = q;
 		p[*n].part_no = svc__strdup(svc__col_text(st, 0));
-		p[*n].qty = sqlite3_column_int64(st, 1);
+		p[*n].qty = svc__col_i64(st, 1);
 		p[*n].etag_claim = svc__col_text(st, 2) ? svc__strdup(svc__col_text(st, 2)) : NULL;
 		(*n)++;
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	*pp = p;
 	return rc;
 }
@@ -556,7 +556,7 @@ static svc_status_t check_read(svc_db_t *db)
 
 svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_closeout_t c;
 	svc_status_t rc;
 	int step;
@@ -573,21 +573,21 @@ svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb
 		return rc;
 	svc__bind_opt(st, 1, status);
 	svc__bind_opt(st, 2, svc__only_own(db, SVC__DO_CALL));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		closeout_from_row(st, &c);
 		if (cb(&c, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list close-outs");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 svc_status_t svc__closeout_may_see(svc_db_t *db, const char *doing, long long id)
 {
 	char serial[SVC_SERIAL_MAX + 1] = "", assigned[65] = "";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -595,15 +595,15 @@ svc_status_t svc__closeout_may_see(svc_db_t *db, const char *doing, long long id
 		return svc__may(db, SVC__DO_CALL, doing);
 	if ((rc = svc__prepare(db, "SELECT serial, assigned_to FROM dispatch WHERE id = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	svc__bind_int(st, 1, id);
+	if ((step = svc__step(st)) == SVC__ROW) {
 		snprintf(serial, sizeof serial, "%s", svc__col_text(st, 0));
 		snprintf(assigned, sizeof assigned, "%s",
 			 svc__col_text(st, 1) ? svc__col_text(st, 1) : "");
-	} else if (step != SQLITE_DONE) {
+	} else if (step != SVC__DONE) {
 		rc = svc__sqlerr(db, doing);
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK)
 		return rc;
 	return svc__may_on(db, SVC__DO_CALL, doing, serial, *assigned ? assigned : NULL);
@@ -611,7 +611,7 @@ svc_status_t svc__closeout_may_see(svc_db_t *db, const char *doing, long long id
 
 /* Load the close-out of call ID into *C, parts and all; *ST owns it. */
 svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
-				sqlite3_stmt **st, svc_closeout_t *c)
+				svc__stmt_t **st, svc_closeout_t *c)
 {
 	svc_status_t rc;
 	svc_part_t *parts = NULL;
@@ -620,7 +620,7 @@ svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
 	if ((rc = svc__closeout_may_see(db, doing, id)) != SVC_OK ||
 	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(*st, 1, id);
+	svc__bind_int(*st, 1, id);
 	if (!svc__row(db, *st, &rc))
 		return rc != SVC_OK ? rc : svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: dispatch %lld has no close-out yet; record it with 'servicer closeout %lld --labor H --symptom T --cause T --action T'",
@@ -632,7 +632,7 @@ svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
 }
 
 static svc_status_t load_closeout(svc_db_t *db, const char *ref, const char *doing,
-				  sqlite3_stmt **st, svc_closeout_t *c)
+				  svc__stmt_t **st, svc_closeout_t *c)
 {
 	long long id;
 	svc_status_t rc;
@@ -646,7 +646,7 @@ static svc_status_t load_closeout(svc_db_t *db, const char *ref, const char *doi
 svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb, void *ctx)
 {
 	char doing[96];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_closeout_t c = { 0 };
 	svc_status_t rc;
 
@@ -655,6 +655,6 @@ svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb
 	    (rc = load_closeout(db, ref, doing, &st, &c)) == SVC_OK)
 		cb(&c, ctx);
 	svc__free_parts((svc_part_t *)c.parts, c.nparts);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }

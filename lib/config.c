@@ -295,23 +295,23 @@ static svc_status_t unknown_key(svc_db_t *db, const char *key)
 /* The stored value of KEY into *VALUE (malloc'd), NULL when unset. */
 static svc_status_t stored_value(svc_db_t *db, const char *key, char **value)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
 	*value = NULL;
 	if ((rc = svc__prepare(db, "SELECT value FROM config WHERE key = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*value = svc__strdup((const char *)sqlite3_column_text(st, 0));
+	svc__bind_text(st, 1, key);
+	step = svc__step(st);
+	if (step == SVC__ROW) {
+		*value = svc__strdup(svc__col_text(st, 0));
 		if (!*value)
 			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
-	} else if (step != SQLITE_DONE) {
+	} else if (step != SVC__DONE) {
 		rc = svc__sqlerr(db, "read the configuration");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -333,7 +333,7 @@ svc_status_t svc__config_get(svc_db_t *db, const char *key, char **value)
 
 static svc_status_t write_value(svc_db_t *db, const char *key, const char *value)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	rc = svc__prepare(db, value ? "INSERT INTO config(key, value) VALUES(?, ?)"
@@ -341,11 +341,11 @@ static svc_status_t write_value(svc_db_t *db, const char *key, const char *value
 				    : "DELETE FROM config WHERE key = ?", &st);
 	if (rc != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, key);
 	if (value)
-		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+		svc__bind_text(st, 2, value);
 	rc = svc__step_done(db, st, "write the configuration");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 

@@ -45,14 +45,14 @@ static svc_status_t load(svc_db_t *db, const char *ref, const char *doing, fixed
 		"SELECT d.serial, d.assigned_to, d.number, d.contact, d.phone, d.problem,"
 		" c.status, c.sent_at, c.unconfirmed_at"
 		" FROM dispatch d LEFT JOIN closeout c ON c.dispatch_id = d.id WHERE d.id = ?";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	memset(c, 0, sizeof *c);
 	if ((rc = svc__dispatch_resolve(db, ref, doing, &c->id)) != SVC_OK ||
 	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, c->id);
+	svc__bind_int(st, 1, c->id);
 	if (!svc__row(db, st, &rc)) {
 		if (rc == SVC_OK)
 			rc = svc__error(db, SVC_ENOTFOUND, "cannot %s: the call is gone", doing);
@@ -67,7 +67,7 @@ static svc_status_t load(svc_db_t *db, const char *ref, const char *doing, fixed
 		copy(c->co_sent, sizeof c->co_sent, svc__col_text(st, 7));
 		copy(c->co_unconfirmed, sizeof c->co_unconfirmed, svc__col_text(st, 8));
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc == SVC_OK)
 		rc = svc__may_on(db, SVC__DO_CALL, doing, c->serial, *c->assigned ? c->assigned : NULL);
 	return rc;
@@ -107,15 +107,15 @@ static svc_status_t check_renumber(svc_db_t *db, const char *doing, const fixed_
 
 static svc_status_t write_number(svc_db_t *db, long long id, const char *number)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, "UPDATE dispatch SET number = ?2 WHERE id = ?1", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+	svc__bind_int(st, 1, id);
+	svc__bind_text(st, 2, number);
 	rc = svc__step_done(db, st, "renumber the call");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -187,18 +187,18 @@ static bool same(const char *a, const char *b)
 static svc_status_t write_fields(svc_db_t *db, long long id, const char *contact,
 				 const char *phone, const char *problem)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, "UPDATE dispatch SET contact = ?2, phone = ?3, problem = ?4"
 				   " WHERE id = ?1", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	svc__bind_opt(st, 2, contact);
 	svc__bind_opt(st, 3, phone);
-	sqlite3_bind_text(st, 4, problem, -1, SQLITE_STATIC);
+	svc__bind_text(st, 4, problem);
 	rc = svc__step_done(db, st, "amend the call");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 

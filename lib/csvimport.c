@@ -383,17 +383,15 @@ svc_status_t svc__import_begin(svc_db_t *db)
 {
 	svc_status_t rc = svc__begin(db);
 
-	/* Rows arrive in any order: a larger, still bounded, page cache keeps
-	 * the indexes' inner pages in memory. */
 	if (rc == SVC_OK)
-		sqlite3_exec(db->sql, "PRAGMA cache_size = -" SVC_IMPORT_CACHE_KIB, NULL, NULL, NULL);
+		svc__bulk(db, true);
 	return rc;
 }
 
 svc_status_t svc__import_end(svc_db_t *db, svc_status_t rc, unsigned flags,
 			     svc_import_summary_t *summary)
 {
-	sqlite3_exec(db->sql, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+	svc__bulk(db, false);
 	if (rc != SVC_OK || (flags & SVC_IMPORT_DRY_RUN) ||
 	    ((flags & SVC_IMPORT_STRICT) && summary->rejected > 0)) {
 		svc__rollback(db);

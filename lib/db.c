@@ -24,60 +24,6 @@ svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
 	return st;
 }
 
-svc_status_t svc__sqlerr(svc_db_t *db, const char *doing)
-{
-	int rc = sqlite3_errcode(db->sql);
-
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return svc__error(db, SVC_EBUSY,
-				  "cannot %s: database '%s' stayed locked by another process for %d s; try again later",
-				  doing, db->path, SVC_BUSY_TIMEOUT_MS / 1000);
-	if (rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_READONLY ||
-	    rc == SQLITE_CANTOPEN)
-		return svc__error(db, SVC_EIO, "cannot %s: database '%s': %s",
-				  doing, db->path, sqlite3_errmsg(db->sql));
-	return svc__error(db, SVC_EINTERNAL, "cannot %s: database error: %s",
-			  doing, sqlite3_errmsg(db->sql));
-}
-
-svc_status_t svc__prepare(svc_db_t *db, const char *sql, sqlite3_stmt **st)
-{
-	if (sqlite3_prepare_v2(db->sql, sql, -1, st, NULL) != SQLITE_OK)
-		return svc__sqlerr(db, "prepare a query");
-	return SVC_OK;
-}
-
-void svc__bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-const char *svc__col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-bool svc__row(svc_db_t *db, sqlite3_stmt *st, svc_status_t *rc)
-{
-	int step = sqlite3_step(st);
-
-	if (step == SQLITE_ROW)
-		return true;
-	if (step != SQLITE_DONE)
-		*rc = svc__sqlerr(db, "read the database");
-	return false;
-}
-
-svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing)
-{
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return svc__sqlerr(db, doing);
-	return SVC_OK;
-}
-
 /*
  * The one write path.  Write transactions nest: an operation that calls
  * another runs both in the outer BEGIN IMMEDIATE, and only the outermost
@@ -90,10 +36,10 @@ svc_status_t svc__begin(svc_db_t *db)
 		db->in_tx++;
 		return SVC_OK;
 	}
-	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (db->drv->begin(db->conn) != 0)
 		return svc__sqlerr(db, "start a change");
 	db->in_tx = 1;
-	db->tx_changes = sqlite3_total_changes64(db->sql);
+	db->tx_changes = db->drv->total_changes(db->conn);
 	db->tx_audited = db->audited;
 	return SVC_OK;
 }
@@ -112,12 +58,12 @@ svc_status_t svc__commit(svc_db_t *db)
 		return SVC_OK;
 	}
 	if (!db->unaudited && db->audited == db->tx_audited &&
-	    sqlite3_total_changes64(db->sql) != db->tx_changes) {
+	    db->drv->total_changes(db->conn) != db->tx_changes) {
 		svc__rollback(db);
 		return svc__error(db, SVC_EINTERNAL,
 				  "a change that wrote no audit entry was undone; this is a bug in servicer");
 	}
-	if (sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (db->drv->commit(db->conn) != 0) {
 		svc_status_t st = svc__sqlerr(db, "save the change");
 
 		svc__rollback(db);
@@ -133,8 +79,7 @@ void svc__rollback(svc_db_t *db)
 		db->in_tx--;
 		return;
 	}
-	if (!sqlite3_get_autocommit(db->sql))
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	db->drv->rollback(db->conn);
 	db->in_tx = 0;
 }
 
@@ -175,29 +120,24 @@ svc_status_t svc__audit_on(svc_db_t *db, const char *action, const char *object,
 	static const char sql[] =
 		"INSERT INTO audit(at, login, command, action, object, before, after, serial)"
 		" VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st;
+	svc__stmt_t *st;
 	char now[21];
 	svc_status_t rc;
 
-	/* Prepared once per handle: an import writes one entry per row. */
-	if (!db->audit_st &&
-	    sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			       &db->audit_st, NULL) != SQLITE_OK)
-		return svc__sqlerr(db, "write the audit log");
-	st = db->audit_st;
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
 	svc__now(now);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, db->actor ? db->actor : "?", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, db->command ? db->command : "?", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, object, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, before, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, after, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, now);
+	svc__bind_text(st, 2, db->actor ? db->actor : "?");
+	svc__bind_text(st, 3, db->command ? db->command : "?");
+	svc__bind_text(st, 4, action);
+	svc__bind_text(st, 5, object);
+	svc__bind_text(st, 6, before);
+	svc__bind_text(st, 7, after);
 	svc__bind_opt(st, 8, serial);
 	rc = svc__step_done(db, st, "write the audit log");
 	db->audited += rc == SVC_OK;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -242,7 +182,7 @@ static svc_status_t self_login(svc_db_t *db, const char **self)
 
 svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc = SVC_OK;
 	int step;
 
@@ -250,13 +190,13 @@ svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role)
 	rc = svc__prepare(db, "SELECT role FROM user WHERE login = ? AND removed_at IS NULL", &st);
 	if (rc != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*role = svc__role_parse((const char *)sqlite3_column_text(st, 0));
-	else if (step != SQLITE_DONE)
+	svc__bind_text(st, 1, login);
+	step = svc__step(st);
+	if (step == SVC__ROW)
+		*role = svc__role_parse(svc__col_text(st, 0));
+	else if (step != SVC__DONE)
 		rc = svc__sqlerr(db, "look up the user");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -326,71 +266,29 @@ static svc_status_t new_handle(const char *path, svc_db_t **dbp)
 	return SVC_OK;
 }
 
-static int pragma_int(svc_db_t *db, const char *sql, int *out)
+/* Connect DB to WHERE with its driver: an existing database, or (CREATE) a
+ * new one; *VERSION is its schema version. */
+static svc_status_t connect(svc_db_t *db, bool create, int *version)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+	svc_status_t rc;
 
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Settings every connection gets, after the file is known to be ours. */
-static svc_status_t configure(svc_db_t *db)
-{
-	static const char sql[] =
-		"PRAGMA journal_mode = WAL;"
-		"PRAGMA synchronous = FULL;"
-		"PRAGMA foreign_keys = ON;"
-		"PRAGMA trusted_schema = OFF;";
-
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return svc__sqlerr(db, "open the database");
-	return SVC_OK;
-}
-
-static svc_status_t connect(svc_db_t *db, int flags)
-{
-	/* A handle is used by one thread at a time (servicer.h). */
-	if (sqlite3_open_v2(db->path, &db->sql, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		return svc__error(db, SVC_EIO, "cannot open database '%s': %s",
-				  db->path, sqlite3_errmsg(db->sql));
-	sqlite3_busy_timeout(db->sql, SVC_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(db->sql, 0);
-	return SVC_OK;
-}
-
-/* Refuse, without writing, a file that is not ours or is newer than us. */
-static svc_status_t check_version(svc_db_t *db, int *version)
-{
-	int app = 0;
-
-	if (pragma_int(db, "PRAGMA application_id", &app) != SQLITE_OK ||
-	    pragma_int(db, "PRAGMA user_version", version) != SQLITE_OK) {
-		if (sqlite3_errcode(db->sql) == SQLITE_BUSY)
-			return svc__sqlerr(db, "open the database");
-		return svc__error(db, SVC_EINTERNAL,
-				  "'%s' is not a servicer database: %s", db->path,
-				  sqlite3_errmsg(db->sql));
-	}
-	if (app != SVC_APPLICATION_ID)
-		return svc__error(db, SVC_EINTERNAL,
-				  "'%s' is not a servicer database (application id %#x)",
-				  db->path, (unsigned)app);
+	db->drv = &svc__sqlite_driver;
+	rc = db->drv->open(db->path, create, &db->conn, version, db->errmsg,
+			   sizeof db->errmsg);
+	if (rc != SVC_OK)
+		return rc;
+	/* Refuse, without writing, a database newer than us. */
 	if (*version > svc_schema_version())
 		return svc__error(db, SVC_ENEWER,
 				  "database '%s' has schema version %d, newer than this servicer's %d; it was left untouched; use a newer servicer",
 				  db->path, *version, svc_schema_version());
+	if (db->drv->configure(db->conn) != 0)
+		return svc__sqlerr(db, create ? "create the database" : "open the database");
 	return SVC_OK;
 }
 
 svc_status_t svc_db_open(const char *path, svc_db_t **dbp)
 {
-	struct stat sb;
 	svc_status_t rc;
 	svc_db_t *db;
 	int version = 0;
@@ -398,19 +296,13 @@ svc_status_t svc_db_open(const char *path, svc_db_t **dbp)
 	if ((rc = new_handle(path, dbp)) != SVC_OK)
 		return rc;
 	db = *dbp;
-	if (stat(path, &sb) != 0)
-		return svc__error(db, errno == ENOENT ? SVC_ENODB : SVC_EIO,
-				  "no database at '%s' (%s); create one with 'servicer init'",
-				  path, strerror(errno));
-	if ((rc = connect(db, SQLITE_OPEN_READWRITE)) != SVC_OK ||
-	    (rc = check_version(db, &version)) != SVC_OK ||
-	    (rc = configure(db)) != SVC_OK)
+	if ((rc = connect(db, false, &version)) != SVC_OK)
 		return rc;
 	if (version < svc_schema_version()) {
 		if ((rc = svc__begin(db)) != SVC_OK)
 			return rc;
 		/* Another process may have migrated while we waited. */
-		if (pragma_int(db, "PRAGMA user_version", &version) != SQLITE_OK)
+		if (db->drv->get_version(db->conn, &version) != 0)
 			return svc__finish(db, svc__sqlerr(db, "migrate"));
 		/* A migration changes rows that no user changed: no audit entry. */
 		db->unaudited = true;
@@ -426,7 +318,7 @@ static svc_status_t seed_new(svc_db_t *db, const char *dealer_id,
 			     const char *dealer_name)
 {
 	const char *self;
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	char now[21];
 
@@ -436,10 +328,10 @@ static svc_status_t seed_new(svc_db_t *db, const char *dealer_id,
 				   " VALUES(?, 'administrator', ?)", &st)) != SVC_OK)
 		return rc;
 	svc__now(now);
-	sqlite3_bind_text(st, 1, self, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, self);
+	svc__bind_text(st, 2, now);
 	rc = svc__step_done(db, st, "add the first administrator");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK)
 		return rc;
 	db->actor = svc__strdup(self);
@@ -460,18 +352,6 @@ static svc_status_t seed_new(svc_db_t *db, const char *dealer_id,
 	if (dealer_name && (rc = svc_config_set(db, "dealer.name", dealer_name)) != SVC_OK)
 		return rc;
 	return SVC_OK;
-}
-
-static void remove_db_files(const char *path)
-{
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	char name[4096];
-
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		if (snprintf(name, sizeof name, "%s%s", path, suffix[i]) <
-		    (int)sizeof name)
-			unlink(name);
-	}
 }
 
 /*
@@ -520,39 +400,25 @@ svc_status_t svc_db_create(const char *path, const char *dealer_id,
 {
 	svc_status_t rc;
 	svc_db_t *db;
-	int fd;
+	int version = 0;
 
 	if ((rc = new_handle(path, dbp)) != SVC_OK)
 		return rc;
 	db = *dbp;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == EEXIST)
+	rc = connect(db, true, &version);
+	if (rc == SVC_EEXISTS && !db->conn)
 		return same_dealer(db, path, dealer_id, dealer_name);
-	if (fd < 0)
-		return svc__error(db, SVC_ECREATE, "cannot create database '%s': %s", path,
-				  strerror(errno));
-	close(fd);
-	if ((rc = connect(db, SQLITE_OPEN_READWRITE)) != SVC_OK)
-		goto out;
-	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SVC_APPLICATION_ID);
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		rc = svc__sqlerr(db, "create the database");
-		goto out;
+	if (rc == SVC_OK && (rc = svc__begin(db)) == SVC_OK) {
+		rc = svc__migrate(db);
+		if (rc == SVC_OK)
+			rc = seed_new(db, dealer_id, dealer_name);
+		rc = svc__finish(db, rc);
 	}
-	if ((rc = configure(db)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
-		goto out;
-	rc = svc__migrate(db);
-	if (rc == SVC_OK)
-		rc = seed_new(db, dealer_id, dealer_name);
-	rc = svc__finish(db, rc);
-out:
-	if (rc != SVC_OK) {
-		sqlite3_finalize(db->audit_st);
-		db->audit_st = NULL;
-		sqlite3_close_v2(db->sql);
-		db->sql = NULL;
-		remove_db_files(path);
+	if (rc != SVC_OK && db->conn) {
+		svc__stmt_cache_free(&db->stmts);
+		db->drv->close(db->conn);
+		db->conn = NULL;
+		db->drv->discard(path);
 	}
 	return rc;
 }
@@ -561,12 +427,12 @@ void svc_db_close(svc_db_t *db)
 {
 	if (!db)
 		return;
-	if (db->sql) {
+	if (db->conn) {
 		/* Whatever depth was left open, roll all of it back. */
 		db->in_tx = db->in_tx > 0;
 		svc__rollback(db);
-		sqlite3_finalize(db->audit_st);
-		sqlite3_close_v2(db->sql);
+		svc__stmt_cache_free(&db->stmts);
+		db->drv->close(db->conn);
 	}
 	free(db->path);
 	free(db->actor);

@@ -9,7 +9,7 @@
 
 #include "servicer-private.h"
 
-void svc__device_from_row(sqlite3_stmt *st, svc_device_t *d)
+void svc__device_from_row(svc__stmt_t *st, svc_device_t *d)
 {
 	d->model = svc__col_text(st, 0);
 	d->serial = svc__col_text(st, 1);
@@ -78,7 +78,7 @@ svc_status_t svc__audit_device(svc_db_t *db, const char *action,
 
 /* Load SERIAL's row into ST (stepped to it); SVC_ENOTFOUND names the serial. */
 static svc_status_t find_device(svc_db_t *db, const char *serial, const char *doing,
-				char norm[SVC_SERIAL_MAX + 1], sqlite3_stmt **st)
+				char norm[SVC_SERIAL_MAX + 1], svc__stmt_t **st)
 {
 	char err[160];
 	svc_status_t rc;
@@ -90,11 +90,11 @@ static svc_status_t find_device(svc_db_t *db, const char *serial, const char *do
 	if ((rc = svc__prepare(db, "SELECT " SVC__DEVICE_COLUMNS " FROM device WHERE serial = ?",
 			       st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(*st, 1, norm, -1, SQLITE_STATIC);
-	step = sqlite3_step(*st);
-	if (step == SQLITE_ROW)
+	svc__bind_text(*st, 1, norm);
+	step = svc__step(*st);
+	if (step == SVC__ROW)
 		return SVC_OK;
-	if (step == SQLITE_DONE)
+	if (step == SVC__DONE)
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: serial %s is not registered; see 'servicer device list'",
 				  doing, norm);
@@ -104,7 +104,7 @@ static svc_status_t find_device(svc_db_t *db, const char *serial, const char *do
 static svc_status_t set_status(svc_db_t *db, const char *serial, const char *status,
 			       const char *reason)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char now[21];
 	svc_status_t rc;
 
@@ -114,13 +114,13 @@ static svc_status_t set_status(svc_db_t *db, const char *serial, const char *sta
 	if (rc != SVC_OK)
 		return rc;
 	svc__now(now);
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, status);
+	svc__bind_text(st, 3, now);
 	if (reason)
-		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+		svc__bind_text(st, 4, reason);
 	rc = svc__step_done(db, st, "change the registration");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -130,7 +130,7 @@ static svc_status_t transition(svc_db_t *db, const char *serial, const char *sta
 {
 	const char *doing = reason ? "withdraw" : "confirm";
 	char norm[SVC_SERIAL_MAX + 1], what[64];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_device_t old, after;
 	svc_status_t rc;
 
@@ -155,7 +155,7 @@ static svc_status_t transition(svc_db_t *db, const char *serial, const char *sta
 	if (rc == SVC_OK && changed)
 		(*changed)++;
 out:
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -176,7 +176,7 @@ svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
 
 svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	size_t count = 0;
 	char **serials = NULL;
@@ -197,7 +197,7 @@ svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
 		if (!(serials[n++] = svc__strdup(svc__col_text(st, 0))))
 			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	for (size_t i = 0; i < n && rc == SVC_OK; i++)
 		rc = transition(db, serials[i], "active", NULL, &count);
 	for (size_t i = 0; i < n; i++)
@@ -223,7 +223,7 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++) {
 		char norm[SVC_SERIAL_MAX + 1];
-		sqlite3_stmt *st = NULL;
+		svc__stmt_t *st = NULL;
 
 		/* Withdrawing twice is refused, not ignored: the first reason stays. */
 		if ((rc = find_device(db, serials[i], "withdraw", norm, &st)) == SVC_OK &&
@@ -231,7 +231,7 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 			rc = svc__error(db, SVC_ERULE,
 					"cannot withdraw %s: it was already withdrawn on %.10s (%s)",
 					norm, svc__col_text(st, 12), svc__col_text(st, 13));
-		sqlite3_finalize(st);
+		svc__finalize(st);
 		if (rc == SVC_OK)
 			rc = transition(db, serials[i], "withdrawn", reason, NULL);
 	}
@@ -242,23 +242,23 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 static svc_status_t catalogue_name(svc_db_t *db, const char *doing, const char *model,
 				   char name[SVC_MODEL_MAX * 4 + 1])
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
 	if ((rc = svc__prepare(db, "SELECT model FROM model WHERE model = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	svc__bind_text(st, 1, model);
+	step = svc__step(st);
+	if (step == SVC__ROW)
 		snprintf(name, SVC_MODEL_MAX * 4 + 1, "%s", svc__col_text(st, 0));
-	else if (step == SQLITE_DONE)
+	else if (step == SVC__DONE)
 		rc = svc__error(db, SVC_ERULE,
 				"cannot %s: model '%s' is not serviceable here; add it with 'servicer model add %s'",
 				doing, model, model);
 	else
 		rc = svc__sqlerr(db, doing);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -278,15 +278,15 @@ static svc_status_t check_correctable(svc_db_t *db, const char *doing, const svc
 
 static svc_status_t write_model(svc_db_t *db, const char *serial, const char *model)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, "UPDATE device SET model = ?2 WHERE serial = ?1", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, model);
 	rc = svc__step_done(db, st, "correct the model");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -312,7 +312,7 @@ svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *mo
 				const char *reason)
 {
 	char norm[SVC_SERIAL_MAX + 1], doing[128], name[SVC_MODEL_MAX * 4 + 1];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_device_t old;
 	svc_status_t rc;
 
@@ -334,7 +334,7 @@ svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *mo
 	if ((rc = write_model(db, norm, name)) == SVC_OK)
 		rc = audit_correction(db, norm, old.model, name, reason);
 out:
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return svc__finish(db, rc);
 }
 
@@ -358,7 +358,7 @@ static svc_status_t change_field(svc_db_t *db, const field_change_t *f, const ch
 				 const char *value)
 {
 	char norm[SVC_SERIAL_MAX + 1], buf[SVC_TEXT_MAX * 4 + 1];
-	sqlite3_stmt *st = NULL, *up = NULL;
+	svc__stmt_t *st = NULL, *up = NULL;
 	svc_device_t old, after;
 	const char **slot = (const char **)((char *)&after + f->member);
 	const char *was;
@@ -379,13 +379,13 @@ static svc_status_t change_field(svc_db_t *db, const field_change_t *f, const ch
 		goto out;
 	if ((rc = svc__prepare(db, f->sql, &up)) != SVC_OK)
 		goto out;
-	sqlite3_bind_text(up, 1, norm, -1, SQLITE_STATIC);
+	svc__bind_text(up, 1, norm);
 	svc__bind_opt(up, 2, *slot);
 	if ((rc = svc__step_done(db, up, f->doing)) == SVC_OK)
 		rc = svc__audit_device(db, f->action, norm, &old, &after);
 out:
-	sqlite3_finalize(up);
-	sqlite3_finalize(st);
+	svc__finalize(up);
+	svc__finalize(st);
 	return svc__finish(db, rc);
 }
 
@@ -468,7 +468,7 @@ svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const 
 static svc_status_t check_stock(svc_db_t *db, const char *serial, const svc_device_t *old,
 				const char **value, char *buf, size_t len)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	bool found;
 
@@ -477,10 +477,10 @@ static svc_status_t check_stock(svc_db_t *db, const char *serial, const svc_devi
 		return SVC_OK;
 	if ((rc = svc__prepare(db, "SELECT name FROM stock_location WHERE name = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, *value, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, *value);
 	if ((found = svc__row(db, st, &rc)))
 		snprintf(buf, len, "%s", svc__col_text(st, 0));
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK)
 		return rc;
 	if (!found)
@@ -532,7 +532,7 @@ static const char *const list_where[] = {
 
 /* The listing's statement, with the conditions whose VALUE is given. */
 static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_CONDITIONS],
-				 sqlite3_stmt **st)
+				 svc__stmt_t **st)
 {
 	svc_buf_t sql = { 0 };
 	svc_status_t rc;
@@ -545,7 +545,7 @@ static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_COND
 	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory") : svc__prepare(db, sql.p, st);
 	for (size_t i = 0; rc == SVC_OK && i < LIST_CONDITIONS; i++)
 		if (!svc__blank(value[i]))
-			sqlite3_bind_text(*st, (int)i + 1, value[i], -1, SQLITE_STATIC);
+			svc__bind_text(*st, (int)i + 1, value[i]);
 	svc__buf_free(&sql);
 	return rc;
 }
@@ -564,7 +564,7 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 {
 	svc_device_filter_t f = filter ? *filter : (svc_device_filter_t){ 0 };
 	const char *customer = svc__blank(f.customer) ? NULL : f.customer;
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_buf_t phrase = { 0 };
 	svc_device_t d;
 	svc_status_t rc;
@@ -585,15 +585,15 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	};
 	if ((rc = prepare_list(db, value, &st)) != SVC_OK)
 		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc__device_from_row(st, &d);
 		if (cb(&d, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list devices");
 out:
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	svc__buf_free(&phrase);
 	return rc;
 }
@@ -602,7 +602,7 @@ svc_status_t svc_device_show(svc_db_t *db, const char *serial, svc_device_cb cb,
 			     void *ctx)
 {
 	char norm[SVC_SERIAL_MAX + 1], what[64];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_device_t d;
 	svc_status_t rc;
 
@@ -618,6 +618,6 @@ svc_status_t svc_device_show(svc_db_t *db, const char *serial, svc_device_cb cb,
 		else
 			cb(&d, ctx);
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }

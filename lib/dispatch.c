@@ -29,20 +29,20 @@ svc_status_t svc__dispatch_audit(svc_db_t *db, const char *action, long long id,
 svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 				 const char *event, const char *detail)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	rc = svc__prepare(db, "INSERT INTO dispatch_event(dispatch_id, at, event, by, detail)"
 			      " VALUES(?, ?, ?, ?, ?)", &st);
 	if (rc != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, db->actor, -1, SQLITE_STATIC);
+	svc__bind_int(st, 1, id);
+	svc__bind_text(st, 2, at);
+	svc__bind_text(st, 3, event);
+	svc__bind_text(st, 4, db->actor);
 	svc__bind_opt(st, 5, detail);
 	rc = svc__step_done(db, st, "record the event");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -104,7 +104,7 @@ svc_status_t svc__business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holiday
 /* The contracted response hours: the model's, else sla.response_hours. */
 static svc_status_t contracted_hours(svc_db_t *db, const char *model, int *hours)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	char *sla = NULL;
 	long long n;
@@ -114,10 +114,10 @@ static svc_status_t contracted_hours(svc_db_t *db, const char *model, int *hours
 		if ((rc = svc__prepare(db, "SELECT response_hours FROM model WHERE model = ?",
 				       &st)) != SVC_OK)
 			return rc;
-		sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
+		svc__bind_text(st, 1, model);
 		if (svc__row(db, st, &rc))
-			*hours = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+			*hours = svc__col_int(st, 0);
+		svc__finalize(st);
 		if (rc != SVC_OK)
 			return rc;
 	}
@@ -154,7 +154,7 @@ static svc_status_t response_due(svc_db_t *db, const char *model, int64_t receiv
 
 svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const char *number)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int64_t t;
 	char shown[SVC_TIME_MAX] = "?";
@@ -164,16 +164,16 @@ svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const ch
 	if ((rc = svc__prepare(db, "SELECT id, serial, received_at FROM dispatch WHERE number = ?",
 			       &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, number);
 	if (svc__row(db, st, &rc)) {
 		if (svc__time_from_utc(svc__col_text(st, 2), &t))
 			svc_time_format(t, true, shown);
 		rc = svc__error(db, SVC_EEXISTS,
 				"cannot %s: CITS number '%s' is already dispatch %lld (%s, received %s); see 'servicer dispatch show %lld'",
-				doing, number, (long long)sqlite3_column_int64(st, 0), svc__col_text(st, 1),
-				shown, (long long)sqlite3_column_int64(st, 0));
+				doing, number, (long long)svc__col_i64(st, 0), svc__col_text(st, 1),
+				shown, (long long)svc__col_i64(st, 0));
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -217,33 +217,33 @@ static svc_status_t insert_call(svc_db_t *db, const svc_dispatch_req_t *q, const
 		" phone, received_at, response_hours, response_due)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'received', ?12, ?13, ?14,"
 		" ?15, ?16, ?17)";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, q->number);
-	sqlite3_bind_text(st, 2, r->serial, -1, SQLITE_STATIC);
+	svc__bind_text(st, 2, r->serial);
 	svc__bind_opt(st, 3, r->model);
 	svc__bind_opt(st, 4, r->registration);
 	svc__bind_opt(st, 5, r->support);
 	svc__bind_opt(st, 6, r->warranty_end);
 	if (r->in_warranty >= 0)
-		sqlite3_bind_int(st, 7, r->in_warranty);
-	sqlite3_bind_text(st, 8, r->route, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 10, r->compensable && strcmp(source, "cits") == 0);
-	sqlite3_bind_text(st, 11, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, q->problem, -1, SQLITE_STATIC);
+		svc__bind_int(st, 7, r->in_warranty);
+	svc__bind_text(st, 8, r->route);
+	svc__bind_text(st, 9, reason);
+	svc__bind_int(st, 10, r->compensable && strcmp(source, "cits") == 0);
+	svc__bind_text(st, 11, source);
+	svc__bind_text(st, 12, q->problem);
 	svc__bind_opt(st, 13, q->contact);
 	svc__bind_opt(st, 14, q->phone);
-	sqlite3_bind_text(st, 15, received, -1, SQLITE_STATIC);
+	svc__bind_text(st, 15, received);
 	if (hours > 0)
-		sqlite3_bind_int(st, 16, hours);
+		svc__bind_int(st, 16, hours);
 	svc__bind_opt(st, 17, due);
 	if ((rc = svc__step_done(db, st, "record the call")) == SVC_OK)
-		*id = sqlite3_last_insert_rowid(db->sql);
-	sqlite3_finalize(st);
+		*id = svc__last_id(db);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -318,22 +318,22 @@ svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *do
 		return svc__error(db, SVC_EINVAL, "cannot %s: no dispatch named", doing);
 	numeric = svc__parse_uint(ref + by_id, LLONG_MAX, &asnum);
 	for (int i = by_id; i < 2 && rc == SVC_OK && !found; i++) {
-		sqlite3_stmt *st = NULL;
+		svc__stmt_t *st = NULL;
 		int step;
 
 		if (i == 1 && !numeric)
 			break;
 		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
 			break;
-		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, asnum);
-		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			*id = sqlite3_column_int64(st, 0);
+		svc__bind_text(st, 1, ref);
+		svc__bind_int(st, 2, asnum);
+		if ((step = svc__step(st)) == SVC__ROW) {
+			*id = svc__col_i64(st, 0);
 			found = 1;
-		} else if (step != SQLITE_DONE) {
+		} else if (step != SVC__DONE) {
 			rc = svc__sqlerr(db, doing);
 		}
-		sqlite3_finalize(st);
+		svc__finalize(st);
 	}
 	if (rc == SVC_OK && !found)
 		rc = svc__error(db, SVC_ENOTFOUND,
@@ -399,14 +399,14 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 		" JOIN dispatch_event e ON e.dispatch_id = d.id"
 		" WHERE d.id = ? AND e.event <> 'renumbered' AND e.event <> 'amended'"
 		" ORDER BY e.at DESC, e.id DESC LIMIT 1";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	memset(c, 0, sizeof *c);
 	c->id = id;
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	if (svc__row(db, st, &rc)) {
 		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
 		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
@@ -419,7 +419,7 @@ static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 	} else if (rc == SVC_OK) {
 		rc = svc__error(db, SVC_EINTERNAL, "call %lld has no events", id);
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -492,18 +492,18 @@ static svc_status_t arrival_level(svc_db_t *db, const call_t *c, const char *at,
 	return SVC_OK;
 }
 
-static void bind_level(sqlite3_stmt *st, int i, long long v)
+static void bind_level(svc__stmt_t *st, int i, long long v)
 {
 	if (v < 0)
-		sqlite3_bind_null(st, i);
+		svc__bind_null(st, i);
 	else
-		sqlite3_bind_int64(st, i, v);
+		svc__bind_int(st, i, v);
 }
 
 static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const char *arg,
 			       const char *at)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_buf_t before = { 0 }, after = { 0 };
 	svc_status_t rc;
 
@@ -519,14 +519,14 @@ static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const ch
 			      " late_minutes = coalesce(?7, late_minutes) WHERE id = ?1", &st);
 	if (rc != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_text(st, 2, steps[s].to, -1, SQLITE_STATIC);
+	svc__bind_int(st, 1, c->id);
+	svc__bind_text(st, 2, steps[s].to);
 	svc__bind_opt(st, 3, s == STEP_ASSIGN ? arg : NULL);
 	svc__bind_opt(st, 4, s == STEP_ARRIVE ? at : NULL);
 	for (int i = 0; i < 3; i++)
 		bind_level(st, 5 + i, level[i]);
 	rc = svc__step_done(db, st, "change the call");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 
 	svc__json_field(&before, "status", c->status);
 	svc__json_field(&before, "assigned_to", *c->assigned ? c->assigned : NULL);
@@ -595,7 +595,7 @@ out:
 
 svc_status_t svc__dispatch_event_time(svc_db_t *db, long long id, const char *now, char at[21])
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -603,21 +603,21 @@ svc_status_t svc__dispatch_event_time(svc_db_t *db, long long id, const char *no
 	if ((rc = svc__prepare(db, "SELECT max(max(at), ?2) FROM dispatch_event"
 				   " WHERE dispatch_id = ?1", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	svc__bind_int(st, 1, id);
+	svc__bind_text(st, 2, now);
+	step = svc__step(st);
+	if (step == SVC__ROW)
 		snprintf(at, 21, "%s", svc__col_text(st, 0) ? svc__col_text(st, 0) : now);
 	else
 		rc = svc__sqlerr(db, "read the call's events");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 				 const char *detail)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char at[21];
 	svc_status_t rc;
 
@@ -626,10 +626,10 @@ svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 	if ((rc = svc__prepare(db, "UPDATE dispatch SET status = 'closed'"
 				   " WHERE id = ? AND status = 'completed'", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	rc = svc__step_done(db, st, "close the call");
-	sqlite3_finalize(st);
-	if (rc == SVC_OK && sqlite3_changes(db->sql) == 1)
+	svc__finalize(st);
+	if (rc == SVC_OK && svc__changes(db) == 1)
 		rc = svc__dispatch_event(db, id, at, "closed", detail);
 	return rc;
 }

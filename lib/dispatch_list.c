@@ -37,13 +37,13 @@ typedef struct clock {
 	bool has_hours;
 } lateness_t;
 
-static long long column_or(sqlite3_stmt *st, int i, long long absent)
+static long long column_or(svc__stmt_t *st, int i, long long absent)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? absent : sqlite3_column_int64(st, i);
+	return svc__col_null(st, i) ? absent : svc__col_i64(st, i);
 }
 
 /* Business minutes past due: kept at arrival, counted until now before. */
-static long long late_minutes(sqlite3_stmt *st, const svc_dispatch_t *d, const lateness_t *k)
+static long long late_minutes(svc__stmt_t *st, const svc_dispatch_t *d, const lateness_t *k)
 {
 	int64_t due;
 
@@ -55,26 +55,26 @@ static long long late_minutes(sqlite3_stmt *st, const svc_dispatch_t *d, const l
 	return svc__minutes_up(k->has_hours ? svc_hours_between(&k->h, due, k->now) : k->now - due);
 }
 
-static void dispatch_from_row(sqlite3_stmt *st, const lateness_t *k, svc_dispatch_t *d)
+static void dispatch_from_row(svc__stmt_t *st, const lateness_t *k, svc_dispatch_t *d)
 {
 	memset(d, 0, sizeof *d);
-	d->id = sqlite3_column_int64(st, C_ID);
+	d->id = svc__col_i64(st, C_ID);
 	d->number = svc__col_text(st, C_NUMBER);
 	d->serial = svc__col_text(st, C_SERIAL);
 	d->model = svc__col_text(st, C_MODEL);
 	d->registration = svc__col_text(st, C_REGISTRATION);
 	d->route = svc__col_text(st, C_ROUTE);
 	d->route_reason = svc__col_text(st, C_REASON);
-	d->in_warranty = sqlite3_column_type(st, C_IN_WARRANTY) == SQLITE_NULL
-				 ? -1 : sqlite3_column_int(st, C_IN_WARRANTY);
-	d->compensable = sqlite3_column_int(st, C_COMPENSABLE) != 0;
+	d->in_warranty = svc__col_null(st, C_IN_WARRANTY)
+				 ? -1 : svc__col_int(st, C_IN_WARRANTY);
+	d->compensable = svc__col_int(st, C_COMPENSABLE) != 0;
 	d->source = svc__col_text(st, C_SOURCE);
 	d->status = svc__col_text(st, C_STATUS);
 	d->problem = svc__col_text(st, C_PROBLEM);
 	d->contact = svc__col_text(st, C_CONTACT);
 	d->phone = svc__col_text(st, C_PHONE);
 	d->received_at = svc__col_text(st, C_RECEIVED);
-	d->response_hours = sqlite3_column_int(st, C_HOURS);
+	d->response_hours = svc__col_int(st, C_HOURS);
 	d->response_due = svc__col_text(st, C_DUE);
 	d->assigned_to = svc__col_text(st, C_ASSIGNED);
 	d->arrived_at = svc__col_text(st, C_ARRIVED);
@@ -166,7 +166,7 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 	bool by_due = f && (f->overdue || f->due_within);
 	const char *status = f ? f->status : NULL;
 	char sql[sizeof by_lateness + sizeof where], deadline[21];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_dispatch_t d;
 	lateness_t k;
 	svc_status_t rc;
@@ -188,15 +188,15 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 	svc__bind_opt(st, 2, f && f->mine ? db->actor : NULL);
 	svc__bind_opt(st, 3, svc__only_own(db, SVC__DO_CALL));
 	svc__bind_opt(st, 4, by_due ? deadline : NULL);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		dispatch_from_row(st, &k, &d);
 		if (cb(&d, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list dispatches");
 out:
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	clock_free(&k);
 	return rc;
 }
@@ -215,7 +215,7 @@ static void free_events(svc_dispatch_event_t *ev, size_t n)
 static svc_status_t load_events(svc_db_t *db, long long id, svc_dispatch_event_t **evp,
 				size_t *n)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_dispatch_event_t *ev = NULL;
 	size_t cap = 0;
 	svc_status_t rc;
@@ -225,8 +225,8 @@ static svc_status_t load_events(svc_db_t *db, long long id, svc_dispatch_event_t
 	if ((rc = svc__prepare(db, "SELECT at, event, by, detail FROM dispatch_event"
 				   " WHERE dispatch_id = ? ORDER BY at, id", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while (rc == SVC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	svc__bind_int(st, 1, id);
+	while (rc == SVC_OK && (step = svc__step(st)) == SVC__ROW) {
 		if (*n == cap) {
 			svc_dispatch_event_t *p = realloc(ev, (cap = cap ? cap * 2 : 8) * sizeof *p);
 
@@ -243,7 +243,7 @@ static svc_status_t load_events(svc_db_t *db, long long id, svc_dispatch_event_t
 		if (!ev[(*n)++].by)
 			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK) {
 		free_events(ev, *n);
 		ev = NULL;
@@ -256,7 +256,7 @@ static svc_status_t load_events(svc_db_t *db, long long id, svc_dispatch_event_t
 svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb, void *ctx)
 {
 	char doing[96];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_dispatch_event_t *ev = NULL;
 	svc_dispatch_t d;
 	lateness_t k = { 0 };
@@ -269,7 +269,7 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 		return rc;
 	if ((rc = svc__prepare(db, DISPATCH_SELECT " WHERE d.id = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	if (!svc__row(db, st, &rc)) {
 		if (rc == SVC_OK)
 			rc = svc__error(db, SVC_ENOTFOUND, "cannot %s: the call is gone", doing);
@@ -286,7 +286,7 @@ svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispatch_cb cb
 	cb(&d, ctx);
 out:
 	free_events(ev, n);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	clock_free(&k);
 	return rc;
 }

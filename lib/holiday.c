@@ -25,7 +25,7 @@ static svc_status_t check_day(svc_db_t *db, const char *doing, const char *date,
  * *FOUND says whether DAY is a holiday. */
 static svc_status_t find_holiday(svc_db_t *db, const char *day, bool *found, char **name)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -33,23 +33,23 @@ static svc_status_t find_holiday(svc_db_t *db, const char *day, bool *found, cha
 	*name = NULL;
 	if ((rc = svc__prepare(db, "SELECT name FROM holiday WHERE day = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	svc__bind_text(st, 1, day);
+	if ((step = svc__step(st)) == SVC__ROW) {
 		*found = true;
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
-		    !(*name = svc__strdup((const char *)sqlite3_column_text(st, 0))))
+		if (!svc__col_null(st, 0) &&
+		    !(*name = svc__strdup(svc__col_text(st, 0))))
 			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
-	} else if (step != SQLITE_DONE) {
+	} else if (step != SVC__DONE) {
 		rc = svc__sqlerr(db, "read the holidays");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 static svc_status_t write_holiday(svc_db_t *db, bool found, const char *day,
 				  const char *name)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	char now[21];
 
@@ -59,13 +59,13 @@ static svc_status_t write_holiday(svc_db_t *db, bool found, const char *day,
 	if (rc != SVC_OK)
 		return rc;
 	svc__now(now);
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, day);
 	if (name)
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		svc__bind_text(st, 2, name);
 	if (!found)
-		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		svc__bind_text(st, 3, now);
 	rc = svc__step_done(db, st, "write the holiday");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -120,7 +120,7 @@ svc_status_t svc_holiday_add(svc_db_t *db, const char *date, const char *name,
 
 svc_status_t svc_holiday_remove(svc_db_t *db, const char *date)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char day[11], *old = NULL;
 	bool found;
 	svc_status_t rc;
@@ -135,40 +135,40 @@ svc_status_t svc_holiday_remove(svc_db_t *db, const char *date)
 				day);
 	if (rc == SVC_OK &&
 	    (rc = svc__prepare(db, "DELETE FROM holiday WHERE day = ?", &st)) == SVC_OK) {
-		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+		svc__bind_text(st, 1, day);
 		rc = svc__step_done(db, st, "remove the holiday");
 	}
 	if (rc == SVC_OK)
 		rc = audit_holiday(db, "remove", day, true, old, false, NULL);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	free(old);
 	return svc__finish(db, rc);
 }
 
 svc_status_t svc_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
 	if ((rc = svc__may(db, SVC__DO_HOLIDAY_READ, "list holidays")) != SVC_OK ||
 	    (rc = svc__prepare(db, "SELECT day, name FROM holiday ORDER BY day", &st)) != SVC_OK)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		svc_holiday_t h = { (const char *)sqlite3_column_text(st, 0),
-				    (const char *)sqlite3_column_text(st, 1) };
+	while ((step = svc__step(st)) == SVC__ROW) {
+		svc_holiday_t h = { svc__col_text(st, 0),
+				    svc__col_text(st, 1) };
 		if (cb(&h, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list holidays");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	size_t cap = 0;
 	svc_status_t rc;
 	int step;
@@ -177,10 +177,10 @@ svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n)
 	*n = 0;
 	if ((rc = svc__prepare(db, "SELECT day FROM holiday ORDER BY day", &st)) != SVC_OK)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		int64_t d;
 
-		if (svc_date_parse((const char *)sqlite3_column_text(st, 0), &d) != SVC_OK)
+		if (svc_date_parse(svc__col_text(st, 0), &d) != SVC_OK)
 			continue;
 		if (*n == cap) {
 			int64_t *p = realloc(*days, (cap = cap ? cap * 2 : 32) * sizeof *p);
@@ -193,9 +193,9 @@ svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n)
 		}
 		(*days)[(*n)++] = d;
 	}
-	if (rc == SVC_OK && step != SQLITE_DONE)
+	if (rc == SVC_OK && step != SVC__DONE)
 		rc = svc__sqlerr(db, "read the holidays");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK) {
 		free(*days);
 		*days = NULL;

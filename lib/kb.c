@@ -54,24 +54,24 @@ static svc_status_t check_code(svc_db_t *db, const char *code)
 /* MODEL as the catalogue spells it, into BUF; as given when not there. */
 static svc_status_t catalogue_spelling(svc_db_t *db, const char **model, char *buf, size_t len)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, "SELECT model FROM model WHERE model = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, *model, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, *model);
 	if (svc__row(db, st, &rc)) {
 		snprintf(buf, len, "%s", svc__col_text(st, 0));
 		*model = buf;
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 /* Add entry ID to the full-text index, or take it out (REMOVE). */
 static svc_status_t index_entry(svc_db_t *db, long long id, bool remove)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, remove
@@ -81,9 +81,9 @@ static svc_status_t index_entry(svc_db_t *db, long long id, bool remove)
 				 " SELECT id, title, model, code, body FROM kb WHERE id = ?",
 			       &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	rc = svc__step_done(db, st, "index knowledge content");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -93,7 +93,7 @@ svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id)
 	const char *model = svc__blank(q->model) ? NULL : q->model;
 	const char *code = svc__blank(q->code) ? NULL : q->code;
 	char spelled[SVC_MODEL_MAX * 4 + 1], now[21];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_buf_t object = { 0 }, after = { 0 };
 	svc_status_t rc;
 
@@ -115,16 +115,16 @@ svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id)
 	if ((rc = svc__prepare(db, "INSERT INTO kb(title, model, code, body, added_at, added_by)"
 				   " VALUES(?, ?, ?, ?, ?, ?)", &st)) != SVC_OK)
 		return svc__finish(db, rc);
-	sqlite3_bind_text(st, 1, q->title, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, q->title);
 	svc__bind_opt(st, 2, model);
 	svc__bind_opt(st, 3, code);
-	sqlite3_bind_text(st, 4, q->body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, db->actor, -1, SQLITE_STATIC);
+	svc__bind_text(st, 4, q->body);
+	svc__bind_text(st, 5, now);
+	svc__bind_text(st, 6, db->actor);
 	rc = svc__step_done(db, st, doing);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc == SVC_OK) {
-		*id = sqlite3_last_insert_rowid(db->sql);
+		*id = svc__last_id(db);
 		rc = index_entry(db, *id, false);
 	}
 	if (rc == SVC_OK) {
@@ -179,7 +179,7 @@ svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb
 		" WHERE kb_text MATCH ?1 ORDER BY 7, k.id LIMIT ?2";
 	char err[160];
 	svc_buf_t q = { 0 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -192,15 +192,15 @@ svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb
 		return svc__error(db, SVC_EINVAL, "cannot search: give the words to search for");
 	}
 	if ((rc = svc__prepare(db, sql, &st)) == SVC_OK) {
-		sqlite3_bind_text(st, 1, svc__buf_str(&q), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, limit > 0 ? limit : 20);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		svc__bind_text(st, 1, svc__buf_str(&q));
+		svc__bind_int(st, 2, limit > 0 ? limit : 20);
+		while ((step = svc__step(st)) == SVC__ROW) {
 			/* The snippet on one line, as a listing shows it. */
 			char *snippet = svc__strdup(svc__col_text(st, 5));
 			svc_kb_entry_t e = {
-				sqlite3_column_int64(st, 0), svc__col_text(st, 1),
+				svc__col_i64(st, 0), svc__col_text(st, 1),
 				svc__col_text(st, 2), svc__col_text(st, 3), svc__col_text(st, 4),
-				snippet, sqlite3_column_double(st, 6),
+				snippet, svc__col_double(st, 6),
 				svc__col_text(st, 7), svc__col_text(st, 8),
 			};
 			int stop;
@@ -213,9 +213,9 @@ svc_status_t svc_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb
 			if (stop)
 				break;
 		}
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
+		if (step != SVC__ROW && step != SVC__DONE)
 			rc = svc__sqlerr(db, "search knowledge content");
-		sqlite3_finalize(st);
+		svc__finalize(st);
 	}
 	svc__buf_free(&q);
 	return rc;
@@ -231,7 +231,7 @@ static svc_status_t parse_id(svc_db_t *db, const char *doing, const char *s, lon
 }
 
 /* Entry ID into *ST (a row); SVC_ENOTFOUND when there is none. */
-static svc_status_t find_entry(svc_db_t *db, const char *doing, long long id, sqlite3_stmt **st)
+static svc_status_t find_entry(svc_db_t *db, const char *doing, long long id, svc__stmt_t **st)
 {
 	svc_status_t rc;
 	int step;
@@ -239,10 +239,10 @@ static svc_status_t find_entry(svc_db_t *db, const char *doing, long long id, sq
 	if ((rc = svc__prepare(db, "SELECT id, title, model, code, body, added_at, added_by"
 				   " FROM kb WHERE id = ?", st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(*st, 1, id);
-	if ((step = sqlite3_step(*st)) == SQLITE_ROW)
+	svc__bind_int(*st, 1, id);
+	if ((step = svc__step(*st)) == SVC__ROW)
 		return SVC_OK;
-	if (step == SQLITE_DONE)
+	if (step == SVC__DONE)
 		return svc__error(db, SVC_ENOTFOUND,
 				  "cannot %s: there is no entry %lld; see 'servicer kb search'", doing,
 				  id);
@@ -252,7 +252,7 @@ static svc_status_t find_entry(svc_db_t *db, const char *doing, long long id, sq
 svc_status_t svc_kb_show(svc_db_t *db, const char *id_text, svc_kb_cb cb, void *ctx)
 {
 	static const char doing[] = "show knowledge content";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	long long id;
 	svc_status_t rc;
 
@@ -268,14 +268,14 @@ svc_status_t svc_kb_show(svc_db_t *db, const char *id_text, svc_kb_cb cb, void *
 
 		cb(&e, ctx);
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 svc_status_t svc_kb_remove(svc_db_t *db, const char *id_text)
 {
 	static const char doing[] = "remove knowledge content";
-	sqlite3_stmt *st = NULL, *del = NULL;
+	svc__stmt_t *st = NULL, *del = NULL;
 	svc_buf_t object = { 0 }, before = { 0 };
 	long long id;
 	svc_status_t rc;
@@ -294,15 +294,15 @@ svc_status_t svc_kb_remove(svc_db_t *db, const char *id_text)
 		svc__json_field(&before, "body", svc__col_text(st, 4));
 		if ((rc = index_entry(db, id, true)) == SVC_OK &&
 		    (rc = svc__prepare(db, "DELETE FROM kb WHERE id = ?", &del)) == SVC_OK) {
-			sqlite3_bind_int64(del, 1, id);
+			svc__bind_int(del, 1, id);
 			rc = svc__step_done(db, del, doing);
 		}
 		if (rc == SVC_OK)
 			rc = svc__audit(db, "remove", svc__buf_str(&object), svc__buf_str(&before),
 					NULL);
 	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(del);
+	svc__finalize(st);
+	svc__finalize(del);
 	svc__buf_free(&object);
 	svc__buf_free(&before);
 	return svc__finish(db, rc);

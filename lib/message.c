@@ -185,16 +185,16 @@ static void compose(svc_buf_t *b, const svc__mail_t *m, const svc_closeout_t *c,
 
 static svc_status_t received_at(svc_db_t *db, long long id, char out[21])
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	out[0] = '\0';
 	if ((rc = svc__prepare(db, "SELECT received_at FROM dispatch WHERE id = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	svc__bind_int(st, 1, id);
 	if (svc__row(db, st, &rc))
 		snprintf(out, 21, "%s", svc__col_text(st, 0));
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -224,7 +224,7 @@ svc_status_t svc__closeout_compose(svc_db_t *db, const svc__mail_t *m, const svc
 svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, size_t *len)
 {
 	char doing[96];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_closeout_t c = { 0 };
 	svc__mail_t m = { 0 };
 	svc_buf_t b = { 0 };
@@ -246,6 +246,6 @@ svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, siz
 	svc__buf_free(&b);
 	svc__mail_free(&m);
 	svc__free_parts((svc_part_t *)c.parts, c.nparts);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }

@@ -65,17 +65,17 @@ svc_status_t svc__meter_parse_day(svc_db_t *db, const char *doing, const char *d
 svc_status_t svc__meter_device(svc_db_t *db, const char *doing, const char *serial,
 			       bool writing)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char status[16] = "";
 	svc_status_t rc;
 	bool found;
 
 	if ((rc = svc__prepare(db, "SELECT status FROM device WHERE serial = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, serial);
 	if ((found = svc__row(db, st, &rc)))
 		snprintf(status, sizeof status, "%s", svc__col_text(st, 0));
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK)
 		return rc;
 	if (!found)
@@ -105,21 +105,21 @@ typedef struct bound {
 static svc_status_t query_bound(svc_db_t *db, const char *sql, const char *serial,
 				const char *day, bound_t *b)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	memset(b, 0, sizeof *b);
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	if (svc__row(db, st, &rc) && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
+	if (svc__row(db, st, &rc) && !svc__col_null(st, 0)) {
 		b->has = true;
-		b->value = sqlite3_column_int64(st, 0);
+		b->value = svc__col_i64(st, 0);
 		snprintf(b->day, sizeof b->day, "%s", svc__col_text(st, 1));
-		b->exchange = sqlite3_column_int(st, 2) != 0;
+		b->exchange = svc__col_int(st, 2) != 0;
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -195,22 +195,22 @@ svc_status_t svc__meter_in_order(svc_db_t *db, const char *doing, const char *se
 svc_status_t svc__meter_day_taken(svc_db_t *db, const char *serial, const char *day,
 			      long long have[SVC__NCOUNTERS], bool *taken)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	*taken = false;
 	if ((rc = svc__prepare(db, "SELECT total, bw, color FROM meter_reading"
 				   " WHERE serial = ? AND day = ? AND slot = 0", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
 	if (svc__row(db, st, &rc)) {
 		*taken = true;
 		for (int c = 0; c < SVC__NCOUNTERS; c++)
-			have[c] = sqlite3_column_type(st, c) == SQLITE_NULL
-					  ? -1 : sqlite3_column_int64(st, c);
+			have[c] = svc__col_null(st, c)
+					  ? -1 : svc__col_i64(st, c);
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -243,24 +243,24 @@ static svc_status_t insert_reading(svc_db_t *db, const char *serial, const char 
 				   long long slot, const long long v[SVC__NCOUNTERS],
 				   const char *source, const char *now)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, "INSERT INTO meter_reading(serial, day, slot, total, bw, color,"
 				   " source, recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, slot);
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
+	svc__bind_int(st, 3, slot);
 	for (int c = 0; c < SVC__NCOUNTERS; c++)
 		if (v[c] >= 0)
-			sqlite3_bind_int64(st, 4 + c, v[c]);
-	sqlite3_bind_text(st, 7, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, db->actor, -1, SQLITE_STATIC);
+			svc__bind_int(st, 4 + c, v[c]);
+	svc__bind_text(st, 7, source);
+	svc__bind_text(st, 8, now);
+	svc__bind_text(st, 9, db->actor);
 	rc = svc__step_done(db, st, "record the reading");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -331,24 +331,24 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 static svc_status_t last_void(svc_db_t *db, const char *serial, const char *day,
 			      svc_buf_t *when)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
 	if ((rc = svc__prepare(db, "SELECT voided_at, voided_by FROM meter_void"
 				   " WHERE serial = ? AND day = ? ORDER BY id DESC LIMIT 1", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
+	if ((step = svc__step(st)) == SVC__ROW) {
 		char t[SVC_TIME_MAX];
 
 		svc__buf_printf(when, "%s by %s", svc__time_shown(svc__col_text(st, 0), true, t),
 				svc__col_text(st, 1));
-	} else if (step != SQLITE_DONE) {
+	} else if (step != SVC__DONE) {
 		rc = svc__sqlerr(db, "read the voided readings");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -388,19 +388,19 @@ static svc_status_t move_to_void(svc_db_t *db, const char *serial, const char *d
 	svc_status_t rc = SVC_OK;
 
 	for (size_t i = 0; i < 2 && rc == SVC_OK; i++) {
-		sqlite3_stmt *st = NULL;
+		svc__stmt_t *st = NULL;
 
 		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
 			break;
-		sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+		svc__bind_text(st, 1, serial);
+		svc__bind_text(st, 2, day);
 		if (i == 0) {
-			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, db->actor, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+			svc__bind_text(st, 3, now);
+			svc__bind_text(st, 4, db->actor);
+			svc__bind_text(st, 5, reason);
 		}
 		rc = svc__step_done(db, st, "void the reading");
-		sqlite3_finalize(st);
+		svc__finalize(st);
 	}
 	return rc;
 }
@@ -492,7 +492,7 @@ static svc_status_t check_exchange(svc_db_t *db, const char *doing, const char *
 				  "cannot %s: the old meter's last value %lld is lower than %lld, where it started on %s",
 				  doing, old_final, lo.value, lo.day);
 	{
-		sqlite3_stmt *st = NULL;
+		svc__stmt_t *st = NULL;
 		static const char *const sql[SVC__NCOUNTERS] = {
 #define FIRST_ON_SQL(col)                                                             \
 	"SELECT r." col ", r.day FROM meter_reading r WHERE r.serial = ?1 AND r.day >= ?2" \
@@ -505,14 +505,14 @@ static svc_status_t check_exchange(svc_db_t *db, const char *doing, const char *
 
 		if ((rc = svc__prepare(db, sql[c], &st)) != SVC_OK)
 			return rc;
-		sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-		if (svc__row(db, st, &rc) && sqlite3_column_int64(st, 0) < new_start)
+		svc__bind_text(st, 1, serial);
+		svc__bind_text(st, 2, day);
+		if (svc__row(db, st, &rc) && svc__col_i64(st, 0) < new_start)
 			rc = svc__error(db, SVC_ERULE,
 					"cannot %s: the new meter's first value %lld is higher than the reading of %s (%lld), which would then count on the new meter",
 					doing, new_start, svc__col_text(st, 1),
-					sqlite3_column_int64(st, 0));
-		sqlite3_finalize(st);
+					svc__col_i64(st, 0));
+		svc__finalize(st);
 	}
 	return rc;
 }
@@ -557,7 +557,7 @@ static svc_status_t parse_exchange(svc_db_t *db, const svc_meter_exchange_req_t 
 static svc_status_t write_exchange(svc_db_t *db, const exchange_t *x, const char *reason)
 {
 	svc_buf_t object = { 0 }, after = { 0 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char now[21];
 	svc_status_t rc;
 
@@ -566,16 +566,16 @@ static svc_status_t write_exchange(svc_db_t *db, const exchange_t *x, const char
 				   " new_start, reason, recorded_at, recorded_by)"
 				   " VALUES(?, ?, ?, ?, ?, ?, ?, ?)", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, x->serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, x->counter, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, x->day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, x->old_final);
-	sqlite3_bind_int64(st, 5, x->new_start);
-	sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, db->actor, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, x->serial);
+	svc__bind_text(st, 2, x->counter);
+	svc__bind_text(st, 3, x->day);
+	svc__bind_int(st, 4, x->old_final);
+	svc__bind_int(st, 5, x->new_start);
+	svc__bind_text(st, 6, reason);
+	svc__bind_text(st, 7, now);
+	svc__bind_text(st, 8, db->actor);
 	rc = svc__step_done(db, st, "record the meter exchange");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	svc__buf_printf(&object, "meter %s %s", x->serial, x->day);
 	svc__json_field(&after, "counter", x->counter);
 	svc__json_int(&after, "old_final", x->old_final);
@@ -610,17 +610,17 @@ svc_status_t svc__meter_service(svc_db_t *db, const char *doing, const char *ser
 				long long dispatch_id, const char *completed_utc, long long meter)
 {
 	long long v[SVC__NCOUNTERS] = { meter, -1, -1 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char day[11], now[21];
 	int64_t t;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, "DELETE FROM meter_reading WHERE serial = ? AND slot = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, dispatch_id);
+	svc__bind_text(st, 1, serial);
+	svc__bind_int(st, 2, dispatch_id);
 	rc = svc__step_done(db, st, "replace the close-out's meter reading");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK || meter < 0)
 		return rc;
 	if (!svc__time_from_utc(completed_utc, &t))

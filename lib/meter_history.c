@@ -50,19 +50,19 @@ static const char history_sql[] =
 	" ORDER BY 1, 2, 3";
 
 /* The counters of the row into R, from column 3 on. */
-static void row_counters(sqlite3_stmt *st, long long *const value[SVC__NCOUNTERS])
+static void row_counters(svc__stmt_t *st, long long *const value[SVC__NCOUNTERS])
 {
 	for (int c = 0; c < SVC__NCOUNTERS; c++)
-		if (sqlite3_column_type(st, 3 + c) != SQLITE_NULL)
-			*value[c] = sqlite3_column_int64(st, 3 + c);
+		if (!svc__col_null(st, 3 + c))
+			*value[c] = svc__col_i64(st, 3 + c);
 }
 
 /* One row of history_sql into R, carrying volume in K; false to skip it. */
-static bool history_row(sqlite3_stmt *st, carry_t *k, svc_meter_reading_t *r)
+static bool history_row(svc__stmt_t *st, carry_t *k, svc_meter_reading_t *r)
 {
 	long long *value[SVC__NCOUNTERS] = { &r->total, &r->bw, &r->color };
 	long long *vol[SVC__NCOUNTERS] = { &r->total_volume, &r->bw_volume, &r->color_volume };
-	int kind = sqlite3_column_int(st, 1), c;
+	int kind = svc__col_int(st, 1), c;
 
 	r->date = svc__col_text(st, 0);
 	r->source = svc__col_text(st, 6);
@@ -79,11 +79,11 @@ static bool history_row(sqlite3_stmt *st, carry_t *k, svc_meter_reading_t *r)
 	if (kind == 0) {
 		if ((c = svc__meter_counter_index(svc__col_text(st, 9))) < 0)
 			return false;
-		exchanged(k, c, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
-		*value[c] = sqlite3_column_int64(st, 11);
+		exchanged(k, c, svc__col_i64(st, 10), svc__col_i64(st, 11));
+		*value[c] = svc__col_i64(st, 11);
 		return true;
 	}
-	r->dispatch_id = sqlite3_column_int64(st, 2);
+	r->dispatch_id = svc__col_i64(st, 2);
 	row_counters(st, value);
 	/* Volume is billing's: a service reading, maybe taken before the
 	 * day's billing one, neither has one nor moves it. */
@@ -118,7 +118,7 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 			       const char *to, svc_meter_cb cb, void *ctx)
 {
 	char serial[SVC_SERIAL_MAX + 1], err[200], lo[11], hi[11];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	carry_t k = { 0 };
 	svc_status_t rc;
 	int step;
@@ -131,8 +131,8 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 	    (rc = svc__meter_device(db, "read meter readings", serial, false)) != SVC_OK ||
 	    (rc = svc__prepare(db, history_sql, &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	svc__bind_text(st, 1, serial);
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc_meter_reading_t r = { .serial = serial, .total = -1, .bw = -1, .color = -1,
 					  .total_volume = -1, .bw_volume = -1, .color_volume = -1 };
 
@@ -141,8 +141,8 @@ svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *
 		if (cb(&r, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "read meter readings");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }

@@ -43,7 +43,7 @@ typedef struct staged {
  * "(?3, ?4), (?5, ?6)").
  */
 static svc_status_t prepare_rows(svc_db_t *db, const char *head, const char *tuple, int first,
-				 int rows, sqlite3_stmt **st)
+				 int rows, svc__stmt_t **st)
 {
 	svc_buf_t sql = { 0 };
 	svc_status_t rc;
@@ -65,19 +65,19 @@ static svc_status_t prepare_rows(svc_db_t *db, const char *head, const char *tup
 	return rc;
 }
 
-static void bind_counters(sqlite3_stmt *st, int first, const long long v[SVC__NCOUNTERS])
+static void bind_counters(svc__stmt_t *st, int first, const long long v[SVC__NCOUNTERS])
 {
 	for (int c = 0; c < SVC__NCOUNTERS; c++) {
 		if (v[c] >= 0)
-			sqlite3_bind_int64(st, first + c, v[c]);
+			svc__bind_int(st, first + c, v[c]);
 		else
-			sqlite3_bind_null(st, first + c);
+			svc__bind_null(st, first + c);
 	}
 }
 
 typedef struct import_ctx {
 	svc_db_t *db;
-	sqlite3_stmt *stage_one, *stage_batch;
+	svc__stmt_t *stage_one, *stage_batch;
 	int64_t today;
 	bool keep_raw;		/* a reject file wants the rows as read */
 	staged_t row[BATCH];
@@ -88,16 +88,16 @@ typedef struct import_ctx {
 #define STAGE_TUPLE "(#, #, #, #, #, #, #)"
 enum { STAGE_COLS = 7 };
 
-static void bind_stage(sqlite3_stmt *st, int first, const staged_t *r, bool keep_raw)
+static void bind_stage(svc__stmt_t *st, int first, const staged_t *r, bool keep_raw)
 {
-	sqlite3_bind_text(st, first, r->serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, first + 1, r->day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, first + 2, r->line);
+	svc__bind_text(st, first, r->serial);
+	svc__bind_text(st, first + 1, r->day);
+	svc__bind_int(st, first + 2, r->line);
 	bind_counters(st, first + 3, r->v);
 	if (keep_raw)
-		sqlite3_bind_text(st, first + 6, r->raw.p ? r->raw.p : "", -1, SQLITE_STATIC);
+		svc__bind_text(st, first + 6, r->raw.p ? r->raw.p : "");
 	else
-		sqlite3_bind_null(st, first + 6);
+		svc__bind_null(st, first + 6);
 }
 
 /* Write the rows held in IC to the staging table. */
@@ -111,13 +111,13 @@ static svc_status_t stage_flush(import_ctx_t *ic)
 		if (ic->row[i].raw.oom)
 			rc = svc__error(ic->db, SVC_EINTERNAL, "out of memory");
 	if (rc == SVC_OK && n == BATCH) {
-		sqlite3_reset(ic->stage_batch);
+		svc__reset(ic->stage_batch);
 		for (int i = 0; i < n; i++)
 			bind_stage(ic->stage_batch, 1 + i * STAGE_COLS, &ic->row[i], ic->keep_raw);
 		rc = svc__step_done(ic->db, ic->stage_batch, "stage the readings");
 	} else {
 		for (int i = 0; i < n && rc == SVC_OK; i++) {
-			sqlite3_reset(ic->stage_one);
+			svc__reset(ic->stage_one);
 			bind_stage(ic->stage_one, 1, &ic->row[i], ic->keep_raw);
 			rc = svc__step_done(ic->db, ic->stage_one, "stage a reading");
 		}
@@ -191,7 +191,7 @@ static void why_refused(svc_db_t *db, const char *serial, const char *day,
 	snprintf(doing, sizeof doing, "record the reading of %s on %s", serial, day);
 	if (svc__meter_day_free(db, doing, serial, day) == SVC_OK &&
 	    svc__meter_in_order(db, doing, serial, day, v) == SVC_OK)
-		svc__error(db, SVC_ERULE, "cannot %s: %s", doing, sqlite3_errmsg(db->sql));
+		svc__error(db, SVC_ERULE, "cannot %s: %s", doing, svc__store_message(db));
 	reason_of(db, reason, len);
 }
 
@@ -233,7 +233,7 @@ static void write_reject(FILE *f, const char *raw, long long line, const char *r
 typedef struct applier {
 	svc_db_t *db;
 	svc_import_summary_t *sum;
-	sqlite3_stmt *one, *batch, *rej;
+	svc__stmt_t *one, *batch, *rej;
 	staged_t row[BATCH];
 	int n;
 } applier_t;
@@ -243,19 +243,19 @@ typedef struct applier {
 #define APPLY_TUPLE "(#, #, 0, #, #, #, 'import', ?1, ?2)"
 enum { APPLY_COLS = 5 };
 
-static void bind_staged(sqlite3_stmt *st, int first, const staged_t *r)
+static void bind_staged(svc__stmt_t *st, int first, const staged_t *r)
 {
-	sqlite3_bind_text(st, first, r->serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, first + 1, r->day, -1, SQLITE_STATIC);
+	svc__bind_text(st, first, r->serial);
+	svc__bind_text(st, first + 1, r->day);
 	bind_counters(st, first + 2, r->v);
 }
 
 static svc_status_t note_rejected(applier_t *a, long long line, const char *reason)
 {
 	a->sum->rejected++;
-	sqlite3_reset(a->rej);
-	sqlite3_bind_text(a->rej, 1, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(a->rej, 2, line);
+	svc__reset(a->rej);
+	svc__bind_copy(a->rej, 1, reason);
+	svc__bind_int(a->rej, 2, line);
 	return svc__step_done(a->db, a->rej, "note a refused reading");
 }
 
@@ -265,13 +265,13 @@ static svc_status_t apply_one(applier_t *a, const staged_t *r)
 	char reason[600];
 	int step;
 
-	sqlite3_reset(a->one);
+	svc__reset(a->one);
 	bind_staged(a->one, 3, r);
-	if ((step = sqlite3_step(a->one)) == SQLITE_DONE) {
+	if ((step = svc__step(a->one)) == SVC__DONE) {
 		a->sum->added++;
 		return SVC_OK;
 	}
-	if (sqlite3_errcode(a->db->sql) != SQLITE_CONSTRAINT)
+	if (!svc__refused(a->db))
 		return svc__sqlerr(a->db, "record a reading");
 	if (same_reading(a->db, r->serial, r->day, r->v)) {
 		a->sum->unchanged++;
@@ -288,16 +288,16 @@ static svc_status_t flush_batch(applier_t *a)
 
 	a->n = 0;
 	if (n == BATCH) {
-		sqlite3_reset(a->batch);
+		svc__reset(a->batch);
 		for (int i = 0; i < n; i++)
 			bind_staged(a->batch, 3 + i * APPLY_COLS, &a->row[i]);
-		if (sqlite3_step(a->batch) == SQLITE_DONE) {
+		if (svc__step(a->batch) == SVC__DONE) {
 			a->sum->added += BATCH;
 			return SVC_OK;
 		}
-		if (sqlite3_errcode(a->db->sql) != SQLITE_CONSTRAINT)
+		if (!svc__refused(a->db))
 			return svc__sqlerr(a->db, "record the readings");
-		sqlite3_reset(a->batch);
+		svc__reset(a->batch);
 	}
 	for (int i = 0; i < n && rc == SVC_OK; i++)
 		rc = apply_one(a, &a->row[i]);
@@ -314,19 +314,19 @@ static svc_status_t prepare_applier(applier_t *a, const char *now)
 			       &a->rej)) != SVC_OK)
 		return rc;
 	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = i ? a->batch : a->one;
+		svc__stmt_t *st = i ? a->batch : a->one;
 
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, a->db->actor, -1, SQLITE_STATIC);
+		svc__bind_copy(st, 1, now);
+		svc__bind_text(st, 2, a->db->actor);
 	}
 	return SVC_OK;
 }
 
 /* Column I of ST into DST of SIZE bytes, cut short if need be. */
-static void copy_column(char *dst, size_t size, sqlite3_stmt *st, int i)
+static void copy_column(char *dst, size_t size, svc__stmt_t *st, int i)
 {
-	const unsigned char *text = sqlite3_column_text(st, i);
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	const char *text = svc__col_text(st, i);
+	size_t n = svc__col_bytes(st, i);
 
 	if (n >= size)
 		n = size - 1;
@@ -339,7 +339,7 @@ static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
 				 svc_import_summary_t *sum)
 {
 	applier_t a = { .db = db, .sum = sum };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char last_serial[SVC_SERIAL_MAX + 1] = "", now[21], device_reason[600] = "";
 	svc_status_t rc, device_rc = SVC_OK;
 	int step;
@@ -349,7 +349,7 @@ static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
 	    (rc = svc__prepare(db, "SELECT serial, day, line, total, bw, color FROM temp.meter_stage"
 				   " ORDER BY serial, day, line", &st)) != SVC_OK)
 		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		const char *serial = svc__col_text(st, 0);
 		staged_t *r;
 
@@ -362,37 +362,37 @@ static svc_status_t apply_staged(svc_db_t *db, const svc_import_opts_t *opts,
 				reason_of(db, device_reason, sizeof device_reason);
 		}
 		if (device_rc != SVC_OK) {
-			if ((rc = note_rejected(&a, sqlite3_column_int64(st, 2), device_reason)) != SVC_OK)
+			if ((rc = note_rejected(&a, svc__col_i64(st, 2), device_reason)) != SVC_OK)
 				break;
 			continue;
 		}
 		r = &a.row[a.n++];
 		copy_column(r->serial, sizeof r->serial, st, 0);
 		copy_column(r->day, sizeof r->day, st, 1);
-		r->line = sqlite3_column_int64(st, 2);
+		r->line = svc__col_i64(st, 2);
 		for (int c = 0; c < SVC__NCOUNTERS; c++)
-			r->v[c] = sqlite3_column_type(st, 3 + c) == SQLITE_NULL
-					  ? -1 : sqlite3_column_int64(st, 3 + c);
+			r->v[c] = svc__col_null(st, 3 + c)
+					  ? -1 : svc__col_i64(st, 3 + c);
 		if (a.n == BATCH && (rc = flush_batch(&a)) != SVC_OK)
 			break;
 	}
-	if (rc == SVC_OK && step != SQLITE_DONE)
+	if (rc == SVC_OK && step != SVC__DONE)
 		rc = svc__sqlerr(db, "apply the readings");
 	if (rc == SVC_OK)
 		rc = flush_batch(&a);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	st = NULL;
 	if (rc == SVC_OK && opts && opts->reject &&
 	    (rc = svc__prepare(db, "SELECT raw, line, reason FROM temp.meter_stage"
 				   " WHERE reason IS NOT NULL ORDER BY line", &st)) == SVC_OK)
 		while (svc__row(db, st, &rc))
-			write_reject(opts->reject, svc__col_text(st, 0), sqlite3_column_int64(st, 1),
+			write_reject(opts->reject, svc__col_text(st, 0), svc__col_i64(st, 1),
 				     svc__col_text(st, 2));
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(a.one);
-	sqlite3_finalize(a.batch);
-	sqlite3_finalize(a.rej);
+	svc__finalize(st);
+	svc__finalize(a.one);
+	svc__finalize(a.batch);
+	svc__finalize(a.rej);
 	return rc;
 }
 
@@ -412,12 +412,10 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 	if ((rc = svc__may(db, SVC__DO_METER, "import meter readings")) != SVC_OK ||
 	    (rc = svc__import_begin(db)) != SVC_OK)
 		return rc;
-	if (sqlite3_exec(db->sql, "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT,"
-				  " line INTEGER PRIMARY KEY, total INTEGER, bw INTEGER,"
-				  " color INTEGER, raw TEXT, reason TEXT)", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = svc__sqlerr(db, "stage the readings");
+	if ((rc = svc__exec(db, "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT,"
+			    " line INTEGER PRIMARY KEY, total INTEGER, bw INTEGER,"
+			    " color INTEGER, raw TEXT, reason TEXT)", "stage the readings")) != SVC_OK)
 		goto out;
-	}
 	spec.ctx = &ic;
 	if ((rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, BATCH, &ic.stage_batch)) == SVC_OK &&
 	    (rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, 1, &ic.stage_one)) == SVC_OK &&
@@ -426,8 +424,8 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 		rc = apply_staged(db, opts, summary);
 	for (int i = 0; i < ic.n; i++)
 		svc__buf_free(&ic.row[i].raw);
-	sqlite3_finalize(ic.stage_one);
-	sqlite3_finalize(ic.stage_batch);
+	svc__finalize(ic.stage_one);
+	svc__finalize(ic.stage_batch);
 	summary->rows = stats.rows;
 	summary->rejected += stats.rejected;
 	summary->truncated = stats.truncated;
@@ -439,6 +437,6 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 		rc = svc__audit(db, "import", "meter readings", NULL, after);
 	}
 out:
-	sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.meter_stage", NULL, NULL, NULL);
+	svc__exec(db, "DROP TABLE IF EXISTS temp.meter_stage", "unstage the readings");
 	return svc__import_end(db, rc, flags, summary);
 }

@@ -52,7 +52,7 @@ typedef struct batch {
 
 static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -62,7 +62,7 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 				   " ORDER BY c.dispatch_id", &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, svc__only_own(db, SVC__DO_CALL));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		long long *p = realloc(b->ids, (b->n + 1) * sizeof *p);
 
 		if (!p) {
@@ -70,11 +70,11 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 			break;
 		}
 		b->ids = p;
-		b->ids[b->n++] = sqlite3_column_int64(st, 0);
+		b->ids[b->n++] = svc__col_i64(st, 0);
 	}
-	if (rc == SVC_OK && step != SQLITE_DONE)
+	if (rc == SVC_OK && step != SVC__DONE)
 		rc = svc__sqlerr(db, "find the queued close-outs");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -82,7 +82,7 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 static svc_status_t check_sendable(svc_db_t *db, const char *doing, const char *ref,
 				   long long id)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -90,19 +90,19 @@ static svc_status_t check_sendable(svc_db_t *db, const char *doing, const char *
 				   " JOIN dispatch d ON d.id = c.dispatch_id"
 				   " WHERE c.dispatch_id = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE)
+	svc__bind_int(st, 1, id);
+	step = svc__step(st);
+	if (step == SVC__DONE)
 		rc = svc__error(db, SVC_ENOTFOUND,
 				"cannot %s: it has no close-out yet; record it with 'servicer closeout %s --labor H --symptom T --cause T --action T'",
 				doing, ref);
-	else if (step != SQLITE_ROW)
+	else if (step != SVC__ROW)
 		rc = svc__sqlerr(db, doing);
 	else if (strcmp(svc__col_text(st, 0), "recorded") == 0)
 		rc = svc__error(db, SVC_ERULE,
 				"cannot %s: CITS did not dispatch this call (source %s), and Canon pays no labor for any service not dispatched by CITS; its Section 2 is recorded here and never e-mailed to CITS (print it with 'servicer closeout --print %s')",
 				doing, svc__col_text(st, 1), ref);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -130,7 +130,7 @@ static svc_status_t pick_named(svc_db_t *db, char *const *refs, size_t n, batch_
 static svc_status_t begin_attempt(svc_db_t *db, const svc_closeout_t *c, char at[21])
 {
 	svc_buf_t object = { 0 }, after = { 0 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	svc__now(at);
@@ -139,11 +139,11 @@ static svc_status_t begin_attempt(svc_db_t *db, const svc_closeout_t *c, char at
 	if ((rc = svc__prepare(db, "UPDATE closeout SET attempts = attempts + 1,"
 				   " last_attempt_at = ?2, unconfirmed_at = ?2 WHERE dispatch_id = ?1",
 			       &st)) == SVC_OK) {
-		sqlite3_bind_int64(st, 1, c->dispatch_id);
-		sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+		svc__bind_int(st, 1, c->dispatch_id);
+		svc__bind_text(st, 2, at);
 		rc = svc__step_done(db, st, "record the attempt");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	svc__buf_printf(&object, "closeout %lld", c->dispatch_id);
 	svc__json_field(&after, "attempt", at);
 	svc__json_field(&after, "message_id", c->message_id);
@@ -180,7 +180,7 @@ static svc_status_t record_outcome(svc_db_t *db, const attempt_t *a)
 	const char *refused = svc__buf_str((svc_buf_t *)&a->ans.refused);
 	bool sent = a->status && strcmp(a->status, "sent") == 0;
 	svc_buf_t object = { 0 }, after = { 0 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char now[21];
 	svc_status_t rc;
 
@@ -188,15 +188,15 @@ static svc_status_t record_outcome(svc_db_t *db, const attempt_t *a)
 		return rc;
 	svc__now(now);
 	if ((rc = svc__prepare(db, sql, &st)) == SVC_OK) {
-		sqlite3_bind_int64(st, 1, a->c->dispatch_id);
+		svc__bind_int(st, 1, a->c->dispatch_id);
 		svc__bind_opt(st, 2, a->status);
-		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		svc__bind_text(st, 3, now);
 		svc__bind_opt(st, 4, reply);
 		svc__bind_opt(st, 5, a->before);
 		svc__bind_opt(st, 6, refused);
 		rc = svc__step_done(db, st, "record the sending");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc == SVC_OK && sent)
 		rc = svc__dispatch_close(db, a->c->dispatch_id, now,
 					 "close-out accepted by the mail server");
@@ -388,14 +388,14 @@ static svc_status_t send_batch(run_t *r, const batch_t *b)
 	svc_status_t rc = SVC_OK;
 
 	for (size_t i = 0; i < b->n && rc == SVC_OK; i++) {
-		sqlite3_stmt *st = NULL;
+		svc__stmt_t *st = NULL;
 		svc_closeout_t c = { 0 };
 
 		rc = svc__closeout_load(r->db, b->ids[i], "send the close-out", &st, &c);
 		if (rc == SVC_OK)
 			rc = send_one(r, &c);
 		svc__free_parts((svc_part_t *)c.parts, c.nparts);
-		sqlite3_finalize(st);
+		svc__finalize(st);
 	}
 	return rc;
 }

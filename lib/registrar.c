@@ -14,7 +14,7 @@
 
 struct svc__registrar {
 	svc_db_t *db;
-	sqlite3_stmt *find, *insert, *update, *model, *index_add, *index_del;
+	svc__stmt_t *find, *insert, *update, *model, *index_add, *index_del;
 	/* Models looked up, as asked for: a file repeats a handful of models. */
 	struct {
 		char asked[SVC_MODEL_MAX * 4 + 1], name[SVC_MODEL_MAX * 4 + 1];
@@ -64,12 +64,12 @@ void svc__registrar_free(svc__registrar_t *r)
 {
 	if (!r)
 		return;
-	sqlite3_finalize(r->find);
-	sqlite3_finalize(r->insert);
-	sqlite3_finalize(r->update);
-	sqlite3_finalize(r->model);
-	sqlite3_finalize(r->index_add);
-	sqlite3_finalize(r->index_del);
+	svc__finalize(r->find);
+	svc__finalize(r->insert);
+	svc__finalize(r->update);
+	svc__finalize(r->model);
+	svc__finalize(r->index_add);
+	svc__finalize(r->index_del);
 	free(r);
 }
 
@@ -101,20 +101,20 @@ static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
 			return SVC_OK;
 		}
 	}
-	sqlite3_reset(r->model);
-	sqlite3_bind_text(r->model, 1, model, -1, SQLITE_STATIC);
-	step = sqlite3_step(r->model);
-	if (step == SQLITE_DONE)
+	svc__reset(r->model);
+	svc__bind_text(r->model, 1, model);
+	step = svc__step(r->model);
+	if (step == SVC__DONE)
 		return rejectf(reason, len, SVC_ERULE,
 			       "model '%s' is not serviceable here; add it with 'servicer model add %s'",
 			       model, model);
-	if (step != SQLITE_ROW)
+	if (step != SVC__ROW)
 		return svc__sqlerr(r->db, "read the catalogue");
 	slot = r->nmodels < MODEL_CACHE ? r->nmodels++ : r->next_slot++ % MODEL_CACHE;
 	snprintf(r->models[slot].asked, sizeof r->models[slot].asked, "%s", model);
 	snprintf(r->models[slot].name, sizeof r->models[slot].name, "%s",
-		 sqlite3_column_text(r->model, 0));
-	r->models[slot].warranty_months = sqlite3_column_int(r->model, 1);
+		 svc__col_text(r->model, 0));
+	r->models[slot].warranty_months = svc__col_int(r->model, 1);
 	r->model_name = r->models[slot].name;
 	r->warranty_months = r->models[slot].warranty_months;
 	return SVC_OK;
@@ -244,27 +244,27 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 }
 
 /* Insert V as a new registration, or renew/fill in an existing row. */
-static svc_status_t write_registration(svc__registrar_t *r, sqlite3_stmt *st,
+static svc_status_t write_registration(svc__registrar_t *r, svc__stmt_t *st,
 				       const svc__regval_t *v)
 {
 	char now[21];
 	svc_status_t rc;
 
 	svc__now(now);
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v->model, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, v->support ? v->support : "dispatch", -1, SQLITE_STATIC);
+	svc__reset(st);
+	svc__bind_text(st, 1, v->serial);
+	svc__bind_text(st, 2, v->model);
+	svc__bind_text(st, 3, v->support ? v->support : "dispatch");
 	svc__bind_opt(st, 4, v->account);
 	svc__bind_opt(st, 5, v->system_account);
 	svc__bind_opt(st, 6, v->location);
 	svc__bind_opt(st, 7, v->installed);
 	svc__bind_opt(st, 8, v->warranty_end);
-	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, r->db->actor, -1, SQLITE_STATIC);
+	svc__bind_text(st, 9, now);
+	svc__bind_text(st, 10, r->db->actor);
 	svc__bind_opt(st, 11, v->customer);
 	rc = svc__step_done(r->db, st, "write the registration");
-	sqlite3_reset(st);
+	svc__reset(st);
 	return rc;
 }
 
@@ -272,7 +272,7 @@ static svc_status_t write_registration(svc__registrar_t *r, sqlite3_stmt *st,
 static svc_status_t index_customer(svc__registrar_t *r, const char *serial, const char *was,
 				   const char *now)
 {
-	sqlite3_stmt *st[2] = { was ? r->index_del : NULL, now ? r->index_add : NULL };
+	svc__stmt_t *st[2] = { was ? r->index_del : NULL, now ? r->index_add : NULL };
 	const char *value[2] = { was, now };
 	svc_status_t rc = SVC_OK;
 
@@ -281,11 +281,11 @@ static svc_status_t index_customer(svc__registrar_t *r, const char *serial, cons
 	for (int i = 0; i < 2 && rc == SVC_OK; i++) {
 		if (!st[i])
 			continue;
-		sqlite3_reset(st[i]);
-		sqlite3_bind_text(st[i], 1, serial, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st[i], 2, value[i], -1, SQLITE_STATIC);
+		svc__reset(st[i]);
+		svc__bind_text(st[i], 1, serial);
+		svc__bind_text(st[i], 2, value[i]);
 		rc = svc__step_done(r->db, st[i], "index the customer");
-		sqlite3_reset(st[i]);
+		svc__reset(st[i]);
 	}
 	return rc;
 }
@@ -365,13 +365,13 @@ static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
 	static const char sql[] =
 		"UPDATE device SET account = ?2, system_account = ?3, location = ?4,"
 		" installed = ?5, warranty_end = ?6, support = ?7, customer = ?8 WHERE serial = ?1";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_device_t after = device_of(v, old->status);
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(r->db, sql, &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, v->serial);
 	svc__bind_opt(st, 2, v->account);
 	svc__bind_opt(st, 3, v->system_account);
 	svc__bind_opt(st, 4, v->location);
@@ -380,7 +380,7 @@ static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
 	svc__bind_opt(st, 7, v->support);
 	svc__bind_opt(st, 8, v->customer);
 	rc = svc__step_done(r->db, st, "update the registration");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc == SVC_OK)
 		rc = index_customer(r, v->serial, old->customer, v->customer);
 	if (rc == SVC_OK)
@@ -425,7 +425,7 @@ static svc_status_t assign_as_given(svc__registrar_t *r, const svc__regval_t *v,
 				    svc__reg_t *result)
 {
 	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if (!v->assigned_to || (was && strcmp(was, v->assigned_to) == 0))
@@ -433,10 +433,10 @@ static svc_status_t assign_as_given(svc__registrar_t *r, const svc__regval_t *v,
 	if ((rc = svc__prepare(r->db, "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
 			       &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, v->serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v->assigned_to, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, v->serial);
+	svc__bind_text(st, 2, v->assigned_to);
 	rc = svc__step_done(r->db, st, "assign the device");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	svc__buf_printf(&object, "device %s", v->serial);
 	svc__json_field(&before, "assigned_to", was);
 	svc__json_field(&after, "assigned_to", v->assigned_to);
@@ -467,7 +467,7 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 	derive_warranty(r, &v);
 	if ((rc = write_registration(r, r->insert, &v)) != SVC_OK)
 		return rc;
-	if (sqlite3_changes(r->db->sql) == 1) {
+	if (svc__changes(r->db) == 1) {
 		after = device_of(&v, "pending");
 		*result = SVC__REG_NEW;
 		if ((rc = index_customer(r, v.serial, NULL, v.customer)) != SVC_OK ||
@@ -478,18 +478,18 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 	/* The derived warranty end is not a given value to compare. */
 	if (svc__blank(reg->warranty_end))
 		v.warranty_end[0] = '\0';
-	sqlite3_reset(r->find);
-	sqlite3_bind_text(r->find, 1, v.serial, -1, SQLITE_STATIC);
-	step = sqlite3_step(r->find);
-	if (step != SQLITE_ROW) {
-		sqlite3_reset(r->find);
+	svc__reset(r->find);
+	svc__bind_text(r->find, 1, v.serial);
+	step = svc__step(r->find);
+	if (step != SVC__ROW) {
+		svc__reset(r->find);
 		return svc__sqlerr(r->db, "look up the serial");
 	}
 	svc__device_from_row(r->find, &old);
 	rc = apply_existing(r, &old, &v, allow_renew, result, reason, len);
 	if (rc == SVC_OK)
 		rc = assign_as_given(r, &v, old.assigned_to, result);
-	sqlite3_reset(r->find);
+	svc__reset(r->find);
 	return rc;
 }
 

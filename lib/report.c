@@ -93,10 +93,10 @@ static bool in_month(int64_t day, const char *month)
 }
 
 /* Why the labor of an at-risk call is not yet earned, and what to do. */
-static void at_risk_reason(sqlite3_stmt *st, const svc_compensation_t *c, svc_buf_t *b)
+static void at_risk_reason(svc__stmt_t *st, const svc_compensation_t *c, svc_buf_t *b)
 {
 	const char *error = svc__col_text(st, C_ERROR);
-	long long attempts = sqlite3_column_int64(st, C_ATTEMPTS);
+	long long attempts = svc__col_i64(st, C_ATTEMPTS);
 	const char *ref = c->number ? c->number : "";
 
 	if (strcmp(c->closeout, "none") == 0)
@@ -113,15 +113,15 @@ static void at_risk_reason(sqlite3_stmt *st, const svc_compensation_t *c, svc_bu
 				attempts, attempts == 1 ? "" : "s", error ? error : "no reply recorded");
 }
 
-static void call_from_row(sqlite3_stmt *st, int64_t today, svc_compensation_t *c)
+static void call_from_row(svc__stmt_t *st, int64_t today, svc_compensation_t *c)
 {
 	static const char *const sections[] = { "compensable", "at-risk", "not-compensable",
 						"parts-unclaimed" };
-	int section = sqlite3_column_int(st, C_SECTION);
+	int section = svc__col_int(st, C_SECTION);
 
 	memset(c, 0, sizeof *c);
 	c->section = sections[section < 0 || section > 3 ? 2 : section];
-	c->dispatch_id = sqlite3_column_int64(st, C_ID);
+	c->dispatch_id = svc__col_i64(st, C_ID);
 	c->number = svc__col_text(st, C_NUMBER);
 	c->serial = svc__col_text(st, C_SERIAL);
 	c->model = svc__col_text(st, C_MODEL);
@@ -134,10 +134,10 @@ static void call_from_row(sqlite3_stmt *st, int64_t today, svc_compensation_t *c
 	if (!c->closeout)
 		c->closeout = "none";
 	c->sent_at = svc__col_text(st, C_SENT);
-	c->labor_minutes = sqlite3_column_type(st, C_LABOR) == SQLITE_NULL
-				   ? -1 : sqlite3_column_int64(st, C_LABOR);
-	c->travel_minutes = sqlite3_column_type(st, C_TRAVEL) == SQLITE_NULL
-				    ? -1 : sqlite3_column_int64(st, C_TRAVEL);
+	c->labor_minutes = svc__col_null(st, C_LABOR)
+				   ? -1 : svc__col_i64(st, C_LABOR);
+	c->travel_minutes = svc__col_null(st, C_TRAVEL)
+				    ? -1 : svc__col_i64(st, C_TRAVEL);
 	c->customer = svc__col_text(st, C_CUSTOMER);
 	c->parts = svc__col_text(st, C_PARTS);
 	c->days_waiting = -1;
@@ -148,7 +148,7 @@ static void call_from_row(sqlite3_stmt *st, int64_t today, svc_compensation_t *c
 svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compensation_cb cb,
 				     void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_compensation_t c;
 	int64_t today = svc_date_today();
 	svc_status_t rc;
@@ -159,7 +159,7 @@ svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compen
 	    (rc = svc__prepare(db, report_sql, &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, svc__only_own(db, SVC__DO_CALL));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc_buf_t reason = { 0 };
 		int stop;
 
@@ -182,9 +182,9 @@ svc_status_t svc_report_compensation(svc_db_t *db, const char *month, svc_compen
 		if (stop != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "report compensation");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -249,7 +249,7 @@ svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void
 {
 	sample_t tech = { 0 }, all = { 0 };
 	char login[65] = "";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step, stop = 0;
 
@@ -258,10 +258,10 @@ svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void
 	    (rc = svc__prepare(db, sla_sql, &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, svc__only_own(db, SVC__DO_CALL));
-	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (step = svc__step(st)) == SVC__ROW) {
 		const char *who = svc__col_text(st, 0);
-		long long minutes = sqlite3_column_int64(st, 1);
-		int met = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 2);
+		long long minutes = svc__col_i64(st, 1);
+		int met = svc__col_null(st, 2) ? -1 : svc__col_int(st, 2);
 
 		if (!in_month(local_day(svc__col_text(st, 3)), month))
 			continue;
@@ -276,13 +276,13 @@ svc_status_t svc_report_sla(svc_db_t *db, const char *month, svc_sla_cb cb, void
 			break;
 		}
 	}
-	if (rc == SVC_OK && !stop && step != SQLITE_ROW && step != SQLITE_DONE)
+	if (rc == SVC_OK && !stop && step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "report service levels");
 	if (rc == SVC_OK && !stop && tech.n)
 		stop = sla_emit(&tech, login, cb, ctx);
 	if (rc == SVC_OK && !stop)
 		sla_emit(&all, NULL, cb, ctx);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	free(tech.minutes);
 	free(all.minutes);
 	return rc;

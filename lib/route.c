@@ -81,7 +81,7 @@ svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 	static const char sql[] =
 		"SELECT model, status, support, warranty_end, withdrawn_at, withdraw_reason"
 		" FROM device WHERE serial = ?";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char err[160];
 	svc_status_t rc;
 	int step;
@@ -92,17 +92,17 @@ svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 		return svc__error(db, SVC_EINVAL, "cannot route: %s", err);
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, r->serial, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
+	svc__bind_text(st, 1, r->serial);
+	step = svc__step(st);
+	if (step == SVC__DONE) {
 		route_unregistered(r);
-	} else if (step == SQLITE_ROW) {
-		const char *end = (const char *)sqlite3_column_text(st, 3);
+	} else if (step == SVC__ROW) {
+		const char *end = svc__col_text(st, 3);
 		int64_t end_day;
 
-		snprintf(r->model, sizeof r->model, "%s", sqlite3_column_text(st, 0));
-		r->registration = static_status((const char *)sqlite3_column_text(st, 1));
-		r->support = static_status((const char *)sqlite3_column_text(st, 2));
+		snprintf(r->model, sizeof r->model, "%s", svc__col_text(st, 0));
+		r->registration = static_status(svc__col_text(st, 1));
+		r->support = static_status(svc__col_text(st, 2));
 		if (end && svc_date_parse(end, &end_day) == SVC_OK) {
 			snprintf(r->warranty_end, sizeof r->warranty_end, "%s", end);
 			r->in_warranty = day <= end_day;
@@ -110,14 +110,14 @@ svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 		if (!r->registration || strcmp(r->registration, "pending") == 0)
 			route_pending(r);
 		else if (strcmp(r->registration, "withdrawn") == 0)
-			route_withdrawn(r, (const char *)sqlite3_column_text(st, 4),
-					(const char *)sqlite3_column_text(st, 5));
+			route_withdrawn(r, svc__col_text(st, 4),
+					svc__col_text(st, 5));
 		else
 			route_active(r);
 	} else {
 		rc = svc__sqlerr(db, "route the unit");
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 

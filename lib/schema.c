@@ -587,27 +587,17 @@ int svc_schema_version(void)
 /* Bring the schema up to date inside the caller's write transaction. */
 svc_status_t svc__migrate(svc_db_t *db)
 {
-	sqlite3_stmt *st = NULL;
-	char sql[64];
 	int version = 0;
 
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "PRAGMA user_version", &st)) != SVC_OK)
-		return rc;
-	if (svc__row(db, st, &rc))
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SVC_OK)
-		return rc;
+	if (db->drv->get_version(db->conn, &version) != 0)
+		return svc__sqlerr(db, "read the schema version");
 	for (int v = version; v < svc_schema_version(); v++) {
-		if (sqlite3_exec(db->sql, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+		if (db->drv->exec(db->conn, migrations[v]) != 0)
 			return svc__error(db, SVC_EINTERNAL,
 					  "cannot migrate the database to schema version %d: %s",
-					  v + 1, sqlite3_errmsg(db->sql));
+					  v + 1, svc__store_message(db));
 	}
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", svc_schema_version());
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (db->drv->set_version(db->conn, svc_schema_version()) != 0)
 		return svc__sqlerr(db, "record the schema version");
 	return SVC_OK;
 }

@@ -2,17 +2,15 @@
 #ifndef SERVICER_PRIVATE_H
 #define SERVICER_PRIVATE_H
 
-#include <sqlite3.h>
 #include <stdarg.h>
 
 #include "servicer.h"
+#include "store.h"
 
 /* 'SVCR': tells our files from any other SQLite database. */
 #define SVC_APPLICATION_ID 0x53564352
 #define SVC_ERRMSG_MAX 1024
 #define SVC_BUSY_TIMEOUT_MS 30000
-/* Page cache of an import, in KiB (SQLite's default is 2000). */
-#define SVC_IMPORT_CACHE_KIB "8192"
 /* Longest free-text value (location, reason...), in characters. */
 #define SVC_TEXT_MAX 200
 /* Longest problem of a call, and phone number. */
@@ -35,7 +33,9 @@ typedef enum svc_role {
 } svc_role_t;
 
 struct svc_db {
-	sqlite3 *sql;
+	const svc__driver_t *drv;
+	svc__conn_t *conn;
+	svc__stmt_cache_t stmts;
 	char *path;
 	char *actor;
 	char *command;
@@ -46,7 +46,6 @@ struct svc_db {
 	int64_t tx_changes;
 	unsigned long tx_audited;
 	bool unaudited; /* migrating the schema: changes no one made */
-	sqlite3_stmt *audit_st;
 	char errmsg[SVC_ERRMSG_MAX];
 };
 
@@ -60,16 +59,6 @@ typedef struct svc_buf {
 /* db.c */
 svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-svc_status_t svc__sqlerr(svc_db_t *db, const char *doing);
-svc_status_t svc__prepare(svc_db_t *db, const char *sql, sqlite3_stmt **st);
-/* Bind S, or NULL when S is NULL or "". */
-void svc__bind_opt(sqlite3_stmt *st, int i, const char *s);
-/* Column I of the current row as text (NULL for NULL). */
-const char *svc__col_text(sqlite3_stmt *st, int i);
-svc_status_t svc__step_done(svc_db_t *db, sqlite3_stmt *st, const char *doing);
-/* Step ST: true for a row; false at the end, or on an error, which is then
- * in *RC and on the handle: "no row" is never mistaken for an error. */
-bool svc__row(svc_db_t *db, sqlite3_stmt *st, svc_status_t *rc);
 svc_status_t svc__begin(svc_db_t *db);
 svc_status_t svc__commit(svc_db_t *db);
 void svc__rollback(svc_db_t *db);
@@ -247,7 +236,7 @@ svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 /* Load the close-out of call ID with its parts into *C; *ST owns the
  * strings (finalize it), the parts are freed with svc__free_parts(). */
 svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
-				sqlite3_stmt **st, svc_closeout_t *c);
+				svc__stmt_t **st, svc_closeout_t *c);
 void svc__free_parts(svc_part_t *p, size_t n);
 /* A device manager reads and sends the close-outs of their own calls only:
  * SVC_EPERM for another's call ID. */
@@ -312,7 +301,7 @@ void svc__csv_field(svc_buf_t *b, const char *s, bool first);
 	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
 	" withdrawn_at, withdraw_reason, assigned_to, stock_location, customer"
 /* A row of SVC__DEVICE_COLUMNS into *D (strings owned by ST). */
-void svc__device_from_row(sqlite3_stmt *st, svc_device_t *d);
+void svc__device_from_row(svc__stmt_t *st, svc_device_t *d);
 /* The audit entry of a change to device SERIAL, BEFORE and AFTER whole. */
 svc_status_t svc__audit_device(svc_db_t *db, const char *action, const char *serial,
 			       const svc_device_t *before, const svc_device_t *after);

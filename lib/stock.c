@@ -30,19 +30,19 @@ static svc_status_t check_name(svc_db_t *db, const char *doing, const char *what
 static svc_status_t find_location(svc_db_t *db, const char *doing, const char *name,
 				  char stored[NAME_MAX_CHARS * 4 + 1], char **ship)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	bool found;
 
 	if ((rc = svc__prepare(db, "SELECT name, ship FROM stock_location WHERE name = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, name);
 	if ((found = svc__row(db, st, &rc))) {
 		snprintf(stored, NAME_MAX_CHARS * 4 + 1, "%s", svc__col_text(st, 0));
 		if (ship)
 			*ship = svc__col_text(st, 1) ? svc__strdup(svc__col_text(st, 1)) : NULL;
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK)
 		return rc;
 	if (!found)
@@ -76,7 +76,7 @@ svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *
 	static const char doing[] = "add a stock location";
 	char stored[NAME_MAX_CHARS * 4 + 1], now[21];
 	char *old_ship = NULL;
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	*change = SVC_CHANGE_NONE;
@@ -97,15 +97,15 @@ svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *
 		rc = svc__prepare(db, "UPDATE stock_location SET ship = ?2 WHERE name = ?1", &st);
 	}
 	if (rc == SVC_OK && st) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		svc__bind_text(st, 1, name);
 		svc__bind_opt(st, 2, ship);
 		if (*change == SVC_CHANGE_NEW)
-			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+			svc__bind_text(st, 3, now);
 		if ((rc = svc__step_done(db, st, doing)) == SVC_OK)
 			rc = audit_location(db, *change == SVC_CHANGE_NEW ? "location add" : "location update",
 					    name, old_ship, *change != SVC_CHANGE_NEW, ship);
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	free(old_ship);
 	if (rc != SVC_OK)
 		*change = SVC_CHANGE_NONE;
@@ -119,41 +119,41 @@ svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, voi
 		" (SELECT count(*) FROM stock_level s WHERE s.location = l.name),"
 		" (SELECT count(*) FROM device d WHERE d.stock_location = l.name)"
 		" FROM stock_location l ORDER BY name";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
 	if ((rc = svc__may(db, SVC__DO_STOCK, "list stock locations")) != SVC_OK ||
 	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc_stock_location_t l = { svc__col_text(st, 0), svc__col_text(st, 1),
-					   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3) };
+					   svc__col_i64(st, 2), svc__col_i64(st, 3) };
 
 		if (cb(&l, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list stock locations");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
 /* The quantity of ITEM at location STORED now, or -1 for none. */
 static svc_status_t stock_of(svc_db_t *db, const char *stored, const char *item, long long *old)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	*old = -1;
 	if ((rc = svc__prepare(db, "SELECT qty FROM stock_level WHERE location = ? AND item = ?",
 			       &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, stored);
+	svc__bind_text(st, 2, item);
 	if (svc__row(db, st, &rc))
-		*old = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		*old = svc__col_i64(st, 0);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -161,7 +161,7 @@ static svc_status_t write_stock(svc_db_t *db, const char *stored, const char *it
 				long long old, long long qty)
 {
 	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char now[21];
 	svc_status_t rc;
 
@@ -171,13 +171,13 @@ static svc_status_t write_stock(svc_db_t *db, const char *stored, const char *it
 				   " SET qty = excluded.qty, updated_at = excluded.updated_at,"
 				   " updated_by = excluded.updated_by", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, stored, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, qty);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, db->actor, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, stored);
+	svc__bind_text(st, 2, item);
+	svc__bind_int(st, 3, qty);
+	svc__bind_text(st, 4, now);
+	svc__bind_text(st, 5, db->actor);
 	rc = svc__step_done(db, st, "set a stock level");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	svc__buf_printf(&object, "stock %s", stored);
 	svc__json_field(&before, "item", item);
 	svc__json_int(&before, "qty", old);
@@ -223,7 +223,7 @@ svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_
 		"SELECT location, item, qty, updated_at, updated_by FROM stock_level"
 		" WHERE ?1 IS NULL OR location = ?1 ORDER BY location, item";
 	char stored[NAME_MAX_CHARS * 4 + 1];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
@@ -235,16 +235,16 @@ svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, svc__blank(location) ? NULL : stored);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc_stock_level_t l = { svc__col_text(st, 0), svc__col_text(st, 1),
-					sqlite3_column_int64(st, 2), svc__col_text(st, 3),
+					svc__col_i64(st, 2), svc__col_text(st, 3),
 					svc__col_text(st, 4) };
 
 		if (cb(&l, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list stock levels");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }

@@ -64,14 +64,14 @@ typedef struct stored {
 
 static svc_status_t load_user(svc_db_t *db, const char *login, stored_t *u)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	memset(u, 0, sizeof *u);
 	if ((rc = svc__prepare(db, "SELECT role, name, email, removed_at IS NOT NULL FROM user"
 				   " WHERE login = ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, login);
 	if (svc__row(db, st, &rc)) {
 		u->found = true;
 		snprintf(u->role, sizeof u->role, "%s", svc__col_text(st, 0));
@@ -79,9 +79,9 @@ static svc_status_t load_user(svc_db_t *db, const char *login, stored_t *u)
 			snprintf(u->name, sizeof u->name, "%s", svc__col_text(st, 1));
 		if ((u->has_email = svc__col_text(st, 2) != NULL))
 			snprintf(u->email, sizeof u->email, "%s", svc__col_text(st, 2));
-		u->removed = sqlite3_column_int(st, 3) != 0;
+		u->removed = svc__col_int(st, 3) != 0;
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -119,7 +119,7 @@ svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role, con
 			  const char *email)
 {
 	char doing[120], err[160], now[21];
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	stored_t old;
 	svc_status_t rc;
 
@@ -151,13 +151,13 @@ svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role, con
 			  : "INSERT INTO user(login, role, name, email, added_at) VALUES(?1, ?2, ?3, ?4, ?5)",
 			  &st);
 	if (rc == SVC_OK) {
-		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+		svc__bind_text(st, 1, login);
+		svc__bind_text(st, 2, role);
 		svc__bind_opt(st, 3, name);
 		svc__bind_opt(st, 4, email);
-		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+		svc__bind_text(st, 5, now);
 		rc = svc__step_done(db, st, doing);
-		sqlite3_finalize(st);
+		svc__finalize(st);
 	}
 	if (rc == SVC_OK)
 		rc = audit_user(db, "add", login, NULL, role, name, email);
@@ -170,25 +170,25 @@ svc_status_t svc_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
 		"SELECT login, role, name, email, added_at,"
 		" (SELECT count(*) FROM device d WHERE d.assigned_to = u.login)"
 		" FROM user u WHERE removed_at IS NULL ORDER BY login";
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	int step;
 
 	if ((rc = svc__may(db, SVC__DO_USERS, "list users")) != SVC_OK ||
 	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = svc__step(st)) == SVC__ROW) {
 		svc_user_t u = {
 			svc__col_text(st, 0), svc__col_text(st, 1), svc__col_text(st, 2),
-			svc__col_text(st, 3), svc__col_text(st, 4), sqlite3_column_int64(st, 5),
+			svc__col_text(st, 3), svc__col_text(st, 4), svc__col_i64(st, 5),
 		};
 
 		if (cb(&u, ctx) != 0)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SVC__ROW && step != SVC__DONE)
 		rc = svc__sqlerr(db, "list users");
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 
@@ -207,7 +207,7 @@ static svc_status_t find_user(svc_db_t *db, const char *doing, const char *login
 static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const char *login,
 					  const stored_t *old)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	long long others = 0;
 	svc_status_t rc;
 
@@ -216,10 +216,10 @@ static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const
 	if ((rc = svc__prepare(db, "SELECT count(*) FROM user WHERE role = 'administrator'"
 				   " AND removed_at IS NULL AND login <> ?", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, login);
 	if (svc__row(db, st, &rc))
-		others = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		others = svc__col_i64(st, 0);
+	svc__finalize(st);
 	if (rc != SVC_OK)
 		return rc;
 	if (others == 0)
@@ -232,7 +232,7 @@ static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const
 /* Refuse while devices or open calls are assigned to LOGIN. */
 static svc_status_t nothing_assigned(svc_db_t *db, const char *doing, const char *login)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	long long devices = 0, calls = 0;
 	svc_status_t rc;
 
@@ -240,12 +240,12 @@ static svc_status_t nothing_assigned(svc_db_t *db, const char *doing, const char
 				   " (SELECT count(*) FROM dispatch WHERE assigned_to = ?1"
 				   "  AND (status = 'assigned' OR status = 'onsite'))", &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, login);
 	if (svc__row(db, st, &rc)) {
-		devices = sqlite3_column_int64(st, 0);
-		calls = sqlite3_column_int64(st, 1);
+		devices = svc__col_i64(st, 0);
+		calls = svc__col_i64(st, 1);
 	}
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	if (rc != SVC_OK)
 		return rc;
 	if (devices || calls)
@@ -259,15 +259,15 @@ static svc_status_t nothing_assigned(svc_db_t *db, const char *doing, const char
 static svc_status_t update_user(svc_db_t *db, const char *doing, const char *sql,
 				const char *login, const char *value)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	svc__bind_text(st, 1, login);
+	svc__bind_text(st, 2, value);
 	rc = svc__step_done(db, st, doing);
-	sqlite3_finalize(st);
+	svc__finalize(st);
 	return rc;
 }
 

@@ -13,8 +13,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "servicer-private.h"
+
+/* The SQLite connection under a handle: tests of the schema's own rules
+ * write to it directly, as another program could. */
+#define RAW(db) ((sqlite3 *)svc__sqlite(db))
 
 typedef struct fixture {
 	char dir[256];
@@ -88,7 +93,7 @@ static inline long long query_int(svc_db_t *db, const char *sql)
 	sqlite3_stmt *st = NULL;
 	long long v = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(RAW(db), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -125,7 +130,7 @@ static inline void add_user(svc_db_t *db, const char *login, const char *role)
 	snprintf(sql, sizeof sql,
 		 "INSERT INTO user(login, role, added_at) VALUES('%s', '%s', '2025-01-01T00:00:00Z')",
 		 login, role);
-	assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(RAW(db), sql, NULL, NULL, NULL), SQLITE_OK);
 }
 
 /* A CITS call on SERIAL received at RECEIVED; its id. */

@@ -257,7 +257,7 @@ static void a_sent_close_out_is_final(void **state)
 
 	completed_call(f->db, "2XB01234", "C-6", "2025-11-18");
 	assert_int_equal(svc_closeout_record(f->db, "C-6", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql,
+	assert_int_equal(sqlite3_exec(RAW(f->db),
 				      "UPDATE closeout SET status = 'sent',"
 				      " sent_at = '2025-11-19T10:00:00Z'", NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -266,9 +266,9 @@ static void a_sent_close_out_is_final(void **state)
 		     "it was sent on 2025-11-19 and can no longer be amended");
 	assert_int_equal(digest(f->db), before);
 	/* The schema holds it for any writer. */
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET labor_minutes = 1",
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET labor_minutes = 1",
 					  NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET status = 'queued'",
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET status = 'queued'",
 					  NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(show(f->db, "C-6").labor, 90);
 }
@@ -303,12 +303,12 @@ static void only_a_cits_call_is_queued_for_cits(void **state)
 		     "CITS did not dispatch this call (source referral)");
 	assert_int_equal(digest(f->db), before);
 	/* The schema holds it for any writer, both ways. */
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET status = 'queued'",
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET status = 'queued'",
 					  NULL, NULL, NULL), SQLITE_OK);
 	completed_call(f->db, "2XB01234", "C-9", "2025-11-18");
 	assert_int_equal(svc_closeout_record(f->db, "C-9", &full, NULL), SVC_OK);
 	assert_string_equal(show(f->db, "C-9").status, "queued");
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET status = 'recorded'"
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET status = 'recorded'"
 						      " WHERE dispatch_id = 2",
 					  NULL, NULL, NULL), SQLITE_OK);
 }
@@ -323,7 +323,7 @@ static void an_unconfirmed_close_out_is_not_amended(void **state)
 
 	completed_call(f->db, "2XB01234", "C-7", "2025-11-18");
 	assert_int_equal(svc_closeout_record(f->db, "C-7", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql,
+	assert_int_equal(sqlite3_exec(RAW(f->db),
 				      "UPDATE closeout SET attempts = 1,"
 				      " unconfirmed_at = '2025-11-19T15:00:00Z'", NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -333,7 +333,7 @@ static void an_unconfirmed_close_out_is_not_amended(void **state)
 	assert_int_equal(digest(f->db), before);
 	assert_int_equal(show(f->db, "C-7").labor, 90);
 	/* An attempt is never unconfirmed before one was made. */
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE closeout SET attempts = 0", NULL,
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET attempts = 0", NULL,
 					  NULL, NULL), SQLITE_OK);
 }
 
@@ -602,14 +602,14 @@ static void the_message_needs_a_sender_and_clean_headers(void **state)
 	/* config set refuses a line break; a hand-edited database is caught too. */
 	expect_error(f->db, svc_config_set(f->db, "closeout.cc", "a@b.example\r\nBcc: x@y.example"),
 		     SVC_EINVAL, "closeout.cc");
-	assert_int_equal(sqlite3_exec(f->db->sql,
+	assert_int_equal(sqlite3_exec(RAW(f->db),
 				      "UPDATE config SET value = 'a@b.example' || char(13, 10) ||"
 				      " 'Bcc: x@y.example' WHERE key = 'closeout.cc'",
 				      NULL, NULL, NULL), SQLITE_OK);
 	expect_error(f->db, svc_closeout_message(f->db, "C-8", &msg, &len), SVC_EINVAL,
 		     "the copy (closeout.cc) holds a line break");
 	assert_null(msg);
-	assert_int_equal(sqlite3_exec(f->db->sql, "DELETE FROM config", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(RAW(f->db), "DELETE FROM config", NULL, NULL, NULL),
 			 SQLITE_OK);
 	expect_error(f->db, svc_closeout_message(f->db, "C-8", &msg, &len), SVC_ECONFIG,
 		     "config set mail.from");
@@ -656,7 +656,7 @@ static void the_report_sorts_calls_by_what_they_earn(void **state)
 	/* Closed out: compensable, with its labor. */
 	completed_call(f->db, "2XB01234", "C-10", "2025-11-04");
 	assert_int_equal(svc_closeout_record(f->db, "C-10", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql,
+	assert_int_equal(sqlite3_exec(RAW(f->db),
 				      "UPDATE closeout SET status = 'sent', sent_at = '2025-11-05T10:00:00Z';"
 				      "UPDATE dispatch SET status = 'closed' WHERE number = 'C-10'",
 				      NULL, NULL, NULL), SQLITE_OK);
@@ -721,7 +721,7 @@ static void the_report_tells_what_to_do_about_each_call_at_risk(void **state)
 	completed_call(f->db, "2XB01234", "C-20", "2025-11-04");
 	completed_call(f->db, "2XB05678", "C-21", "2025-11-05");
 	assert_int_equal(svc_closeout_record(f->db, "C-21", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql,
+	assert_int_equal(sqlite3_exec(RAW(f->db),
 				      "UPDATE closeout SET status = 'failed', attempts = 1,"
 				      " last_error = '550 5.1.1 no such mailbox'",
 				      NULL, NULL, NULL), SQLITE_OK);
@@ -743,7 +743,7 @@ static void a_device_manager_reports_on_their_devices_only(void **state)
 	completed_call(f->db, "2XB05678", "C-31", "2025-11-05");
 	add_user(f->db, "dm", "device-manager");
 	add_user(f->db, "ku", "knowledge-user");
-	assert_int_equal(sqlite3_exec(f->db->sql,
+	assert_int_equal(sqlite3_exec(RAW(f->db),
 				      "UPDATE device SET assigned_to = 'dm' WHERE serial = '2XB05678'",
 				      NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(svc_db_set_actor(f->db, "dm", "test"), SVC_OK);

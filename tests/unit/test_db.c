@@ -38,7 +38,7 @@ static void journal_is_wal(void **state)
 	fixture_t *f = *state;
 	sqlite3_stmt *st;
 
-	assert_int_equal(sqlite3_prepare_v2(f->db->sql, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(RAW(f->db), "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
@@ -87,8 +87,8 @@ static void newer_schema_is_refused_untouched(void **state)
 	svc_db_t *db;
 
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", svc_schema_version() + 1);
-	assert_int_equal(sqlite3_exec(f->db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(RAW(f->db), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(RAW(f->db), "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE", NULL, NULL, NULL), SQLITE_OK);
 	svc_db_close(f->db);
 	f->db = NULL;
 	before = slurp(f->path, &n1);
@@ -263,20 +263,20 @@ static void a_change_without_its_audit_entry_is_undone(void **state)
 	fixture_t *f = *state;
 
 	assert_int_equal(svc__write_begin(f->db, SVC__DO_CONFIG_CHANGE, "test"), SVC_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO config(key, value)"
+	assert_int_equal(sqlite3_exec(RAW(f->db), "INSERT INTO config(key, value)"
 				      " VALUES('mail.from', 'x@y.example')", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(svc__finish(f->db, SVC_OK), SVC_EINTERNAL);
 	assert_non_null(strstr(svc_errmsg(f->db), "wrote no audit entry was undone"));
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM config WHERE key = 'mail.from'"), 0);
 	/* With its entry, it is. */
 	assert_int_equal(svc__write_begin(f->db, SVC__DO_CONFIG_CHANGE, "test"), SVC_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO config(key, value)"
+	assert_int_equal(sqlite3_exec(RAW(f->db), "INSERT INTO config(key, value)"
 				      " VALUES('mail.from', 'x@y.example')", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(svc__audit(f->db, "set", "config mail.from", NULL, "{}"), SVC_OK);
 	assert_int_equal(svc__finish(f->db, SVC_OK), SVC_OK);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM config WHERE key = 'mail.from'"), 1);
 	/* The access check comes first: a knowledge user begins no write. */
-	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO user(login, role, added_at)"
+	assert_int_equal(sqlite3_exec(RAW(f->db), "INSERT INTO user(login, role, added_at)"
 				      " VALUES('ku', 'knowledge-user', 'x')", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(svc_db_set_actor(f->db, "ku", "test"), SVC_OK);
 	assert_int_equal(svc__write_begin(f->db, SVC__DO_CONFIG_CHANGE, "test"), SVC_EPERM);
@@ -290,7 +290,7 @@ static void acting_as_another_needs_an_administrator(void **state)
 
 	assert_int_equal(svc_db_set_actor(f->db, "nobody-here", "test"), SVC_EPERM);
 	assert_non_null(strstr(svc_errmsg(f->db), "not a user of this database"));
-	assert_int_equal(sqlite3_exec(f->db->sql, "INSERT INTO user(login, role, added_at)"
+	assert_int_equal(sqlite3_exec(RAW(f->db), "INSERT INTO user(login, role, added_at)"
 				      " VALUES('dm', 'device-manager', 'x')", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(svc_db_set_actor(f->db, "dm", "test"), SVC_OK);
 	assert_string_equal(svc_db_actor(f->db), "dm");
@@ -302,7 +302,7 @@ static void acting_as_another_needs_an_administrator(void **state)
 	 * one): --as is then refused. */
 	snprintf(sql, sizeof sql, "UPDATE user SET role = 'administrator' WHERE login = 'dm';"
 		 " UPDATE user SET role = 'device-manager' WHERE login = '%s'", svc_login_self());
-	assert_int_equal(sqlite3_exec(f->db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(RAW(f->db), sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(svc_db_set_actor(f->db, "dm", "test"), SVC_EPERM);
 	assert_non_null(strstr(svc_errmsg(f->db), "only an administrator may use --as"));
 }
@@ -335,8 +335,8 @@ static void audit_log_is_append_only(void **state)
 {
 	fixture_t *f = *state;
 
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE audit SET login = 'x'", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE audit SET login = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
 	assert_true(query_int(f->db, "SELECT count(*) FROM audit WHERE login = 'x'") == 0);
 }
 
@@ -347,7 +347,7 @@ static void busy_database_fails_cleanly(void **state)
 
 	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(f->db->sql, 50);
+	sqlite3_busy_timeout(RAW(f->db), 50);
 	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_EBUSY);
 	assert_non_null(strstr(svc_errmsg(f->db), "locked by another process"));
 	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);

@@ -56,7 +56,7 @@ static char *readings(svc_db_t *db)
 	sqlite3_stmt *st = NULL;
 	char *s = NULL;
 
-	assert_int_equal(sqlite3_prepare_v2(db->sql,
+	assert_int_equal(sqlite3_prepare_v2(RAW(db),
 					    "SELECT group_concat(r, ';') FROM (SELECT serial || ' ' || day"
 					    " || ' ' || coalesce(total, '-') || ' ' || coalesce(bw, '-')"
 					    " || ' ' || coalesce(color, '-') AS r FROM meter_reading"
@@ -207,7 +207,7 @@ static void a_device_manager_reads_only_their_devices(void **state)
 	fixture_t *f = *state;
 	long long before;
 
-	assert_int_equal(sqlite3_exec(f->db->sql, "UPDATE device SET assigned_to = 'tech1'"
+	assert_int_equal(sqlite3_exec(RAW(f->db), "UPDATE device SET assigned_to = 'tech1'"
 						  " WHERE serial = '2XB01234'", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(svc_db_set_actor(f->db, "tech1", "test"), SVC_OK);
@@ -238,7 +238,7 @@ static void a_reading_is_audited_with_its_counters(void **state)
 static int exec_fails_with(svc_db_t *db, const char *sql, const char *msg)
 {
 	char *err = NULL;
-	int rc = sqlite3_exec(db->sql, sql, NULL, NULL, &err);
+	int rc = sqlite3_exec(RAW(db), sql, NULL, NULL, &err);
 
 	if (rc == SQLITE_OK)
 		fail_msg("accepted: %s", sql);
@@ -286,7 +286,7 @@ static void the_schema_refuses_what_the_library_refuses(void **state)
 			"meter: a reading is never removed");
 	assert_int_equal(digest(f->db), before);
 
-	assert_int_equal(sqlite3_exec(f->db->sql, RAW_INSERT("2XB01234", "2025-03-25", "2000", "600", "NULL"),
+	assert_int_equal(sqlite3_exec(RAW(f->db), RAW_INSERT("2XB01234", "2025-03-25", "2000", "600", "NULL"),
 				      NULL, NULL, NULL), SQLITE_OK);
 }
 
@@ -310,9 +310,9 @@ static void the_schema_holds_the_rules_across_an_exchange(void **state)
 			"meter: an exchange is never changed");
 	exec_fails_with(f->db, "DELETE FROM meter_exchange", "meter: an exchange is never removed");
 	assert_int_equal(digest(f->db), before);
-	assert_int_equal(sqlite3_exec(f->db->sql, RAW_INSERT("2XB01234", "2025-04-20", "10", "NULL", "NULL"),
+	assert_int_equal(sqlite3_exec(RAW(f->db), RAW_INSERT("2XB01234", "2025-04-20", "10", "NULL", "NULL"),
 				      NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(f->db->sql, RAW_INSERT("2XB01234", "2025-04-10", "1700", "NULL", "NULL"),
+	assert_int_equal(sqlite3_exec(RAW(f->db), RAW_INSERT("2XB01234", "2025-04-10", "1700", "NULL", "NULL"),
 				      NULL, NULL, NULL), SQLITE_OK);
 }
 
@@ -560,7 +560,7 @@ static void the_import_needs_serial_and_date_and_a_role(void **state)
 	/* A device manager imports the readings of their devices only. */
 	memset(&c, 0, sizeof c);
 	csv_addf(&c, "serial,date,total\n2XB01234,2025-02-01,5\n2XB05678,2025-02-01,5\n");
-	assert_int_equal(sqlite3_exec(f->db->sql, "UPDATE device SET assigned_to = 'tech1'"
+	assert_int_equal(sqlite3_exec(RAW(f->db), "UPDATE device SET assigned_to = 'tech1'"
 						  " WHERE serial = '2XB01234'", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(svc_db_set_actor(f->db, "tech1", "test"), SVC_OK);

@@ -32,7 +32,7 @@ static const char *column(fixture_t *f, const char *sql)
 	sqlite3_stmt *st;
 
 	buf[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(f->db->sql, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(RAW(f->db), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(buf, sizeof buf, "%s", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);

@@ -71,10 +71,10 @@ static void a_database_keeps_an_administrator(void **state)
 		     "that is you; another administrator may remove you");
 	assert_int_equal(digest(f->db), before);
 	/* The schema holds the rule for any writer. */
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE user SET role = 'knowledge-user'",
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE user SET role = 'knowledge-user'",
 					  NULL, NULL, NULL), SQLITE_OK);
-	assert_non_null(strstr(sqlite3_errmsg(f->db->sql), "the last administrator stays an administrator"));
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "DELETE FROM user", NULL, NULL, NULL), SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(RAW(f->db)), "the last administrator stays an administrator"));
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "DELETE FROM user", NULL, NULL, NULL), SQLITE_OK);
 
 	/* With a second administrator, the first may step down. */
 	assert_int_equal(svc_user_add(f->db, "boss", "administrator", NULL, NULL), SVC_OK);
@@ -262,10 +262,10 @@ static void the_audit_log_is_append_only(void **state)
 	fixture_t *f = *state;
 
 	assert_int_equal(svc_user_add(f->db, "pat", "device-manager", NULL, NULL), SVC_OK);
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "UPDATE audit SET login = 'x'", NULL, NULL,
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE audit SET login = 'x'", NULL, NULL,
 					  NULL), SQLITE_OK);
-	assert_non_null(strstr(sqlite3_errmsg(f->db->sql), "append-only"));
-	assert_int_not_equal(sqlite3_exec(f->db->sql, "DELETE FROM audit", NULL, NULL, NULL),
+	assert_non_null(strstr(sqlite3_errmsg(RAW(f->db)), "append-only"));
+	assert_int_not_equal(sqlite3_exec(RAW(f->db), "DELETE FROM audit", NULL, NULL, NULL),
 			     SQLITE_OK);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE object = 'user pat'"
 					  " AND command = 'test'"), 1);

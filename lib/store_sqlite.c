@@ -1,0 +1,340 @@
+/*
+ * store_sqlite.c - the SQLite driver: the only file that calls sqlite3_*.
+ *
+ * A database is one file, in WAL mode with full synchronous commits, its
+ * application id 'SVCR' and its schema version in PRAGMA user_version.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "servicer-private.h"
+
+/* A connection is the sqlite3 handle itself. */
+#define SQL(c) ((sqlite3 *)(c))
+
+/* Page cache of a bulk load, in KiB (SQLite's default is 2000). */
+#define BULK_CACHE_KIB "8192"
+
+static int pragma_int(sqlite3 *sql, const char *pragma, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, pragma, -1, &st, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static svc__fault_t lite_fault(svc__conn_t *c)
+{
+	switch (sqlite3_errcode(SQL(c))) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return SVC__FAULT_NONE;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return SVC__FAULT_BUSY;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+		return SVC__FAULT_IO;
+	case SQLITE_CONSTRAINT:
+		return SVC__FAULT_CONSTRAINT;
+	default:
+		return SVC__FAULT_OTHER;
+	}
+}
+
+static const char *lite_message(svc__conn_t *c)
+{
+	return sqlite3_errmsg(SQL(c));
+}
+
+static svc_status_t connect(const char *path, sqlite3 **sql, char *err, size_t errlen)
+{
+	/* A handle is used by one thread at a time (servicer.h). */
+	if (sqlite3_open_v2(path, sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database '%s': %s", path,
+			 *sql ? sqlite3_errmsg(*sql) : "out of memory");
+		return SVC_EIO;
+	}
+	sqlite3_busy_timeout(*sql, SVC_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(*sql, 0);
+	return SVC_OK;
+}
+
+/* Refuse, without writing, a file that is not ours. */
+static svc_status_t ours(const char *path, sqlite3 *sql, int *version, char *err,
+			 size_t errlen)
+{
+	int app = 0;
+
+	if (pragma_int(sql, "PRAGMA application_id", &app) != SQLITE_OK ||
+	    pragma_int(sql, "PRAGMA user_version", version) != SQLITE_OK) {
+		if (sqlite3_errcode(sql) == SQLITE_BUSY) {
+			snprintf(err, errlen,
+				 "cannot open the database: database '%s' stayed locked by another process for %d s; try again later",
+				 path, SVC_BUSY_TIMEOUT_MS / 1000);
+			return SVC_EBUSY;
+		}
+		snprintf(err, errlen, "'%s' is not a servicer database: %s", path,
+			 sqlite3_errmsg(sql));
+		return SVC_EINTERNAL;
+	}
+	if (app != SVC_APPLICATION_ID) {
+		snprintf(err, errlen, "'%s' is not a servicer database (application id %#x)",
+			 path, (unsigned)app);
+		return SVC_EINTERNAL;
+	}
+	return SVC_OK;
+}
+
+static svc_status_t create(const char *path, sqlite3 **sql, char *err, size_t errlen)
+{
+	char pragma[64];
+	svc_status_t rc;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0 && errno == EEXIST)
+		return SVC_EEXISTS;
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create database '%s': %s", path, strerror(errno));
+		return SVC_ECREATE;
+	}
+	close(fd);
+	if ((rc = connect(path, sql, err, errlen)) != SVC_OK)
+		return rc;
+	snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d", SVC_APPLICATION_ID);
+	if (sqlite3_exec(*sql, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot create database '%s': %s", path,
+			 sqlite3_errmsg(*sql));
+		return SVC_EIO;
+	}
+	return SVC_OK;
+}
+
+static svc_status_t lite_open(const char *path, bool new, svc__conn_t **c, int *version,
+			      char *err, size_t errlen)
+{
+	sqlite3 *sql = NULL;
+	struct stat sb;
+	svc_status_t rc;
+
+	*version = 0;
+	if (new) {
+		rc = create(path, &sql, err, errlen);
+	} else if (stat(path, &sb) != 0) {
+		snprintf(err, errlen, "no database at '%s' (%s); create one with 'servicer init'",
+			 path, strerror(errno));
+		rc = errno == ENOENT ? SVC_ENODB : SVC_EIO;
+	} else if ((rc = connect(path, &sql, err, errlen)) == SVC_OK) {
+		rc = ours(path, sql, version, err, errlen);
+	}
+	*c = (svc__conn_t *)sql;
+	return rc;
+}
+
+static int lite_configure(svc__conn_t *c)
+{
+	static const char sql[] =
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA trusted_schema = OFF;";
+
+	return sqlite3_exec(SQL(c), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static void lite_close(svc__conn_t *c)
+{
+	sqlite3_close_v2(SQL(c));
+}
+
+static void lite_discard(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+
+	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+		if (snprintf(name, sizeof name, "%s%s", path, suffix[i]) < (int)sizeof name)
+			unlink(name);
+	}
+}
+
+static int lite_get_version(svc__conn_t *c, int *version)
+{
+	return pragma_int(SQL(c), "PRAGMA user_version", version) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_exec(svc__conn_t *c, const char *sql)
+{
+	return sqlite3_exec(SQL(c), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_set_version(svc__conn_t *c, int version)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
+	return lite_exec(c, sql);
+}
+
+static int lite_begin(svc__conn_t *c)
+{
+	return lite_exec(c, "BEGIN IMMEDIATE");
+}
+
+static int lite_commit(svc__conn_t *c)
+{
+	return lite_exec(c, "COMMIT");
+}
+
+static void lite_rollback(svc__conn_t *c)
+{
+	if (!sqlite3_get_autocommit(SQL(c)))
+		lite_exec(c, "ROLLBACK");
+}
+
+static int64_t lite_changes(svc__conn_t *c)
+{
+	return sqlite3_changes64(SQL(c));
+}
+
+static int64_t lite_total_changes(svc__conn_t *c)
+{
+	return sqlite3_total_changes64(SQL(c));
+}
+
+static int64_t lite_last_id(svc__conn_t *c)
+{
+	return sqlite3_last_insert_rowid(SQL(c));
+}
+
+static void lite_bulk(svc__conn_t *c, bool on)
+{
+	/* Rows arrive in any order: a larger, still bounded, page cache keeps
+	 * the indexes' inner pages in memory. */
+	lite_exec(c, on ? "PRAGMA cache_size = -" BULK_CACHE_KIB : "PRAGMA cache_size = -2000");
+}
+
+static int lite_prepare(svc__conn_t *c, const char *sql, bool keep, void **st)
+{
+	return sqlite3_prepare_v3(SQL(c), sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0,
+				  (sqlite3_stmt **)st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_step(void *st)
+{
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		return SVC__ROW;
+	case SQLITE_DONE:
+		return SVC__DONE;
+	default:
+		return SVC__FAILED;
+	}
+}
+
+static void lite_reset(void *st)
+{
+	sqlite3_reset(st);
+}
+
+static void lite_unbind(void *st)
+{
+	sqlite3_clear_bindings(st);
+}
+
+static void lite_finalize(void *st)
+{
+	sqlite3_finalize(st);
+}
+
+static void lite_bind_text(void *st, int i, const char *s, bool copy)
+{
+	sqlite3_bind_text(st, i, s, -1, copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
+}
+
+static void lite_bind_int(void *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st, i, v);
+}
+
+static void lite_bind_null(void *st, int i)
+{
+	sqlite3_bind_null(st, i);
+}
+
+static bool lite_col_null(void *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL;
+}
+
+static const char *lite_col_text(void *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static size_t lite_col_bytes(void *st, int i)
+{
+	return (size_t)sqlite3_column_bytes(st, i);
+}
+
+static int64_t lite_col_int(void *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+static double lite_col_double(void *st, int i)
+{
+	return sqlite3_column_double(st, i);
+}
+
+const svc__driver_t svc__sqlite_driver = {
+	.name = "sqlite",
+	.open = lite_open,
+	.configure = lite_configure,
+	.close = lite_close,
+	.discard = lite_discard,
+	.get_version = lite_get_version,
+	.set_version = lite_set_version,
+	.exec = lite_exec,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+	.changes = lite_changes,
+	.total_changes = lite_total_changes,
+	.last_id = lite_last_id,
+	.bulk = lite_bulk,
+	.fault = lite_fault,
+	.message = lite_message,
+	.prepare = lite_prepare,
+	.step = lite_step,
+	.reset = lite_reset,
+	.unbind = lite_unbind,
+	.finalize = lite_finalize,
+	.bind_text = lite_bind_text,
+	.bind_int = lite_bind_int,
+	.bind_null = lite_bind_null,
+	.col_null = lite_col_null,
+	.col_text = lite_col_text,
+	.col_bytes = lite_col_bytes,
+	.col_int = lite_col_int,
+	.col_double = lite_col_double,
+};
+
+void *svc__sqlite(svc_db_t *db)
+{
+	return db && db->drv == &svc__sqlite_driver ? db->conn : NULL;
+}
