@@ -292,29 +292,6 @@ static svc_status_t unknown_key(svc_db_t *db, const char *key)
 	return SVC_EINVAL;
 }
 
-/* The stored value of KEY into *VALUE (malloc'd), NULL when unset. */
-static svc_status_t stored_value(svc_db_t *db, const char *key, char **value)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
-
-	*value = NULL;
-	if ((rc = svc__prepare(db, "SELECT value FROM config WHERE key = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, key);
-	step = svc__step(st);
-	if (step == SVC__ROW) {
-		*value = svc__strdup(svc__col_text(st, 0));
-		if (!*value)
-			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
-	} else if (step != SVC__DONE) {
-		rc = svc__sqlerr(db, "read the configuration");
-	}
-	svc__finalize(st);
-	return rc;
-}
-
 svc_status_t svc__config_get(svc_db_t *db, const char *key, char **value)
 {
 	const key_spec_t *spec = find_key(key);
@@ -323,30 +300,12 @@ svc_status_t svc__config_get(svc_db_t *db, const char *key, char **value)
 	*value = NULL;
 	if (!spec)
 		return unknown_key(db, key);
-	if ((rc = stored_value(db, key, value)) != SVC_OK)
+	if ((rc = svc__store_config_get(db, key, value)) != SVC_OK)
 		return rc;
 	if (!*value && spec->default_value &&
 	    !(*value = svc__strdup(spec->default_value)))
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	return SVC_OK;
-}
-
-static svc_status_t write_value(svc_db_t *db, const char *key, const char *value)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	rc = svc__prepare(db, value ? "INSERT INTO config(key, value) VALUES(?, ?)"
-				      " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-				    : "DELETE FROM config WHERE key = ?", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, key);
-	if (value)
-		svc__bind_text(st, 2, value);
-	rc = svc__step_done(db, st, "write the configuration");
-	svc__finalize(st);
-	return rc;
 }
 
 /*
@@ -395,14 +354,14 @@ svc_status_t svc_config_set(svc_db_t *db, const char *key, const char *value)
 		return rc;
 	if ((rc = check_hours_together(db, key, value)) != SVC_OK)
 		return svc__finish(db, rc);
-	rc = stored_value(db, key, &old);
+	rc = svc__store_config_get(db, key, &old);
 	if (rc == SVC_OK && !(old == value || (old && value && strcmp(old, value) == 0))) {
 		svc__buf_printf(&object, "config %s", key);
 		if (old)
 			svc__json_field(&before, "value", old);
 		if (value)
 			svc__json_field(&after, "value", value);
-		rc = write_value(db, key, value);
+		rc = svc__store_config_put(db, key, value);
 		if (rc == SVC_OK)
 			rc = svc__audit(db, value ? "set" : "unset", svc__buf_str(&object),
 					old ? svc__buf_str(&before) : NULL,
@@ -437,7 +396,7 @@ svc_status_t svc_config_list(svc_db_t *db, svc_config_cb cb, void *ctx)
 					 false, keys[i].description };
 		char *stored = NULL;
 
-		rc = stored_value(db, keys[i].key, &stored);
+		rc = svc__store_config_get(db, keys[i].key, &stored);
 		if (rc != SVC_OK)
 			break;
 		e.is_set = stored != NULL;

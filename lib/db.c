@@ -108,39 +108,6 @@ void svc__now(char out[21])
 	memcpy(out, text, sizeof text);
 }
 
-svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
-			const char *before, const char *after)
-{
-	return svc__audit_on(db, action, object, NULL, before, after);
-}
-
-svc_status_t svc__audit_on(svc_db_t *db, const char *action, const char *object,
-			   const char *serial, const char *before, const char *after)
-{
-	static const char sql[] =
-		"INSERT INTO audit(at, login, command, action, object, before, after, serial)"
-		" VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
-	svc__stmt_t *st;
-	char now[21];
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__now(now);
-	svc__bind_text(st, 1, now);
-	svc__bind_text(st, 2, db->actor ? db->actor : "?");
-	svc__bind_text(st, 3, db->command ? db->command : "?");
-	svc__bind_text(st, 4, action);
-	svc__bind_text(st, 5, object);
-	svc__bind_text(st, 6, before);
-	svc__bind_text(st, 7, after);
-	svc__bind_opt(st, 8, serial);
-	rc = svc__step_done(db, st, "write the audit log");
-	db->audited += rc == SVC_OK;
-	svc__finalize(st);
-	return rc;
-}
-
 static const char *const role_names[] = {
 	[SVC_ROLE_NONE] = "none",
 	[SVC_ROLE_ADMIN] = "administrator",
@@ -178,26 +145,6 @@ static svc_status_t self_login(svc_db_t *db, const char **self)
 				  "cannot tell who you are: user id %ld has no login name",
 				  (long)geteuid());
 	return SVC_OK;
-}
-
-svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc = SVC_OK;
-	int step;
-
-	*role = SVC_ROLE_NONE;
-	rc = svc__prepare(db, "SELECT role FROM user WHERE login = ? AND removed_at IS NULL", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, login);
-	step = svc__step(st);
-	if (step == SVC__ROW)
-		*role = svc__role_parse(svc__col_text(st, 0));
-	else if (step != SVC__DONE)
-		rc = svc__sqlerr(db, "look up the user");
-	svc__finalize(st);
-	return rc;
 }
 
 svc_status_t svc_db_set_actor(svc_db_t *db, const char *as_login,
@@ -318,20 +265,14 @@ static svc_status_t seed_new(svc_db_t *db, const char *dealer_id,
 			     const char *dealer_name)
 {
 	const char *self;
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	char now[21];
 
 	if ((rc = self_login(db, &self)) != SVC_OK)
 		return rc;
-	if ((rc = svc__prepare(db, "INSERT INTO user(login, role, added_at)"
-				   " VALUES(?, 'administrator', ?)", &st)) != SVC_OK)
-		return rc;
 	svc__now(now);
-	svc__bind_text(st, 1, self);
-	svc__bind_text(st, 2, now);
-	rc = svc__step_done(db, st, "add the first administrator");
-	svc__finalize(st);
+	rc = svc__store_user_put(db, "add the first administrator", false, self,
+				 "administrator", NULL, NULL, now);
 	if (rc != SVC_OK)
 		return rc;
 	db->actor = svc__strdup(self);

@@ -398,4 +398,6 @@ svc_status_t svc__import_begin(svc_db_t *db);
 svc_status_t svc__import_end(svc_db_t *db, svc_status_t rc, unsigned flags,
 			     svc_import_summary_t *summary);
 
+#include "storage.h"
+
 #endif

@@ -55,36 +55,6 @@ static svc_status_t check_role(svc_db_t *db, const char *doing, const char *role
 	return SVC_OK;
 }
 
-/* A user as stored, for the audit log. */
-typedef struct stored {
-	bool found, removed;
-	char role[32], name[SVC_TEXT_MAX * 4 + 1], email[320];
-	bool has_name, has_email;
-} stored_t;
-
-static svc_status_t load_user(svc_db_t *db, const char *login, stored_t *u)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	memset(u, 0, sizeof *u);
-	if ((rc = svc__prepare(db, "SELECT role, name, email, removed_at IS NOT NULL FROM user"
-				   " WHERE login = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, login);
-	if (svc__row(db, st, &rc)) {
-		u->found = true;
-		snprintf(u->role, sizeof u->role, "%s", svc__col_text(st, 0));
-		if ((u->has_name = svc__col_text(st, 1) != NULL))
-			snprintf(u->name, sizeof u->name, "%s", svc__col_text(st, 1));
-		if ((u->has_email = svc__col_text(st, 2) != NULL))
-			snprintf(u->email, sizeof u->email, "%s", svc__col_text(st, 2));
-		u->removed = svc__col_int(st, 3) != 0;
-	}
-	svc__finalize(st);
-	return rc;
-}
-
 static void user_json(svc_buf_t *b, const char *role, const char *name, const char *email)
 {
 	svc__json_field(b, "role", role);
@@ -95,7 +65,7 @@ static void user_json(svc_buf_t *b, const char *role, const char *name, const ch
 }
 
 static svc_status_t audit_user(svc_db_t *db, const char *action, const char *login,
-			       const stored_t *before, const char *role, const char *name,
+			       const svc__user_row_t *before, const char *role, const char *name,
 			       const char *email)
 {
 	svc_buf_t object = { 0 }, b = { 0 }, a = { 0 };
@@ -119,8 +89,7 @@ svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role, con
 			  const char *email)
 {
 	char doing[120], err[160], now[21];
-	svc__stmt_t *st = NULL;
-	stored_t old;
+	svc__user_row_t old;
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "add user '%s'", login ? login : "");
@@ -138,27 +107,14 @@ svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role, con
 		email = NULL;
 	if ((rc = svc__begin(db)) != SVC_OK)
 		return rc;
-	if ((rc = load_user(db, login, &old)) != SVC_OK)
+	if ((rc = svc__store_user_get(db, login, &old)) != SVC_OK)
 		return svc__finish(db, rc);
 	if (old.found && !old.removed)
 		return svc__finish(db, svc__error(db, SVC_EEXISTS,
 			"cannot %s: '%s' is already a user (%s); change the role with 'servicer user set-role %s ROLE'",
 			doing, login, old.role, login));
 	svc__now(now);
-	rc = svc__prepare(db, old.found
-			  ? "UPDATE user SET role = ?2, name = ?3, email = ?4, added_at = ?5,"
-			    " removed_at = NULL WHERE login = ?1"
-			  : "INSERT INTO user(login, role, name, email, added_at) VALUES(?1, ?2, ?3, ?4, ?5)",
-			  &st);
-	if (rc == SVC_OK) {
-		svc__bind_text(st, 1, login);
-		svc__bind_text(st, 2, role);
-		svc__bind_opt(st, 3, name);
-		svc__bind_opt(st, 4, email);
-		svc__bind_text(st, 5, now);
-		rc = svc__step_done(db, st, doing);
-		svc__finalize(st);
-	}
+	rc = svc__store_user_put(db, doing, old.found, login, role, name, email, now);
 	if (rc == SVC_OK)
 		rc = audit_user(db, "add", login, NULL, role, name, email);
 	return svc__finish(db, rc);
@@ -166,36 +122,15 @@ svc_status_t svc_user_add(svc_db_t *db, const char *login, const char *role, con
 
 svc_status_t svc_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
 {
-	static const char sql[] =
-		"SELECT login, role, name, email, added_at,"
-		" (SELECT count(*) FROM device d WHERE d.assigned_to = u.login)"
-		" FROM user u WHERE removed_at IS NULL ORDER BY login";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
+	svc_status_t rc = svc__may(db, SVC__DO_USERS, "list users");
 
-	if ((rc = svc__may(db, SVC__DO_USERS, "list users")) != SVC_OK ||
-	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	while ((step = svc__step(st)) == SVC__ROW) {
-		svc_user_t u = {
-			svc__col_text(st, 0), svc__col_text(st, 1), svc__col_text(st, 2),
-			svc__col_text(st, 3), svc__col_text(st, 4), svc__col_i64(st, 5),
-		};
-
-		if (cb(&u, ctx) != 0)
-			break;
-	}
-	if (step != SVC__ROW && step != SVC__DONE)
-		rc = svc__sqlerr(db, "list users");
-	svc__finalize(st);
-	return rc;
+	return rc == SVC_OK ? svc__store_user_list(db, cb, ctx) : rc;
 }
 
 /* A current user LOGIN into *OLD, or SVC_ENOTFOUND. */
-static svc_status_t find_user(svc_db_t *db, const char *doing, const char *login, stored_t *old)
+static svc_status_t find_user(svc_db_t *db, const char *doing, const char *login, svc__user_row_t *old)
 {
-	svc_status_t rc = load_user(db, login, old);
+	svc_status_t rc = svc__store_user_get(db, login, old);
 
 	if (rc == SVC_OK && (!old->found || old->removed))
 		rc = svc__error(db, SVC_ENOTFOUND,
@@ -205,22 +140,14 @@ static svc_status_t find_user(svc_db_t *db, const char *doing, const char *login
 
 /* Refuse when LOGIN is the last administrator and would stop being one. */
 static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const char *login,
-					  const stored_t *old)
+					  const svc__user_row_t *old)
 {
-	svc__stmt_t *st = NULL;
 	long long others = 0;
 	svc_status_t rc;
 
 	if (strcmp(old->role, "administrator") != 0)
 		return SVC_OK;
-	if ((rc = svc__prepare(db, "SELECT count(*) FROM user WHERE role = 'administrator'"
-				   " AND removed_at IS NULL AND login <> ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, login);
-	if (svc__row(db, st, &rc))
-		others = svc__col_i64(st, 0);
-	svc__finalize(st);
-	if (rc != SVC_OK)
+	if ((rc = svc__store_admins_besides(db, login, &others)) != SVC_OK)
 		return rc;
 	if (others == 0)
 		return svc__error(db, SVC_ERULE,
@@ -232,21 +159,10 @@ static svc_status_t keep_an_administrator(svc_db_t *db, const char *doing, const
 /* Refuse while devices or open calls are assigned to LOGIN. */
 static svc_status_t nothing_assigned(svc_db_t *db, const char *doing, const char *login)
 {
-	svc__stmt_t *st = NULL;
 	long long devices = 0, calls = 0;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, "SELECT (SELECT count(*) FROM device WHERE assigned_to = ?1),"
-				   " (SELECT count(*) FROM dispatch WHERE assigned_to = ?1"
-				   "  AND (status = 'assigned' OR status = 'onsite'))", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, login);
-	if (svc__row(db, st, &rc)) {
-		devices = svc__col_i64(st, 0);
-		calls = svc__col_i64(st, 1);
-	}
-	svc__finalize(st);
-	if (rc != SVC_OK)
+	if ((rc = svc__store_assigned_to(db, login, &devices, &calls)) != SVC_OK)
 		return rc;
 	if (devices || calls)
 		return svc__error(db, SVC_ERULE,
@@ -256,26 +172,11 @@ static svc_status_t nothing_assigned(svc_db_t *db, const char *doing, const char
 	return SVC_OK;
 }
 
-static svc_status_t update_user(svc_db_t *db, const char *doing, const char *sql,
-				const char *login, const char *value)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, login);
-	svc__bind_text(st, 2, value);
-	rc = svc__step_done(db, st, doing);
-	svc__finalize(st);
-	return rc;
-}
-
 svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role)
 {
 	char doing[160];
 	svc_role_t r = svc__role_parse(role);
-	stored_t old;
+	svc__user_row_t old;
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "make '%s' a %s", login ? login : "", role ? role : "");
@@ -293,8 +194,7 @@ svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role
 	if (r != SVC_ROLE_ADMIN && r != SVC_ROLE_DEVICE_MANAGER &&
 	    r != SVC_ROLE_DEVICE_STOCK_MANAGER && (rc = nothing_assigned(db, doing, login)) != SVC_OK)
 		return svc__finish(db, rc);
-	if ((rc = update_user(db, doing, "UPDATE user SET role = ?2 WHERE login = ?1", login,
-			      role)) == SVC_OK)
+	if ((rc = svc__store_user_set_role(db, doing, login, role)) == SVC_OK)
 		rc = audit_user(db, "set-role", login, &old, role, old.has_name ? old.name : NULL,
 				old.has_email ? old.email : NULL);
 	return svc__finish(db, rc);
@@ -303,7 +203,7 @@ svc_status_t svc_user_set_role(svc_db_t *db, const char *login, const char *role
 svc_status_t svc_user_remove(svc_db_t *db, const char *login)
 {
 	char doing[120], now[21];
-	stored_t old;
+	svc__user_row_t old;
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "remove user '%s'", login ? login : "");
@@ -319,8 +219,7 @@ svc_status_t svc_user_remove(svc_db_t *db, const char *login)
 	if ((rc = find_user(db, doing, login, &old)) == SVC_OK &&
 	    (rc = keep_an_administrator(db, doing, login, &old)) == SVC_OK &&
 	    (rc = nothing_assigned(db, doing, login)) == SVC_OK &&
-	    (rc = update_user(db, doing, "UPDATE user SET removed_at = ?2 WHERE login = ?1", login,
-			      now)) == SVC_OK)
+	    (rc = svc__store_user_remove(db, doing, login, now)) == SVC_OK)
 		rc = audit_user(db, "remove", login, &old, NULL, NULL, NULL);
 	return svc__finish(db, rc);
 }

@@ -1,0 +1,69 @@
+/*
+ * storage.h - what the rules ask of the stored data: one function per
+ * question or change, implemented in store_*.c with the SQL.  The rules
+ * (the domain files) call these and never write SQL; the storage files
+ * decide nothing but how a row is found, read and written.
+ */
+#ifndef SERVICER_STORAGE_H
+#define SERVICER_STORAGE_H
+
+#include "store.h"
+
+/* store_user.c */
+typedef struct svc__user_row {
+	bool found, removed;
+	char role[32], name[SVC_TEXT_MAX * 4 + 1], email[320];
+	bool has_name, has_email;
+} svc__user_row_t;
+svc_status_t svc__store_user_get(svc_db_t *db, const char *login, svc__user_row_t *u);
+/* Add LOGIN, or (REVIVE) bring a removed LOGIN back, as of NOW. */
+svc_status_t svc__store_user_put(svc_db_t *db, const char *doing, bool revive,
+				 const char *login, const char *role, const char *name,
+				 const char *email, const char *now);
+svc_status_t svc__store_user_list(svc_db_t *db, svc_user_cb cb, void *ctx);
+svc_status_t svc__store_user_set_role(svc_db_t *db, const char *doing, const char *login,
+				      const char *role);
+svc_status_t svc__store_user_remove(svc_db_t *db, const char *doing, const char *login,
+				    const char *now);
+/* Current administrators other than LOGIN. */
+svc_status_t svc__store_admins_besides(svc_db_t *db, const char *login, long long *n);
+/* Devices, and calls still open, assigned to LOGIN. */
+svc_status_t svc__store_assigned_to(svc_db_t *db, const char *login, long long *devices,
+				    long long *calls);
+
+/* store_audit.c */
+svc_status_t svc__store_audit_add(svc_db_t *db, const svc_audit_entry_t *e,
+				  const char *serial);
+/* The last LIMIT entries (all if 0) since SINCE, by LOGIN, on SERIAL
+ * (each NULL: any), oldest first. */
+svc_status_t svc__store_audit_list(svc_db_t *db, const char *since, const char *login,
+				   const char *serial, long long limit, svc_audit_cb cb,
+				   void *ctx);
+
+/* store_office.c */
+svc_status_t svc__store_config_get(svc_db_t *db, const char *key, char **value);
+/* Set KEY to VALUE; NULL unsets it. */
+svc_status_t svc__store_config_put(svc_db_t *db, const char *key, const char *value);
+typedef struct svc__model_row {
+	bool found;
+	char name[SVC_MODEL_MAX * 4 + 1];
+	int warranty_months, response_hours;
+} svc__model_row_t;
+svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_row_t *m);
+/* Add model NAME as of NOW, or (UPDATE) change its terms; a RESPONSE of 0
+ * stores none. */
+svc_status_t svc__store_model_put(svc_db_t *db, bool update, const char *name, int warranty,
+				  int response, const char *now);
+svc_status_t svc__store_model_remove(svc_db_t *db, const char *name);
+/* Devices registered under MODEL. */
+svc_status_t svc__store_model_devices(svc_db_t *db, const char *model, long long *n);
+svc_status_t svc__store_model_list(svc_db_t *db, svc_model_cb cb, void *ctx);
+/* Holiday DAY: *FOUND, and its name (malloc'd, NULL when none). */
+svc_status_t svc__store_holiday_get(svc_db_t *db, const char *day, bool *found, char **name);
+svc_status_t svc__store_holiday_put(svc_db_t *db, bool update, const char *day,
+				    const char *name, const char *now);
+svc_status_t svc__store_holiday_remove(svc_db_t *db, const char *day);
+/* Every holiday, by day. */
+svc_status_t svc__store_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx);
+
+#endif

@@ -1,0 +1,59 @@
+/* store_audit.c - the audit log as stored: appended to, read newest last. */
+#include "servicer-private.h"
+
+svc_status_t svc__store_audit_add(svc_db_t *db, const svc_audit_entry_t *e,
+				  const char *serial)
+{
+	static const char sql[] =
+		"INSERT INTO audit(at, login, command, action, object, before, after, serial)"
+		" VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+	svc__stmt_t *st;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, e->at);
+	svc__bind_text(st, 2, e->login);
+	svc__bind_text(st, 3, e->command);
+	svc__bind_text(st, 4, e->action);
+	svc__bind_text(st, 5, e->object);
+	svc__bind_text(st, 6, e->before);
+	svc__bind_text(st, 7, e->after);
+	svc__bind_opt(st, 8, serial);
+	rc = svc__step_done(db, st, "write the audit log");
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_audit_list(svc_db_t *db, const char *since, const char *login,
+				   const char *serial, long long limit, svc_audit_cb cb,
+				   void *ctx)
+{
+	static const char sql[] =
+		"SELECT id, at, login, command, action, object, before, after FROM ("
+		" SELECT * FROM audit"
+		" WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR login = ?2)"
+		"   AND (?3 IS NULL OR serial = ?3)"
+		" ORDER BY id DESC LIMIT ?4) ORDER BY id";
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, since);
+	svc__bind_text(st, 2, login);
+	svc__bind_text(st, 3, serial);
+	svc__bind_int(st, 4, limit > 0 ? limit : -1);
+	while (svc__row(db, st, &rc)) {
+		svc_audit_entry_t e = {
+			svc__col_i64(st, 0), svc__col_text(st, 1), svc__col_text(st, 2),
+			svc__col_text(st, 3), svc__col_text(st, 4), svc__col_text(st, 5),
+			svc__col_text(st, 6), svc__col_text(st, 7),
+		};
+
+		if (cb(&e, ctx) != 0)
+			break;
+	}
+	svc__finalize(st);
+	return rc;
+}
