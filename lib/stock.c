@@ -30,19 +30,10 @@ static svc_status_t check_name(svc_db_t *db, const char *doing, const char *what
 static svc_status_t find_location(svc_db_t *db, const char *doing, const char *name,
 				  char stored[NAME_MAX_CHARS * 4 + 1], char **ship)
 {
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	bool found;
 
-	if ((rc = svc__prepare(db, "SELECT name, ship FROM stock_location WHERE name = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, name);
-	if ((found = svc__row(db, st, &rc))) {
-		snprintf(stored, NAME_MAX_CHARS * 4 + 1, "%s", svc__col_text(st, 0));
-		if (ship)
-			*ship = svc__col_text(st, 1) ? svc__strdup(svc__col_text(st, 1)) : NULL;
-	}
-	svc__finalize(st);
+	rc = svc__store_location_get(db, name, &found, stored, NAME_MAX_CHARS * 4 + 1, ship);
 	if (rc != SVC_OK)
 		return rc;
 	if (!found)
@@ -76,7 +67,6 @@ svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *
 	static const char doing[] = "add a stock location";
 	char stored[NAME_MAX_CHARS * 4 + 1], now[21];
 	char *old_ship = NULL;
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	*change = SVC_CHANGE_NONE;
@@ -89,23 +79,16 @@ svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *
 	rc = find_location(db, doing, name, stored, &old_ship);
 	if (rc == SVC_ENOTFOUND) {
 		*change = SVC_CHANGE_NEW;
-		rc = svc__prepare(db, "INSERT INTO stock_location(name, ship, added_at) VALUES(?1, ?2, ?3)",
-				  &st);
+		rc = SVC_OK;
 	} else if (rc == SVC_OK && ship && (!old_ship || strcmp(old_ship, ship) != 0)) {
 		*change = SVC_CHANGE_UPDATED;
 		name = stored;
-		rc = svc__prepare(db, "UPDATE stock_location SET ship = ?2 WHERE name = ?1", &st);
 	}
-	if (rc == SVC_OK && st) {
-		svc__bind_text(st, 1, name);
-		svc__bind_opt(st, 2, ship);
-		if (*change == SVC_CHANGE_NEW)
-			svc__bind_text(st, 3, now);
-		if ((rc = svc__step_done(db, st, doing)) == SVC_OK)
-			rc = audit_location(db, *change == SVC_CHANGE_NEW ? "location add" : "location update",
-					    name, old_ship, *change != SVC_CHANGE_NEW, ship);
-	}
-	svc__finalize(st);
+	if (rc == SVC_OK && *change != SVC_CHANGE_NONE &&
+	    (rc = svc__store_location_put(db, *change == SVC_CHANGE_UPDATED, name, ship,
+					  now)) == SVC_OK)
+		rc = audit_location(db, *change == SVC_CHANGE_NEW ? "location add" : "location update",
+				    name, old_ship, *change != SVC_CHANGE_NEW, ship);
 	free(old_ship);
 	if (rc != SVC_OK)
 		*change = SVC_CHANGE_NONE;
@@ -114,70 +97,20 @@ svc_status_t svc_stock_location_add(svc_db_t *db, const char *name, const char *
 
 svc_status_t svc_stock_location_list(svc_db_t *db, svc_stock_location_cb cb, void *ctx)
 {
-	static const char sql[] =
-		"SELECT name, ship,"
-		" (SELECT count(*) FROM stock_level s WHERE s.location = l.name),"
-		" (SELECT count(*) FROM device d WHERE d.stock_location = l.name)"
-		" FROM stock_location l ORDER BY name";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
+	svc_status_t rc = svc__may(db, SVC__DO_STOCK, "list stock locations");
 
-	if ((rc = svc__may(db, SVC__DO_STOCK, "list stock locations")) != SVC_OK ||
-	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	while ((step = svc__step(st)) == SVC__ROW) {
-		svc_stock_location_t l = { svc__col_text(st, 0), svc__col_text(st, 1),
-					   svc__col_i64(st, 2), svc__col_i64(st, 3) };
-
-		if (cb(&l, ctx) != 0)
-			break;
-	}
-	if (step != SVC__ROW && step != SVC__DONE)
-		rc = svc__sqlerr(db, "list stock locations");
-	svc__finalize(st);
-	return rc;
-}
-
-/* The quantity of ITEM at location STORED now, or -1 for none. */
-static svc_status_t stock_of(svc_db_t *db, const char *stored, const char *item, long long *old)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	*old = -1;
-	if ((rc = svc__prepare(db, "SELECT qty FROM stock_level WHERE location = ? AND item = ?",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, stored);
-	svc__bind_text(st, 2, item);
-	if (svc__row(db, st, &rc))
-		*old = svc__col_i64(st, 0);
-	svc__finalize(st);
-	return rc;
+	return rc == SVC_OK ? svc__store_location_list(db, cb, ctx) : rc;
 }
 
 static svc_status_t write_stock(svc_db_t *db, const char *stored, const char *item,
 				long long old, long long qty)
 {
 	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
-	svc__stmt_t *st = NULL;
 	char now[21];
 	svc_status_t rc;
 
 	svc__now(now);
-	if ((rc = svc__prepare(db, "INSERT INTO stock_level(location, item, qty, updated_at, updated_by)"
-				   " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(location, item) DO UPDATE"
-				   " SET qty = excluded.qty, updated_at = excluded.updated_at,"
-				   " updated_by = excluded.updated_by", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, stored);
-	svc__bind_text(st, 2, item);
-	svc__bind_int(st, 3, qty);
-	svc__bind_text(st, 4, now);
-	svc__bind_text(st, 5, db->actor);
-	rc = svc__step_done(db, st, "set a stock level");
-	svc__finalize(st);
+	rc = svc__store_stock_put(db, stored, item, qty, now);
 	svc__buf_printf(&object, "stock %s", stored);
 	svc__json_field(&before, "item", item);
 	svc__json_int(&before, "qty", old);
@@ -211,7 +144,7 @@ svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
 	if ((rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = find_location(db, doing, location, stored, NULL)) == SVC_OK &&
-	    (rc = stock_of(db, stored, item, &old)) == SVC_OK && old != qty)
+	    (rc = svc__store_stock_get(db, stored, item, &old)) == SVC_OK && old != qty)
 		rc = write_stock(db, stored, item, old, qty);
 	return svc__finish(db, rc);
 }
@@ -219,32 +152,13 @@ svc_status_t svc_stock_set(svc_db_t *db, const char *location, const char *item,
 svc_status_t svc_stock_list(svc_db_t *db, const char *location, svc_stock_level_cb cb,
 			    void *ctx)
 {
-	static const char sql[] =
-		"SELECT location, item, qty, updated_at, updated_by FROM stock_level"
-		" WHERE ?1 IS NULL OR location = ?1 ORDER BY location, item";
 	char stored[NAME_MAX_CHARS * 4 + 1];
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
-	int step;
 
 	if ((rc = svc__may(db, SVC__DO_STOCK, "list stock levels")) != SVC_OK)
 		return rc;
 	if (!svc__blank(location) &&
 	    (rc = find_location(db, "list stock levels", location, stored, NULL)) != SVC_OK)
 		return rc;
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_opt(st, 1, svc__blank(location) ? NULL : stored);
-	while ((step = svc__step(st)) == SVC__ROW) {
-		svc_stock_level_t l = { svc__col_text(st, 0), svc__col_text(st, 1),
-					svc__col_i64(st, 2), svc__col_text(st, 3),
-					svc__col_text(st, 4) };
-
-		if (cb(&l, ctx) != 0)
-			break;
-	}
-	if (step != SVC__ROW && step != SVC__DONE)
-		rc = svc__sqlerr(db, "list stock levels");
-	svc__finalize(st);
-	return rc;
+	return svc__store_stock_list(db, svc__blank(location) ? NULL : stored, cb, ctx);
 }

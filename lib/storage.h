@@ -66,4 +66,32 @@ svc_status_t svc__store_holiday_remove(svc_db_t *db, const char *day);
 /* Every holiday, by day. */
 svc_status_t svc__store_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx);
 
+/* store_stock.c */
+/* Location NAME: *FOUND, its name as stored into STORED, its shipping
+ * instructions (malloc'd, NULL when none) when SHIP is not NULL. */
+svc_status_t svc__store_location_get(svc_db_t *db, const char *name, bool *found,
+				     char *stored, size_t size, char **ship);
+svc_status_t svc__store_location_put(svc_db_t *db, bool update, const char *name,
+				     const char *ship, const char *now);
+svc_status_t svc__store_location_list(svc_db_t *db, svc_stock_location_cb cb, void *ctx);
+/* The quantity of ITEM at LOCATION, -1 when none is recorded. */
+svc_status_t svc__store_stock_get(svc_db_t *db, const char *location, const char *item,
+				  long long *qty);
+svc_status_t svc__store_stock_put(svc_db_t *db, const char *location, const char *item,
+				  long long qty, const char *now);
+/* Levels at LOCATION (NULL: everywhere), by location and item. */
+svc_status_t svc__store_stock_list(svc_db_t *db, const char *location, svc_stock_level_cb cb,
+				   void *ctx);
+
+/* store_kb.c */
+/* Add entry E (its id is ignored), indexed, its number into *ID. */
+svc_status_t svc__store_kb_add(svc_db_t *db, const svc_kb_entry_t *e, long long *id);
+svc_status_t svc__store_kb_remove(svc_db_t *db, long long id);
+/* Entry ID to CB, when *FOUND. */
+svc_status_t svc__store_kb_get(svc_db_t *db, long long id, bool *found, svc_kb_cb cb,
+			       void *ctx);
+/* Entries holding every word of WORDS, best first, at most LIMIT. */
+svc_status_t svc__store_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb cb,
+				  void *ctx);
+
 #endif
