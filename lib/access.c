@@ -91,19 +91,13 @@ const char *svc__only_own(const svc_db_t *db, svc__action_t action)
 /* The device manager of SERIAL into LOGIN ("" when none, or no device). */
 static svc_status_t device_manager(svc_db_t *db, const char *serial, char login[65])
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
+	svc__device_row_t row;
+	svc_status_t rc = svc__store_device_get(db, serial, &row);
 
 	login[0] = '\0';
-	if ((rc = svc__prepare(db, "SELECT assigned_to FROM device WHERE serial = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	if ((step = svc__step(st)) == SVC__ROW && svc__col_text(st, 0))
-		snprintf(login, 65, "%s", svc__col_text(st, 0));
-	else if (step != SVC__ROW && step != SVC__DONE)
-		rc = svc__sqlerr(db, "read the device's manager");
-	svc__finalize(st);
+	if (rc == SVC_OK && row.found && row.d.assigned_to)
+		snprintf(login, 65, "%s", row.d.assigned_to);
+	svc__store_device_done(&row);
 	return rc;
 }
 

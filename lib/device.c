@@ -9,27 +9,6 @@
 
 #include "servicer-private.h"
 
-void svc__device_from_row(svc__stmt_t *st, svc_device_t *d)
-{
-	d->model = svc__col_text(st, 0);
-	d->serial = svc__col_text(st, 1);
-	d->status = svc__col_text(st, 2);
-	d->support = svc__col_text(st, 3);
-	d->account = svc__col_text(st, 4);
-	d->system_account = svc__col_text(st, 5);
-	d->location = svc__col_text(st, 6);
-	d->installed = svc__col_text(st, 7);
-	d->warranty_end = svc__col_text(st, 8);
-	d->registered_at = svc__col_text(st, 9);
-	d->registered_by = svc__col_text(st, 10);
-	d->confirmed_at = svc__col_text(st, 11);
-	d->withdrawn_at = svc__col_text(st, 12);
-	d->withdraw_reason = svc__col_text(st, 13);
-	d->assigned_to = svc__col_text(st, 14);
-	d->stock_location = svc__col_text(st, 15);
-	d->customer = svc__col_text(st, 16);
-}
-
 /* The registration fields of D as a JSON object, absent ones left out. */
 static void device_json(svc_buf_t *b, const svc_device_t *d)
 {
@@ -76,51 +55,21 @@ svc_status_t svc__audit_device(svc_db_t *db, const char *action,
 
 /* ------------------------------------------------------------------ */
 
-/* Load SERIAL's row into ST (stepped to it); SVC_ENOTFOUND names the serial. */
+/* SERIAL's row into ROW (release it with svc__store_device_done());
+ * SVC_ENOTFOUND names the serial. */
 static svc_status_t find_device(svc_db_t *db, const char *serial, const char *doing,
-				char norm[SVC_SERIAL_MAX + 1], svc__stmt_t **st)
+				char norm[SVC_SERIAL_MAX + 1], svc__device_row_t *row)
 {
 	char err[160];
 	svc_status_t rc;
-	int step;
 
-	*st = NULL;
+	memset(row, 0, sizeof *row);
 	if (svc_serial_normalize(serial, norm, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot %s: %s", doing, err);
-	if ((rc = svc__prepare(db, "SELECT " SVC__DEVICE_COLUMNS " FROM device WHERE serial = ?",
-			       st)) != SVC_OK)
-		return rc;
-	svc__bind_text(*st, 1, norm);
-	step = svc__step(*st);
-	if (step == SVC__ROW)
-		return SVC_OK;
-	if (step == SVC__DONE)
-		return svc__error(db, SVC_ENOTFOUND,
-				  "cannot %s: serial %s is not registered; see 'servicer device list'",
-				  doing, norm);
-	return svc__sqlerr(db, doing);
-}
-
-static svc_status_t set_status(svc_db_t *db, const char *serial, const char *status,
-			       const char *reason)
-{
-	svc__stmt_t *st = NULL;
-	char now[21];
-	svc_status_t rc;
-
-	rc = svc__prepare(db, reason
-			  ? "UPDATE device SET status = ?2, withdrawn_at = ?3, withdraw_reason = ?4 WHERE serial = ?1"
-			  : "UPDATE device SET status = ?2, confirmed_at = ?3 WHERE serial = ?1", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__now(now);
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, status);
-	svc__bind_text(st, 3, now);
-	if (reason)
-		svc__bind_text(st, 4, reason);
-	rc = svc__step_done(db, st, "change the registration");
-	svc__finalize(st);
+	if ((rc = svc__store_device_get(db, norm, row)) == SVC_OK && !row->found)
+		rc = svc__error(db, SVC_ENOTFOUND,
+				"cannot %s: serial %s is not registered; see 'servicer device list'",
+				doing, norm);
 	return rc;
 }
 
@@ -129,15 +78,15 @@ static svc_status_t transition(svc_db_t *db, const char *serial, const char *sta
 			       const char *reason, size_t *changed)
 {
 	const char *doing = reason ? "withdraw" : "confirm";
-	char norm[SVC_SERIAL_MAX + 1], what[64];
-	svc__stmt_t *st = NULL;
+	char norm[SVC_SERIAL_MAX + 1], what[64], now[21];
+	svc__device_row_t row;
 	svc_device_t old, after;
 	svc_status_t rc;
 
 	snprintf(what, sizeof what, "%s '%s'", doing, serial);
-	if ((rc = find_device(db, serial, what, norm, &st)) != SVC_OK)
+	if ((rc = find_device(db, serial, what, norm, &row)) != SVC_OK)
 		goto out;
-	svc__device_from_row(st, &old);
+	old = row.d;
 	if (strcmp(old.status, "withdrawn") == 0) {
 		rc = svc__error(db, SVC_ERULE,
 				"cannot %s %s: it was withdrawn on %.10s (%s)%s", doing,
@@ -150,12 +99,13 @@ static svc_status_t transition(svc_db_t *db, const char *serial, const char *sta
 	after = old;
 	after.status = status;
 	after.withdraw_reason = reason;
-	if ((rc = set_status(db, norm, status, reason)) == SVC_OK)
+	svc__now(now);
+	if ((rc = svc__store_device_status(db, norm, status, now, reason)) == SVC_OK)
 		rc = svc__audit_device(db, doing, norm, &old, &after);
 	if (rc == SVC_OK && changed)
 		(*changed)++;
 out:
-	svc__finalize(st);
+	svc__store_device_done(&row);
 	return rc;
 }
 
@@ -174,35 +124,49 @@ svc_status_t svc_device_confirm(svc_db_t *db, char *const *serials, size_t n,
 	return rc;
 }
 
+/* Serials collected into a list (each malloc'd). */
+typedef struct serials {
+	char **v;
+	size_t n, cap;
+	bool oom;
+} serials_t;
+
+static int collect(const char *serial, void *ctx)
+{
+	serials_t *s = ctx;
+
+	if (s->n == s->cap) {
+		char **p = realloc(s->v, (s->cap = s->cap ? s->cap * 2 : 64) * sizeof *p);
+
+		if (!p) {
+			s->oom = true;
+			return -1;
+		}
+		s->v = p;
+	}
+	if (!(s->v[s->n++] = svc__strdup(serial))) {
+		s->oom = true;
+		return -1;
+	}
+	return 0;
+}
+
 svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	serials_t pending = { 0 };
 	size_t count = 0;
-	char **serials = NULL;
-	size_t n = 0, cap = 0;
+	svc_status_t rc;
 
 	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "confirm registrations")) != SVC_OK)
 		return rc;
-	rc = svc__prepare(db, "SELECT serial FROM device WHERE status = 'pending'", &st);
-	while (rc == SVC_OK && svc__row(db, st, &rc)) {
-		if (n == cap) {
-			char **p = realloc(serials, (cap = cap ? cap * 2 : 64) * sizeof *p);
-			if (!p) {
-				rc = svc__error(db, SVC_EINTERNAL, "out of memory");
-				break;
-			}
-			serials = p;
-		}
-		if (!(serials[n++] = svc__strdup(svc__col_text(st, 0))))
-			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
-	}
-	svc__finalize(st);
-	for (size_t i = 0; i < n && rc == SVC_OK; i++)
-		rc = transition(db, serials[i], "active", NULL, &count);
-	for (size_t i = 0; i < n; i++)
-		free(serials[i]);
-	free(serials);
+	rc = svc__store_device_serials(db, "pending", collect, &pending);
+	if (rc == SVC_OK && pending.oom)
+		rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < pending.n && rc == SVC_OK; i++)
+		rc = transition(db, pending.v[i], "active", NULL, &count);
+	for (size_t i = 0; i < pending.n; i++)
+		free(pending.v[i]);
+	free(pending.v);
 	if ((rc = svc__finish(db, rc)) == SVC_OK && confirmed)
 		*confirmed = count;
 	return rc;
@@ -223,42 +187,31 @@ svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 		return rc;
 	for (size_t i = 0; i < n && rc == SVC_OK; i++) {
 		char norm[SVC_SERIAL_MAX + 1];
-		svc__stmt_t *st = NULL;
+		svc__device_row_t row;
 
 		/* Withdrawing twice is refused, not ignored: the first reason stays. */
-		if ((rc = find_device(db, serials[i], "withdraw", norm, &st)) == SVC_OK &&
-		    strcmp(svc__col_text(st, 2), "withdrawn") == 0)
+		if ((rc = find_device(db, serials[i], "withdraw", norm, &row)) == SVC_OK &&
+		    strcmp(row.d.status, "withdrawn") == 0)
 			rc = svc__error(db, SVC_ERULE,
 					"cannot withdraw %s: it was already withdrawn on %.10s (%s)",
-					norm, svc__col_text(st, 12), svc__col_text(st, 13));
-		svc__finalize(st);
+					norm, row.d.withdrawn_at, row.d.withdraw_reason);
+		svc__store_device_done(&row);
 		if (rc == SVC_OK)
 			rc = transition(db, serials[i], "withdrawn", reason, NULL);
 	}
 	return svc__finish(db, rc);
 }
 
-/* MODEL as the catalogue spells it, into NAME; SVC_ERULE when it has none. */
+/* MODEL as the catalogue spells it, into M; SVC_ERULE when it has none. */
 static svc_status_t catalogue_name(svc_db_t *db, const char *doing, const char *model,
-				   char name[SVC_MODEL_MAX * 4 + 1])
+				   svc__model_row_t *m)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
+	svc_status_t rc = svc__store_model_get(db, model, m);
 
-	if ((rc = svc__prepare(db, "SELECT model FROM model WHERE model = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, model);
-	step = svc__step(st);
-	if (step == SVC__ROW)
-		snprintf(name, SVC_MODEL_MAX * 4 + 1, "%s", svc__col_text(st, 0));
-	else if (step == SVC__DONE)
+	if (rc == SVC_OK && !m->found)
 		rc = svc__error(db, SVC_ERULE,
 				"cannot %s: model '%s' is not serviceable here; add it with 'servicer model add %s'",
 				doing, model, model);
-	else
-		rc = svc__sqlerr(db, doing);
-	svc__finalize(st);
 	return rc;
 }
 
@@ -274,20 +227,6 @@ static svc_status_t check_correctable(svc_db_t *db, const char *doing, const svc
 				  "cannot %s: it was withdrawn on %.10s; register it again under the right model",
 				  doing, d->withdrawn_at);
 	return SVC_OK;
-}
-
-static svc_status_t write_model(svc_db_t *db, const char *serial, const char *model)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "UPDATE device SET model = ?2 WHERE serial = ?1", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, model);
-	rc = svc__step_done(db, st, "correct the model");
-	svc__finalize(st);
-	return rc;
 }
 
 static svc_status_t audit_correction(svc_db_t *db, const char *serial, const char *was,
@@ -311,9 +250,9 @@ static svc_status_t audit_correction(svc_db_t *db, const char *serial, const cha
 svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *model,
 				const char *reason)
 {
-	char norm[SVC_SERIAL_MAX + 1], doing[128], name[SVC_MODEL_MAX * 4 + 1];
-	svc__stmt_t *st = NULL;
-	svc_device_t old;
+	char norm[SVC_SERIAL_MAX + 1], doing[128];
+	svc__device_row_t row = { 0 };
+	svc__model_row_t m;
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "correct the model of '%s'", serial ? serial : "");
@@ -325,16 +264,14 @@ svc_status_t svc_device_correct(svc_db_t *db, const char *serial, const char *mo
 	if ((rc = svc__check_text(db, doing, "reason", reason, SVC_TEXT_MAX)) != SVC_OK ||
 	    (rc = svc__write_begin(db, SVC__DO_REGISTER, "correct registrations")) != SVC_OK)
 		return rc;
-	if ((rc = find_device(db, serial ? serial : "", doing, norm, &st)) != SVC_OK)
+	if ((rc = find_device(db, serial ? serial : "", doing, norm, &row)) != SVC_OK ||
+	    (rc = check_correctable(db, doing, &row.d)) != SVC_OK ||
+	    (rc = catalogue_name(db, doing, model, &m)) != SVC_OK || strcmp(m.name, row.d.model) == 0)
 		goto out;
-	svc__device_from_row(st, &old);
-	if ((rc = check_correctable(db, doing, &old)) != SVC_OK ||
-	    (rc = catalogue_name(db, doing, model, name)) != SVC_OK || strcmp(name, old.model) == 0)
-		goto out;
-	if ((rc = write_model(db, norm, name)) == SVC_OK)
-		rc = audit_correction(db, norm, old.model, name, reason);
+	if ((rc = svc__store_device_set(db, SVC__DEVICE_MODEL, norm, m.name)) == SVC_OK)
+		rc = audit_correction(db, norm, row.d.model, m.name, reason);
 out:
-	svc__finalize(st);
+	svc__store_device_done(&row);
 	return svc__finish(db, rc);
 }
 
@@ -347,7 +284,7 @@ out:
 typedef struct field_change {
 	const char *doing;  /* "update the location" */
 	const char *action; /* for the audit log */
-	const char *sql;    /* UPDATE device SET ... = ?2 WHERE serial = ?1 */
+	svc__device_field_t field;
 	size_t member;	    /* offsetof(svc_device_t, ...) */
 	svc__action_t may;  /* who may, in the access table */
 	svc_status_t (*check)(svc_db_t *db, const char *serial, const svc_device_t *old,
@@ -358,7 +295,7 @@ static svc_status_t change_field(svc_db_t *db, const field_change_t *f, const ch
 				 const char *value)
 {
 	char norm[SVC_SERIAL_MAX + 1], buf[SVC_TEXT_MAX * 4 + 1];
-	svc__stmt_t *st = NULL, *up = NULL;
+	svc__device_row_t row = { 0 };
 	svc_device_t old, after;
 	const char **slot = (const char **)((char *)&after + f->member);
 	const char *was;
@@ -367,25 +304,19 @@ static svc_status_t change_field(svc_db_t *db, const field_change_t *f, const ch
 	if ((rc = svc__may(db, f->may, f->doing)) != SVC_OK ||
 	    (rc = svc__begin(db)) != SVC_OK)
 		return rc;
-	if ((rc = find_device(db, serial, f->doing, norm, &st)) != SVC_OK)
+	if ((rc = find_device(db, serial, f->doing, norm, &row)) != SVC_OK)
 		goto out;
-	svc__device_from_row(st, &old);
-	after = old;
+	old = after = row.d;
 	was = *slot;
 	*slot = svc__blank(value) ? NULL : value;
 	if ((rc = f->check(db, norm, &old, slot, buf, sizeof buf)) != SVC_OK)
 		goto out;
 	if ((was == NULL) == (*slot == NULL) && (!was || strcmp(was, *slot) == 0))
 		goto out;
-	if ((rc = svc__prepare(db, f->sql, &up)) != SVC_OK)
-		goto out;
-	svc__bind_text(up, 1, norm);
-	svc__bind_opt(up, 2, *slot);
-	if ((rc = svc__step_done(db, up, f->doing)) == SVC_OK)
+	if ((rc = svc__store_device_set(db, f->field, norm, *slot)) == SVC_OK)
 		rc = svc__audit_device(db, f->action, norm, &old, &after);
 out:
-	svc__finalize(up);
-	svc__finalize(st);
+	svc__store_device_done(&row);
 	return svc__finish(db, rc);
 }
 
@@ -407,7 +338,7 @@ static svc_status_t check_location(svc_db_t *db, const char *serial, const svc_d
 svc_status_t svc_device_locate(svc_db_t *db, const char *serial, const char *location)
 {
 	static const field_change_t f = {
-		"update the location", "locate", "UPDATE device SET location = ?2 WHERE serial = ?1",
+		"update the location", "locate", SVC__DEVICE_LOCATION,
 		offsetof(svc_device_t, location), SVC__DO_DEVICE_LOCATE, check_location,
 	};
 
@@ -441,10 +372,10 @@ static svc_status_t check_manager(svc_db_t *db, const char *serial, const svc_de
 svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const char *login)
 {
 	static const field_change_t assign = {
-		"assign a device", "assign", "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
+		"assign a device", "assign", SVC__DEVICE_ASSIGNED_TO,
 		offsetof(svc_device_t, assigned_to), SVC__DO_DEVICE_ASSIGN, check_manager,
 	}, unassign = {
-		"unassign a device", "unassign", "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
+		"unassign a device", "unassign", SVC__DEVICE_ASSIGNED_TO,
 		offsetof(svc_device_t, assigned_to), SVC__DO_DEVICE_ASSIGN, check_manager,
 	};
 
@@ -468,20 +399,13 @@ svc_status_t svc_device_assign_all(svc_db_t *db, const char *login, char *const 
 static svc_status_t check_stock(svc_db_t *db, const char *serial, const svc_device_t *old,
 				const char **value, char *buf, size_t len)
 {
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 	bool found;
 
 	(void)old;
 	if (!*value)
 		return SVC_OK;
-	if ((rc = svc__prepare(db, "SELECT name FROM stock_location WHERE name = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, *value);
-	if ((found = svc__row(db, st, &rc)))
-		snprintf(buf, len, "%s", svc__col_text(st, 0));
-	svc__finalize(st);
-	if (rc != SVC_OK)
+	if ((rc = svc__store_location_get(db, *value, &found, buf, len, NULL)) != SVC_OK)
 		return rc;
 	if (!found)
 		return svc__error(db, SVC_ENOTFOUND,
@@ -494,8 +418,7 @@ static svc_status_t check_stock(svc_db_t *db, const char *serial, const svc_devi
 svc_status_t svc_device_stock(svc_db_t *db, const char *serial, const char *location)
 {
 	static const field_change_t f = {
-		"set a device's stock location", "stock",
-		"UPDATE device SET stock_location = ?2 WHERE serial = ?1",
+		"set a device's stock location", "stock", SVC__DEVICE_STOCK_LOCATION,
 		offsetof(svc_device_t, stock_location), SVC__DO_DEVICE_STOCK, check_stock,
 	};
 
@@ -507,68 +430,11 @@ static svc_status_t check_read(svc_db_t *db)
 	return svc__may(db, SVC__DO_DEVICE_READ, "read devices");
 }
 
-/* Does S hold three characters or more: a trigram to look up? */
-static bool trigrams(const char *s)
-{
-	size_t chars = 0;
-
-	for (; *s; s++)
-		chars += ((unsigned char)*s & 0xc0) != 0x80;
-	return chars >= 3;
-}
-
-/* Only the conditions given are in the query, so that the planner uses
- * their indexes; each is a constant of this file, never input.  A customer
- * of three characters or more is found through the trigram index (a
- * phrase: any part of the name, in any case); a shorter one by reading
- * every name. */
-static const char *const list_where[] = {
-	" AND status = ?1", " AND model = ?2 COLLATE NOCASE", " AND assigned_to = ?3",
-	" AND account = ?4", " AND system_account = ?5",
-	" AND id IN (SELECT rowid FROM device_customer WHERE device_customer MATCH ?6)",
-	" AND instr(lower(customer), lower(?7)) > 0",
-};
-#define LIST_CONDITIONS (sizeof list_where / sizeof *list_where)
-
-/* The listing's statement, with the conditions whose VALUE is given. */
-static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_CONDITIONS],
-				 svc__stmt_t **st)
-{
-	svc_buf_t sql = { 0 };
-	svc_status_t rc;
-
-	svc__buf_puts(&sql, "SELECT " SVC__DEVICE_COLUMNS " FROM device WHERE 1");
-	for (size_t i = 0; i < LIST_CONDITIONS; i++)
-		if (!svc__blank(value[i]))
-			svc__buf_puts(&sql, list_where[i]);
-	svc__buf_puts(&sql, " ORDER BY serial");
-	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory") : svc__prepare(db, sql.p, st);
-	for (size_t i = 0; rc == SVC_OK && i < LIST_CONDITIONS; i++)
-		if (!svc__blank(value[i]))
-			svc__bind_text(*st, (int)i + 1, value[i]);
-	svc__buf_free(&sql);
-	return rc;
-}
-
-/* TEXT as an FTS5 phrase into B: quoted, its quotes doubled. */
-static void fts_phrase(svc_buf_t *b, const char *text)
-{
-	svc__buf_puts(b, "\"");
-	for (const char *p = text; *p; p++)
-		svc__buf_puts(b, *p == '"' ? "\"\"" : (char[]){ *p, '\0' });
-	svc__buf_puts(b, "\"");
-}
-
 svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 			     svc_device_cb cb, void *ctx)
 {
 	svc_device_filter_t f = filter ? *filter : (svc_device_filter_t){ 0 };
-	const char *customer = svc__blank(f.customer) ? NULL : f.customer;
-	svc__stmt_t *st = NULL;
-	svc_buf_t phrase = { 0 };
-	svc_device_t d;
 	svc_status_t rc;
-	int step;
 
 	if ((rc = check_read(db)) != SVC_OK)
 		return rc;
@@ -576,48 +442,27 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	    strcmp(f.status, "withdrawn"))
 		return svc__error(db, SVC_EINVAL,
 				  "unknown status '%s'; use pending, active or withdrawn", f.status);
-	if (customer && trigrams(customer))
-		fts_phrase(&phrase, customer);
-	const char *value[LIST_CONDITIONS] = {
-		f.status, f.model, svc__only_own(db, SVC__DO_DEVICE_READ), f.account,
-		f.system_account, phrase.len ? svc__buf_str(&phrase) : NULL,
-		phrase.len ? NULL : customer,
-	};
-	if ((rc = prepare_list(db, value, &st)) != SVC_OK)
-		goto out;
-	while ((step = svc__step(st)) == SVC__ROW) {
-		svc__device_from_row(st, &d);
-		if (cb(&d, ctx) != 0)
-			break;
-	}
-	if (step != SVC__ROW && step != SVC__DONE)
-		rc = svc__sqlerr(db, "list devices");
-out:
-	svc__finalize(st);
-	svc__buf_free(&phrase);
-	return rc;
+	return svc__store_device_list(db, &f, svc__only_own(db, SVC__DO_DEVICE_READ), cb, ctx);
 }
 
 svc_status_t svc_device_show(svc_db_t *db, const char *serial, svc_device_cb cb,
 			     void *ctx)
 {
 	char norm[SVC_SERIAL_MAX + 1], what[64];
-	svc__stmt_t *st = NULL;
-	svc_device_t d;
+	svc__device_row_t row;
 	svc_status_t rc;
 
 	if ((rc = check_read(db)) != SVC_OK)
 		return rc;
 	snprintf(what, sizeof what, "show '%s'", serial);
-	if ((rc = find_device(db, serial, what, norm, &st)) == SVC_OK) {
-		svc__device_from_row(st, &d);
-		if (svc__only_own(db, SVC__DO_DEVICE_READ) && !svc__owns(db, d.assigned_to))
+	if ((rc = find_device(db, serial, what, norm, &row)) == SVC_OK) {
+		if (svc__only_own(db, SVC__DO_DEVICE_READ) && !svc__owns(db, row.d.assigned_to))
 			rc = svc__error(db, SVC_EPERM,
 					"cannot show %s: it is not assigned to '%s'; an administrator may assign it with 'servicer device assign %s %s'",
 					norm, db->actor, db->actor, norm);
 		else
-			cb(&d, ctx);
+			cb(&row.d, ctx);
 	}
-	svc__finalize(st);
+	svc__store_device_done(&row);
 	return rc;
 }

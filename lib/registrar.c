@@ -14,7 +14,6 @@
 
 struct svc__registrar {
 	svc_db_t *db;
-	svc__stmt_t *find, *insert, *update, *model, *index_add, *index_del;
 	/* Models looked up, as asked for: a file repeats a handful of models. */
 	struct {
 		char asked[SVC_MODEL_MAX * 4 + 1], name[SVC_MODEL_MAX * 4 + 1];
@@ -28,48 +27,16 @@ struct svc__registrar {
 svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp)
 {
 	svc__registrar_t *r = calloc(1, sizeof *r);
-	svc_status_t rc;
 
 	*rp = r;
 	if (!r)
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	r->db = db;
-	if ((rc = svc__prepare(db, "SELECT " SVC__DEVICE_COLUMNS
-				   " FROM device WHERE serial = ?", &r->find)) != SVC_OK ||
-	    (rc = svc__prepare(db, "INSERT INTO device(serial, model, status, support,"
-				   " account, system_account, location, installed,"
-				   " warranty_end, registered_at, registered_by, customer)"
-				   " VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-				   " ON CONFLICT(serial) DO NOTHING",
-			       &r->insert)) != SVC_OK ||
-	    (rc = svc__prepare(db, "UPDATE device SET model = ?2, status = 'pending',"
-				   " support = ?3, account = ?4, system_account = ?5,"
-				   " location = ?6, installed = ?7, warranty_end = ?8,"
-				   " registered_at = ?9, registered_by = ?10,"
-				   " confirmed_at = NULL, withdrawn_at = NULL,"
-				   " withdraw_reason = NULL, customer = ?11 WHERE serial = ?1",
-			       &r->update)) != SVC_OK ||
-	    (rc = svc__prepare(db, "INSERT INTO device_customer(rowid, customer)"
-				   " SELECT id, ?2 FROM device WHERE serial = ?1", &r->index_add)) != SVC_OK ||
-	    (rc = svc__prepare(db, "INSERT INTO device_customer(device_customer, rowid, customer)"
-				   " SELECT 'delete', id, ?2 FROM device WHERE serial = ?1",
-			       &r->index_del)) != SVC_OK ||
-	    (rc = svc__prepare(db, "SELECT model, warranty_months FROM model"
-				   " WHERE model = ?", &r->model)) != SVC_OK)
-		return rc;
 	return SVC_OK;
 }
 
 void svc__registrar_free(svc__registrar_t *r)
 {
-	if (!r)
-		return;
-	svc__finalize(r->find);
-	svc__finalize(r->insert);
-	svc__finalize(r->update);
-	svc__finalize(r->model);
-	svc__finalize(r->index_add);
-	svc__finalize(r->index_del);
 	free(r);
 }
 
@@ -91,8 +58,9 @@ static svc_status_t rejectf(char *reason, size_t len, svc_status_t st,
 static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
 				 char *reason, size_t len)
 {
+	svc__model_row_t m;
+	svc_status_t rc;
 	size_t slot;
-	int step;
 
 	for (size_t i = 0; i < r->nmodels; i++) {
 		if (strcmp(r->models[i].asked, model) == 0) {
@@ -101,20 +69,16 @@ static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
 			return SVC_OK;
 		}
 	}
-	svc__reset(r->model);
-	svc__bind_text(r->model, 1, model);
-	step = svc__step(r->model);
-	if (step == SVC__DONE)
+	if ((rc = svc__store_model_get(r->db, model, &m)) != SVC_OK)
+		return rc;
+	if (!m.found)
 		return rejectf(reason, len, SVC_ERULE,
 			       "model '%s' is not serviceable here; add it with 'servicer model add %s'",
 			       model, model);
-	if (step != SVC__ROW)
-		return svc__sqlerr(r->db, "read the catalogue");
 	slot = r->nmodels < MODEL_CACHE ? r->nmodels++ : r->next_slot++ % MODEL_CACHE;
 	snprintf(r->models[slot].asked, sizeof r->models[slot].asked, "%s", model);
-	snprintf(r->models[slot].name, sizeof r->models[slot].name, "%s",
-		 svc__col_text(r->model, 0));
-	r->models[slot].warranty_months = svc__col_int(r->model, 1);
+	snprintf(r->models[slot].name, sizeof r->models[slot].name, "%s", m.name);
+	r->models[slot].warranty_months = m.warranty_months;
 	r->model_name = r->models[slot].name;
 	r->warranty_months = r->models[slot].warranty_months;
 	return SVC_OK;
@@ -243,53 +207,6 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 	return check_dates(reg, v, reason, len);
 }
 
-/* Insert V as a new registration, or renew/fill in an existing row. */
-static svc_status_t write_registration(svc__registrar_t *r, svc__stmt_t *st,
-				       const svc__regval_t *v)
-{
-	char now[21];
-	svc_status_t rc;
-
-	svc__now(now);
-	svc__reset(st);
-	svc__bind_text(st, 1, v->serial);
-	svc__bind_text(st, 2, v->model);
-	svc__bind_text(st, 3, v->support ? v->support : "dispatch");
-	svc__bind_opt(st, 4, v->account);
-	svc__bind_opt(st, 5, v->system_account);
-	svc__bind_opt(st, 6, v->location);
-	svc__bind_opt(st, 7, v->installed);
-	svc__bind_opt(st, 8, v->warranty_end);
-	svc__bind_text(st, 9, now);
-	svc__bind_text(st, 10, r->db->actor);
-	svc__bind_opt(st, 11, v->customer);
-	rc = svc__step_done(r->db, st, "write the registration");
-	svc__reset(st);
-	return rc;
-}
-
-/* Keep the customer index in step with SERIAL's customer, WAS -> NOW. */
-static svc_status_t index_customer(svc__registrar_t *r, const char *serial, const char *was,
-				   const char *now)
-{
-	svc__stmt_t *st[2] = { was ? r->index_del : NULL, now ? r->index_add : NULL };
-	const char *value[2] = { was, now };
-	svc_status_t rc = SVC_OK;
-
-	if ((was && now && strcmp(was, now) == 0) || (!was && !now))
-		return SVC_OK;
-	for (int i = 0; i < 2 && rc == SVC_OK; i++) {
-		if (!st[i])
-			continue;
-		svc__reset(st[i]);
-		svc__bind_text(st[i], 1, serial);
-		svc__bind_text(st[i], 2, value[i]);
-		rc = svc__step_done(r->db, st[i], "index the customer");
-		svc__reset(st[i]);
-	}
-	return rc;
-}
-
 static svc__regval_t *derive_warranty(svc__registrar_t *r, svc__regval_t *v)
 {
 	int64_t inst;
@@ -301,10 +218,14 @@ static svc__regval_t *derive_warranty(svc__registrar_t *r, svc__regval_t *v)
 	return v;
 }
 
-static svc_device_t device_of(const svc__regval_t *v, const char *status)
+/* V as the device it registers, in STATUS, as of NOW. */
+static svc_device_t device_of(const svc__registrar_t *r, const svc__regval_t *v,
+			      const char *status, const char *now)
 {
 	svc_device_t d = { 0 };
 
+	d.registered_at = now;
+	d.registered_by = r->db->actor;
 	d.model = v->model;
 	d.serial = v->serial;
 	d.status = status;
@@ -362,27 +283,9 @@ static svc_status_t merge_existing(const svc_device_t *old, svc__regval_t *v,
 static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
 			    const svc__regval_t *v)
 {
-	static const char sql[] =
-		"UPDATE device SET account = ?2, system_account = ?3, location = ?4,"
-		" installed = ?5, warranty_end = ?6, support = ?7, customer = ?8 WHERE serial = ?1";
-	svc__stmt_t *st = NULL;
-	svc_device_t after = device_of(v, old->status);
-	svc_status_t rc;
+	svc_device_t after = device_of(r, v, old->status, NULL);
+	svc_status_t rc = svc__store_device_fill(r->db, &after, old->customer);
 
-	if ((rc = svc__prepare(r->db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, v->serial);
-	svc__bind_opt(st, 2, v->account);
-	svc__bind_opt(st, 3, v->system_account);
-	svc__bind_opt(st, 4, v->location);
-	svc__bind_opt(st, 5, v->installed);
-	svc__bind_opt(st, 6, v->warranty_end);
-	svc__bind_opt(st, 7, v->support);
-	svc__bind_opt(st, 8, v->customer);
-	rc = svc__step_done(r->db, st, "update the registration");
-	svc__finalize(st);
-	if (rc == SVC_OK)
-		rc = index_customer(r, v->serial, old->customer, v->customer);
 	if (rc == SVC_OK)
 		rc = svc__audit_device(r->db, "update", v->serial, old, &after);
 	return rc;
@@ -393,6 +296,7 @@ static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
 				   svc__reg_t *result, char *reason, size_t len)
 {
 	svc_device_t after;
+	char now[21];
 	int fills = 0;
 	svc_status_t rc;
 
@@ -407,9 +311,9 @@ static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
 				       v->serial, old->withdrawn_at, old->withdraw_reason,
 				       v->model, v->serial);
 		derive_warranty(r, v);
-		after = device_of(v, "pending");
-		if ((rc = write_registration(r, r->update, v)) == SVC_OK &&
-		    (rc = index_customer(r, v->serial, old->customer, v->customer)) == SVC_OK)
+		svc__now(now);
+		after = device_of(r, v, "pending", now);
+		if ((rc = svc__store_device_renew(r->db, &after, old->customer)) == SVC_OK)
 			rc = svc__audit_device(r->db, "register", v->serial, old, &after);
 		*result = SVC__REG_RENEWED;
 		return rc;
@@ -425,18 +329,11 @@ static svc_status_t assign_as_given(svc__registrar_t *r, const svc__regval_t *v,
 				    svc__reg_t *result)
 {
 	svc_buf_t object = { 0 }, before = { 0 }, after = { 0 };
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if (!v->assigned_to || (was && strcmp(was, v->assigned_to) == 0))
 		return SVC_OK;
-	if ((rc = svc__prepare(r->db, "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, v->serial);
-	svc__bind_text(st, 2, v->assigned_to);
-	rc = svc__step_done(r->db, st, "assign the device");
-	svc__finalize(st);
+	rc = svc__store_device_set(r->db, SVC__DEVICE_ASSIGNED_TO, v->serial, v->assigned_to);
 	svc__buf_printf(&object, "device %s", v->serial);
 	svc__json_field(&before, "assigned_to", was);
 	svc__json_field(&after, "assigned_to", v->assigned_to);
@@ -455,41 +352,39 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 				  const svc_registration_t *reg, bool allow_renew,
 				  svc__reg_t *result, char *reason, size_t len)
 {
+	svc__device_row_t old;
 	svc__regval_t v;
-	svc_device_t old, after;
+	svc_device_t after;
+	char now[21];
+	bool added;
 	svc_status_t rc;
-	int step;
 
 	if ((rc = validate(r, reg, &v, reason, len)) != SVC_OK)
 		return rc;
 	/* Insert first: in a fresh import nearly every serial is new, and the
 	 * unique index answers "already there" at no extra cost. */
 	derive_warranty(r, &v);
-	if ((rc = write_registration(r, r->insert, &v)) != SVC_OK)
+	svc__now(now);
+	after = device_of(r, &v, "pending", now);
+	if ((rc = svc__store_device_insert(r->db, &after, &added)) != SVC_OK)
 		return rc;
-	if (svc__changes(r->db) == 1) {
-		after = device_of(&v, "pending");
+	if (added) {
 		*result = SVC__REG_NEW;
-		if ((rc = index_customer(r, v.serial, NULL, v.customer)) != SVC_OK ||
-		    (rc = svc__audit_device(r->db, "register", v.serial, NULL, &after)) != SVC_OK)
+		if ((rc = svc__audit_device(r->db, "register", v.serial, NULL, &after)) != SVC_OK)
 			return rc;
 		return assign_as_given(r, &v, NULL, result);
 	}
 	/* The derived warranty end is not a given value to compare. */
 	if (svc__blank(reg->warranty_end))
 		v.warranty_end[0] = '\0';
-	svc__reset(r->find);
-	svc__bind_text(r->find, 1, v.serial);
-	step = svc__step(r->find);
-	if (step != SVC__ROW) {
-		svc__reset(r->find);
-		return svc__sqlerr(r->db, "look up the serial");
-	}
-	svc__device_from_row(r->find, &old);
-	rc = apply_existing(r, &old, &v, allow_renew, result, reason, len);
+	if ((rc = svc__store_device_get(r->db, v.serial, &old)) == SVC_OK && !old.found)
+		rc = svc__error(r->db, SVC_EINTERNAL, "cannot look up serial %s: it went missing",
+				v.serial);
 	if (rc == SVC_OK)
-		rc = assign_as_given(r, &v, old.assigned_to, result);
-	svc__reset(r->find);
+		rc = apply_existing(r, &old.d, &v, allow_renew, result, reason, len);
+	if (rc == SVC_OK)
+		rc = assign_as_given(r, &v, old.d.assigned_to, result);
+	svc__store_device_done(&old);
 	return rc;
 }
 

@@ -78,31 +78,27 @@ static const char *static_status(const char *s)
 svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 			       svc_route_t *r)
 {
-	static const char sql[] =
-		"SELECT model, status, support, warranty_end, withdrawn_at, withdraw_reason"
-		" FROM device WHERE serial = ?";
-	svc__stmt_t *st = NULL;
+	svc__device_row_t row;
 	char err[160];
 	svc_status_t rc;
-	int step;
 
 	memset(r, 0, sizeof *r);
 	r->in_warranty = -1;
 	if (svc_serial_normalize(serial, r->serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot route: %s", err);
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+	if ((rc = svc__store_device_get(db, r->serial, &row)) != SVC_OK) {
+		svc__store_device_done(&row);
 		return rc;
-	svc__bind_text(st, 1, r->serial);
-	step = svc__step(st);
-	if (step == SVC__DONE) {
+	}
+	if (!row.found) {
 		route_unregistered(r);
-	} else if (step == SVC__ROW) {
-		const char *end = svc__col_text(st, 3);
+	} else {
+		const char *end = row.d.warranty_end;
 		int64_t end_day;
 
-		snprintf(r->model, sizeof r->model, "%s", svc__col_text(st, 0));
-		r->registration = static_status(svc__col_text(st, 1));
-		r->support = static_status(svc__col_text(st, 2));
+		snprintf(r->model, sizeof r->model, "%s", row.d.model);
+		r->registration = static_status(row.d.status);
+		r->support = static_status(row.d.support);
 		if (end && svc_date_parse(end, &end_day) == SVC_OK) {
 			snprintf(r->warranty_end, sizeof r->warranty_end, "%s", end);
 			r->in_warranty = day <= end_day;
@@ -110,14 +106,11 @@ svc_status_t svc__route_on_day(svc_db_t *db, const char *serial, int64_t day,
 		if (!r->registration || strcmp(r->registration, "pending") == 0)
 			route_pending(r);
 		else if (strcmp(r->registration, "withdrawn") == 0)
-			route_withdrawn(r, svc__col_text(st, 4),
-					svc__col_text(st, 5));
+			route_withdrawn(r, row.d.withdrawn_at, row.d.withdraw_reason);
 		else
 			route_active(r);
-	} else {
-		rc = svc__sqlerr(db, "route the unit");
 	}
-	svc__finalize(st);
+	svc__store_device_done(&row);
 	return rc;
 }
 

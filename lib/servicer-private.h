@@ -296,12 +296,6 @@ void svc__rfc5322_date(svc_buf_t *b, int64_t t);
 void svc__csv_field(svc_buf_t *b, const char *s, bool first);
 
 /* device.c */
-#define SVC__DEVICE_COLUMNS \
-	"model, serial, status, support, account, system_account, location," \
-	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
-	" withdrawn_at, withdraw_reason, assigned_to, stock_location, customer"
-/* A row of SVC__DEVICE_COLUMNS into *D (strings owned by ST). */
-void svc__device_from_row(svc__stmt_t *st, svc_device_t *d);
 /* The audit entry of a change to device SERIAL, BEFORE and AFTER whole. */
 svc_status_t svc__audit_device(svc_db_t *db, const char *action, const char *serial,
 			       const svc_device_t *before, const svc_device_t *after);

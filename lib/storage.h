@@ -94,4 +94,37 @@ svc_status_t svc__store_kb_get(svc_db_t *db, long long id, bool *found, svc_kb_c
 svc_status_t svc__store_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb cb,
 				  void *ctx);
 
+/* store_device.c */
+/* A device as read: D's strings live until svc__store_device_done(). */
+typedef struct svc__device_row {
+	bool found;
+	svc_device_t d;
+	svc__stmt_t *st;
+} svc__device_row_t;
+svc_status_t svc__store_device_get(svc_db_t *db, const char *serial, svc__device_row_t *row);
+void svc__store_device_done(svc__device_row_t *row);
+/* A new registration D (pending): *ADDED false when SERIAL was there. */
+svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, bool *added);
+/* Register D again (pending), or fill in its blanks; WAS: its customer. */
+svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was);
+svc_status_t svc__store_device_fill(svc_db_t *db, const svc_device_t *d, const char *was);
+/* SERIAL active (confirmed at NOW) or withdrawn (at NOW for REASON). */
+svc_status_t svc__store_device_status(svc_db_t *db, const char *serial, const char *status,
+				      const char *now, const char *reason);
+typedef enum svc__device_field {
+	SVC__DEVICE_MODEL,
+	SVC__DEVICE_LOCATION,
+	SVC__DEVICE_ASSIGNED_TO,
+	SVC__DEVICE_STOCK_LOCATION,
+} svc__device_field_t;
+/* One field of SERIAL to VALUE (NULL or "": none). */
+svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, const char *serial,
+				   const char *value);
+/* The serials of devices in STATUS, in order. */
+svc_status_t svc__store_device_serials(svc_db_t *db, const char *status,
+				       int (*cb)(const char *serial, void *ctx), void *ctx);
+/* Devices that pass F, and are ASSIGNED_TO that login unless NULL. */
+svc_status_t svc__store_device_list(svc_db_t *db, const svc_device_filter_t *f,
+				    const char *assigned_to, svc_device_cb cb, void *ctx);
+
 #endif

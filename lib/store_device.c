@@ -1,0 +1,295 @@
+/*
+ * store_device.c - devices as stored: their row, the changes the rules
+ * make to it, and the customer index (an FTS5 trigram table over the
+ * customer's name, kept in step by hand).
+ */
+#include <string.h>
+
+#include "servicer-private.h"
+
+#define DEVICE_COLUMNS \
+	"model, serial, status, support, account, system_account, location," \
+	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
+	" withdrawn_at, withdraw_reason, assigned_to, stock_location, customer"
+
+static void device_from_row(svc__stmt_t *st, svc_device_t *d)
+{
+	const char **f[] = {
+		&d->model, &d->serial, &d->status, &d->support, &d->account,
+		&d->system_account, &d->location, &d->installed, &d->warranty_end,
+		&d->registered_at, &d->registered_by, &d->confirmed_at, &d->withdrawn_at,
+		&d->withdraw_reason, &d->assigned_to, &d->stock_location, &d->customer,
+	};
+
+	for (int i = 0; i < (int)(sizeof f / sizeof *f); i++)
+		*f[i] = svc__col_text(st, i);
+}
+
+svc_status_t svc__store_device_get(svc_db_t *db, const char *serial, svc__device_row_t *row)
+{
+	svc_status_t rc;
+
+	memset(row, 0, sizeof *row);
+	if ((rc = svc__prepare(db, "SELECT " DEVICE_COLUMNS " FROM device WHERE serial = ?",
+			       &row->st)) != SVC_OK)
+		return rc;
+	svc__bind_text(row->st, 1, serial);
+	if ((row->found = svc__row(db, row->st, &rc)))
+		device_from_row(row->st, &row->d);
+	return rc;
+}
+
+void svc__store_device_done(svc__device_row_t *row)
+{
+	svc__finalize(row->st);
+	row->st = NULL;
+}
+
+/* Keep the customer index in step with SERIAL's customer, WAS -> NOW. */
+static svc_status_t index_customer(svc_db_t *db, const char *serial, const char *was,
+				   const char *now)
+{
+	static const char *const sql[2] = {
+		"INSERT INTO device_customer(device_customer, rowid, customer)"
+		" SELECT 'delete', id, ?2 FROM device WHERE serial = ?1",
+		"INSERT INTO device_customer(rowid, customer)"
+		" SELECT id, ?2 FROM device WHERE serial = ?1",
+	};
+	const char *value[2] = { was, now };
+	svc_status_t rc = SVC_OK;
+
+	if ((was && now && strcmp(was, now) == 0) || (!was && !now))
+		return SVC_OK;
+	for (int i = 0; i < 2 && rc == SVC_OK; i++) {
+		svc__stmt_t *st = NULL;
+
+		if (!value[i] || (rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
+			continue;
+		svc__bind_text(st, 1, serial);
+		svc__bind_text(st, 2, value[i]);
+		rc = svc__step_done(db, st, "index the customer");
+		svc__finalize(st);
+	}
+	return rc;
+}
+
+/* Bind the registration of D: ?1 serial, ?2 model, ?3 support, ?4 to ?8
+ * its values, ?9 and ?10 when and by whom, ?11 the customer. */
+static void bind_registration(svc__stmt_t *st, const svc_device_t *d)
+{
+	svc__bind_text(st, 1, d->serial);
+	svc__bind_text(st, 2, d->model);
+	svc__bind_text(st, 3, d->support ? d->support : "dispatch");
+	svc__bind_opt(st, 4, d->account);
+	svc__bind_opt(st, 5, d->system_account);
+	svc__bind_opt(st, 6, d->location);
+	svc__bind_opt(st, 7, d->installed);
+	svc__bind_opt(st, 8, d->warranty_end);
+	svc__bind_text(st, 9, d->registered_at);
+	svc__bind_text(st, 10, d->registered_by);
+	svc__bind_opt(st, 11, d->customer);
+}
+
+svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, bool *added)
+{
+	static const char sql[] =
+		"INSERT INTO device(serial, model, status, support,"
+		" account, system_account, location, installed,"
+		" warranty_end, registered_at, registered_by, customer)"
+		" VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT(serial) DO NOTHING";
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	*added = false;
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	bind_registration(st, d);
+	rc = svc__step_done(db, st, "write the registration");
+	svc__finalize(st);
+	if (rc == SVC_OK && (*added = svc__changes(db) == 1))
+		rc = index_customer(db, d->serial, NULL, d->customer);
+	return rc;
+}
+
+svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was)
+{
+	static const char sql[] =
+		"UPDATE device SET model = ?2, status = 'pending',"
+		" support = ?3, account = ?4, system_account = ?5,"
+		" location = ?6, installed = ?7, warranty_end = ?8,"
+		" registered_at = ?9, registered_by = ?10,"
+		" confirmed_at = NULL, withdrawn_at = NULL,"
+		" withdraw_reason = NULL, customer = ?11 WHERE serial = ?1";
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	bind_registration(st, d);
+	rc = svc__step_done(db, st, "write the registration");
+	svc__finalize(st);
+	return rc == SVC_OK ? index_customer(db, d->serial, was, d->customer) : rc;
+}
+
+svc_status_t svc__store_device_fill(svc_db_t *db, const svc_device_t *d, const char *was)
+{
+	static const char sql[] =
+		"UPDATE device SET account = ?2, system_account = ?3, location = ?4,"
+		" installed = ?5, warranty_end = ?6, support = ?7, customer = ?8 WHERE serial = ?1";
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, d->serial);
+	svc__bind_opt(st, 2, d->account);
+	svc__bind_opt(st, 3, d->system_account);
+	svc__bind_opt(st, 4, d->location);
+	svc__bind_opt(st, 5, d->installed);
+	svc__bind_opt(st, 6, d->warranty_end);
+	svc__bind_opt(st, 7, d->support);
+	svc__bind_opt(st, 8, d->customer);
+	rc = svc__step_done(db, st, "update the registration");
+	svc__finalize(st);
+	return rc == SVC_OK ? index_customer(db, d->serial, was, d->customer) : rc;
+}
+
+svc_status_t svc__store_device_status(svc_db_t *db, const char *serial, const char *status,
+				      const char *now, const char *reason)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	rc = svc__prepare(db, reason
+			  ? "UPDATE device SET status = ?2, withdrawn_at = ?3, withdraw_reason = ?4 WHERE serial = ?1"
+			  : "UPDATE device SET status = ?2, confirmed_at = ?3 WHERE serial = ?1", &st);
+	if (rc != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, status);
+	svc__bind_text(st, 3, now);
+	if (reason)
+		svc__bind_text(st, 4, reason);
+	rc = svc__step_done(db, st, "change the registration");
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, const char *serial,
+				   const char *value)
+{
+	static const char *const sql[] = {
+		[SVC__DEVICE_MODEL] = "UPDATE device SET model = ?2 WHERE serial = ?1",
+		[SVC__DEVICE_LOCATION] = "UPDATE device SET location = ?2 WHERE serial = ?1",
+		[SVC__DEVICE_ASSIGNED_TO] = "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
+		[SVC__DEVICE_STOCK_LOCATION] =
+			"UPDATE device SET stock_location = ?2 WHERE serial = ?1",
+	};
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql[field], &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_opt(st, 2, value);
+	rc = svc__step_done(db, st, "change the device");
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_device_serials(svc_db_t *db, const char *status,
+				       int (*cb)(const char *serial, void *ctx), void *ctx)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "SELECT serial FROM device WHERE status = ? ORDER BY serial",
+			       &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, status);
+	while (svc__row(db, st, &rc))
+		if (cb(svc__col_text(st, 0), ctx) != 0)
+			break;
+	svc__finalize(st);
+	return rc;
+}
+
+/* Does S hold three characters or more: a trigram to look up? */
+static bool trigrams(const char *s)
+{
+	size_t chars = 0;
+
+	for (; *s; s++)
+		chars += ((unsigned char)*s & 0xc0) != 0x80;
+	return chars >= 3;
+}
+
+/* TEXT as an FTS5 phrase into B: quoted, its quotes doubled. */
+static void fts_phrase(svc_buf_t *b, const char *text)
+{
+	svc__buf_puts(b, "\"");
+	for (const char *p = text; *p; p++)
+		svc__buf_puts(b, *p == '"' ? "\"\"" : (char[]){ *p, '\0' });
+	svc__buf_puts(b, "\"");
+}
+
+/* Only the conditions given are in the query, so that the planner uses
+ * their indexes; each is a constant of this file, never input.  A customer
+ * of three characters or more is found through the trigram index (a
+ * phrase: any part of the name, in any case); a shorter one by reading
+ * every name. */
+static const char *const list_where[] = {
+	" AND status = ?1", " AND model = ?2 COLLATE NOCASE", " AND assigned_to = ?3",
+	" AND account = ?4", " AND system_account = ?5",
+	" AND id IN (SELECT rowid FROM device_customer WHERE device_customer MATCH ?6)",
+	" AND instr(lower(customer), lower(?7)) > 0",
+};
+#define LIST_CONDITIONS (sizeof list_where / sizeof *list_where)
+
+/* The listing's statement, with the conditions whose VALUE is given. */
+static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_CONDITIONS],
+				 svc__stmt_t **st)
+{
+	svc_buf_t sql = { 0 };
+	svc_status_t rc;
+
+	svc__buf_puts(&sql, "SELECT " DEVICE_COLUMNS " FROM device WHERE 1");
+	for (size_t i = 0; i < LIST_CONDITIONS; i++)
+		if (!svc__blank(value[i]))
+			svc__buf_puts(&sql, list_where[i]);
+	svc__buf_puts(&sql, " ORDER BY serial");
+	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory") : svc__prepare(db, sql.p, st);
+	for (size_t i = 0; rc == SVC_OK && i < LIST_CONDITIONS; i++)
+		if (!svc__blank(value[i]))
+			svc__bind_text(*st, (int)i + 1, value[i]);
+	svc__buf_free(&sql);
+	return rc;
+}
+
+svc_status_t svc__store_device_list(svc_db_t *db, const svc_device_filter_t *f,
+				    const char *assigned_to, svc_device_cb cb, void *ctx)
+{
+	const char *customer = svc__blank(f->customer) ? NULL : f->customer;
+	svc__stmt_t *st = NULL;
+	svc_buf_t phrase = { 0 };
+	svc_device_t d;
+	svc_status_t rc;
+
+	if (customer && trigrams(customer))
+		fts_phrase(&phrase, customer);
+	const char *value[LIST_CONDITIONS] = {
+		f->status, f->model, assigned_to, f->account, f->system_account,
+		phrase.len ? svc__buf_str(&phrase) : NULL, phrase.len ? NULL : customer,
+	};
+	if ((rc = prepare_list(db, value, &st)) == SVC_OK) {
+		while (svc__row(db, st, &rc)) {
+			device_from_row(st, &d);
+			if (cb(&d, ctx) != 0)
+				break;
+		}
+	}
+	svc__finalize(st);
+	svc__buf_free(&phrase);
+	return rc;
+}
