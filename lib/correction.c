@@ -20,12 +20,7 @@ static svc_status_t check_reason(svc_db_t *db, const char *doing, const char *re
 }
 
 /* What a correction of call ID must know of it. */
-typedef struct fixed_call {
-	long long id;
-	char serial[SVC_SERIAL_MAX + 1], assigned[65], number[64];
-	char *contact, *phone, *problem;
-	char co_status[12], co_sent[21], co_unconfirmed[21];
-} fixed_call_t;
+typedef svc__call_fix_t fixed_call_t;
 
 static void fixed_call_free(fixed_call_t *c)
 {
@@ -34,43 +29,18 @@ static void fixed_call_free(fixed_call_t *c)
 	free(c->problem);
 }
 
-static void copy(char *dst, size_t len, const char *src)
-{
-	snprintf(dst, len, "%s", src ? src : "");
-}
-
 static svc_status_t load(svc_db_t *db, const char *ref, const char *doing, fixed_call_t *c)
 {
-	static const char sql[] =
-		"SELECT d.serial, d.assigned_to, d.number, d.contact, d.phone, d.problem,"
-		" c.status, c.sent_at, c.unconfirmed_at"
-		" FROM dispatch d LEFT JOIN closeout c ON c.dispatch_id = d.id WHERE d.id = ?";
-	svc__stmt_t *st = NULL;
+	long long id;
 	svc_status_t rc;
 
 	memset(c, 0, sizeof *c);
-	if ((rc = svc__dispatch_resolve(db, ref, doing, &c->id)) != SVC_OK ||
-	    (rc = svc__prepare(db, sql, &st)) != SVC_OK)
+	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK ||
+	    (rc = svc__store_call_fixable(db, id, c)) != SVC_OK)
 		return rc;
-	svc__bind_int(st, 1, c->id);
-	if (!svc__row(db, st, &rc)) {
-		if (rc == SVC_OK)
-			rc = svc__error(db, SVC_ENOTFOUND, "cannot %s: the call is gone", doing);
-	} else {
-		copy(c->serial, sizeof c->serial, svc__col_text(st, 0));
-		copy(c->assigned, sizeof c->assigned, svc__col_text(st, 1));
-		copy(c->number, sizeof c->number, svc__col_text(st, 2));
-		c->contact = svc__strdup(svc__col_text(st, 3));
-		c->phone = svc__strdup(svc__col_text(st, 4));
-		c->problem = svc__strdup(svc__col_text(st, 5));
-		copy(c->co_status, sizeof c->co_status, svc__col_text(st, 6));
-		copy(c->co_sent, sizeof c->co_sent, svc__col_text(st, 7));
-		copy(c->co_unconfirmed, sizeof c->co_unconfirmed, svc__col_text(st, 8));
-	}
-	svc__finalize(st);
-	if (rc == SVC_OK)
-		rc = svc__may_on(db, SVC__DO_CALL, doing, c->serial, *c->assigned ? c->assigned : NULL);
-	return rc;
+	if (!c->found)
+		return svc__error(db, SVC_ENOTFOUND, "cannot %s: the call is gone", doing);
+	return svc__may_on(db, SVC__DO_CALL, doing, c->serial, *c->assigned ? c->assigned : NULL);
 }
 
 /* The event and the audit entry of a correction of call C. */
@@ -105,20 +75,6 @@ static svc_status_t check_renumber(svc_db_t *db, const char *doing, const fixed_
 	return SVC_OK;
 }
 
-static svc_status_t write_number(svc_db_t *db, long long id, const char *number)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "UPDATE dispatch SET number = ?2 WHERE id = ?1", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, number);
-	rc = svc__step_done(db, st, "renumber the call");
-	svc__finalize(st);
-	return rc;
-}
-
 svc_status_t svc_dispatch_renumber(svc_db_t *db, const char *ref, const char *number,
 				   const char *reason)
 {
@@ -137,7 +93,7 @@ svc_status_t svc_dispatch_renumber(svc_db_t *db, const char *ref, const char *nu
 	if ((rc = load(db, ref, doing, &c)) != SVC_OK || strcmp(c.number, number) == 0 ||
 	    (rc = check_renumber(db, doing, &c)) != SVC_OK ||
 	    (rc = svc__dispatch_number_free(db, doing, number)) != SVC_OK ||
-	    (rc = write_number(db, c.id, number)) != SVC_OK)
+	    (rc = svc__store_call_renumber(db, c.id, number)) != SVC_OK)
 		goto out;
 	svc__json_field(&before, "number", *c.number ? c.number : NULL);
 	svc__json_field(&after, "number", number);
@@ -184,24 +140,6 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static svc_status_t write_fields(svc_db_t *db, long long id, const char *contact,
-				 const char *phone, const char *problem)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "UPDATE dispatch SET contact = ?2, phone = ?3, problem = ?4"
-				   " WHERE id = ?1", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_opt(st, 2, contact);
-	svc__bind_opt(st, 3, phone);
-	svc__bind_text(st, 4, problem);
-	rc = svc__step_done(db, st, "amend the call");
-	svc__finalize(st);
-	return rc;
-}
-
 /* The fields that change, before and after, into the audit's objects. */
 static void diff(const fixed_call_t *c, const char *v[3], svc_buf_t *before, svc_buf_t *after)
 {
@@ -239,7 +177,7 @@ svc_status_t svc_dispatch_amend(svc_db_t *db, const char *ref, const svc_dispatc
 	if (!after.len)
 		goto out;
 	svc__json_field(&after, "reason", reason);
-	if ((rc = write_fields(db, c.id, v[0], v[1], v[2])) == SVC_OK)
+	if ((rc = svc__store_call_amend(db, c.id, v[0], v[1], v[2])) == SVC_OK)
 		rc = record(db, &c, "amend", "amended", reason, &before, &after);
 out:
 	fixed_call_free(&c);

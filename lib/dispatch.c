@@ -11,8 +11,6 @@
 
 #include "servicer-private.h"
 
-#define LOGIN_MAX 64
-
 svc_status_t svc__dispatch_audit(svc_db_t *db, const char *action, long long id,
 				 const char *serial, svc_buf_t *before, svc_buf_t *after)
 {
@@ -29,21 +27,7 @@ svc_status_t svc__dispatch_audit(svc_db_t *db, const char *action, long long id,
 svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 				 const char *event, const char *detail)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	rc = svc__prepare(db, "INSERT INTO dispatch_event(dispatch_id, at, event, by, detail)"
-			      " VALUES(?, ?, ?, ?, ?)", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, at);
-	svc__bind_text(st, 3, event);
-	svc__bind_text(st, 4, db->actor);
-	svc__bind_opt(st, 5, detail);
-	rc = svc__step_done(db, st, "record the event");
-	svc__finalize(st);
-	return rc;
+	return svc__store_event_add(db, id, at, event, detail);
 }
 
 static svc_status_t check_request(svc_db_t *db, const svc_dispatch_req_t *q,
@@ -104,22 +88,17 @@ svc_status_t svc__business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holiday
 /* The contracted response hours: the model's, else sla.response_hours. */
 static svc_status_t contracted_hours(svc_db_t *db, const char *model, int *hours)
 {
-	svc__stmt_t *st = NULL;
+	svc__model_row_t m;
 	svc_status_t rc;
 	char *sla = NULL;
 	long long n;
 
 	*hours = 0;
 	if (!svc__blank(model)) {
-		if ((rc = svc__prepare(db, "SELECT response_hours FROM model WHERE model = ?",
-				       &st)) != SVC_OK)
+		if ((rc = svc__store_model_get(db, model, &m)) != SVC_OK)
 			return rc;
-		svc__bind_text(st, 1, model);
-		if (svc__row(db, st, &rc))
-			*hours = svc__col_int(st, 0);
-		svc__finalize(st);
-		if (rc != SVC_OK)
-			return rc;
+		if (m.found)
+			*hours = m.response_hours;
 	}
 	if (*hours > 0)
 		return SVC_OK;
@@ -154,27 +133,20 @@ static svc_status_t response_due(svc_db_t *db, const char *model, int64_t receiv
 
 svc_status_t svc__dispatch_number_free(svc_db_t *db, const char *doing, const char *number)
 {
-	svc__stmt_t *st = NULL;
+	svc__call_ref_t r;
 	svc_status_t rc;
 	int64_t t;
 	char shown[SVC_TIME_MAX] = "?";
 
 	if (svc__blank(number))
 		return SVC_OK;
-	if ((rc = svc__prepare(db, "SELECT id, serial, received_at FROM dispatch WHERE number = ?",
-			       &st)) != SVC_OK)
+	if ((rc = svc__store_call_numbered(db, number, &r)) != SVC_OK || !r.found)
 		return rc;
-	svc__bind_text(st, 1, number);
-	if (svc__row(db, st, &rc)) {
-		if (svc__time_from_utc(svc__col_text(st, 2), &t))
-			svc_time_format(t, true, shown);
-		rc = svc__error(db, SVC_EEXISTS,
-				"cannot %s: CITS number '%s' is already dispatch %lld (%s, received %s); see 'servicer dispatch show %lld'",
-				doing, number, (long long)svc__col_i64(st, 0), svc__col_text(st, 1),
-				shown, (long long)svc__col_i64(st, 0));
-	}
-	svc__finalize(st);
-	return rc;
+	if (svc__time_from_utc(r.received, &t))
+		svc_time_format(t, true, shown);
+	return svc__error(db, SVC_EEXISTS,
+			  "cannot %s: CITS number '%s' is already dispatch %lld (%s, received %s); see 'servicer dispatch show %lld'",
+			  doing, number, r.id, r.serial, shown, r.id);
 }
 
 /* The route of a new call, refusing an unknown unit unless told. */
@@ -211,40 +183,15 @@ static svc_status_t insert_call(svc_db_t *db, const svc_dispatch_req_t *q, const
 				const svc_route_t *r, const char *reason, const char *received,
 				int hours, const char *due, long long *id)
 {
-	static const char sql[] =
-		"INSERT INTO dispatch(number, serial, model, registration, support, warranty_end,"
-		" in_warranty, route, route_reason, compensable, source, status, problem, contact,"
-		" phone, received_at, response_hours, response_due)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'received', ?12, ?13, ?14,"
-		" ?15, ?16, ?17)";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc_dispatch_t c = {
+		.number = q->number, .serial = r->serial, .model = r->model,
+		.registration = r->registration, .route = r->route, .route_reason = reason,
+		.in_warranty = r->in_warranty, .compensable = r->compensable && strcmp(source, "cits") == 0,
+		.source = source, .problem = q->problem, .contact = q->contact, .phone = q->phone,
+		.received_at = received, .response_hours = hours, .response_due = due,
+	};
 
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_opt(st, 1, q->number);
-	svc__bind_text(st, 2, r->serial);
-	svc__bind_opt(st, 3, r->model);
-	svc__bind_opt(st, 4, r->registration);
-	svc__bind_opt(st, 5, r->support);
-	svc__bind_opt(st, 6, r->warranty_end);
-	if (r->in_warranty >= 0)
-		svc__bind_int(st, 7, r->in_warranty);
-	svc__bind_text(st, 8, r->route);
-	svc__bind_text(st, 9, reason);
-	svc__bind_int(st, 10, r->compensable && strcmp(source, "cits") == 0);
-	svc__bind_text(st, 11, source);
-	svc__bind_text(st, 12, q->problem);
-	svc__bind_opt(st, 13, q->contact);
-	svc__bind_opt(st, 14, q->phone);
-	svc__bind_text(st, 15, received);
-	if (hours > 0)
-		svc__bind_int(st, 16, hours);
-	svc__bind_opt(st, 17, due);
-	if ((rc = svc__step_done(db, st, "record the call")) == SVC_OK)
-		*id = svc__last_id(db);
-	svc__finalize(st);
-	return rc;
+	return svc__store_call_insert(db, &c, r->support, r->warranty_end, id);
 }
 
 static svc_status_t record_receipt(svc_db_t *db, long long id, const svc_dispatch_req_t *q,
@@ -306,35 +253,24 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
 				   long long *id)
 {
-	static const char *const sql[] = { "SELECT id FROM dispatch WHERE number = ?1",
-					   "SELECT id FROM dispatch WHERE id = ?2" };
 	bool by_id = ref && *ref == '#';
 	long long asnum = 0;
 	bool numeric = false;
 	svc_status_t rc = SVC_OK;
-	int found = 0;
+	bool found = false;
 
 	if (svc__blank(ref) || (by_id && svc__blank(ref + 1)))
 		return svc__error(db, SVC_EINVAL, "cannot %s: no dispatch named", doing);
 	numeric = svc__parse_uint(ref + by_id, LLONG_MAX, &asnum);
-	for (int i = by_id; i < 2 && rc == SVC_OK && !found; i++) {
-		svc__stmt_t *st = NULL;
-		int step;
+	if (!by_id) {
+		svc__call_ref_t r;
 
-		if (i == 1 && !numeric)
-			break;
-		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
-			break;
-		svc__bind_text(st, 1, ref);
-		svc__bind_int(st, 2, asnum);
-		if ((step = svc__step(st)) == SVC__ROW) {
-			*id = svc__col_i64(st, 0);
-			found = 1;
-		} else if (step != SVC__DONE) {
-			rc = svc__sqlerr(db, doing);
-		}
-		svc__finalize(st);
+		if ((rc = svc__store_call_numbered(db, ref, &r)) == SVC_OK && (found = r.found))
+			*id = r.id;
 	}
+	if (rc == SVC_OK && !found && numeric &&
+	    (rc = svc__store_call_exists(db, asnum, &found)) == SVC_OK && found)
+		*id = asnum;
 	if (rc == SVC_OK && !found)
 		rc = svc__error(db, SVC_ENOTFOUND,
 				"cannot %s: there is no dispatch '%s' (a CITS number, or #ID for an id); see 'servicer dispatch list'",
@@ -380,46 +316,14 @@ static const char *allowed_words(const char *status)
 	return "no step follows";
 }
 
-/* What a step works on: the call as it stands. */
-typedef struct call {
-	long long id;
-	char serial[SVC_SERIAL_MAX + 1];
-	char status[16];
-	char assigned[LOGIN_MAX + 1];
-	char last_event[16];
-	char last_at[21];
-	char received[21], due[21];
-} call_t;
+typedef svc__call_state_t call_t;
 
 static svc_status_t load_call(svc_db_t *db, long long id, call_t *c)
 {
-	static const char sql[] =
-		"SELECT d.serial, d.status, d.assigned_to, e.event, e.at, d.received_at,"
-		" d.response_due FROM dispatch d"
-		" JOIN dispatch_event e ON e.dispatch_id = d.id"
-		" WHERE d.id = ? AND e.event <> 'renumbered' AND e.event <> 'amended'"
-		" ORDER BY e.at DESC, e.id DESC LIMIT 1";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc_status_t rc = svc__store_call_state(db, id, c);
 
-	memset(c, 0, sizeof *c);
-	c->id = id;
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	if (svc__row(db, st, &rc)) {
-		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
-		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
-		snprintf(c->assigned, sizeof c->assigned, "%s", svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
-		snprintf(c->last_event, sizeof c->last_event, "%s", svc__col_text(st, 3));
-		snprintf(c->last_at, sizeof c->last_at, "%s", svc__col_text(st, 4));
-		snprintf(c->received, sizeof c->received, "%s", svc__col_text(st, 5));
-		snprintf(c->due, sizeof c->due, "%s",
-			 svc__col_text(st, 6) ? svc__col_text(st, 6) : "");
-	} else if (rc == SVC_OK) {
+	if (rc == SVC_OK && !c->found)
 		rc = svc__error(db, SVC_EINTERNAL, "call %lld has no events", id);
-	}
-	svc__finalize(st);
 	return rc;
 }
 
@@ -492,41 +396,17 @@ static svc_status_t arrival_level(svc_db_t *db, const call_t *c, const char *at,
 	return SVC_OK;
 }
 
-static void bind_level(svc__stmt_t *st, int i, long long v)
-{
-	if (v < 0)
-		svc__bind_null(st, i);
-	else
-		svc__bind_int(st, i, v);
-}
-
 static svc_status_t apply_step(svc_db_t *db, const call_t *c, step_t s, const char *arg,
 			       const char *at)
 {
-	svc__stmt_t *st = NULL;
 	svc_buf_t before = { 0 }, after = { 0 };
-	svc_status_t rc;
-
 	long long level[3] = { -1, -1, -1 };
+	svc_status_t rc;
 
 	if (s == STEP_ARRIVE && (rc = arrival_level(db, c, at, level)) != SVC_OK)
 		return rc;
-	rc = svc__prepare(db, "UPDATE dispatch SET status = ?2,"
-			      " assigned_to = coalesce(?3, assigned_to),"
-			      " arrived_at = coalesce(?4, arrived_at),"
-			      " waited_minutes = coalesce(?5, waited_minutes),"
-			      " response_met = coalesce(?6, response_met),"
-			      " late_minutes = coalesce(?7, late_minutes) WHERE id = ?1", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, c->id);
-	svc__bind_text(st, 2, steps[s].to);
-	svc__bind_opt(st, 3, s == STEP_ASSIGN ? arg : NULL);
-	svc__bind_opt(st, 4, s == STEP_ARRIVE ? at : NULL);
-	for (int i = 0; i < 3; i++)
-		bind_level(st, 5 + i, level[i]);
-	rc = svc__step_done(db, st, "change the call");
-	svc__finalize(st);
+	rc = svc__store_call_step(db, c->id, steps[s].to, s == STEP_ASSIGN ? arg : NULL,
+				  s == STEP_ARRIVE ? at : NULL, level);
 
 	svc__json_field(&before, "status", c->status);
 	svc__json_field(&before, "assigned_to", *c->assigned ? c->assigned : NULL);
@@ -595,41 +475,19 @@ out:
 
 svc_status_t svc__dispatch_event_time(svc_db_t *db, long long id, const char *now, char at[21])
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
-
 	/* Never before the call's last event, whatever the clocks did. */
-	if ((rc = svc__prepare(db, "SELECT max(max(at), ?2) FROM dispatch_event"
-				   " WHERE dispatch_id = ?1", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, now);
-	step = svc__step(st);
-	if (step == SVC__ROW)
-		snprintf(at, 21, "%s", svc__col_text(st, 0) ? svc__col_text(st, 0) : now);
-	else
-		rc = svc__sqlerr(db, "read the call's events");
-	svc__finalize(st);
-	return rc;
+	return svc__store_event_latest(db, id, now, at);
 }
 
 svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 				 const char *detail)
 {
-	svc__stmt_t *st = NULL;
 	char at[21];
+	bool closed;
 	svc_status_t rc;
 
-	if ((rc = svc__dispatch_event_time(db, id, now, at)) != SVC_OK)
-		return rc;
-	if ((rc = svc__prepare(db, "UPDATE dispatch SET status = 'closed'"
-				   " WHERE id = ? AND status = 'completed'", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	rc = svc__step_done(db, st, "close the call");
-	svc__finalize(st);
-	if (rc == SVC_OK && svc__changes(db) == 1)
+	if ((rc = svc__dispatch_event_time(db, id, now, at)) == SVC_OK &&
+	    (rc = svc__store_call_close(db, id, &closed)) == SVC_OK && closed)
 		rc = svc__dispatch_event(db, id, at, "closed", detail);
 	return rc;
 }

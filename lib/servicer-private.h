@@ -204,9 +204,6 @@ bool svc__address_ok(const char *v, char *err, size_t errlen);
 /* dispatch.c */
 /* SQL: the call "d" (a dispatch row) is one the device manager bound to
  * ?N may see, on their devices or assigned to them; NULL: anyone may. */
-#define SVC_CALL_VISIBLE(n) \
-	"(?" n " IS NULL OR d.assigned_to = ?" n " OR EXISTS(SELECT 1 FROM device v" \
-	" WHERE v.serial = d.serial AND v.assigned_to = ?" n "))"
 /* Find the call REF (an id or a CITS number) names. */
 svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
 				   long long *id);

@@ -127,4 +127,79 @@ svc_status_t svc__store_device_serials(svc_db_t *db, const char *status,
 svc_status_t svc__store_device_list(svc_db_t *db, const svc_device_filter_t *f,
 				    const char *assigned_to, svc_device_cb cb, void *ctx);
 
+/* store_dispatch.c */
+/* Only the calls LOGIN (?N) may see: assigned to them, or on a device
+ * assigned to them; every call when NULL. */
+#define SVC_CALL_VISIBLE(n) \
+	"(?" n " IS NULL OR d.assigned_to = ?" n " OR EXISTS(SELECT 1 FROM device v" \
+	" WHERE v.serial = d.serial AND v.assigned_to = ?" n "))"
+/* A call as read (its lateness as stored: 0 until it arrived); its
+ * strings live until svc__store_call_done(). */
+typedef struct svc__call_row {
+	bool found;
+	svc_dispatch_t d;
+	svc__stmt_t *st;
+} svc__call_row_t;
+svc_status_t svc__store_call_get(svc_db_t *db, long long id, svc__call_row_t *row);
+void svc__store_call_done(svc__call_row_t *row);
+typedef struct svc__call_query {
+	const char *status;	 /* a status, "open", or NULL: any */
+	const char *assigned_to; /* NULL: anyone's */
+	const char *visible_to;	 /* SVC_CALL_VISIBLE's login */
+	const char *due_by;	 /* waiting calls due by then, by due time */
+} svc__call_query_t;
+svc_status_t svc__store_call_list(svc_db_t *db, const svc__call_query_t *q, svc_dispatch_cb cb,
+				  void *ctx);
+/* The events of call ID, in order. */
+svc_status_t svc__store_events(svc_db_t *db, long long id,
+			       int (*cb)(const svc_dispatch_event_t *e, void *ctx), void *ctx);
+/* Event EVENT of call ID at AT, by the actor. */
+svc_status_t svc__store_event_add(svc_db_t *db, long long id, const char *at, const char *event,
+				  const char *detail);
+/* The later of NOW and call ID's last event, into AT. */
+svc_status_t svc__store_event_latest(svc_db_t *db, long long id, const char *now, char at[21]);
+typedef struct svc__call_ref {
+	bool found;
+	long long id;
+	char serial[SVC_SERIAL_MAX + 1], received[21];
+} svc__call_ref_t;
+/* The call with CITS number NUMBER. */
+svc_status_t svc__store_call_numbered(svc_db_t *db, const char *number, svc__call_ref_t *r);
+svc_status_t svc__store_call_exists(svc_db_t *db, long long id, bool *found);
+/* A new call C (received), the unit's SUPPORT and WARRANTY_END frozen
+ * with its route; its id into *ID. */
+svc_status_t svc__store_call_insert(svc_db_t *db, const svc_dispatch_t *c, const char *support,
+				    const char *warranty_end, long long *id);
+/* What a step works on: the call as it stands, its last event. */
+typedef struct svc__call_state {
+	bool found; /* a call with events */
+	long long id;
+	char serial[SVC_SERIAL_MAX + 1];
+	char status[16];
+	char assigned[65];
+	char last_event[16];
+	char last_at[21];
+	char received[21], due[21];
+} svc__call_state_t;
+svc_status_t svc__store_call_state(svc_db_t *db, long long id, svc__call_state_t *c);
+/* Call ID to status TO; ASSIGNED, ARRIVED and the arrival's LEVEL
+ * (waited, met, late; -1 each) kept as they are when NULL. */
+svc_status_t svc__store_call_step(svc_db_t *db, long long id, const char *to,
+				  const char *assigned, const char *arrived,
+				  const long long level[3]);
+/* Close call ID if it is completed; *CLOSED says whether it was. */
+svc_status_t svc__store_call_close(svc_db_t *db, long long id, bool *closed);
+/* What a correction of a call works on (free the strings). */
+typedef struct svc__call_fix {
+	bool found;
+	long long id;
+	char serial[SVC_SERIAL_MAX + 1], assigned[65], number[64];
+	char *contact, *phone, *problem;
+	char co_status[12], co_sent[21], co_unconfirmed[21];
+} svc__call_fix_t;
+svc_status_t svc__store_call_fixable(svc_db_t *db, long long id, svc__call_fix_t *c);
+svc_status_t svc__store_call_renumber(svc_db_t *db, long long id, const char *number);
+svc_status_t svc__store_call_amend(svc_db_t *db, long long id, const char *contact,
+				   const char *phone, const char *problem);
+
 #endif
