@@ -15,49 +15,6 @@
 #define MAX_PARTS 50
 #define METER_MAX 9007199254740992LL /* 2^53 */
 
-#define CLOSEOUT_SELECT \
-	"SELECT c.dispatch_id, d.number, d.serial, d.model, c.status, c.message_id," \
-	" c.prepared_at, c.sent_at, c.last_error, c.attempts, c.arrived_at," \
-	" c.completed_at, c.labor_minutes, c.travel_minutes, c.symptom, c.cause," \
-	" c.action, c.meter, c.technician, c.signed_by, c.remarks, d.source," \
-	" c.last_attempt_at, c.unconfirmed_at, c.cc_refused" \
-	" FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id"
-
-static long long col_num(svc__stmt_t *st, int i)
-{
-	return svc__col_null(st, i) ? -1 : svc__col_i64(st, i);
-}
-
-static void closeout_from_row(svc__stmt_t *st, svc_closeout_t *c)
-{
-	memset(c, 0, sizeof *c);
-	c->dispatch_id = svc__col_i64(st, 0);
-	c->number = svc__col_text(st, 1);
-	c->serial = svc__col_text(st, 2);
-	c->model = svc__col_text(st, 3);
-	c->status = svc__col_text(st, 4);
-	c->message_id = svc__col_text(st, 5);
-	c->prepared_at = svc__col_text(st, 6);
-	c->sent_at = svc__col_text(st, 7);
-	c->last_error = svc__col_text(st, 8);
-	c->attempts = svc__col_i64(st, 9);
-	c->arrived_at = svc__col_text(st, 10);
-	c->completed_at = svc__col_text(st, 11);
-	c->labor_minutes = col_num(st, 12);
-	c->travel_minutes = col_num(st, 13);
-	c->symptom = svc__col_text(st, 14);
-	c->cause = svc__col_text(st, 15);
-	c->action = svc__col_text(st, 16);
-	c->meter = col_num(st, 17);
-	c->technician = svc__col_text(st, 18);
-	c->signed_by = svc__col_text(st, 19);
-	c->remarks = svc__col_text(st, 20);
-	c->source = svc__col_text(st, 21);
-	c->last_attempt_at = svc__col_text(st, 22);
-	c->unconfirmed_at = svc__col_text(st, 23);
-	c->cc_refused = svc__col_text(st, 24);
-}
-
 /* Hours as "1.5", "2" or "1:30" into whole minutes. */
 static bool parse_hours(const char *s, long long *minutes)
 {
@@ -107,53 +64,30 @@ typedef struct call_state {
 	bool has_closeout;
 	char co_status[12];
 	svc_closeout_t stored;
-	svc__stmt_t *stored_st; /* owns stored's strings */
+	svc__closeout_row_t row; /* owns stored's strings */
 } call_state_t;
-
-static svc_status_t event_time(svc_db_t *db, long long id, const char *event, char out[21])
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	out[0] = '\0';
-	if ((rc = svc__prepare(db, "SELECT max(at) FROM dispatch_event WHERE dispatch_id = ?"
-				   " AND event = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, event);
-	if (svc__row(db, st, &rc) && svc__col_text(st, 0))
-		snprintf(out, 21, "%s", svc__col_text(st, 0));
-	svc__finalize(st);
-	return rc;
-}
 
 static svc_status_t load_state(svc_db_t *db, long long id, call_state_t *c)
 {
-	svc__stmt_t *st = NULL;
+	svc__call_row_t call;
 	svc_status_t rc;
 
 	memset(c, 0, sizeof *c);
 	c->id = id;
-	if ((rc = svc__prepare(db, "SELECT serial, status, assigned_to, source FROM dispatch"
-				   " WHERE id = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	if (svc__row(db, st, &rc)) {
-		snprintf(c->serial, sizeof c->serial, "%s", svc__col_text(st, 0));
-		snprintf(c->status, sizeof c->status, "%s", svc__col_text(st, 1));
+	if ((rc = svc__store_call_get(db, id, &call)) == SVC_OK && call.found) {
+		snprintf(c->serial, sizeof c->serial, "%s", call.d.serial);
+		snprintf(c->status, sizeof c->status, "%s", call.d.status);
 		snprintf(c->assigned, sizeof c->assigned, "%s",
-			 svc__col_text(st, 2) ? svc__col_text(st, 2) : "");
-		snprintf(c->source, sizeof c->source, "%s", svc__col_text(st, 3));
+			 call.d.assigned_to ? call.d.assigned_to : "");
+		snprintf(c->source, sizeof c->source, "%s", call.d.source);
 	}
-	svc__finalize(st);
-	if (rc != SVC_OK || (rc = event_time(db, id, "arrived", c->arrived)) != SVC_OK ||
-	    (rc = event_time(db, id, "completed", c->completed)) != SVC_OK ||
-	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", &c->stored_st)) != SVC_OK)
+	svc__store_call_done(&call);
+	if (rc != SVC_OK || (rc = svc__store_event_time(db, id, "arrived", c->arrived)) != SVC_OK ||
+	    (rc = svc__store_event_time(db, id, "completed", c->completed)) != SVC_OK ||
+	    (rc = svc__store_closeout_get(db, id, &c->row)) != SVC_OK)
 		return rc;
-	svc__bind_int(c->stored_st, 1, id);
-	if (svc__row(db, c->stored_st, &rc)) {
-		c->has_closeout = true;
-		closeout_from_row(c->stored_st, &c->stored);
+	if ((c->has_closeout = c->row.found)) {
+		c->stored = c->row.c;
 		snprintf(c->co_status, sizeof c->co_status, "%s", c->stored.status);
 	}
 	return rc;
@@ -315,36 +249,15 @@ bad:
 static svc_status_t write_parts(svc_db_t *db, const char *doing, long long id,
 				const svc_closeout_req_t *q)
 {
-	svc__stmt_t *del = NULL, *ins = NULL;
-	char buf[PART_MAX * 3];
-	svc_status_t rc;
+	char buf[MAX_PARTS][PART_MAX * 3];
+	svc_part_t p[MAX_PARTS];
+	svc_status_t rc = SVC_OK;
 
 	if (q->nparts > MAX_PARTS)
 		return svc__error(db, SVC_EINVAL, "cannot %s: more than %d parts", doing, MAX_PARTS);
-	if ((rc = svc__prepare(db, "DELETE FROM closeout_part WHERE dispatch_id = ?", &del)) != SVC_OK ||
-	    (rc = svc__prepare(db, "INSERT INTO closeout_part(dispatch_id, seq, part_no, qty,"
-				   " etag_claim) VALUES(?, ?, ?, ?, ?)", &ins)) != SVC_OK)
-		goto out;
-	svc__bind_int(del, 1, id);
-	if ((rc = svc__step_done(db, del, "replace the parts")) != SVC_OK)
-		goto out;
-	for (size_t i = 0; i < q->nparts && rc == SVC_OK; i++) {
-		svc_part_t p;
-
-		if ((rc = parse_part(db, doing, q->parts[i], buf, sizeof buf, &p)) != SVC_OK)
-			break;
-		svc__reset(ins);
-		svc__bind_int(ins, 1, id);
-		svc__bind_int(ins, 2, (int64_t)i + 1);
-		svc__bind_text(ins, 3, p.part_no);
-		svc__bind_int(ins, 4, p.qty);
-		svc__bind_opt(ins, 5, p.etag_claim);
-		rc = svc__step_done(db, ins, "record a part");
-	}
-out:
-	svc__finalize(del);
-	svc__finalize(ins);
-	return rc;
+	for (size_t i = 0; i < q->nparts && rc == SVC_OK; i++)
+		rc = parse_part(db, doing, q->parts[i], buf[i], sizeof buf[i], &p[i]);
+	return rc == SVC_OK ? svc__store_parts_put(db, id, p, q->nparts) : rc;
 }
 
 /* <closeout.ID.RANDOM@DOMAIN>, DOMAIN from mail.from when set. */
@@ -367,14 +280,6 @@ static svc_status_t new_message_id(svc_db_t *db, long long id, char out[160])
 	return SVC_OK;
 }
 
-static void bind_minutes(svc__stmt_t *st, int i, long long v)
-{
-	if (v < 0)
-		svc__bind_null(st, i);
-	else
-		svc__bind_int(st, i, v);
-}
-
 /* Only a call CITS sent is e-mailed to CITS; another's Section 2 is kept. */
 static const char *closeout_status(const call_state_t *c)
 {
@@ -383,44 +288,21 @@ static const char *closeout_status(const call_state_t *c)
 
 static svc_status_t write_closeout(svc_db_t *db, const call_state_t *c, const section2_t *s)
 {
-	static const char insert[] =
-		"INSERT INTO closeout(dispatch_id, status, arrived_at, completed_at, labor_minutes,"
-		" travel_minutes, symptom, cause, action, meter, technician, signed_by, remarks,"
-		" message_id, prepared_at) VALUES(?1, ?15, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14)";
-	static const char update[] =
-		"UPDATE closeout SET status = ?15, arrived_at = ?2, completed_at = ?3,"
-		" labor_minutes = ?4, travel_minutes = ?5, symptom = ?6, cause = ?7, action = ?8,"
-		" meter = ?9, technician = ?10, signed_by = ?11, remarks = ?12, prepared_at = ?14,"
-		" last_error = NULL WHERE dispatch_id = ?1";
 	char message_id[160], now[21];
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if (!c->has_closeout && (rc = new_message_id(db, c->id, message_id)) != SVC_OK)
 		return rc;
-	if ((rc = svc__prepare(db, c->has_closeout ? update : insert, &st)) != SVC_OK)
-		return rc;
 	svc__now(now);
-	svc__bind_int(st, 1, c->id);
-	svc__bind_text(st, 2, s->arrived);
-	svc__bind_text(st, 3, s->completed);
-	svc__bind_int(st, 4, s->labor);
-	bind_minutes(st, 5, s->travel);
-	svc__bind_text(st, 6, s->symptom);
-	svc__bind_text(st, 7, s->cause);
-	svc__bind_text(st, 8, s->action);
-	bind_minutes(st, 9, s->meter);
-	svc__bind_text(st, 10, s->tech);
-	svc__bind_opt(st, 11, s->signed_by);
-	svc__bind_opt(st, 12, s->remarks);
-	if (!c->has_closeout)
-		svc__bind_text(st, 13, message_id);
-	svc__bind_text(st, 14, now);
-	svc__bind_text(st, 15, closeout_status(c));
-	rc = svc__step_done(db, st, "record the close-out");
-	svc__finalize(st);
-	return rc;
+	svc_closeout_t w = {
+		.dispatch_id = c->id, .status = closeout_status(c),
+		.message_id = c->has_closeout ? NULL : message_id, .prepared_at = now,
+		.arrived_at = s->arrived, .completed_at = s->completed,
+		.labor_minutes = s->labor, .travel_minutes = s->travel, .meter = s->meter,
+		.symptom = s->symptom, .cause = s->cause, .action = s->action,
+		.technician = s->tech, .signed_by = s->signed_by, .remarks = s->remarks,
+	};
+	return svc__store_closeout_put(db, c->has_closeout, &w);
 }
 
 static svc_status_t audit_closeout(svc_db_t *db, const call_state_t *c, const section2_t *s)
@@ -505,38 +387,48 @@ svc_status_t svc_closeout_record(svc_db_t *db, const char *ref, const svc_closeo
 	if (rc == SVC_OK && change)
 		*change = c.has_closeout ? SVC_CHANGE_UPDATED : SVC_CHANGE_NEW;
 out:
-	svc__finalize(c.stored_st);
+	svc__store_closeout_done(&c.row);
 	return svc__finish(db, rc);
 }
 
 /* ------------------------------------------------------------------ */
 
+/* Parts copied into a growing array. */
+typedef struct parts {
+	svc_part_t *p;
+	size_t n;
+	bool oom;
+} parts_t;
+
+static int add_part(const svc_part_t *part, void *ctx)
+{
+	parts_t *l = ctx;
+	svc_part_t *q = realloc(l->p, (l->n + 1) * sizeof *q);
+
+	if (!q) {
+		l->oom = true;
+		return -1;
+	}
+	l->p = q;
+	q[l->n].part_no = svc__strdup(part->part_no);
+	q[l->n].qty = part->qty;
+	q[l->n].etag_claim = svc__strdup(part->etag_claim);
+	if (!q[l->n++].part_no || (part->etag_claim && !q[l->n - 1].etag_claim)) {
+		l->oom = true;
+		return -1;
+	}
+	return 0;
+}
+
 static svc_status_t load_parts(svc_db_t *db, long long id, svc_part_t **pp, size_t *n)
 {
-	svc__stmt_t *st = NULL;
-	svc_part_t *p = NULL;
-	svc_status_t rc;
+	parts_t l = { 0 };
+	svc_status_t rc = svc__store_parts(db, id, add_part, &l);
 
-	*n = 0;
-	if ((rc = svc__prepare(db, "SELECT part_no, qty, etag_claim FROM closeout_part"
-				   " WHERE dispatch_id = ? ORDER BY seq", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	while (rc == SVC_OK && svc__row(db, st, &rc)) {
-		svc_part_t *q = realloc(p, (*n + 1) * sizeof *q);
-
-		if (!q) {
-			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
-			break;
-		}
-		p = q;
-		p[*n].part_no = svc__strdup(svc__col_text(st, 0));
-		p[*n].qty = svc__col_i64(st, 1);
-		p[*n].etag_claim = svc__col_text(st, 2) ? svc__strdup(svc__col_text(st, 2)) : NULL;
-		(*n)++;
-	}
-	svc__finalize(st);
-	*pp = p;
+	if (rc == SVC_OK && l.oom)
+		rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	*pp = l.p;
+	*n = l.n;
 	return rc;
 }
 
@@ -556,10 +448,7 @@ static svc_status_t check_read(svc_db_t *db)
 
 svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb cb, void *ctx)
 {
-	svc__stmt_t *st = NULL;
-	svc_closeout_t c;
 	svc_status_t rc;
-	int step;
 
 	if ((rc = check_read(db)) != SVC_OK)
 		return rc;
@@ -568,93 +457,57 @@ svc_status_t svc_closeout_list(svc_db_t *db, const char *status, svc_closeout_cb
 		return svc__error(db, SVC_EINVAL,
 				  "unknown close-out status '%s'; use recorded, queued, sent or failed",
 				  status);
-	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE (?1 IS NULL OR c.status = ?1)"
-				   " AND " SVC_CALL_VISIBLE("2") " ORDER BY c.dispatch_id", &st)) != SVC_OK)
-		return rc;
-	svc__bind_opt(st, 1, status);
-	svc__bind_opt(st, 2, svc__only_own(db, SVC__DO_CALL));
-	while ((step = svc__step(st)) == SVC__ROW) {
-		closeout_from_row(st, &c);
-		if (cb(&c, ctx) != 0)
-			break;
-	}
-	if (step != SVC__ROW && step != SVC__DONE)
-		rc = svc__sqlerr(db, "list close-outs");
-	svc__finalize(st);
-	return rc;
+	return svc__store_closeout_list(db, status, svc__only_own(db, SVC__DO_CALL), cb, ctx);
 }
 
 svc_status_t svc__closeout_may_see(svc_db_t *db, const char *doing, long long id)
 {
-	char serial[SVC_SERIAL_MAX + 1] = "", assigned[65] = "";
-	svc__stmt_t *st = NULL;
+	svc__call_row_t call;
 	svc_status_t rc;
-	int step;
 
 	if (!svc__only_own(db, SVC__DO_CALL))
 		return svc__may(db, SVC__DO_CALL, doing);
-	if ((rc = svc__prepare(db, "SELECT serial, assigned_to FROM dispatch WHERE id = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	if ((step = svc__step(st)) == SVC__ROW) {
-		snprintf(serial, sizeof serial, "%s", svc__col_text(st, 0));
-		snprintf(assigned, sizeof assigned, "%s",
-			 svc__col_text(st, 1) ? svc__col_text(st, 1) : "");
-	} else if (step != SVC__DONE) {
-		rc = svc__sqlerr(db, doing);
-	}
-	svc__finalize(st);
-	if (rc != SVC_OK)
-		return rc;
-	return svc__may_on(db, SVC__DO_CALL, doing, serial, *assigned ? assigned : NULL);
-}
-
-/* Load the close-out of call ID into *C, parts and all; *ST owns it. */
-svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
-				svc__stmt_t **st, svc_closeout_t *c)
-{
-	svc_status_t rc;
-	svc_part_t *parts = NULL;
-
-	*st = NULL;
-	if ((rc = svc__closeout_may_see(db, doing, id)) != SVC_OK ||
-	    (rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE c.dispatch_id = ?", st)) != SVC_OK)
-		return rc;
-	svc__bind_int(*st, 1, id);
-	if (!svc__row(db, *st, &rc))
-		return rc != SVC_OK ? rc : svc__error(db, SVC_ENOTFOUND,
-				  "cannot %s: dispatch %lld has no close-out yet; record it with 'servicer closeout %lld --labor H --symptom T --cause T --action T'",
-				  doing, id, id);
-	closeout_from_row(*st, c);
-	rc = load_parts(db, id, &parts, &c->nparts);
-	c->parts = parts;
+	if ((rc = svc__store_call_get(db, id, &call)) == SVC_OK)
+		rc = svc__may_on(db, SVC__DO_CALL, doing, call.found ? call.d.serial : "",
+				 call.found ? call.d.assigned_to : NULL);
+	svc__store_call_done(&call);
 	return rc;
 }
 
-static svc_status_t load_closeout(svc_db_t *db, const char *ref, const char *doing,
-				  svc__stmt_t **st, svc_closeout_t *c)
+/* Load the close-out of call ID into ROW, parts and all (free them with
+ * svc__free_parts(), then the row with svc__store_closeout_done()). */
+svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
+				svc__closeout_row_t *row)
 {
-	long long id;
+	svc_part_t *parts = NULL;
 	svc_status_t rc;
 
-	*st = NULL;
-	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK)
+	memset(row, 0, sizeof *row);
+	if ((rc = svc__closeout_may_see(db, doing, id)) != SVC_OK ||
+	    (rc = svc__store_closeout_get(db, id, row)) != SVC_OK)
 		return rc;
-	return svc__closeout_load(db, id, doing, st, c);
+	if (!row->found)
+		return svc__error(db, SVC_ENOTFOUND,
+				  "cannot %s: dispatch %lld has no close-out yet; record it with 'servicer closeout %lld --labor H --symptom T --cause T --action T'",
+				  doing, id, id);
+	rc = load_parts(db, id, &parts, &row->c.nparts);
+	row->c.parts = parts;
+	return rc;
 }
 
 svc_status_t svc_closeout_show(svc_db_t *db, const char *ref, svc_closeout_cb cb, void *ctx)
 {
 	char doing[96];
-	svc__stmt_t *st = NULL;
-	svc_closeout_t c = { 0 };
+	svc__closeout_row_t row = { 0 };
+	long long id;
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "show the close-out of dispatch '%s'", ref ? ref : "");
 	if ((rc = check_read(db)) == SVC_OK &&
-	    (rc = load_closeout(db, ref, doing, &st, &c)) == SVC_OK)
-		cb(&c, ctx);
-	svc__free_parts((svc_part_t *)c.parts, c.nparts);
-	svc__finalize(st);
+	    (rc = svc__dispatch_resolve(db, ref, doing, &id)) == SVC_OK &&
+	    (rc = svc__closeout_load(db, id, doing, &row)) == SVC_OK)
+		cb(&row.c, ctx);
+	svc__free_parts((svc_part_t *)row.c.parts, row.c.nparts);
+	svc__store_closeout_done(&row);
 	return rc;
 }

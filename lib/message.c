@@ -185,16 +185,11 @@ static void compose(svc_buf_t *b, const svc__mail_t *m, const svc_closeout_t *c,
 
 static svc_status_t received_at(svc_db_t *db, long long id, char out[21])
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc__call_row_t call;
+	svc_status_t rc = svc__store_call_get(db, id, &call);
 
-	out[0] = '\0';
-	if ((rc = svc__prepare(db, "SELECT received_at FROM dispatch WHERE id = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	if (svc__row(db, st, &rc))
-		snprintf(out, 21, "%s", svc__col_text(st, 0));
-	svc__finalize(st);
+	snprintf(out, 21, "%s", rc == SVC_OK && call.found ? call.d.received_at : "");
+	svc__store_call_done(&call);
 	return rc;
 }
 
@@ -224,8 +219,7 @@ svc_status_t svc__closeout_compose(svc_db_t *db, const svc__mail_t *m, const svc
 svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, size_t *len)
 {
 	char doing[96];
-	svc__stmt_t *st = NULL;
-	svc_closeout_t c = { 0 };
+	svc__closeout_row_t row = { 0 };
 	svc__mail_t m = { 0 };
 	svc_buf_t b = { 0 };
 	long long id;
@@ -236,16 +230,16 @@ svc_status_t svc_closeout_message(svc_db_t *db, const char *ref, char **msg, siz
 	snprintf(doing, sizeof doing, "print the close-out of dispatch '%s'", ref ? ref : "");
 	if ((rc = svc__may(db, SVC__DO_CALL, doing)) == SVC_OK &&
 	    (rc = svc__dispatch_resolve(db, ref, doing, &id)) == SVC_OK &&
-	    (rc = svc__closeout_load(db, id, doing, &st, &c)) == SVC_OK &&
+	    (rc = svc__closeout_load(db, id, doing, &row)) == SVC_OK &&
 	    (rc = svc__mail_load(db, &m)) == SVC_OK &&
-	    (rc = svc__closeout_compose(db, &m, &c, &b)) == SVC_OK) {
+	    (rc = svc__closeout_compose(db, &m, &row.c, &b)) == SVC_OK) {
 		*msg = b.p;
 		*len = b.len;
 		b.p = NULL;
 	}
 	svc__buf_free(&b);
 	svc__mail_free(&m);
-	svc__free_parts((svc_part_t *)c.parts, c.nparts);
-	svc__finalize(st);
+	svc__free_parts((svc_part_t *)row.c.parts, row.c.nparts);
+	svc__store_closeout_done(&row);
 	return rc;
 }

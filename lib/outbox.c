@@ -48,33 +48,30 @@ static svc_status_t lock_outbox(svc_db_t *db, int *fd)
 typedef struct batch {
 	long long *ids;
 	size_t n;
+	bool oom;
 } batch_t;
+
+static int add_id(long long id, void *ctx)
+{
+	batch_t *b = ctx;
+	long long *p = realloc(b->ids, (b->n + 1) * sizeof *p);
+
+	if (!p) {
+		b->oom = true;
+		return -1;
+	}
+	b->ids = p;
+	b->ids[b->n++] = id;
+	return 0;
+}
 
 static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
+	svc_status_t rc = svc__store_closeouts_queued(db, svc__only_own(db, SVC__DO_CALL), add_id,
+						      b);
 
-	if ((rc = svc__prepare(db, "SELECT c.dispatch_id FROM closeout c"
-				   " JOIN dispatch d ON d.id = c.dispatch_id"
-				   " WHERE c.status = 'queued' AND " SVC_CALL_VISIBLE("1")
-				   " ORDER BY c.dispatch_id", &st)) != SVC_OK)
-		return rc;
-	svc__bind_opt(st, 1, svc__only_own(db, SVC__DO_CALL));
-	while ((step = svc__step(st)) == SVC__ROW) {
-		long long *p = realloc(b->ids, (b->n + 1) * sizeof *p);
-
-		if (!p) {
-			rc = svc__error(db, SVC_EINTERNAL, "out of memory");
-			break;
-		}
-		b->ids = p;
-		b->ids[b->n++] = svc__col_i64(st, 0);
-	}
-	if (rc == SVC_OK && step != SVC__DONE)
-		rc = svc__sqlerr(db, "find the queued close-outs");
-	svc__finalize(st);
+	if (rc == SVC_OK && b->oom)
+		rc = svc__error(db, SVC_EINTERNAL, "out of memory");
 	return rc;
 }
 
@@ -82,27 +79,18 @@ static svc_status_t pick_queued(svc_db_t *db, batch_t *b)
 static svc_status_t check_sendable(svc_db_t *db, const char *doing, const char *ref,
 				   long long id)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
+	svc__closeout_row_t row;
+	svc_status_t rc = svc__store_closeout_get(db, id, &row);
 
-	if ((rc = svc__prepare(db, "SELECT c.status, d.source FROM closeout c"
-				   " JOIN dispatch d ON d.id = c.dispatch_id"
-				   " WHERE c.dispatch_id = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	step = svc__step(st);
-	if (step == SVC__DONE)
+	if (rc == SVC_OK && !row.found)
 		rc = svc__error(db, SVC_ENOTFOUND,
 				"cannot %s: it has no close-out yet; record it with 'servicer closeout %s --labor H --symptom T --cause T --action T'",
 				doing, ref);
-	else if (step != SVC__ROW)
-		rc = svc__sqlerr(db, doing);
-	else if (strcmp(svc__col_text(st, 0), "recorded") == 0)
+	else if (rc == SVC_OK && strcmp(row.c.status, "recorded") == 0)
 		rc = svc__error(db, SVC_ERULE,
 				"cannot %s: CITS did not dispatch this call (source %s), and Canon pays no labor for any service not dispatched by CITS; its Section 2 is recorded here and never e-mailed to CITS (print it with 'servicer closeout --print %s')",
-				doing, svc__col_text(st, 1), ref);
-	svc__finalize(st);
+				doing, row.c.source, ref);
+	svc__store_closeout_done(&row);
 	return rc;
 }
 
@@ -130,20 +118,12 @@ static svc_status_t pick_named(svc_db_t *db, char *const *refs, size_t n, batch_
 static svc_status_t begin_attempt(svc_db_t *db, const svc_closeout_t *c, char at[21])
 {
 	svc_buf_t object = { 0 }, after = { 0 };
-	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	svc__now(at);
 	if ((rc = svc__begin(db)) != SVC_OK)
 		return rc;
-	if ((rc = svc__prepare(db, "UPDATE closeout SET attempts = attempts + 1,"
-				   " last_attempt_at = ?2, unconfirmed_at = ?2 WHERE dispatch_id = ?1",
-			       &st)) == SVC_OK) {
-		svc__bind_int(st, 1, c->dispatch_id);
-		svc__bind_text(st, 2, at);
-		rc = svc__step_done(db, st, "record the attempt");
-	}
-	svc__finalize(st);
+	rc = svc__store_attempt_begin(db, c->dispatch_id, at);
 	svc__buf_printf(&object, "closeout %lld", c->dispatch_id);
 	svc__json_field(&after, "attempt", at);
 	svc__json_field(&after, "message_id", c->message_id);
@@ -168,35 +148,18 @@ typedef struct attempt {
  * keeps its mark. */
 static svc_status_t record_outcome(svc_db_t *db, const attempt_t *a)
 {
-	static const char sql[] =
-		"UPDATE closeout SET"
-		" status = CASE WHEN status = 'sent' OR ?2 IS NULL THEN status ELSE ?2 END,"
-		" sent_at = CASE WHEN ?2 = 'sent' THEN coalesce(sent_at, ?3) ELSE sent_at END,"
-		" last_error = CASE WHEN ?2 = 'sent' THEN NULL ELSE ?4 END,"
-		" unconfirmed_at = CASE WHEN ?2 IS NULL THEN unconfirmed_at ELSE ?5 END,"
-		" cc_refused = CASE WHEN ?2 = 'sent' THEN ?6 ELSE cc_refused END"
-		" WHERE dispatch_id = ?1";
 	const char *reply = svc__buf_str((svc_buf_t *)&a->ans.text);
 	const char *refused = svc__buf_str((svc_buf_t *)&a->ans.refused);
 	bool sent = a->status && strcmp(a->status, "sent") == 0;
 	svc_buf_t object = { 0 }, after = { 0 };
-	svc__stmt_t *st = NULL;
 	char now[21];
 	svc_status_t rc;
 
 	if ((rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	svc__now(now);
-	if ((rc = svc__prepare(db, sql, &st)) == SVC_OK) {
-		svc__bind_int(st, 1, a->c->dispatch_id);
-		svc__bind_opt(st, 2, a->status);
-		svc__bind_text(st, 3, now);
-		svc__bind_opt(st, 4, reply);
-		svc__bind_opt(st, 5, a->before);
-		svc__bind_opt(st, 6, refused);
-		rc = svc__step_done(db, st, "record the sending");
-	}
-	svc__finalize(st);
+	rc = svc__store_attempt_end(db, a->c->dispatch_id, a->status, now, reply, a->before,
+				    refused);
 	if (rc == SVC_OK && sent)
 		rc = svc__dispatch_close(db, a->c->dispatch_id, now,
 					 "close-out accepted by the mail server");
@@ -388,14 +351,13 @@ static svc_status_t send_batch(run_t *r, const batch_t *b)
 	svc_status_t rc = SVC_OK;
 
 	for (size_t i = 0; i < b->n && rc == SVC_OK; i++) {
-		svc__stmt_t *st = NULL;
-		svc_closeout_t c = { 0 };
+		svc__closeout_row_t row = { 0 };
 
-		rc = svc__closeout_load(r->db, b->ids[i], "send the close-out", &st, &c);
+		rc = svc__closeout_load(r->db, b->ids[i], "send the close-out", &row);
 		if (rc == SVC_OK)
-			rc = send_one(r, &c);
-		svc__free_parts((svc_part_t *)c.parts, c.nparts);
-		svc__finalize(st);
+			rc = send_one(r, &row.c);
+		svc__free_parts((svc_part_t *)row.c.parts, row.c.nparts);
+		svc__store_closeout_done(&row);
 	}
 	return rc;
 }
@@ -419,7 +381,7 @@ svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 			       const svc_send_opts_t *opts, svc_send_cb cb, void *ctx)
 {
 	run_t r = { .db = db, .opts = opts, .cb = cb, .ctx = ctx, .worst = SVC_OK };
-	batch_t b = { NULL, 0 };
+	batch_t b = { 0 };
 	int lock = -1;
 	svc_status_t rc;
 

@@ -56,6 +56,8 @@ typedef struct svc_buf {
 	bool oom;
 } svc_buf_t;
 
+#include "storage.h"
+
 /* db.c */
 svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -230,10 +232,10 @@ svc_status_t svc__dispatch_event(svc_db_t *db, long long id, const char *at,
 				 const char *event, const char *detail);
 
 /* closeout.c */
-/* Load the close-out of call ID with its parts into *C; *ST owns the
- * strings (finalize it), the parts are freed with svc__free_parts(). */
+/* Load the close-out of call ID with its parts into ROW; free the parts
+ * with svc__free_parts(), then the row with svc__store_closeout_done(). */
 svc_status_t svc__closeout_load(svc_db_t *db, long long id, const char *doing,
-				svc__stmt_t **st, svc_closeout_t *c);
+				svc__closeout_row_t *row);
 void svc__free_parts(svc_part_t *p, size_t n);
 /* A device manager reads and sends the close-outs of their own calls only:
  * SVC_EPERM for another's call ID. */
@@ -388,7 +390,5 @@ svc_status_t svc__import_begin(svc_db_t *db);
  * with a rejected row; committed otherwise (SUMMARY->applied). */
 svc_status_t svc__import_end(svc_db_t *db, svc_status_t rc, unsigned flags,
 			     svc_import_summary_t *summary);
-
-#include "storage.h"
 
 #endif

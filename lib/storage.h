@@ -202,4 +202,37 @@ svc_status_t svc__store_call_renumber(svc_db_t *db, long long id, const char *nu
 svc_status_t svc__store_call_amend(svc_db_t *db, long long id, const char *contact,
 				   const char *phone, const char *problem);
 
+/* The time of call ID's last EVENT ("" when none). */
+svc_status_t svc__store_event_time(svc_db_t *db, long long id, const char *event, char out[21]);
+
+/* store_closeout.c */
+/* A close-out as read (no parts); strings live until _done(). */
+typedef struct svc__closeout_row {
+	bool found;
+	svc_closeout_t c;
+	svc__stmt_t *st;
+} svc__closeout_row_t;
+svc_status_t svc__store_closeout_get(svc_db_t *db, long long id, svc__closeout_row_t *row);
+void svc__store_closeout_done(svc__closeout_row_t *row);
+/* Close-outs in STATUS (NULL: any) that VISIBLE_TO may see, by call. */
+svc_status_t svc__store_closeout_list(svc_db_t *db, const char *status, const char *visible_to,
+				      svc_closeout_cb cb, void *ctx);
+/* Record Section 2 C (dispatch_id, status, times, texts, message_id and
+ * prepared_at), or (UPDATE) amend it, keeping its Message-ID. */
+svc_status_t svc__store_closeout_put(svc_db_t *db, bool update, const svc_closeout_t *c);
+/* The parts of call ID's close-out: replaced by P, or read in order. */
+svc_status_t svc__store_parts_put(svc_db_t *db, long long id, const svc_part_t *p, size_t n);
+svc_status_t svc__store_parts(svc_db_t *db, long long id,
+			      int (*cb)(const svc_part_t *p, void *ctx), void *ctx);
+/* The calls whose close-out is queued, VISIBLE_TO permitting. */
+svc_status_t svc__store_closeouts_queued(svc_db_t *db, const char *visible_to,
+					 int (*cb)(long long id, void *ctx), void *ctx);
+/* An attempt to send call ID's close-out begins AT (unconfirmed until its
+ * end); it ends in STATUS (NULL: still unconfirmed), with the server's
+ * REPLY, UNCONFIRMED as it stood before, and the REFUSED Cc addresses. */
+svc_status_t svc__store_attempt_begin(svc_db_t *db, long long id, const char *at);
+svc_status_t svc__store_attempt_end(svc_db_t *db, long long id, const char *status,
+				    const char *now, const char *reply, const char *unconfirmed,
+				    const char *refused);
+
 #endif

@@ -165,6 +165,23 @@ svc_status_t svc__store_event_latest(svc_db_t *db, long long id, const char *now
 	return rc;
 }
 
+svc_status_t svc__store_event_time(svc_db_t *db, long long id, const char *event, char out[21])
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	out[0] = '\0';
+	if ((rc = svc__prepare(db, "SELECT max(at) FROM dispatch_event WHERE dispatch_id = ?"
+				   " AND event = ?", &st)) != SVC_OK)
+		return rc;
+	svc__bind_int(st, 1, id);
+	svc__bind_text(st, 2, event);
+	if (svc__row(db, st, &rc) && svc__col_text(st, 0))
+		snprintf(out, 21, "%s", svc__col_text(st, 0));
+	svc__finalize(st);
+	return rc;
+}
+
 svc_status_t svc__store_call_numbered(svc_db_t *db, const char *number, svc__call_ref_t *r)
 {
 	svc__stmt_t *st = NULL;
