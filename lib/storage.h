@@ -235,4 +235,24 @@ svc_status_t svc__store_attempt_end(svc_db_t *db, long long id, const char *stat
 				    const char *now, const char *reply, const char *unconfirmed,
 				    const char *refused);
 
+/* store_report.c */
+/* A call of the compensation report: SECTION 0 compensable, 1 at risk,
+ * 2 not compensable, 3 a closed call's parts with no e-Tag claim. */
+typedef struct svc__report_call {
+	int section;
+	long long id, labor_minutes, travel_minutes, attempts;
+	const char *number, *serial, *model, *route, *source, *status, *route_reason;
+	const char *received_at, *completed_at, *closeout, *sent_at, *last_error;
+	const char *customer, *parts, *unclaimed;
+} svc__report_call_t;
+/* The calls of the report, by section and time, VISIBLE_TO permitting. */
+svc_status_t svc__store_report_calls(svc_db_t *db, const char *visible_to,
+				     int (*cb)(const svc__report_call_t *c, void *ctx), void *ctx);
+/* Every arrival with its business minutes waited and whether it met its
+ * response time (-1: none applied), by technician. */
+svc_status_t svc__store_report_arrivals(svc_db_t *db, const char *visible_to,
+					int (*cb)(const char *tech, long long waited, int met,
+						  const char *arrived_at, void *ctx),
+					void *ctx);
+
 #endif
