@@ -65,17 +65,14 @@ svc_status_t svc__meter_parse_day(svc_db_t *db, const char *doing, const char *d
 svc_status_t svc__meter_device(svc_db_t *db, const char *doing, const char *serial,
 			       bool writing)
 {
-	svc__stmt_t *st = NULL;
+	svc__device_row_t row;
 	char status[16] = "";
 	svc_status_t rc;
 	bool found;
 
-	if ((rc = svc__prepare(db, "SELECT status FROM device WHERE serial = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	if ((found = svc__row(db, st, &rc)))
-		snprintf(status, sizeof status, "%s", svc__col_text(st, 0));
-	svc__finalize(st);
+	if ((rc = svc__store_device_get(db, serial, &row)) == SVC_OK && (found = row.found))
+		snprintf(status, sizeof status, "%s", row.d.status);
+	svc__store_device_done(&row);
 	if (rc != SVC_OK)
 		return rc;
 	if (!found)
@@ -94,68 +91,6 @@ svc_status_t svc__meter_device(svc_db_t *db, const char *doing, const char *seri
 /* ------------------------------------------------------------------ */
 /* The order of each counter. */
 
-/* What a counter must not pass on one side: a reading or an exchange. */
-typedef struct bound {
-	bool has;
-	long long value;
-	char day[11];
-	bool exchange;
-} bound_t;
-
-static svc_status_t query_bound(svc_db_t *db, const char *sql, const char *serial,
-				const char *day, bound_t *b)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	memset(b, 0, sizeof *b);
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, day);
-	if (svc__row(db, st, &rc) && !svc__col_null(st, 0)) {
-		b->has = true;
-		b->value = svc__col_i64(st, 0);
-		snprintf(b->day, sizeof b->day, "%s", svc__col_text(st, 1));
-		b->exchange = svc__col_int(st, 2) != 0;
-	}
-	svc__finalize(st);
-	return rc;
-}
-
-/* The bounds of counter C on DAY: the reading (or exchange) before, after. */
-static svc_status_t bounds(svc_db_t *db, int c, const char *serial, const char *day,
-			   bound_t *lo, bound_t *hi)
-{
-	/* The same neighbours the schema's trigger finds. */
-#define BOUND_SQL(col)                                                                        \
-	{ "SELECT v, d, x FROM ("                                                             \
-	  " SELECT r." col " AS v, r.day AS d, 0 AS x FROM meter_reading r"                   \
-	  "  WHERE r.serial = ?1 AND r.day < ?2 AND r." col " IS NOT NULL"                    \
-	  "  AND r.day >= coalesce((SELECT max(e.day) FROM meter_exchange e"                  \
-	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2), '')"             \
-	  " UNION ALL"                                                                        \
-	  " SELECT e.new_start, e.day, 1 FROM meter_exchange e"                               \
-	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2)"                  \
-	  " ORDER BY d DESC, x LIMIT 1",                                                      \
-	  "SELECT v, d, x FROM ("                                                             \
-	  " SELECT r." col " AS v, r.day AS d, 0 AS x FROM meter_reading r"                   \
-	  "  WHERE r.serial = ?1 AND r.day > ?2 AND r." col " IS NOT NULL"                    \
-	  "  AND r.day < coalesce((SELECT min(e.day) FROM meter_exchange e"                   \
-	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2), '9999')"          \
-	  " UNION ALL"                                                                        \
-	  " SELECT e.old_final, e.day, 1 FROM meter_exchange e"                               \
-	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2)"                   \
-	  " ORDER BY d, x LIMIT 1" }
-	static const char *const sql[SVC__NCOUNTERS][2] = {
-		BOUND_SQL("total"), BOUND_SQL("bw"), BOUND_SQL("color"),
-	};
-#undef BOUND_SQL
-	svc_status_t rc = query_bound(db, sql[c][0], serial, day, lo);
-
-	return rc == SVC_OK ? query_bound(db, sql[c][1], serial, day, hi) : rc;
-}
-
 /*
  * May SERIAL read V[] on DAY?  SVC_ERULE naming the counter and the
  * reading it contradicts.
@@ -164,12 +99,12 @@ svc_status_t svc__meter_in_order(svc_db_t *db, const char *doing, const char *se
 				const char *day, const long long v[SVC__NCOUNTERS])
 {
 	for (int c = 0; c < SVC__NCOUNTERS; c++) {
-		bound_t lo, hi;
+		svc__meter_bound_t lo, hi;
 		svc_status_t rc;
 
 		if (v[c] < 0)
 			continue;
-		if ((rc = bounds(db, c, serial, day, &lo, &hi)) != SVC_OK)
+		if ((rc = svc__store_meter_bounds(db, c, serial, day, &lo, &hi)) != SVC_OK)
 			return rc;
 		if (lo.has && v[c] < lo.value && lo.exchange)
 			return svc__error(db, SVC_ERULE,
@@ -191,27 +126,11 @@ svc_status_t svc__meter_in_order(svc_db_t *db, const char *doing, const char *se
 	return SVC_OK;
 }
 
-/* The billing reading of SERIAL on DAY, if any, as "total 123, bw 45". */
+/* The billing reading of SERIAL on DAY, if any. */
 svc_status_t svc__meter_day_taken(svc_db_t *db, const char *serial, const char *day,
 			      long long have[SVC__NCOUNTERS], bool *taken)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	*taken = false;
-	if ((rc = svc__prepare(db, "SELECT total, bw, color FROM meter_reading"
-				   " WHERE serial = ? AND day = ? AND slot = 0", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, day);
-	if (svc__row(db, st, &rc)) {
-		*taken = true;
-		for (int c = 0; c < SVC__NCOUNTERS; c++)
-			have[c] = svc__col_null(st, c)
-					  ? -1 : svc__col_i64(st, c);
-	}
-	svc__finalize(st);
-	return rc;
+	return svc__store_meter_day(db, serial, day, have, taken);
 }
 
 static void counters_text(const long long v[SVC__NCOUNTERS], svc_buf_t *b)
@@ -236,31 +155,6 @@ svc_status_t svc__meter_day_free(svc_db_t *db, const char *doing, const char *se
 			"cannot %s: %s already has a reading on %s (%s); meter readings may only be entered once a day",
 			doing, serial, day, svc__buf_str(&text));
 	svc__buf_free(&text);
-	return rc;
-}
-
-static svc_status_t insert_reading(svc_db_t *db, const char *serial, const char *day,
-				   long long slot, const long long v[SVC__NCOUNTERS],
-				   const char *source, const char *now)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "INSERT INTO meter_reading(serial, day, slot, total, bw, color,"
-				   " source, recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, day);
-	svc__bind_int(st, 3, slot);
-	for (int c = 0; c < SVC__NCOUNTERS; c++)
-		if (v[c] >= 0)
-			svc__bind_int(st, 4 + c, v[c]);
-	svc__bind_text(st, 7, source);
-	svc__bind_text(st, 8, now);
-	svc__bind_text(st, 9, db->actor);
-	rc = svc__step_done(db, st, "record the reading");
-	svc__finalize(st);
 	return rc;
 }
 
@@ -319,7 +213,7 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 	if ((rc = svc__meter_device(db, doing, serial, true)) == SVC_OK &&
 	    (rc = svc__meter_day_free(db, doing, serial, day)) == SVC_OK &&
 	    (rc = svc__meter_in_order(db, doing, serial, day, v)) == SVC_OK &&
-	    (rc = insert_reading(db, serial, day, 0, v, "submit", now)) == SVC_OK)
+	    (rc = svc__store_meter_insert(db, serial, day, 0, v, "submit", now)) == SVC_OK)
 		rc = audit_reading(db, "submit", serial, day, v);
 	return svc__finish(db, rc);
 }
@@ -331,24 +225,12 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 static svc_status_t last_void(svc_db_t *db, const char *serial, const char *day,
 			      svc_buf_t *when)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-	int step;
+	char at[21], by[65], t[SVC_TIME_MAX];
+	bool found;
+	svc_status_t rc = svc__store_meter_last_void(db, serial, day, &found, at, by);
 
-	if ((rc = svc__prepare(db, "SELECT voided_at, voided_by FROM meter_void"
-				   " WHERE serial = ? AND day = ? ORDER BY id DESC LIMIT 1", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, day);
-	if ((step = svc__step(st)) == SVC__ROW) {
-		char t[SVC_TIME_MAX];
-
-		svc__buf_printf(when, "%s by %s", svc__time_shown(svc__col_text(st, 0), true, t),
-				svc__col_text(st, 1));
-	} else if (step != SVC__DONE) {
-		rc = svc__sqlerr(db, "read the voided readings");
-	}
-	svc__finalize(st);
+	if (rc == SVC_OK && found)
+		svc__buf_printf(when, "%s by %s", svc__time_shown(at, true, t), by);
 	return rc;
 }
 
@@ -372,36 +254,6 @@ static svc_status_t check_voidable(svc_db_t *db, const char *doing, const char *
 		rc = svc__error(db, SVC_ERULE, "cannot %s: %s has no reading on %s; see 'servicer meter-history %s'",
 				doing, serial, day, serial);
 	svc__buf_free(&when);
-	return rc;
-}
-
-static svc_status_t move_to_void(svc_db_t *db, const char *serial, const char *day,
-				 const char *reason, const char *now)
-{
-	static const char *const sql[] = {
-		"INSERT INTO meter_void(serial, day, slot, total, bw, color, source, recorded_at,"
-		" recorded_by, voided_at, voided_by, reason) SELECT serial, day, slot, total, bw,"
-		" color, source, recorded_at, recorded_by, ?3, ?4, ?5 FROM meter_reading"
-		" WHERE serial = ?1 AND day = ?2 AND slot = 0",
-		"DELETE FROM meter_reading WHERE serial = ?1 AND day = ?2 AND slot = 0",
-	};
-	svc_status_t rc = SVC_OK;
-
-	for (size_t i = 0; i < 2 && rc == SVC_OK; i++) {
-		svc__stmt_t *st = NULL;
-
-		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
-			break;
-		svc__bind_text(st, 1, serial);
-		svc__bind_text(st, 2, day);
-		if (i == 0) {
-			svc__bind_text(st, 3, now);
-			svc__bind_text(st, 4, db->actor);
-			svc__bind_text(st, 5, reason);
-		}
-		rc = svc__step_done(db, st, "void the reading");
-		svc__finalize(st);
-	}
 	return rc;
 }
 
@@ -452,7 +304,7 @@ svc_status_t svc_meter_void(svc_db_t *db, const char *serial_in, const char *dat
 	svc__now(now);
 	if ((rc = svc__meter_device(db, doing, serial, false)) == SVC_OK &&
 	    (rc = check_voidable(db, doing, serial, day, have)) == SVC_OK &&
-	    (rc = move_to_void(db, serial, day, reason, now)) == SVC_OK)
+	    (rc = svc__store_meter_void(db, serial, day, reason, now)) == SVC_OK)
 		rc = audit_void(db, serial, day, have, reason);
 	return svc__finish(db, rc);
 }
@@ -472,12 +324,12 @@ int svc__meter_counter_index(const char *name)
 static svc_status_t check_exchange(svc_db_t *db, const char *doing, const char *serial,
 				   int c, const char *day, long long old_final, long long new_start)
 {
-	bound_t lo, hi;
+	svc__meter_bound_t lo, hi, first;
 	svc_status_t rc;
 
 	/* The exchange day's readings count on the new meter: the last one
 	 * before it on the old meter, the first one from it on the new. */
-	if ((rc = bounds(db, c, serial, day, &lo, &hi)) != SVC_OK)
+	if ((rc = svc__store_meter_bounds(db, c, serial, day, &lo, &hi)) != SVC_OK)
 		return rc;
 	if (lo.has && !lo.exchange && old_final < lo.value)
 		return svc__error(db, SVC_ERULE,
@@ -491,29 +343,11 @@ static svc_status_t check_exchange(svc_db_t *db, const char *doing, const char *
 		return svc__error(db, SVC_ERULE,
 				  "cannot %s: the old meter's last value %lld is lower than %lld, where it started on %s",
 				  doing, old_final, lo.value, lo.day);
-	{
-		svc__stmt_t *st = NULL;
-		static const char *const sql[SVC__NCOUNTERS] = {
-#define FIRST_ON_SQL(col)                                                             \
-	"SELECT r." col ", r.day FROM meter_reading r WHERE r.serial = ?1 AND r.day >= ?2" \
-	" AND r." col " IS NOT NULL AND r.day < coalesce((SELECT min(e.day)"             \
-	" FROM meter_exchange e WHERE e.serial = ?1 AND e.counter = '" col "'"            \
-	" AND e.day > ?2), '9999') ORDER BY r." col " LIMIT 1"
-			FIRST_ON_SQL("total"), FIRST_ON_SQL("bw"), FIRST_ON_SQL("color"),
-#undef FIRST_ON_SQL
-		};
-
-		if ((rc = svc__prepare(db, sql[c], &st)) != SVC_OK)
-			return rc;
-		svc__bind_text(st, 1, serial);
-		svc__bind_text(st, 2, day);
-		if (svc__row(db, st, &rc) && svc__col_i64(st, 0) < new_start)
-			rc = svc__error(db, SVC_ERULE,
-					"cannot %s: the new meter's first value %lld is higher than the reading of %s (%lld), which would then count on the new meter",
-					doing, new_start, svc__col_text(st, 1),
-					svc__col_i64(st, 0));
-		svc__finalize(st);
-	}
+	if ((rc = svc__store_meter_first_on(db, c, serial, day, &first)) == SVC_OK && first.has &&
+	    first.value < new_start)
+		rc = svc__error(db, SVC_ERULE,
+				"cannot %s: the new meter's first value %lld is higher than the reading of %s (%lld), which would then count on the new meter",
+				doing, new_start, first.day, first.value);
 	return rc;
 }
 
@@ -557,25 +391,12 @@ static svc_status_t parse_exchange(svc_db_t *db, const svc_meter_exchange_req_t 
 static svc_status_t write_exchange(svc_db_t *db, const exchange_t *x, const char *reason)
 {
 	svc_buf_t object = { 0 }, after = { 0 };
-	svc__stmt_t *st = NULL;
 	char now[21];
 	svc_status_t rc;
 
 	svc__now(now);
-	if ((rc = svc__prepare(db, "INSERT INTO meter_exchange(serial, counter, day, old_final,"
-				   " new_start, reason, recorded_at, recorded_by)"
-				   " VALUES(?, ?, ?, ?, ?, ?, ?, ?)", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, x->serial);
-	svc__bind_text(st, 2, x->counter);
-	svc__bind_text(st, 3, x->day);
-	svc__bind_int(st, 4, x->old_final);
-	svc__bind_int(st, 5, x->new_start);
-	svc__bind_text(st, 6, reason);
-	svc__bind_text(st, 7, now);
-	svc__bind_text(st, 8, db->actor);
-	rc = svc__step_done(db, st, "record the meter exchange");
-	svc__finalize(st);
+	rc = svc__store_meter_exchange(db, x->serial, x->counter, x->day, x->old_final,
+				       x->new_start, reason, now);
 	svc__buf_printf(&object, "meter %s %s", x->serial, x->day);
 	svc__json_field(&after, "counter", x->counter);
 	svc__json_int(&after, "old_final", x->old_final);
@@ -610,17 +431,10 @@ svc_status_t svc__meter_service(svc_db_t *db, const char *doing, const char *ser
 				long long dispatch_id, const char *completed_utc, long long meter)
 {
 	long long v[SVC__NCOUNTERS] = { meter, -1, -1 };
-	svc__stmt_t *st = NULL;
 	char day[11], now[21];
 	int64_t t;
-	svc_status_t rc;
+	svc_status_t rc = svc__store_meter_drop_service(db, serial, dispatch_id);
 
-	if ((rc = svc__prepare(db, "DELETE FROM meter_reading WHERE serial = ? AND slot = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_int(st, 2, dispatch_id);
-	rc = svc__step_done(db, st, "replace the close-out's meter reading");
-	svc__finalize(st);
 	if (rc != SVC_OK || meter < 0)
 		return rc;
 	if (!svc__time_from_utc(completed_utc, &t))
@@ -629,5 +443,5 @@ svc_status_t svc__meter_service(svc_db_t *db, const char *doing, const char *ser
 	svc__now(now);
 	if ((rc = svc__meter_in_order(db, doing, serial, day, v)) != SVC_OK)
 		return rc;
-	return insert_reading(db, serial, day, dispatch_id, v, "service", now);
+	return svc__store_meter_insert(db, serial, day, dispatch_id, v, "service", now);
 }

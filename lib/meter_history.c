@@ -36,55 +36,42 @@ static void exchanged(carry_t *k, int c, long long old_final, long long new_star
 	k->last[c] = new_start;
 }
 
-/* Kind 0: an exchange; 1: a voided reading; 2: a reading. */
-static const char history_sql[] =
-	"SELECT day, 2 AS kind, slot, total, bw, color, source, recorded_at, recorded_by,"
-	" NULL, NULL, NULL, NULL, NULL, NULL FROM meter_reading WHERE serial = ?1"
-	" UNION ALL"
-	" SELECT day, 0, 0, NULL, NULL, NULL, 'exchange', recorded_at, recorded_by,"
-	" counter, old_final, new_start, reason, NULL, NULL FROM meter_exchange"
-	" WHERE serial = ?1"
-	" UNION ALL"
-	" SELECT day, 1, id, total, bw, color, source, recorded_at, recorded_by,"
-	" NULL, NULL, NULL, reason, voided_at, voided_by FROM meter_void WHERE serial = ?1"
-	" ORDER BY 1, 2, 3";
-
-/* The counters of the row into R, from column 3 on. */
-static void row_counters(svc__stmt_t *st, long long *const value[SVC__NCOUNTERS])
+/* The counters of E into R's values, those it has. */
+static void event_counters(const svc__meter_event_t *e, long long *const value[SVC__NCOUNTERS])
 {
 	for (int c = 0; c < SVC__NCOUNTERS; c++)
-		if (!svc__col_null(st, 3 + c))
-			*value[c] = svc__col_i64(st, 3 + c);
+		if (e->v[c] >= 0)
+			*value[c] = e->v[c];
 }
 
-/* One row of history_sql into R, carrying volume in K; false to skip it. */
-static bool history_row(svc__stmt_t *st, carry_t *k, svc_meter_reading_t *r)
+/* One line of history E into R, carrying volume in K; false to skip it. */
+static bool history_row(const svc__meter_event_t *e, carry_t *k, svc_meter_reading_t *r)
 {
 	long long *value[SVC__NCOUNTERS] = { &r->total, &r->bw, &r->color };
 	long long *vol[SVC__NCOUNTERS] = { &r->total_volume, &r->bw_volume, &r->color_volume };
-	int kind = svc__col_int(st, 1), c;
+	int c;
 
-	r->date = svc__col_text(st, 0);
-	r->source = svc__col_text(st, 6);
-	r->recorded_at = svc__col_text(st, 7);
-	r->recorded_by = svc__col_text(st, 8);
-	r->reason = svc__col_text(st, 12);
-	if (kind == 1) {
+	r->date = e->day;
+	r->source = e->source;
+	r->recorded_at = e->recorded_at;
+	r->recorded_by = e->recorded_by;
+	r->reason = e->reason;
+	if (e->kind == 1) {
 		/* A void is history, not a reading: no volume, no bound. */
-		row_counters(st, value);
-		r->voided_at = svc__col_text(st, 13);
-		r->voided_by = svc__col_text(st, 14);
+		event_counters(e, value);
+		r->voided_at = e->voided_at;
+		r->voided_by = e->voided_by;
 		return true;
 	}
-	if (kind == 0) {
-		if ((c = svc__meter_counter_index(svc__col_text(st, 9))) < 0)
+	if (e->kind == 0) {
+		if ((c = svc__meter_counter_index(e->counter)) < 0)
 			return false;
-		exchanged(k, c, svc__col_i64(st, 10), svc__col_i64(st, 11));
-		*value[c] = svc__col_i64(st, 11);
+		exchanged(k, c, e->old_final, e->new_start);
+		*value[c] = e->new_start;
 		return true;
 	}
-	r->dispatch_id = svc__col_i64(st, 2);
-	row_counters(st, value);
+	r->dispatch_id = e->slot;
+	event_counters(e, value);
 	/* Volume is billing's: a service reading, maybe taken before the
 	 * day's billing one, neither has one nor moves it. */
 	for (c = 0; c < SVC__NCOUNTERS && r->dispatch_id == 0; c++)
@@ -114,35 +101,38 @@ static svc_status_t history_range(svc_db_t *db, const char *from, const char *to
 	return SVC_OK;
 }
 
+/* The history passed on between two days, with its volumes. */
+typedef struct shown {
+	const char *serial, *lo, *hi;
+	carry_t k;
+	svc_meter_cb cb;
+	void *ctx;
+} shown_t;
+
+static int show_event(const svc__meter_event_t *e, void *ctx)
+{
+	shown_t *s = ctx;
+	svc_meter_reading_t r = { .serial = s->serial, .total = -1, .bw = -1, .color = -1,
+				  .total_volume = -1, .bw_volume = -1, .color_volume = -1 };
+
+	if (!history_row(e, &s->k, &r) || strcmp(r.date, s->lo) < 0 || strcmp(r.date, s->hi) > 0)
+		return 0;
+	return s->cb(&r, s->ctx);
+}
+
 svc_status_t svc_meter_history(svc_db_t *db, const char *serial_in, const char *from,
 			       const char *to, svc_meter_cb cb, void *ctx)
 {
 	char serial[SVC_SERIAL_MAX + 1], err[200], lo[11], hi[11];
-	svc__stmt_t *st = NULL;
-	carry_t k = { 0 };
+	shown_t s = { .serial = serial, .lo = lo, .hi = hi, .cb = cb, .ctx = ctx };
 	svc_status_t rc;
-	int step;
 
 	if ((rc = svc__may(db, SVC__DO_METER, "read meter readings")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(serial_in ? serial_in : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot read meter readings: %s", err);
 	if ((rc = history_range(db, from, to, lo, hi)) != SVC_OK ||
-	    (rc = svc__meter_device(db, "read meter readings", serial, false)) != SVC_OK ||
-	    (rc = svc__prepare(db, history_sql, &st)) != SVC_OK)
+	    (rc = svc__meter_device(db, "read meter readings", serial, false)) != SVC_OK)
 		return rc;
-	svc__bind_text(st, 1, serial);
-	while ((step = svc__step(st)) == SVC__ROW) {
-		svc_meter_reading_t r = { .serial = serial, .total = -1, .bw = -1, .color = -1,
-					  .total_volume = -1, .bw_volume = -1, .color_volume = -1 };
-
-		if (!history_row(st, &k, &r) || strcmp(r.date, lo) < 0 || strcmp(r.date, hi) > 0)
-			continue;
-		if (cb(&r, ctx) != 0)
-			break;
-	}
-	if (step != SVC__ROW && step != SVC__DONE)
-		rc = svc__sqlerr(db, "read meter readings");
-	svc__finalize(st);
-	return rc;
+	return svc__store_meter_history(db, serial, show_event, &s);
 }

@@ -326,7 +326,6 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 				  char *reason, size_t reasonlen);
 
 /* meter.c: the rules of a reading, which the import shares. */
-enum { SVC__NCOUNTERS = 3 };
 /* "total", "bw", "color": the counters, in that order everywhere. */
 extern const char *const svc__meter_counters[SVC__NCOUNTERS];
 /* SERIAL is registered and the actor's; WRITING: not withdrawn either. */

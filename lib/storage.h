@@ -255,4 +255,84 @@ svc_status_t svc__store_report_arrivals(svc_db_t *db, const char *visible_to,
 						  const char *arrived_at, void *ctx),
 					void *ctx);
 
+/* store_meter.c */
+enum { SVC__NCOUNTERS = 3 };
+/* What a counter must not pass on one side: a reading or an exchange. */
+typedef struct svc__meter_bound {
+	bool has;
+	long long value;
+	char day[11];
+	bool exchange;
+} svc__meter_bound_t;
+/* The neighbours of counter C of SERIAL on DAY, as the schema's trigger
+ * finds them: the reading (or exchange) before, and after. */
+svc_status_t svc__store_meter_bounds(svc_db_t *db, int c, const char *serial, const char *day,
+				     svc__meter_bound_t *lo, svc__meter_bound_t *hi);
+/* The lowest reading of counter C from DAY on, on the meter in use then. */
+svc_status_t svc__store_meter_first_on(svc_db_t *db, int c, const char *serial, const char *day,
+				       svc__meter_bound_t *first);
+/* The billing reading of SERIAL on DAY (-1: a counter not read). */
+svc_status_t svc__store_meter_day(svc_db_t *db, const char *serial, const char *day,
+				  long long have[SVC__NCOUNTERS], bool *taken);
+/* A reading in SLOT (0: billing; else the close-out of that call). */
+svc_status_t svc__store_meter_insert(svc_db_t *db, const char *serial, const char *day,
+				     long long slot, const long long v[SVC__NCOUNTERS],
+				     const char *source, const char *now);
+svc_status_t svc__store_meter_drop_service(svc_db_t *db, const char *serial, long long slot);
+/* When and by whom the last reading of SERIAL on DAY was voided. */
+svc_status_t svc__store_meter_last_void(svc_db_t *db, const char *serial, const char *day,
+					bool *found, char at[21], char by[65]);
+/* Move the billing reading of SERIAL on DAY to the voided ones. */
+svc_status_t svc__store_meter_void(svc_db_t *db, const char *serial, const char *day,
+				   const char *reason, const char *now);
+svc_status_t svc__store_meter_exchange(svc_db_t *db, const char *serial, const char *counter,
+				       const char *day, long long old_final, long long new_start,
+				       const char *reason, const char *now);
+/* A line of a device's history: KIND 0 an exchange, 1 a voided reading,
+ * 2 a reading (SLOT: 0 billing, else the call of a service reading). */
+typedef struct svc__meter_event {
+	const char *day;
+	int kind;
+	long long slot, v[SVC__NCOUNTERS];
+	const char *source, *recorded_at, *recorded_by;
+	const char *counter;		 /* an exchange's */
+	long long old_final, new_start;	 /* an exchange's */
+	const char *reason, *voided_at, *voided_by;
+} svc__meter_event_t;
+/* SERIAL's history by day, exchanges first, then voids, then readings. */
+svc_status_t svc__store_meter_history(svc_db_t *db, const char *serial,
+				      int (*cb)(const svc__meter_event_t *e, void *ctx), void *ctx);
+
+/* The meter import: rows are staged, then read back by device and day and
+ * inserted SVC__METER_BATCH at a time (or one at a time). */
+enum { SVC__METER_BATCH = 64 };
+typedef struct svc__meter_row {
+	char serial[SVC_SERIAL_MAX + 1];
+	char day[11];
+	long long line;
+	long long v[SVC__NCOUNTERS];
+	svc_buf_t raw; /* the row as read, for a reject file */
+} svc__meter_row_t;
+typedef struct svc__meter_stage svc__meter_stage_t;
+svc_status_t svc__store_stage_open(svc_db_t *db, bool keep_raw, svc__meter_stage_t **s);
+void svc__store_stage_close(svc__meter_stage_t *s);
+/* Stage N rows (1 or SVC__METER_BATCH per statement). */
+svc_status_t svc__store_stage_put(svc__meter_stage_t *s, const svc__meter_row_t *r, int n);
+/* The staged rows by serial, day and line. */
+svc_status_t svc__store_stage_each(svc__meter_stage_t *s,
+				   int (*cb)(const svc__meter_row_t *r, void *ctx), void *ctx);
+/* Staged LINE was refused for REASON; the refused ones, by line. */
+svc_status_t svc__store_stage_refuse(svc__meter_stage_t *s, long long line, const char *reason);
+svc_status_t svc__store_stage_refused(svc__meter_stage_t *s,
+				      void (*cb)(const char *raw, long long line,
+						 const char *reason, void *ctx),
+				      void *ctx);
+typedef struct svc__meter_writer svc__meter_writer_t;
+svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, svc__meter_writer_t **w);
+void svc__store_writer_close(svc__meter_writer_t *w);
+/* Insert N billing readings (1 or SVC__METER_BATCH) in one statement; when
+ * the schema refuses one, none is inserted and *REFUSED is set. */
+svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_t *r, int n,
+				   bool *refused);
+
 #endif

@@ -1,0 +1,485 @@
+/*
+ * store_meter.c - meter readings as stored: readings, voids and exchanges,
+ * the neighbours a counter is checked against, a device's history, and
+ * the import's staging table and batched inserts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "servicer-private.h"
+
+/* ------------------------------------------------------------------ */
+/* One device's readings. */
+
+static void bind_counters(svc__stmt_t *st, int first, const long long v[SVC__NCOUNTERS])
+{
+	for (int c = 0; c < SVC__NCOUNTERS; c++) {
+		if (v[c] >= 0)
+			svc__bind_int(st, first + c, v[c]);
+		else
+			svc__bind_null(st, first + c);
+	}
+}
+
+static void column_counters(svc__stmt_t *st, int first, long long v[SVC__NCOUNTERS])
+{
+	for (int c = 0; c < SVC__NCOUNTERS; c++)
+		v[c] = svc__col_null(st, first + c) ? -1 : svc__col_i64(st, first + c);
+}
+
+static svc_status_t query_bound(svc_db_t *db, const char *sql, const char *serial,
+				const char *day, svc__meter_bound_t *b)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	memset(b, 0, sizeof *b);
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
+	if (svc__row(db, st, &rc) && !svc__col_null(st, 0)) {
+		b->has = true;
+		b->value = svc__col_i64(st, 0);
+		snprintf(b->day, sizeof b->day, "%s", svc__col_text(st, 1));
+		b->exchange = svc__col_int(st, 2) != 0;
+	}
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_meter_bounds(svc_db_t *db, int c, const char *serial, const char *day,
+				     svc__meter_bound_t *lo, svc__meter_bound_t *hi)
+{
+	/* The same neighbours the schema's trigger finds. */
+#define BOUND_SQL(col)                                                                        \
+	{ "SELECT v, d, x FROM ("                                                             \
+	  " SELECT r." col " AS v, r.day AS d, 0 AS x FROM meter_reading r"                   \
+	  "  WHERE r.serial = ?1 AND r.day < ?2 AND r." col " IS NOT NULL"                    \
+	  "  AND r.day >= coalesce((SELECT max(e.day) FROM meter_exchange e"                  \
+	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2), '')"             \
+	  " UNION ALL"                                                                        \
+	  " SELECT e.new_start, e.day, 1 FROM meter_exchange e"                               \
+	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2)"                  \
+	  " ORDER BY d DESC, x LIMIT 1",                                                      \
+	  "SELECT v, d, x FROM ("                                                             \
+	  " SELECT r." col " AS v, r.day AS d, 0 AS x FROM meter_reading r"                   \
+	  "  WHERE r.serial = ?1 AND r.day > ?2 AND r." col " IS NOT NULL"                    \
+	  "  AND r.day < coalesce((SELECT min(e.day) FROM meter_exchange e"                   \
+	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2), '9999')"          \
+	  " UNION ALL"                                                                        \
+	  " SELECT e.old_final, e.day, 1 FROM meter_exchange e"                               \
+	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2)"                   \
+	  " ORDER BY d, x LIMIT 1" }
+	static const char *const sql[SVC__NCOUNTERS][2] = {
+		BOUND_SQL("total"), BOUND_SQL("bw"), BOUND_SQL("color"),
+	};
+#undef BOUND_SQL
+	svc_status_t rc = query_bound(db, sql[c][0], serial, day, lo);
+
+	return rc == SVC_OK ? query_bound(db, sql[c][1], serial, day, hi) : rc;
+}
+
+svc_status_t svc__store_meter_first_on(svc_db_t *db, int c, const char *serial, const char *day,
+				       svc__meter_bound_t *first)
+{
+#define FIRST_ON_SQL(col)                                                             \
+	"SELECT r." col ", r.day, 0 FROM meter_reading r WHERE r.serial = ?1 AND r.day >= ?2" \
+	" AND r." col " IS NOT NULL AND r.day < coalesce((SELECT min(e.day)"             \
+	" FROM meter_exchange e WHERE e.serial = ?1 AND e.counter = '" col "'"            \
+	" AND e.day > ?2), '9999') ORDER BY r." col " LIMIT 1"
+	static const char *const sql[SVC__NCOUNTERS] = {
+		FIRST_ON_SQL("total"), FIRST_ON_SQL("bw"), FIRST_ON_SQL("color"),
+	};
+#undef FIRST_ON_SQL
+
+	return query_bound(db, sql[c], serial, day, first);
+}
+
+svc_status_t svc__store_meter_day(svc_db_t *db, const char *serial, const char *day,
+				  long long have[SVC__NCOUNTERS], bool *taken)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	*taken = false;
+	if ((rc = svc__prepare(db, "SELECT total, bw, color FROM meter_reading"
+				   " WHERE serial = ? AND day = ? AND slot = 0", &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
+	if ((*taken = svc__row(db, st, &rc)))
+		column_counters(st, 0, have);
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_meter_insert(svc_db_t *db, const char *serial, const char *day,
+				     long long slot, const long long v[SVC__NCOUNTERS],
+				     const char *source, const char *now)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "INSERT INTO meter_reading(serial, day, slot, total, bw, color,"
+				   " source, recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
+	svc__bind_int(st, 3, slot);
+	bind_counters(st, 4, v);
+	svc__bind_text(st, 7, source);
+	svc__bind_text(st, 8, now);
+	svc__bind_text(st, 9, db->actor);
+	rc = svc__step_done(db, st, "record the reading");
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_meter_drop_service(svc_db_t *db, const char *serial, long long slot)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "DELETE FROM meter_reading WHERE serial = ? AND slot = ?",
+			       &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_int(st, 2, slot);
+	rc = svc__step_done(db, st, "replace the close-out's meter reading");
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_meter_last_void(svc_db_t *db, const char *serial, const char *day,
+					bool *found, char at[21], char by[65])
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "SELECT voided_at, voided_by FROM meter_void"
+				   " WHERE serial = ? AND day = ? ORDER BY id DESC LIMIT 1", &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, day);
+	if ((*found = svc__row(db, st, &rc))) {
+		snprintf(at, 21, "%s", svc__col_text(st, 0));
+		snprintf(by, 65, "%s", svc__col_text(st, 1));
+	}
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_meter_void(svc_db_t *db, const char *serial, const char *day,
+				   const char *reason, const char *now)
+{
+	static const char *const sql[] = {
+		"INSERT INTO meter_void(serial, day, slot, total, bw, color, source, recorded_at,"
+		" recorded_by, voided_at, voided_by, reason) SELECT serial, day, slot, total, bw,"
+		" color, source, recorded_at, recorded_by, ?3, ?4, ?5 FROM meter_reading"
+		" WHERE serial = ?1 AND day = ?2 AND slot = 0",
+		"DELETE FROM meter_reading WHERE serial = ?1 AND day = ?2 AND slot = 0",
+	};
+	svc_status_t rc = SVC_OK;
+
+	for (size_t i = 0; i < 2 && rc == SVC_OK; i++) {
+		svc__stmt_t *st = NULL;
+
+		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
+			break;
+		svc__bind_text(st, 1, serial);
+		svc__bind_text(st, 2, day);
+		if (i == 0) {
+			svc__bind_text(st, 3, now);
+			svc__bind_text(st, 4, db->actor);
+			svc__bind_text(st, 5, reason);
+		}
+		rc = svc__step_done(db, st, "void the reading");
+		svc__finalize(st);
+	}
+	return rc;
+}
+
+svc_status_t svc__store_meter_exchange(svc_db_t *db, const char *serial, const char *counter,
+				       const char *day, long long old_final, long long new_start,
+				       const char *reason, const char *now)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "INSERT INTO meter_exchange(serial, counter, day, old_final,"
+				   " new_start, reason, recorded_at, recorded_by)"
+				   " VALUES(?, ?, ?, ?, ?, ?, ?, ?)", &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_text(st, 2, counter);
+	svc__bind_text(st, 3, day);
+	svc__bind_int(st, 4, old_final);
+	svc__bind_int(st, 5, new_start);
+	svc__bind_text(st, 6, reason);
+	svc__bind_text(st, 7, now);
+	svc__bind_text(st, 8, db->actor);
+	rc = svc__step_done(db, st, "record the meter exchange");
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_meter_history(svc_db_t *db, const char *serial,
+				      int (*cb)(const svc__meter_event_t *e, void *ctx), void *ctx)
+{
+	static const char sql[] =
+		"SELECT day, 2 AS kind, slot, total, bw, color, source, recorded_at, recorded_by,"
+		" NULL, NULL, NULL, NULL, NULL, NULL FROM meter_reading WHERE serial = ?1"
+		" UNION ALL"
+		" SELECT day, 0, 0, NULL, NULL, NULL, 'exchange', recorded_at, recorded_by,"
+		" counter, old_final, new_start, reason, NULL, NULL FROM meter_exchange"
+		" WHERE serial = ?1"
+		" UNION ALL"
+		" SELECT day, 1, id, total, bw, color, source, recorded_at, recorded_by,"
+		" NULL, NULL, NULL, reason, voided_at, voided_by FROM meter_void WHERE serial = ?1"
+		" ORDER BY 1, 2, 3";
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	while (svc__row(db, st, &rc)) {
+		svc__meter_event_t e = {
+			.day = svc__col_text(st, 0), .kind = svc__col_int(st, 1),
+			.slot = svc__col_i64(st, 2), .source = svc__col_text(st, 6),
+			.recorded_at = svc__col_text(st, 7), .recorded_by = svc__col_text(st, 8),
+			.counter = svc__col_text(st, 9), .old_final = svc__col_i64(st, 10),
+			.new_start = svc__col_i64(st, 11), .reason = svc__col_text(st, 12),
+			.voided_at = svc__col_text(st, 13), .voided_by = svc__col_text(st, 14),
+		};
+
+		column_counters(st, 3, e.v);
+		if (cb(&e, ctx) != 0)
+			break;
+	}
+	svc__finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The import: rows staged in a temporary table, then inserted in order. */
+
+/*
+ * Prepare HEAD followed by ROWS copies of TUPLE, each '#' in which
+ * becomes the next parameter from FIRST on ("(#, #)" twice from 3:
+ * "(?3, ?4), (?5, ?6)").
+ */
+static svc_status_t prepare_rows(svc_db_t *db, const char *head, const char *tuple, int first,
+				 int rows, svc__stmt_t **st)
+{
+	svc_buf_t sql = { 0 };
+	svc_status_t rc;
+	int param = first;
+
+	svc__buf_puts(&sql, head);
+	for (int i = 0; i < rows; i++) {
+		svc__buf_puts(&sql, i ? ", " : " ");
+		for (const char *t = tuple; *t; t++) {
+			if (*t == '#')
+				svc__buf_printf(&sql, "?%d", param++);
+			else
+				svc__buf_putn(&sql, t, 1);
+		}
+	}
+	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory")
+		     : svc__prepare(db, svc__buf_str(&sql), st);
+	svc__buf_free(&sql);
+	return rc;
+}
+
+struct svc__meter_stage {
+	svc_db_t *db;
+	bool keep_raw;
+	svc__stmt_t *one, *batch, *refuse;
+};
+
+#define STAGE_HEAD "INSERT INTO temp.meter_stage(serial, day, line, total, bw, color, raw) VALUES"
+#define STAGE_TUPLE "(#, #, #, #, #, #, #)"
+enum { STAGE_COLS = 7 };
+
+svc_status_t svc__store_stage_open(svc_db_t *db, bool keep_raw, svc__meter_stage_t **sp)
+{
+	svc__meter_stage_t *s = calloc(1, sizeof *s);
+	svc_status_t rc;
+
+	if (!(*sp = s))
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	s->db = db;
+	s->keep_raw = keep_raw;
+	if ((rc = svc__exec(db, "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT,"
+			    " line INTEGER PRIMARY KEY, total INTEGER, bw INTEGER,"
+			    " color INTEGER, raw TEXT, reason TEXT)", "stage the readings")) != SVC_OK ||
+	    (rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, SVC__METER_BATCH, &s->batch)) != SVC_OK ||
+	    (rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, 1, &s->one)) != SVC_OK)
+		return rc;
+	return svc__prepare(db, "UPDATE temp.meter_stage SET reason = ? WHERE line = ?",
+			    &s->refuse);
+}
+
+void svc__store_stage_close(svc__meter_stage_t *s)
+{
+	if (!s)
+		return;
+	svc__finalize(s->one);
+	svc__finalize(s->batch);
+	svc__finalize(s->refuse);
+	svc__exec(s->db, "DROP TABLE IF EXISTS temp.meter_stage", "unstage the readings");
+	free(s);
+}
+
+static void bind_stage(svc__stmt_t *st, int first, const svc__meter_row_t *r, bool keep_raw)
+{
+	svc__bind_text(st, first, r->serial);
+	svc__bind_text(st, first + 1, r->day);
+	svc__bind_int(st, first + 2, r->line);
+	bind_counters(st, first + 3, r->v);
+	if (keep_raw)
+		svc__bind_text(st, first + 6, r->raw.p ? r->raw.p : "");
+	else
+		svc__bind_null(st, first + 6);
+}
+
+svc_status_t svc__store_stage_put(svc__meter_stage_t *s, const svc__meter_row_t *r, int n)
+{
+	svc_status_t rc = SVC_OK;
+
+	if (n == SVC__METER_BATCH) {
+		svc__reset(s->batch);
+		for (int i = 0; i < n; i++)
+			bind_stage(s->batch, 1 + i * STAGE_COLS, &r[i], s->keep_raw);
+		return svc__step_done(s->db, s->batch, "stage the readings");
+	}
+	for (int i = 0; i < n && rc == SVC_OK; i++) {
+		svc__reset(s->one);
+		bind_stage(s->one, 1, &r[i], s->keep_raw);
+		rc = svc__step_done(s->db, s->one, "stage a reading");
+	}
+	return rc;
+}
+
+/* Column I of ST into DST of SIZE bytes, cut short if need be. */
+static void copy_column(char *dst, size_t size, svc__stmt_t *st, int i)
+{
+	const char *text = svc__col_text(st, i);
+	size_t n = svc__col_bytes(st, i);
+
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, text, n);
+	dst[n] = '\0';
+}
+
+svc_status_t svc__store_stage_each(svc__meter_stage_t *s,
+				   int (*cb)(const svc__meter_row_t *r, void *ctx), void *ctx)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(s->db, "SELECT serial, day, line, total, bw, color"
+				      " FROM temp.meter_stage ORDER BY serial, day, line", &st)) != SVC_OK)
+		return rc;
+	while (svc__row(s->db, st, &rc)) {
+		svc__meter_row_t r = { .line = svc__col_i64(st, 2) };
+
+		copy_column(r.serial, sizeof r.serial, st, 0);
+		copy_column(r.day, sizeof r.day, st, 1);
+		column_counters(st, 3, r.v);
+		if (cb(&r, ctx) != 0)
+			break;
+	}
+	svc__finalize(st);
+	return rc;
+}
+
+svc_status_t svc__store_stage_refuse(svc__meter_stage_t *s, long long line, const char *reason)
+{
+	svc__reset(s->refuse);
+	svc__bind_copy(s->refuse, 1, reason);
+	svc__bind_int(s->refuse, 2, line);
+	return svc__step_done(s->db, s->refuse, "note a refused reading");
+}
+
+svc_status_t svc__store_stage_refused(svc__meter_stage_t *s,
+				      void (*cb)(const char *raw, long long line,
+						 const char *reason, void *ctx),
+				      void *ctx)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(s->db, "SELECT raw, line, reason FROM temp.meter_stage"
+				      " WHERE reason IS NOT NULL ORDER BY line", &st)) != SVC_OK)
+		return rc;
+	while (svc__row(s->db, st, &rc))
+		cb(svc__col_text(st, 0), svc__col_i64(st, 1), svc__col_text(st, 2), ctx);
+	svc__finalize(st);
+	return rc;
+}
+
+struct svc__meter_writer {
+	svc_db_t *db;
+	svc__stmt_t *one, *batch;
+};
+
+#define APPLY_HEAD "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source," \
+		   " recorded_at, recorded_by) VALUES"
+#define APPLY_TUPLE "(#, #, 0, #, #, #, 'import', ?1, ?2)"
+enum { APPLY_COLS = 5 };
+
+svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, svc__meter_writer_t **wp)
+{
+	svc__meter_writer_t *w = calloc(1, sizeof *w);
+	svc_status_t rc;
+
+	if (!(*wp = w))
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	w->db = db;
+	if ((rc = prepare_rows(db, APPLY_HEAD, APPLY_TUPLE, 3, SVC__METER_BATCH, &w->batch)) != SVC_OK ||
+	    (rc = prepare_rows(db, APPLY_HEAD, APPLY_TUPLE, 3, 1, &w->one)) != SVC_OK)
+		return rc;
+	for (int i = 0; i < 2; i++) {
+		svc__stmt_t *st = i ? w->batch : w->one;
+
+		svc__bind_copy(st, 1, now);
+		svc__bind_text(st, 2, db->actor);
+	}
+	return SVC_OK;
+}
+
+void svc__store_writer_close(svc__meter_writer_t *w)
+{
+	if (!w)
+		return;
+	svc__finalize(w->one);
+	svc__finalize(w->batch);
+	free(w);
+}
+
+svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_t *r, int n,
+				   bool *refused)
+{
+	svc__stmt_t *st = n == SVC__METER_BATCH ? w->batch : w->one;
+
+	*refused = false;
+	svc__reset(st);
+	for (int i = 0; i < n; i++) {
+		svc__bind_text(st, 3 + i * APPLY_COLS, r[i].serial);
+		svc__bind_text(st, 4 + i * APPLY_COLS, r[i].day);
+		bind_counters(st, 5 + i * APPLY_COLS, r[i].v);
+	}
+	if (svc__step(st) == SVC__DONE)
+		return SVC_OK;
+	if (!(*refused = svc__refused(w->db)))
+		return svc__sqlerr(w->db, "record the readings");
+	svc__reset(st);
+	return SVC_OK;
+}
