@@ -9,6 +9,28 @@
 
 #include "servicer-private.h"
 
+static const char *const role_names[] = {
+	[SVC_ROLE_NONE] = "none",
+	[SVC_ROLE_ADMIN] = "administrator",
+	[SVC_ROLE_DEVICE_MANAGER] = "device-manager",
+	[SVC_ROLE_STOCK_MANAGER] = "stock-manager",
+	[SVC_ROLE_DEVICE_STOCK_MANAGER] = "device-stock-manager",
+	[SVC_ROLE_KNOWLEDGE_USER] = "knowledge-user",
+};
+
+const char *svc__role_name(svc_role_t role)
+{
+	return role_names[role];
+}
+
+svc_role_t svc__role_parse(const char *name)
+{
+	for (size_t i = 1; i < sizeof role_names / sizeof *role_names; i++)
+		if (name && strcmp(name, role_names[i]) == 0)
+			return (svc_role_t)i;
+	return SVC_ROLE_NONE;
+}
+
 enum { NO, YES, OWN };
 
 /* Action x role: administrator, device manager, stock manager, device and

@@ -9,11 +9,6 @@
 
 #include "servicer-private.h"
 
-/* Whole minutes of SECONDS, a part minute counted. */
-long long svc__minutes_up(int64_t seconds)
-{
-	return seconds > 0 ? (seconds + 59) / 60 : 0;
-}
 
 /* What a list or a show measures lateness with: now, and the business
  * hours (NULL when they do not parse: wall-clock time then). */

@@ -141,3 +141,24 @@ svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n)
 	*n = d.n;
 	return rc;
 }
+
+svc_status_t svc__business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holidays)
+{
+	char *open = NULL, *close = NULL, *days = NULL, err[256];
+	svc_status_t rc;
+
+	*holidays = NULL;
+	if ((rc = svc__config_get(db, "hours.open", &open)) == SVC_OK &&
+	    (rc = svc__config_get(db, "hours.close", &close)) == SVC_OK &&
+	    (rc = svc__config_get(db, "hours.days", &days)) == SVC_OK &&
+	    svc_hours_parse(open, close, days, h, err, sizeof err) != SVC_OK)
+		rc = svc__error(db, SVC_ECONFIG,
+				"the business hours are not usable: %s; fix hours.open, hours.close or hours.days with 'servicer config set'",
+				err);
+	if (rc == SVC_OK && (rc = svc__holidays_load(db, holidays, &h->nholidays)) == SVC_OK)
+		h->holidays = *holidays;
+	free(open);
+	free(close);
+	free(days);
+	return rc;
+}

@@ -270,3 +270,9 @@ svc_status_t svc_duration_parse(const char *text, long long *minutes, char *err,
 	*minutes = total;
 	return SVC_OK;
 }
+
+/* Whole minutes of SECONDS, a part minute counted. */
+long long svc__minutes_up(int64_t seconds)
+{
+	return seconds > 0 ? (seconds + 59) / 60 : 0;
+}

@@ -58,13 +58,24 @@ typedef struct svc_buf {
 
 #include "storage.h"
 
-/* db.c */
+/* error.c */
 svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* db.c */
+/* A handle for PATH, connected to nothing yet. */
+svc_status_t svc__db_handle(const char *path, svc_db_t **dbp);
+/* Connect DB to its path with its driver: an existing database, or
+ * (CREATE) a new one; *VERSION is its schema version. */
+svc_status_t svc__db_connect(svc_db_t *db, bool create, int *version);
+/* The process's login, or SVC_EPERM saying why there is none. */
+svc_status_t svc__self_login(svc_db_t *db, const char **self);
 svc_status_t svc__begin(svc_db_t *db);
 svc_status_t svc__commit(svc_db_t *db);
 void svc__rollback(svc_db_t *db);
 svc_status_t svc__finish(svc_db_t *db, svc_status_t st);
+
+/* audit.c */
 /* An entry of the audit log, in the caller's transaction: ACTION on OBJECT
  * ("device 2XB01234", "dispatch 12"), the values BEFORE and AFTER as JSON
  * objects (NULL: none). */
@@ -74,14 +85,15 @@ svc_status_t svc__audit(svc_db_t *db, const char *action, const char *object,
  * of a device is found by its serial alone. */
 svc_status_t svc__audit_on(svc_db_t *db, const char *action, const char *object,
 			   const char *serial, const char *before, const char *after);
-void svc__now(char out[21]);
-const char *svc__role_name(svc_role_t role);
+
+/* store_user.c */
 /* The role of current (not removed) user LOGIN; SVC_ROLE_NONE if none.
  * The one lookup of users. */
 svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role);
-svc_role_t svc__role_parse(const char *name);
 
 /* access.c: who may do what, the table of servicer(1) as data. */
+const char *svc__role_name(svc_role_t role);
+svc_role_t svc__role_parse(const char *name);
 typedef enum svc__action {
 	SVC__DO_CONFIG_READ,
 	SVC__DO_CONFIG_CHANGE,
@@ -166,6 +178,8 @@ bool svc__parse_uint(const char *s, long long max, long long *out);
 char *svc__trim(char *s);
 
 /* timestamp.c */
+/* Now, as stored: "YYYY-MM-DDTHH:MM:SSZ". */
+void svc__now(char out[21]);
 /* Format T as stored: "YYYY-MM-DDTHH:MM:SSZ". */
 void svc__time_utc(int64_t t, char out[21]);
 /* Parse a stored (or any accepted) time; false if it is not one. */
@@ -184,6 +198,13 @@ int64_t svc__local_day(int64_t t);
 /* holiday.c */
 /* Every holiday as day numbers, malloc'd into *DAYS (caller frees). */
 svc_status_t svc__holidays_load(svc_db_t *db, int64_t **days, size_t *n);
+/* The business hours and holidays (SVC_ECONFIG when they do not parse);
+ * *HOLIDAYS is the caller's to free. */
+svc_status_t svc__business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holidays);
+
+/* hours.c */
+/* Whole minutes of SECONDS, a part minute counted. */
+long long svc__minutes_up(int64_t seconds);
 
 /* route.c */
 /* Route SERIAL on local day DAY, without a role check. */
@@ -204,16 +225,9 @@ bool svc__smtp_url_ok(const char *v, char *err, size_t errlen);
 bool svc__address_ok(const char *v, char *err, size_t errlen);
 
 /* dispatch.c */
-/* SQL: the call "d" (a dispatch row) is one the device manager bound to
- * ?N may see, on their devices or assigned to them; NULL: anyone may. */
 /* Find the call REF (an id or a CITS number) names. */
 svc_status_t svc__dispatch_resolve(svc_db_t *db, const char *ref, const char *doing,
 				   long long *id);
-/* The business hours and holidays (SVC_ECONFIG when they do not parse);
- * *HOLIDAYS is the caller's to free. */
-svc_status_t svc__business_hours(svc_db_t *db, svc_hours_t *h, int64_t **holidays);
-/* Whole minutes of SECONDS, a part minute counted (dispatch_list.c). */
-long long svc__minutes_up(int64_t seconds);
 /* Close call ID (completed -> closed), DETAIL saying why, in its history. */
 svc_status_t svc__dispatch_close(svc_db_t *db, long long id, const char *now,
 				 const char *detail);

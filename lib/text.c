@@ -417,7 +417,3 @@ int64_t svc_date_add_months(int64_t days, int months)
 	return days_from_civil(y, m, d);
 }
 
-int64_t svc_date_today(void)
-{
-	return svc__local_day((int64_t)time(NULL));
-}

@@ -233,3 +233,25 @@ const char *svc__time_shown(const char *utc, bool brief, char out[SVC_TIME_MAX])
 	svc_time_format(t, brief, out);
 	return out;
 }
+
+void svc__now(char out[21])
+{
+	/* An import asks for the time twice a row: format it once a second. */
+	static __thread time_t last = -1;
+	static __thread char text[21];
+	time_t t = time(NULL);
+
+	if (t != last) {
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = t;
+	}
+	memcpy(out, text, sizeof text);
+}
+
+int64_t svc_date_today(void)
+{
+	return svc__local_day((int64_t)time(NULL));
+}
