@@ -76,7 +76,7 @@ static int export_row(const svc_device_t *d, void *ctx)
 static int export_pending(svc_db_t *db)
 {
 	static const char *const keys[] = { "model", "serial" };
-	svc_device_filter_t f = { .status = "pending" };
+	svc_device_filter_t f = { .version = SVC_DEVICE_FILTER_VERSION, .status = "pending" };
 	out_t *o;
 	svc_status_t st;
 
@@ -181,7 +181,7 @@ static const struct option opts[] = {
 
 int cmd_ascr_register(svc_db_t *db, int argc, char **argv)
 {
-	args_t a = { 0 };
+	args_t a = { .reg = SVC_REGISTRATION_INIT };
 	int c, n, rc;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

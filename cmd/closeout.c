@@ -201,7 +201,7 @@ static int send_all(svc_db_t *db, char **refs, size_t n, bool resend)
 	static const char *const keys[] = { "dispatch_id", "number", "outcome", "reply",
 					    "~note", "~warning" };
 	const char *helper = getenv("SERVICER_SMTP_HELPER");
-	svc_send_opts_t send_opts = { resend, helper && *helper ? helper : NULL, smtp_password,
+	svc_send_opts_t send_opts = { SVC_SEND_OPTS_VERSION, resend, helper && *helper ? helper : NULL, smtp_password,
 				      NULL };
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, false);
 	svc_status_t st = svc_closeout_send(db, refs, n, &send_opts, sent_one, o);
@@ -311,7 +311,7 @@ static int dispatch_mode(svc_db_t *db, int argc, char **argv, args_t *a)
 
 int cmd_closeout(svc_db_t *db, int argc, char **argv)
 {
-	args_t a = { 0 };
+	args_t a = { .req = SVC_CLOSEOUT_REQ_INIT };
 	int rc = parse(argc, argv, &a);
 
 	if (rc == -1)

@@ -149,7 +149,7 @@ int run_import(svc_db_t *db, const import_args_t *a, import_fn fn)
 	bool is_stdin = strcmp(a->path, "-") == 0;
 	FILE *in = is_stdin ? stdin : fopen(a->path, "r");
 	progress_t prog = { 0 };
-	svc_import_opts_t opts = { 0 };
+	svc_import_opts_t opts = SVC_IMPORT_OPTS_INIT;
 	svc_import_summary_t sum;
 	struct stat sb;
 	reject_file_t rej = { 0 };

@@ -128,7 +128,7 @@ static const struct option opts[] = {
 
 int cmd_device(svc_db_t *db, int argc, char **argv)
 {
-	svc_device_filter_t f = { 0 };
+	svc_device_filter_t f = SVC_DEVICE_FILTER_INIT;
 	const char *verb;
 	svc_status_t st;
 	int c, n;

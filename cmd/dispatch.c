@@ -153,7 +153,7 @@ static int list_one(const svc_dispatch_t *d, void *ctx)
 
 static int list(svc_db_t *db, const args_t *a)
 {
-	svc_dispatch_filter_t f = { arg(a, O_STATUS), a->seen & O_OVERDUE, a->seen & O_MINE,
+	svc_dispatch_filter_t f = { SVC_DISPATCH_FILTER_VERSION, arg(a, O_STATUS), a->seen & O_OVERDUE, a->seen & O_MINE,
 				    arg(a, O_DUE_WITHIN) };
 	const char *const *keys = f.overdue || f.due_within ? overdue_keys : list_keys;
 	out_t *o;
@@ -181,7 +181,7 @@ static int renumber(svc_db_t *db, char **operands, const args_t *a)
 
 static int amend(svc_db_t *db, const char *ref, const args_t *a)
 {
-	svc_dispatch_fix_t fix = { arg(a, O_CONTACT), arg(a, O_PHONE), arg(a, O_PROBLEM) };
+	svc_dispatch_fix_t fix = { SVC_DISPATCH_FIX_VERSION, arg(a, O_CONTACT), arg(a, O_PHONE), arg(a, O_PROBLEM) };
 	svc_status_t st;
 
 	if (!arg(a, O_REASON))
@@ -314,6 +314,7 @@ static int after_new(const svc_dispatch_t *d, void *ctx)
 static int new_call(svc_db_t *db, const char *serial, const args_t *a)
 {
 	svc_dispatch_req_t q = {
+		SVC_DISPATCH_REQ_VERSION,
 		serial, arg(a, O_NUMBER), arg(a, O_PROBLEM), arg(a, O_CONTACT), arg(a, O_PHONE),
 		arg(a, O_RECEIVED), arg(a, O_SOURCE), a->seen & O_UNREGISTERED, arg(a, O_MODEL),
 	};

@@ -158,7 +158,7 @@ static int search(svc_db_t *db, char **words_in, int n, int limit)
 
 int cmd_kb(svc_db_t *db, int argc, char **argv)
 {
-	svc_kb_req_t q = { 0 };
+	svc_kb_req_t q = SVC_KB_REQ_INIT;
 	const char *file = NULL, *verb;
 	long long limit = 0;
 	svc_status_t st;

@@ -35,7 +35,7 @@ int cmd_log(svc_db_t *db, int argc, char **argv)
 	};
 	static const char *const keys[] = { "id", "at", "login", "command", "action",
 					    "object", "before", "after" };
-	svc_audit_filter_t f = { 0 };
+	svc_audit_filter_t f = SVC_AUDIT_FILTER_INIT;
 	svc_status_t st;
 	out_t *o;
 	int c;

@@ -61,8 +61,8 @@ static const struct option opts[] = {
 
 int cmd_meter_submit(svc_db_t *db, int argc, char **argv)
 {
-	svc_meter_req_t q = { 0 };
-	svc_meter_exchange_req_t x = { 0 };
+	svc_meter_req_t q = SVC_METER_REQ_INIT;
+	svc_meter_exchange_req_t x = SVC_METER_EXCHANGE_REQ_INIT;
 	import_args_t ia = { 0 };
 	bool exchange = false, reading = false, exchange_opt = false, import_opt = false;
 	const char *void_date = NULL;

@@ -28,6 +28,13 @@
  *  - The library never prints, never exits and never reads the terminal.
  *
  *  - A handle is used by one thread at a time.
+ *
+ *  - Every request and options struct (svc_registration_t, svc_*_req_t,
+ *    svc_*_opts_t, svc_*_filter_t, svc_dispatch_fix_t) begins with a version
+ *    field, so that it can grow without breaking a caller built before:
+ *    start one from its _INIT macro (svc_meter_req_t q = SVC_METER_REQ_INIT;)
+ *    or set .version = SVC_..._VERSION.  A struct of another version is
+ *    refused with SVC_EINVAL, changing nothing.
  */
 #ifndef SERVICER_H
 #define SERVICER_H
@@ -387,6 +394,7 @@ SVC_API svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx);
 
 /* What to register.  NULL or "" means "not given" for optional fields. */
 typedef struct svc_registration {
+	unsigned version; /* SVC_REGISTRATION_VERSION: set it with SVC_REGISTRATION_INIT */
 	const char *model;	    /* required, must be in the catalogue */
 	const char *serial;	    /* required, normalized */
 	const char *account;	    /* customer account number */
@@ -400,6 +408,8 @@ typedef struct svc_registration {
 	 * NULL: leave the assignment as it is. */
 	const char *assigned_to;
 } svc_registration_t;
+#define SVC_REGISTRATION_VERSION 1
+#define SVC_REGISTRATION_INIT { .version = SVC_REGISTRATION_VERSION }
 
 /* A device as stored.  Absent values are NULL. */
 typedef struct svc_device {
@@ -462,6 +472,7 @@ SVC_API svc_status_t svc_device_locate(svc_db_t *db, const char *serial,
 			       const char *location);
 
 typedef struct svc_device_filter {
+	unsigned version; /* SVC_DEVICE_FILTER_VERSION: set it with SVC_DEVICE_FILTER_INIT */
 	const char *status;	    /* NULL: any */
 	const char *model;	    /* NULL: any; matched case-insensitively */
 	const char *account;	    /* NULL: any; the customer account number */
@@ -470,6 +481,8 @@ typedef struct svc_device_filter {
 	 * three characters on it is looked up in an index. */
 	const char *customer;
 } svc_device_filter_t;
+#define SVC_DEVICE_FILTER_VERSION 1
+#define SVC_DEVICE_FILTER_INIT { .version = SVC_DEVICE_FILTER_VERSION }
 
 /* Call CB for every device that passes FILTER (may be NULL), by serial.
  * A device manager sees the devices assigned to them. */
@@ -568,6 +581,7 @@ SVC_API svc_status_t svc_dispatch_route(svc_db_t *db, const char *serial, const 
 
 /* A new call.  NULL or "" means "not given" for optional fields. */
 typedef struct svc_dispatch_req {
+	unsigned version; /* SVC_DISPATCH_REQ_VERSION: set it with SVC_DISPATCH_REQ_INIT */
 	const char *serial;	/* required */
 	const char *number;	/* the CITS number; unique; required unless source is direct */
 	const char *problem;	/* required, not blank */
@@ -578,6 +592,8 @@ typedef struct svc_dispatch_req {
 	bool unregistered;	/* the dealer knowingly takes a call on a unit it never registered */
 	const char *model;	/* only with UNREGISTERED: the unit's model, if known */
 } svc_dispatch_req_t;
+#define SVC_DISPATCH_REQ_VERSION 1
+#define SVC_DISPATCH_REQ_INIT { .version = SVC_DISPATCH_REQ_VERSION }
 
 /*
  * Record a call.  Its route, warranty status and response due time are
@@ -665,6 +681,7 @@ typedef struct svc_dispatch {
 typedef int (*svc_dispatch_cb)(const svc_dispatch_t *dispatch, void *ctx);
 
 typedef struct svc_dispatch_filter {
+	unsigned version; /* SVC_DISPATCH_FILTER_VERSION: set it with SVC_DISPATCH_FILTER_INIT */
 	const char *status; /* a state, or "open" (any before closed/cancelled); NULL: any */
 	bool overdue;	    /* only calls past due with nobody on site, latest first */
 	bool mine;	    /* only calls assigned to the acting user */
@@ -673,6 +690,8 @@ typedef struct svc_dispatch_filter {
 	 * (svc_duration_parse).  NULL: no such filter. */
 	const char *due_within;
 } svc_dispatch_filter_t;
+#define SVC_DISPATCH_FILTER_VERSION 1
+#define SVC_DISPATCH_FILTER_INIT { .version = SVC_DISPATCH_FILTER_VERSION }
 
 /*
  * Call CB for each call that passes FILTER (may be NULL), by id, or by
@@ -699,10 +718,13 @@ SVC_API svc_status_t svc_dispatch_renumber(svc_db_t *db, const char *ref, const 
 /* What a call's amendment changes: NULL leaves a field, "" clears the
  * contact or phone; the problem may not be cleared. */
 typedef struct svc_dispatch_fix {
+	unsigned version; /* SVC_DISPATCH_FIX_VERSION: set it with SVC_DISPATCH_FIX_INIT */
 	const char *contact;
 	const char *phone;
 	const char *problem;
 } svc_dispatch_fix_t;
+#define SVC_DISPATCH_FIX_VERSION 1
+#define SVC_DISPATCH_FIX_INIT { .version = SVC_DISPATCH_FIX_VERSION }
 
 /*
  * Amend call REF's contact, phone or problem, with REASON (required), in
@@ -755,6 +777,7 @@ SVC_API svc_status_t svc_dispatch_show(svc_db_t *db, const char *ref, svc_dispat
  * optional field.
  */
 typedef struct svc_closeout_req {
+	unsigned version; /* SVC_CLOSEOUT_REQ_VERSION: set it with SVC_CLOSEOUT_REQ_INIT */
 	const char *arrived;	 /* a time (svc_time_parse) */
 	const char *completed;	 /* a time, not before arrived */
 	const char *labor;	 /* hours: "1.5", "2", "1:30"; required */
@@ -770,6 +793,8 @@ typedef struct svc_closeout_req {
 	const char *signed_by;	 /* the customer who signed off */
 	const char *remarks;
 } svc_closeout_req_t;
+#define SVC_CLOSEOUT_REQ_VERSION 1
+#define SVC_CLOSEOUT_REQ_INIT { .version = SVC_CLOSEOUT_REQ_VERSION }
 
 /*
  * Record (or amend) the close-out of the completed call REF and queue it.
@@ -863,6 +888,7 @@ typedef bool (*svc_password_cb)(const char *host, const char *user, char **passw
 				char *err, size_t errlen, void *ctx);
 
 typedef struct svc_send_opts {
+	unsigned version; /* SVC_SEND_OPTS_VERSION: set it with SVC_SEND_OPTS_INIT */
 	bool resend;	    /* send close-outs already sent again */
 	/* The transport program.  NULL: servicer-smtp beside the running
 	 * program, else in ../libexec/servicer relative to it. */
@@ -871,6 +897,8 @@ typedef struct svc_send_opts {
 	svc_password_cb password;
 	void *password_ctx;
 } svc_send_opts_t;
+#define SVC_SEND_OPTS_VERSION 1
+#define SVC_SEND_OPTS_INIT { .version = SVC_SEND_OPTS_VERSION }
 
 /*
  * Send the close-outs REFS (N of them), or with N 0 every queued one, over
@@ -913,10 +941,13 @@ SVC_API svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n
 
 /* One reading as given.  NULL or "" means "not given". */
 typedef struct svc_meter_req {
+	unsigned version; /* SVC_METER_REQ_VERSION: set it with SVC_METER_REQ_INIT */
 	const char *serial;
 	const char *date;	/* YYYY-MM-DD; default today; not in the future */
 	const char *total, *bw, *color; /* whole numbers 0..2^53; at least one */
 } svc_meter_req_t;
+#define SVC_METER_REQ_VERSION 1
+#define SVC_METER_REQ_INIT { .version = SVC_METER_REQ_VERSION }
 
 /*
  * Record the billing reading of a registered, not withdrawn device.
@@ -943,6 +974,7 @@ SVC_API svc_status_t svc_meter_void(svc_db_t *db, const char *serial, const char
 
 /* A meter exchange as given. */
 typedef struct svc_meter_exchange_req {
+	unsigned version; /* SVC_METER_EXCHANGE_REQ_VERSION: set it with SVC_METER_EXCHANGE_REQ_INIT */
 	const char *serial;
 	const char *date;      /* the day of the exchange; default today */
 	const char *counter;   /* total (default) | bw | color */
@@ -950,6 +982,8 @@ typedef struct svc_meter_exchange_req {
 	const char *new_start; /* the new counter's first value */
 	const char *reason;    /* required */
 } svc_meter_exchange_req_t;
+#define SVC_METER_EXCHANGE_REQ_VERSION 1
+#define SVC_METER_EXCHANGE_REQ_INIT { .version = SVC_METER_EXCHANGE_REQ_VERSION }
 
 /*
  * Record that the counter was replaced on DATE: readings before it must
@@ -1095,6 +1129,7 @@ typedef struct svc_import_summary {
 } svc_import_summary_t;
 
 typedef struct svc_import_opts {
+	unsigned version; /* SVC_IMPORT_OPTS_VERSION: set it with SVC_IMPORT_OPTS_INIT */
 	unsigned flags;	 /* SVC_IMPORT_* */
 	FILE *reject;	 /* where rejected rows go; NULL: nowhere */
 	/* Called with a warning for a person (unknown column...). */
@@ -1103,6 +1138,8 @@ typedef struct svc_import_opts {
 	void (*progress)(uint64_t bytes_read, void *ctx);
 	void *ctx;
 } svc_import_opts_t;
+#define SVC_IMPORT_OPTS_VERSION 1
+#define SVC_IMPORT_OPTS_INIT { .version = SVC_IMPORT_OPTS_VERSION }
 
 /*
  * Import registrations from IN (columns model, serial required; account,
@@ -1151,11 +1188,14 @@ typedef struct svc_audit_entry {
 typedef int (*svc_audit_cb)(const svc_audit_entry_t *entry, void *ctx);
 
 typedef struct svc_audit_filter {
+	unsigned version; /* SVC_AUDIT_FILTER_VERSION: set it with SVC_AUDIT_FILTER_INIT */
 	const char *since;  /* YYYY-MM-DD or ISO 8601 time; NULL: all */
 	const char *login;  /* NULL: anyone */
 	const char *serial; /* the device, its readings, calls, close-outs; NULL: any */
 	long long limit;    /* 0: no limit; else the newest LIMIT entries */
 } svc_audit_filter_t;
+#define SVC_AUDIT_FILTER_VERSION 1
+#define SVC_AUDIT_FILTER_INIT { .version = SVC_AUDIT_FILTER_VERSION }
 
 /* Call CB for matching entries, oldest first.  Administrators only. */
 SVC_API svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *filter,
@@ -1227,11 +1267,14 @@ SVC_API svc_status_t svc_device_assign(svc_db_t *db, const char *serial, const c
 #define SVC_KB_BODY_MAX (256 * 1024)
 
 typedef struct svc_kb_req {
+	unsigned version; /* SVC_KB_REQ_VERSION: set it with SVC_KB_REQ_INIT */
 	const char *title;   /* required, at most 200 characters */
 	const char *model;   /* optional: the catalogue's spelling is kept */
 	const char *code;    /* optional error code, e.g. E000007-0001 */
 	const char *body;    /* required, UTF-8, at most SVC_KB_BODY_MAX bytes */
 } svc_kb_req_t;
+#define SVC_KB_REQ_VERSION 1
+#define SVC_KB_REQ_INIT { .version = SVC_KB_REQ_VERSION }
 
 typedef struct svc_kb_entry {
 	long long id;

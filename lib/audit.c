@@ -32,7 +32,8 @@ svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *f,
 	char since[21], serial[SVC_SERIAL_MAX + 1], err[160];
 	svc_status_t rc;
 
-	if ((rc = svc__may(db, SVC__DO_LOG, "read the audit log")) != SVC_OK)
+	if ((rc = SVC__VERSION_OK(db, f, SVC_AUDIT_FILTER_VERSION, "read the audit log")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_LOG, "read the audit log")) != SVC_OK)
 		return rc;
 	if (f && f->since && (rc = since_bound(db, f->since, since)) != SVC_OK)
 		return rc;

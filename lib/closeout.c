@@ -361,7 +361,8 @@ svc_status_t svc_closeout_record(svc_db_t *db, const char *ref, const svc_closeo
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "close out dispatch '%s'", ref ? ref : "");
-	if ((rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
+	if ((rc = SVC__VERSION_OK(db, q, SVC_CLOSEOUT_REQ_VERSION, doing)) != SVC_OK ||
+	    (rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
 		return rc;
 	if ((rc = svc__dispatch_resolve(db, ref, doing, &id)) != SVC_OK ||
 	    (rc = load_state(db, id, &c)) != SVC_OK ||

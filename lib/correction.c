@@ -164,7 +164,8 @@ svc_status_t svc_dispatch_amend(svc_db_t *db, const char *ref, const svc_dispatc
 	svc_status_t rc;
 
 	snprintf(doing, sizeof doing, "amend dispatch '%s'", ref ? ref : "");
-	if ((rc = check_amendment(db, doing, q)) != SVC_OK ||
+	if ((rc = SVC__VERSION_OK(db, q, SVC_DISPATCH_FIX_VERSION, doing)) != SVC_OK ||
+	    (rc = check_amendment(db, doing, q)) != SVC_OK ||
 	    (rc = check_reason(db, doing, reason)) != SVC_OK ||
 	    (rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
 		return rc;

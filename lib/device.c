@@ -436,7 +436,8 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	svc_device_filter_t f = filter ? *filter : (svc_device_filter_t){ 0 };
 	svc_status_t rc;
 
-	if ((rc = check_read(db)) != SVC_OK)
+	if ((rc = SVC__VERSION_OK(db, filter, SVC_DEVICE_FILTER_VERSION, "list devices")) != SVC_OK ||
+	    (rc = check_read(db)) != SVC_OK)
 		return rc;
 	if (f.status && strcmp(f.status, "pending") && strcmp(f.status, "active") &&
 	    strcmp(f.status, "withdrawn"))

@@ -204,7 +204,8 @@ svc_status_t svc_dispatch_new(svc_db_t *db, const svc_dispatch_req_t *q, long lo
 	int hours = 0;
 	svc_status_t rc;
 
-	if ((rc = check_request(db, q, &source)) != SVC_OK ||
+	if ((rc = SVC__VERSION_OK(db, q, SVC_DISPATCH_REQ_VERSION, doing)) != SVC_OK ||
+	    (rc = check_request(db, q, &source)) != SVC_OK ||
 	    (rc = svc__time_given(db, doing, "received time", q->received, &when)) != SVC_OK ||
 	    (rc = svc__write_begin(db, SVC__DO_CALL, doing)) != SVC_OK)
 		return rc;

@@ -124,7 +124,8 @@ svc_status_t svc_dispatch_list(svc_db_t *db, const svc_dispatch_filter_t *f,
 	late_cb_t l = { &k, cb, ctx };
 	svc_status_t rc;
 
-	if ((rc = check_read(db)) != SVC_OK)
+	if ((rc = SVC__VERSION_OK(db, f, SVC_DISPATCH_FILTER_VERSION, "list dispatches")) != SVC_OK ||
+	    (rc = check_read(db)) != SVC_OK)
 		return rc;
 	if (status && !status_known(status))
 		return svc__error(db, SVC_EINVAL,

@@ -20,3 +20,13 @@ const char *svc_errmsg(const svc_db_t *db)
 {
 	return db ? db->errmsg : "out of memory";
 }
+
+svc_status_t svc__version_ok(svc_db_t *db, unsigned got, unsigned want, const char *what,
+			     const char *doing)
+{
+	if (got == want)
+		return SVC_OK;
+	return svc__error(db, SVC_EINVAL,
+			  "cannot %s: the program was built for another servicer library (%s %u, this library's %u); set it with the _INIT macro and rebuild",
+			  doing, what, got, want);
+}

@@ -61,7 +61,8 @@ svc_status_t svc_kb_add(svc_db_t *db, const svc_kb_req_t *q, long long *id)
 	svc_buf_t object = { 0 }, after = { 0 };
 	svc_status_t rc;
 
-	if ((rc = svc__may(db, SVC__DO_KB_WRITE, doing)) != SVC_OK)
+	if ((rc = SVC__VERSION_OK(db, q, SVC_KB_REQ_VERSION, doing)) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_KB_WRITE, doing)) != SVC_OK)
 		return rc;
 	if (svc__no_text(q->title) || svc__no_text(q->body))
 		return svc__error(db, SVC_EINVAL,

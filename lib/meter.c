@@ -198,7 +198,8 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 	long long v[SVC__NCOUNTERS];
 	svc_status_t rc;
 
-	if ((rc = svc__may(db, SVC__DO_METER, "record a meter reading")) != SVC_OK)
+	if ((rc = SVC__VERSION_OK(db, q, SVC_METER_REQ_VERSION, "record a meter reading")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_METER, "record a meter reading")) != SVC_OK)
 		return rc;
 	if (svc_serial_normalize(q->serial ? q->serial : "", serial, err, sizeof err) != SVC_OK)
 		return svc__error(db, SVC_EINVAL, "cannot record a meter reading: %s", err);
@@ -415,7 +416,8 @@ svc_status_t svc_meter_exchange(svc_db_t *db, const svc_meter_exchange_req_t *q)
 	exchange_t x;
 	svc_status_t rc;
 
-	if ((rc = svc__may(db, SVC__DO_METER_EXCHANGE, "record a meter exchange")) != SVC_OK ||
+	if ((rc = SVC__VERSION_OK(db, q, SVC_METER_EXCHANGE_REQ_VERSION, "record a meter exchange")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_METER_EXCHANGE, "record a meter exchange")) != SVC_OK ||
 	    (rc = parse_exchange(db, q, &x)) != SVC_OK || (rc = svc__begin(db)) != SVC_OK)
 		return rc;
 	if ((rc = svc__meter_device(db, x.doing, x.serial, true)) == SVC_OK &&

@@ -271,7 +271,8 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 	svc_status_t rc;
 
 	memset(summary, 0, sizeof *summary);
-	if ((rc = svc__may(db, SVC__DO_METER, "import meter readings")) != SVC_OK ||
+	if ((rc = SVC__VERSION_OK(db, opts, SVC_IMPORT_OPTS_VERSION, "import meter readings")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_METER, "import meter readings")) != SVC_OK ||
 	    (rc = svc__import_begin(db)) != SVC_OK)
 		return rc;
 	spec.ctx = &ic;

@@ -385,7 +385,8 @@ svc_status_t svc_closeout_send(svc_db_t *db, char *const *refs, size_t n,
 	int lock = -1;
 	svc_status_t rc;
 
-	if ((rc = svc__may(db, SVC__DO_CALL, "send close-outs")) != SVC_OK ||
+	if ((rc = SVC__VERSION_OK(db, opts, SVC_SEND_OPTS_VERSION, "send close-outs")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_CALL, "send close-outs")) != SVC_OK ||
 	    (rc = lock_outbox(db, &lock)) != SVC_OK ||
 	    (rc = n ? pick_named(db, refs, n, &b) : pick_queued(db, &b)) != SVC_OK ||
 	    (rc = svc__smtp_open(db, opts, &r.smtp)) != SVC_OK)

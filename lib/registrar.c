@@ -398,7 +398,8 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 
 	if (change)
 		*change = SVC_CHANGE_NONE;
-	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "register devices")) != SVC_OK)
+	if ((rc = SVC__VERSION_OK(db, reg, SVC_REGISTRATION_VERSION, "register")) != SVC_OK ||
+	    (rc = svc__write_begin(db, SVC__DO_REGISTER, "register devices")) != SVC_OK)
 		return rc;
 	if ((rc = svc__registrar_new(db, &r)) == SVC_OK) {
 		reason[0] = '\0';
@@ -438,9 +439,9 @@ static svc_status_t import_row(void *ctx, const svc__csv_row_t *row,
 {
 	import_ctx_t *ic = ctx;
 	svc_registration_t reg = {
-		col[C_MODEL], col[C_SERIAL], col[C_ACCOUNT], col[C_SYSTEM_ACCOUNT],
-		col[C_LOCATION], col[C_INSTALLED], col[C_WARRANTY_END], col[C_SUPPORT],
-		col[C_CUSTOMER], col[C_ASSIGNED_TO],
+		SVC_REGISTRATION_VERSION, col[C_MODEL], col[C_SERIAL], col[C_ACCOUNT],
+		col[C_SYSTEM_ACCOUNT], col[C_LOCATION], col[C_INSTALLED], col[C_WARRANTY_END],
+		col[C_SUPPORT], col[C_CUSTOMER], col[C_ASSIGNED_TO],
 	};
 	svc__reg_t result;
 	svc_status_t rc;
@@ -476,7 +477,8 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *
 	svc_status_t rc;
 
 	memset(summary, 0, sizeof *summary);
-	if ((rc = svc__may(db, SVC__DO_REGISTER, "register devices")) != SVC_OK ||
+	if ((rc = SVC__VERSION_OK(db, opts, SVC_IMPORT_OPTS_VERSION, "import registrations")) != SVC_OK ||
+	    (rc = svc__may(db, SVC__DO_REGISTER, "register devices")) != SVC_OK ||
 	    (rc = svc__import_begin(db)) != SVC_OK)
 		return rc;
 	spec.ctx = &ic;

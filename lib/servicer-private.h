@@ -62,6 +62,13 @@ typedef struct svc_buf {
 svc_status_t svc__error(svc_db_t *db, svc_status_t st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A request or options struct Q (NULL passes) of the version V this
+ * library knows; else SVC_EINVAL, as from a caller built for another. */
+svc_status_t svc__version_ok(svc_db_t *db, unsigned got, unsigned want, const char *what,
+			     const char *doing);
+#define SVC__VERSION_OK(db, q, v, doing) \
+	svc__version_ok((db), (q) ? (q)->version : (v), (v), #v, (doing))
+
 /* db.c */
 /* A handle for PATH, connected to nothing yet. */
 svc_status_t svc__db_handle(const char *path, svc_db_t **dbp);

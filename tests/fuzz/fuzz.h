@@ -25,9 +25,9 @@ static svc_db_t *fuzz_db(void)
 {
 	static svc_db_t *db;
 	static char dir[] = "/tmp/svcfuzz.XXXXXX";
-	svc_registration_t r = { .model = "iR-ADV C5535", .serial = "2XB01234",
+	svc_registration_t r = { .version = SVC_REGISTRATION_VERSION, .model = "iR-ADV C5535", .serial = "2XB01234",
 				 .installed = "2025-01-15" };
-	svc_dispatch_req_t q = { .serial = "2XB01234", .number = "C-1", .problem = "jam",
+	svc_dispatch_req_t q = { .version = SVC_DISPATCH_REQ_VERSION, .serial = "2XB01234", .number = "C-1", .problem = "jam",
 				 .received = "2025-11-18T09:00" };
 	char *serials[] = { "2XB01234" }, path[64];
 	long long id;

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	svc_db_t *db = fuzz_db();
 	char *s = fuzz_string(data, size > 4000 ? 4000 : size), *field[6] = { 0 }, *p = s, *msg;
-	svc_closeout_req_t q = { .labor = "1.5" };
+	svc_closeout_req_t q = { .version = SVC_CLOSEOUT_REQ_VERSION, .labor = "1.5" };
 	size_t len;
 
 	for (int i = 0; i < 6 && p; i++) {

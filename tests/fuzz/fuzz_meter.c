@@ -5,7 +5,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	svc_db_t *db = fuzz_db();
-	svc_import_opts_t opts = { .flags = SVC_IMPORT_DRY_RUN };
+	svc_import_opts_t opts = { .version = SVC_IMPORT_OPTS_VERSION, .flags = SVC_IMPORT_DRY_RUN };
 	svc_import_summary_t sum;
 	FILE *in;
 

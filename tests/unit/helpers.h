@@ -113,7 +113,7 @@ static inline FILE *input(const char *bytes, size_t len)
 static inline void reg_device(svc_db_t *db, const char *model, const char *serial,
 			      const char *installed, const char *support, bool confirm)
 {
-	svc_registration_t r = { .model = model, .serial = serial, .installed = installed,
+	svc_registration_t r = { .version = SVC_REGISTRATION_VERSION, .model = model, .serial = serial, .installed = installed,
 				 .support = support };
 	char *serials[] = { (char *)serial };
 
@@ -137,7 +137,7 @@ static inline void add_user(svc_db_t *db, const char *login, const char *role)
 static inline long long new_call(svc_db_t *db, const char *serial, const char *number,
 				 const char *received)
 {
-	svc_dispatch_req_t q = { .serial = serial, .number = number, .problem = "E000 at power-on",
+	svc_dispatch_req_t q = { .version = SVC_DISPATCH_REQ_VERSION, .serial = serial, .number = number, .problem = "E000 at power-on",
 				 .received = received };
 	long long id = 0;
 

@@ -44,6 +44,7 @@ static long long completed_call(svc_db_t *db, const char *serial, const char *nu
 }
 
 static const svc_closeout_req_t full = {
+	.version = SVC_CLOSEOUT_REQ_VERSION,
 	.labor = "1.5", .symptom = "E000007 at power-on", .cause = "fixing thermistor open",
 	.action = "replaced the fixing film unit", .signed_by = "Zoë Müller",
 };
@@ -114,7 +115,7 @@ static void hours_read_and_written_as_cits_reads_them(void **state)
 static void missing_fields_are_all_named_at_once(void **state)
 {
 	fixture_t *f = *state;
-	svc_closeout_req_t none = { 0 };
+	svc_closeout_req_t none = SVC_CLOSEOUT_REQ_INIT;
 	long long before;
 
 	completed_call(f->db, "2XB01234", "C-1", "2025-11-18");
@@ -166,7 +167,7 @@ static void an_amendment_keeps_what_it_does_not_name(void **state)
 {
 	fixture_t *f = *state;
 	const char *parts[] = { "FM1-1234:1:ET-5555", "FC5-2524:2" };
-	svc_closeout_req_t first = full, amend = { 0 };
+	svc_closeout_req_t first = full, amend = SVC_CLOSEOUT_REQ_INIT;
 	svc_change_t change;
 	kept_t k;
 	char message_id[160];
@@ -196,7 +197,7 @@ static void an_amendment_keeps_what_it_does_not_name(void **state)
 	/* The same message: CITS sees one Message-ID however often it is amended. */
 	assert_string_equal(k.message_id, message_id);
 
-	amend = (svc_closeout_req_t){ .parts_given = true }; /* no parts after all */
+	amend = (svc_closeout_req_t){ .version = SVC_CLOSEOUT_REQ_VERSION, .parts_given = true }; /* no parts after all */
 	assert_int_equal(svc_closeout_record(f->db, "C-4", &amend, NULL), SVC_OK);
 	assert_string_equal(show(f->db, "C-4").parts, "");
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE object = 'closeout 1'"),
@@ -252,7 +253,7 @@ static void bad_values_are_named_and_change_nothing(void **state)
 static void a_sent_close_out_is_final(void **state)
 {
 	fixture_t *f = *state;
-	svc_closeout_req_t amend = { .labor = "3" };
+	svc_closeout_req_t amend = { .version = SVC_CLOSEOUT_REQ_VERSION, .labor = "3" };
 	long long before;
 
 	completed_call(f->db, "2XB01234", "C-6", "2025-11-18");
@@ -278,9 +279,9 @@ static void a_sent_close_out_is_final(void **state)
 static void only_a_cits_call_is_queued_for_cits(void **state)
 {
 	fixture_t *f = *state;
-	svc_dispatch_req_t q = { .serial = "2XB01234", .number = "R-1", .problem = "jam",
+	svc_dispatch_req_t q = { .version = SVC_DISPATCH_REQ_VERSION, .serial = "2XB01234", .number = "R-1", .problem = "jam",
 				 .received = "2025-11-18T09:00", .source = "referral" };
-	svc_closeout_req_t amend = { .labor = "2" };
+	svc_closeout_req_t amend = { .version = SVC_CLOSEOUT_REQ_VERSION, .labor = "2" };
 	char *refs[] = { "R-1" };
 	long long id = 0, before;
 
@@ -318,7 +319,7 @@ static void only_a_cits_call_is_queued_for_cits(void **state)
 static void an_unconfirmed_close_out_is_not_amended(void **state)
 {
 	fixture_t *f = *state;
-	svc_closeout_req_t amend = { .labor = "3" };
+	svc_closeout_req_t amend = { .version = SVC_CLOSEOUT_REQ_VERSION, .labor = "3" };
 	long long before;
 
 	completed_call(f->db, "2XB01234", "C-7", "2025-11-18");
@@ -647,7 +648,7 @@ static report_t report(svc_db_t *db, const char *month)
 static void the_report_sorts_calls_by_what_they_earn(void **state)
 {
 	fixture_t *f = *state;
-	svc_dispatch_req_t referral = { .serial = "2XB05678", .number = "R-1",
+	svc_dispatch_req_t referral = { .version = SVC_DISPATCH_REQ_VERSION, .serial = "2XB05678", .number = "R-1",
 					.problem = "toner", .received = "2025-11-03T09:00",
 					.source = "referral" };
 	long long id;

@@ -254,7 +254,7 @@ static void the_response_clock_runs_in_business_hours_only(void **state)
 static void broken_business_hours_are_a_configuration_error(void **state)
 {
 	fixture_t *f = *state;
-	svc_dispatch_req_t q = { .serial = "ACTIVE1", .number = "X1", .problem = "jam",
+	svc_dispatch_req_t q = { .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "X1", .problem = "jam",
 				 .received = "2025-11-18T09:00" };
 	long long id, before;
 
@@ -290,32 +290,32 @@ static void bad_calls_are_refused_and_change_nothing(void **state)
 	new_call(f->db, "ACTIVE1", "C-1001", "2025-11-18T09:00");
 	before = rows(f->db);
 
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .number = "C-1001", .problem = "again" };
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "C-1001", .problem = "again" };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EEXISTS,
 		     "CITS number 'C-1001' is already dispatch 1");
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .number = "C-2", .problem = "  " };
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "C-2", .problem = "  " };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL, "the problem is empty");
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .number = "C-2", .problem = "jam",
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "C-2", .problem = "jam",
 				  .received = "2099-01-01T09:00" };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL,
 		     "'2099-01-01T09:00' (2099-01-01 09:00) is in the future");
 	q.received = "yesterday";
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL,
 		     "the received time 'yesterday' is not a time");
-	q = (svc_dispatch_req_t){ .serial = "NEVER1", .number = "C-2", .problem = "jam" };
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "NEVER1", .number = "C-2", .problem = "jam" };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_ERULE,
 		     "NEVER1 is not registered with this dealer; check the serial, or give --unregistered");
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .number = "C-2", .problem = "jam",
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "C-2", .problem = "jam",
 				  .unregistered = true };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL, "drop --unregistered");
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .problem = "jam" };
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .problem = "jam" };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL, "needs its CITS number");
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .number = "C 2", .problem = "jam" };
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "C 2", .problem = "jam" };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL, "CITS number 'C 2'");
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .number = "C-2", .problem = "jam",
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "C-2", .problem = "jam",
 				  .source = "email" };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL, "unknown source 'email'");
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .number = "C-2", .problem = "a\nb" };
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "C-2", .problem = "a\nb" };
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_EINVAL, "line break");
 	assert_int_equal(rows(f->db), before);
 }
@@ -323,7 +323,7 @@ static void bad_calls_are_refused_and_change_nothing(void **state)
 static void only_cits_calls_on_the_dealer_route_are_compensable(void **state)
 {
 	fixture_t *f = *state;
-	svc_dispatch_req_t q = { .serial = "ACTIVE1", .number = "R-1", .problem = "jam",
+	svc_dispatch_req_t q = { .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .number = "R-1", .problem = "jam",
 				 .source = "referral", .received = "2025-11-18T09:00" };
 	long long id;
 	seen_t s;
@@ -335,7 +335,7 @@ static void only_cits_calls_on_the_dealer_route_are_compensable(void **state)
 	assert_false(s.compensable);
 	assert_non_null(strstr(s.reason, "not from CITS"));
 	/* A direct call may have no CITS number. */
-	q = (svc_dispatch_req_t){ .serial = "ACTIVE1", .problem = "jam", .source = "direct" };
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "ACTIVE1", .problem = "jam", .source = "direct" };
 	assert_int_equal(svc_dispatch_new(f->db, &q, &id), SVC_OK);
 	assert_false(show(f->db, "2").compensable);
 	/* A pending unit routes to the national company: recorded, not compensable. */
@@ -344,7 +344,7 @@ static void only_cits_calls_on_the_dealer_route_are_compensable(void **state)
 	assert_false(s.compensable);
 	assert_non_null(strstr(s.reason, "pending"));
 	/* An unregistered unit, knowingly. */
-	q = (svc_dispatch_req_t){ .serial = "NEVER1", .number = "U-1", .problem = "jam",
+	q = (svc_dispatch_req_t){ .version = SVC_DISPATCH_REQ_VERSION, .serial = "NEVER1", .number = "U-1", .problem = "jam",
 				  .unregistered = true, .model = "iR 2525" };
 	assert_int_equal(svc_dispatch_new(f->db, &q, &id), SVC_OK);
 	assert_false(show(f->db, "U-1").compensable);
@@ -458,7 +458,7 @@ static void a_reference_is_never_ambiguous(void **state)
 static void overdue_calls_come_latest_first(void **state)
 {
 	fixture_t *f = *state;
-	svc_dispatch_filter_t overdue = { .overdue = true }, open = { .status = "open" };
+	svc_dispatch_filter_t overdue = { .version = SVC_DISPATCH_FILTER_VERSION, .overdue = true }, open = { .version = SVC_DISPATCH_FILTER_VERSION, .status = "open" };
 	seen_t s = { 0 };
 
 	reg_device(f->db, "iR-ADV C5535", "ACTIVE1", "2024-01-15", NULL, true);
@@ -476,10 +476,10 @@ static void overdue_calls_come_latest_first(void **state)
 	assert_int_equal(svc_dispatch_list(f->db, &open, keep, &s), SVC_OK);
 	assert_int_equal(s.n, 3);
 	memset(&s, 0, sizeof s);
-	svc_dispatch_filter_t mine = { .mine = true };
+	svc_dispatch_filter_t mine = { .version = SVC_DISPATCH_FILTER_VERSION, .mine = true };
 	assert_int_equal(svc_dispatch_list(f->db, &mine, keep, &s), SVC_OK);
 	assert_int_equal(s.n, 1);
-	svc_dispatch_filter_t bad = { .status = "done" };
+	svc_dispatch_filter_t bad = { .version = SVC_DISPATCH_FILTER_VERSION, .status = "done" };
 	expect_error(f->db, svc_dispatch_list(f->db, &bad, keep, &s), SVC_EINVAL,
 		     "unknown dispatch status 'done'");
 }
@@ -507,7 +507,7 @@ static void holidays_are_kept_and_refused_when_bad(void **state)
 static void a_device_manager_works_only_their_devices(void **state)
 {
 	fixture_t *f = *state;
-	svc_dispatch_req_t q = { .serial = "OTHER1", .number = "D-2", .problem = "jam",
+	svc_dispatch_req_t q = { .version = SVC_DISPATCH_REQ_VERSION, .serial = "OTHER1", .number = "D-2", .problem = "jam",
 				 .received = "2025-11-18T09:00" };
 	seen_t s = { 0 };
 	long long id;

@@ -21,7 +21,7 @@ static run_t *import_bytes(fixture_t *f, const char *bytes, size_t len, unsigned
 {
 	static run_t r;
 	FILE *in = input(bytes, len);
-	svc_import_opts_t opts = { 0 };
+	svc_import_opts_t opts = SVC_IMPORT_OPTS_INIT;
 
 	free(r.rejects);
 	memset(&r, 0, sizeof r);

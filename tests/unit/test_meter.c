@@ -19,7 +19,7 @@ static int setup(void **state)
 static svc_status_t submit(svc_db_t *db, const char *serial, const char *date, const char *total,
 			   const char *bw, const char *color)
 {
-	svc_meter_req_t q = { .serial = serial, .date = date, .total = total, .bw = bw,
+	svc_meter_req_t q = { .version = SVC_METER_REQ_VERSION, .serial = serial, .date = date, .total = total, .bw = bw,
 			      .color = color };
 
 	return svc_meter_submit(db, &q);
@@ -35,7 +35,7 @@ static void submit_ok(svc_db_t *db, const char *serial, const char *date, const 
 static svc_status_t exchange(svc_db_t *db, const char *serial, const char *date,
 			     const char *counter, const char *old_final, const char *new_start)
 {
-	svc_meter_exchange_req_t q = { .serial = serial, .date = date, .counter = counter,
+	svc_meter_exchange_req_t q = { .version = SVC_METER_EXCHANGE_REQ_VERSION, .serial = serial, .date = date, .counter = counter,
 				       .old_final = old_final, .new_start = new_start,
 				       .reason = "main controller board replaced" };
 
@@ -395,7 +395,7 @@ static void volume_stays_right_across_an_exchange(void **state)
 static void an_exchange_must_agree_with_the_readings(void **state)
 {
 	fixture_t *f = *state;
-	svc_meter_exchange_req_t q = { .serial = "2XB01234", .date = "2025-04-15",
+	svc_meter_exchange_req_t q = { .version = SVC_METER_EXCHANGE_REQ_VERSION, .serial = "2XB01234", .date = "2025-04-15",
 				       .old_final = "1700", .new_start = "0" };
 	long long before;
 
@@ -465,7 +465,7 @@ static svc_status_t import(svc_db_t *db, const csv_t *c, unsigned flags, char **
 {
 	size_t rlen = 0;
 	FILE *in = input(c->p, c->len), *rej = rejects ? open_memstream(rejects, &rlen) : NULL;
-	svc_import_opts_t o = { .flags = flags, .reject = rej };
+	svc_import_opts_t o = { .version = SVC_IMPORT_OPTS_VERSION, .flags = flags, .reject = rej };
 	svc_status_t rc = svc_meter_import(db, in, &o, sum);
 
 	fclose(in);

@@ -46,7 +46,7 @@ static const char *text_of(svc_db_t *db, const char *sql, char *buf, size_t len)
 static void a_number_is_corrected_until_its_close_out_may_be_at_cits(void **state)
 {
 	fixture_t *f = *state;
-	svc_closeout_req_t q = { .labor = "1", .symptom = "s", .cause = "c", .action = "a" };
+	svc_closeout_req_t q = { .version = SVC_CLOSEOUT_REQ_VERSION, .labor = "1", .symptom = "s", .cause = "c", .action = "a" };
 	char buf[200];
 	long long before;
 
@@ -87,8 +87,8 @@ static void a_number_is_corrected_until_its_close_out_may_be_at_cits(void **stat
 static void an_amendment_changes_contact_details_never_the_route(void **state)
 {
 	fixture_t *f = *state;
-	svc_dispatch_fix_t fix = { .contact = "Ann Lee", .phone = "" };
-	svc_dispatch_fix_t none = { 0 }, empty = { .problem = " " };
+	svc_dispatch_fix_t fix = { .version = SVC_DISPATCH_FIX_VERSION, .contact = "Ann Lee", .phone = "" };
+	svc_dispatch_fix_t none = SVC_DISPATCH_FIX_INIT, empty = { .version = SVC_DISPATCH_FIX_VERSION, .problem = " " };
 	char buf[300];
 
 	new_call(f->db, "2XB01234", "C-1", "2025-11-18T09:00");
@@ -109,10 +109,10 @@ static void an_amendment_changes_contact_details_never_the_route(void **state)
 static void a_void_sets_a_reading_aside_for_good(void **state)
 {
 	fixture_t *f = *state;
-	svc_meter_req_t r1 = { .serial = "2XB01234", .date = "2025-11-01", .total = "1000" };
-	svc_meter_req_t bad = { .serial = "2XB01234", .date = "2025-11-02", .total = "9999999" };
-	svc_meter_req_t next = { .serial = "2XB01234", .date = "2025-11-03", .total = "1100" };
-	svc_meter_req_t again = { .serial = "2XB01234", .date = "2025-11-02", .total = "1050" };
+	svc_meter_req_t r1 = { .version = SVC_METER_REQ_VERSION, .serial = "2XB01234", .date = "2025-11-01", .total = "1000" };
+	svc_meter_req_t bad = { .version = SVC_METER_REQ_VERSION, .serial = "2XB01234", .date = "2025-11-02", .total = "9999999" };
+	svc_meter_req_t next = { .version = SVC_METER_REQ_VERSION, .serial = "2XB01234", .date = "2025-11-03", .total = "1100" };
+	svc_meter_req_t again = { .version = SVC_METER_REQ_VERSION, .serial = "2XB01234", .date = "2025-11-02", .total = "1050" };
 	long long before;
 
 	assert_int_equal(svc_meter_submit(f->db, &r1), SVC_OK);
@@ -262,6 +262,28 @@ static void hours_that_would_not_work_are_refused_when_set(void **state)
 	free(v);
 }
 
+/* A struct from a caller built for another library is refused, never read
+ * as if its fields were where this library puts them. */
+static void a_request_of_another_version_is_refused(void **state)
+{
+	fixture_t *f = *state;
+	svc_meter_req_t old = { .version = 0, .serial = "2XB01234", .total = "10" };
+	svc_meter_req_t newer = { .version = SVC_METER_REQ_VERSION + 1, .serial = "2XB01234",
+				  .total = "10" };
+	svc_import_opts_t opts = { .version = 0 };
+	svc_import_summary_t sum;
+	long long before = digest(f->db);
+	FILE *in = fmemopen((char *)"model,serial\niR-ADV C5535,NEW1\n", 31, "r");
+
+	expect_error(f->db, svc_meter_submit(f->db, &old), SVC_EINVAL,
+		     "built for another servicer library (SVC_METER_REQ_VERSION 0");
+	expect_error(f->db, svc_meter_submit(f->db, &newer), SVC_EINVAL, "this library's 1");
+	expect_error(f->db, svc_device_import(f->db, in, &opts, &sum), SVC_EINVAL,
+		     "SVC_IMPORT_OPTS_VERSION 0");
+	fclose(in);
+	assert_int_equal(digest(f->db), before);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fixture_teardown)
@@ -273,6 +295,7 @@ int main(void)
 		cmocka_unit_test(business_time_between_two_instants),
 		T(service_levels_per_technician_and_in_total),
 		T(hours_that_would_not_work_are_refused_when_set),
+		T(a_request_of_another_version_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

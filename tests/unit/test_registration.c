@@ -21,7 +21,7 @@ static int setup(void **state)
 static svc_status_t reg(fixture_t *f, const char *model, const char *serial,
 			const char *location, svc_change_t *change)
 {
-	svc_registration_t r = { .model = model, .serial = serial, .location = location };
+	svc_registration_t r = { .version = SVC_REGISTRATION_VERSION, .model = model, .serial = serial, .location = location };
 
 	return svc_device_register(f->db, &r, change);
 }
@@ -103,12 +103,12 @@ static void differing_value_is_refused_blank_is_filled(void **state)
 static void warranty_end_follows_installed_and_model(void **state)
 {
 	fixture_t *f = *state;
-	svc_registration_t r = { .model = "iR-ADV C5535", .serial = "W1",
+	svc_registration_t r = { .version = SVC_REGISTRATION_VERSION, .model = "iR-ADV C5535", .serial = "W1",
 				 .installed = "2024-01-31" };
 
 	assert_int_equal(svc_device_register(f->db, &r, NULL), SVC_OK);
 	assert_string_equal(column(f, "SELECT warranty_end FROM device WHERE serial = 'W1'"), "2027-01-31");
-	r = (svc_registration_t){ .model = "iPF6400S", .serial = "W2",
+	r = (svc_registration_t){ .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "W2",
 				  .installed = "2024-01-31", .warranty_end = "2025-06-30" };
 	assert_int_equal(svc_device_register(f->db, &r, NULL), SVC_OK);
 	assert_string_equal(column(f, "SELECT warranty_end FROM device WHERE serial = 'W2'"), "2025-06-30");
@@ -118,14 +118,14 @@ static void bad_values_are_refused_and_named(void **state)
 {
 	fixture_t *f = *state;
 	struct { svc_registration_t r; const char *words; } cases[] = {
-		{ { .model = "iPF6400S", .serial = "B1", .installed = "2099-01-01" }, "installed '2099-01-01' is in the future" },
-		{ { .model = "iPF6400S", .serial = "B1", .installed = "2024-02-30" }, "installed '2024-02-30' is not a date" },
-		{ { .model = "iPF6400S", .serial = "B1", .installed = "2024-05-01", .warranty_end = "2024-04-30" }, "before installed" },
-		{ { .model = "iPF6400S", .serial = "B1", .support = "gold" }, "support 'gold'" },
-		{ { .model = "iPF6400S", .serial = "B1", .account = "AC 1" }, "account 'AC 1'" },
-		{ { .model = "iPF6400S", .serial = "B1", .location = "caf\xe9" }, "not valid UTF-8" },
-		{ { .model = "", .serial = "B1" }, "model is empty" },
-		{ { .model = "iPF6400S", .serial = "B 1" }, "only A-Z, 0-9 and '-'" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "B1", .installed = "2099-01-01" }, "installed '2099-01-01' is in the future" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "B1", .installed = "2024-02-30" }, "installed '2024-02-30' is not a date" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "B1", .installed = "2024-05-01", .warranty_end = "2024-04-30" }, "before installed" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "B1", .support = "gold" }, "support 'gold'" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "B1", .account = "AC 1" }, "account 'AC 1'" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "B1", .location = "caf\xe9" }, "not valid UTF-8" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "", .serial = "B1" }, "model is empty" },
+		{ { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S", .serial = "B 1" }, "only A-Z, 0-9 and '-'" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -243,8 +243,8 @@ static void list_filters_by_status_and_model(void **state)
 {
 	fixture_t *f = *state;
 	char *s1[] = { "S1" };
-	svc_device_filter_t by_status = { .status = "active" }, by_model = { .model = "IPF6400S" },
-			    bad = { .status = "gone" };
+	svc_device_filter_t by_status = { .version = SVC_DEVICE_FILTER_VERSION, .status = "active" }, by_model = { .version = SVC_DEVICE_FILTER_VERSION, .model = "IPF6400S" },
+			    bad = { .version = SVC_DEVICE_FILTER_VERSION, .status = "gone" };
 	int n = 0;
 
 	assert_int_equal(reg(f, "iPF6400S", "S1", NULL, NULL), SVC_OK);

@@ -138,10 +138,10 @@ static int count_kb(const svc_kb_entry_t *e, void *ctx)
 static void knowledge_content_is_searched_by_words(void **state)
 {
 	fixture_t *f = *state;
-	svc_kb_req_t a = { .title = "Fixing film wrinkles paper", .model = "ir-adv c5535",
+	svc_kb_req_t a = { .version = SVC_KB_REQ_VERSION, .title = "Fixing film wrinkles paper", .model = "ir-adv c5535",
 			   .code = "E000007-0001",
 			   .body = "Replace the fixing film unit.\nCheck the thermistor." };
-	svc_kb_req_t b = { .title = "Toner low after a new cartridge",
+	svc_kb_req_t b = { .version = SVC_KB_REQ_VERSION, .title = "Toner low after a new cartridge",
 			   .body = "Shake the cartridge; the fixing unit is fine." };
 	long long id1, id2, ids[8] = { 0 }, before;
 
