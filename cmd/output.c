@@ -1,12 +1,11 @@
 /*
- * output.c - records out as a terminal table, CSV (libcsv's writer), TSV or
+ * output.c - records out as a terminal table, CSV, TSV or
  * JSON.  CSV, TSV and JSON stream row by row; a table is held until the end
  * because its column widths depend on every row.
  *
  * A key given to out_begin() with a leading '~' is left out of tables (too
  * wide for a terminal) but kept in every script format.
  */
-#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -38,10 +37,7 @@ static bool in_table(const out_t *o, size_t i)
 
 static void csv_put(const char *s, size_t len)
 {
-	if (!strpbrk(s, ",\"\r\n") && (!len || (s[0] != ' ' && s[len - 1] != ' ')))
-		fwrite(s, 1, len, stdout);
-	else
-		csv_fwrite(stdout, s, len);
+	svc_csv_write(stdout, s, len);
 }
 
 static void tsv_put(const char *s)
@@ -59,18 +55,7 @@ static void tsv_put(const char *s)
 
 static void json_put(const char *s)
 {
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
+	svc_json_write(stdout, s);
 }
 
 static void header_row(out_t *o)

@@ -113,6 +113,13 @@ typedef struct svc_db svc_db_t;
 /* The schema version this library writes (PRAGMA user_version). */
 SVC_API int svc_schema_version(void);
 
+/* S (LEN bytes) to F as one CSV field, quoted only where it must be (a
+ * comma, a quote, a line break, a space at either end); and S to F as a
+ * JSON string.  0, or -1 when F failed.  The library writes its own CSV
+ * and JSON with the same rules. */
+SVC_API int svc_csv_write(FILE *f, const char *s, size_t len);
+SVC_API int svc_json_write(FILE *f, const char *s);
+
 /*
  * Open the database at PATH, which must exist.
  *

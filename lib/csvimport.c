@@ -2,7 +2,8 @@
  * csvimport.c - the streaming CSV reader behind every import.
  *
  * libcsv parses; this file counts lines (libcsv counts none), maps header
- * columns, caps what one row may hold and writes rejected rows.  Input is
+ * columns, caps what one row may hold and writes rejected rows, for both
+ * imports (svc__reject_write).  Input is
  * fed to libcsv one physical line at a time so that each record knows the
  * line it starts on even when quoted fields span lines.
  */
@@ -95,31 +96,37 @@ static void on_field(void *data, size_t len, void *ctx)
 	r->nfields++;
 }
 
-static void write_field(FILE *f, const char *s, size_t len, bool first)
-{
-	if (!first)
-		fputc(',', f);
-	/* Quote only where needed, so that clean rows read as they were. */
-	if (!strpbrk(s, ",\"\r\n") && (!len || (s[0] != ' ' && s[len - 1] != ' ')))
-		fwrite(s, 1, len, f);
-	else
-		csv_fwrite(f, s, len);
-}
-
 /* A field of a rejected row: a NUL byte, which no CSV reader keeps, is
  * written as \0. */
-static void write_raw_field(FILE *f, const char *s, size_t len, bool first)
+static void raw_field(svc_buf_t *b, const char *s, size_t len, bool first)
 {
-	svc_buf_t b = { 0 };
+	svc_buf_t clean = { 0 };
 
 	if (!memchr(s, '\0', len)) {
-		write_field(f, s, len, first);
+		svc__csv_fieldn(b, s, len, first);
 		return;
 	}
 	for (size_t i = 0; i < len; i++)
-		svc__buf_putn(&b, s[i] ? &s[i] : "\\0", s[i] ? 1 : 2);
-	if (b.p)
-		write_field(f, b.p, b.len, first);
+		svc__buf_putn(&clean, s[i] ? &s[i] : "\\0", s[i] ? 1 : 2);
+	svc__csv_fieldn(b, clean.p ? clean.p : "", clean.len, first);
+	svc__buf_free(&clean);
+}
+
+void svc__reject_write(FILE *f, const char *row, bool has_fields, long long line,
+		       const char *reason)
+{
+	svc_buf_t b = { 0 };
+	char num[24];
+
+	if (!f)
+		return;
+	snprintf(num, sizeof num, "%lld", line);
+	svc__buf_puts(&b, row);
+	svc__csv_field(&b, num, !has_fields);
+	raw_field(&b, reason, strlen(reason), false);
+	svc__buf_puts(&b, "\n");
+	if (!b.oom && b.p)
+		fputs(b.p, f);
 	svc__buf_free(&b);
 }
 
@@ -133,22 +140,20 @@ static void write_reject(reader_t *r, const char *reason)
 	FILE *f = r->opts ? r->opts->reject : NULL;
 	size_t n = r->nfields < MAX_FIELDS ? r->nfields : MAX_FIELDS;
 	size_t width = r->nheader ? r->nheader : n;
-	svc_buf_t why = { 0 };
-	char line[24];
+	svc_buf_t row = { 0 }, why = { 0 };
 
 	r->stats->rejected++;
 	if (!f)
 		return;
 	for (size_t i = 0; i < width; i++)
-		write_raw_field(f, i < n ? r->field[i] : "", i < n ? r->len[i] : 0, i == 0);
+		raw_field(&row, i < n ? r->field[i] : "", i < n ? r->len[i] : 0, i == 0);
 	svc__buf_puts(&why, reason);
 	for (size_t i = width; i < n; i++)
 		svc__buf_printf(&why, "%s%.*s", i == width ? "; past the header: " : ", ",
 				(int)r->len[i], r->field[i]);
-	snprintf(line, sizeof line, "%zu", r->record_line);
-	write_field(f, line, strlen(line), width == 0);
-	write_raw_field(f, why.p ? why.p : reason, why.p ? why.len : strlen(reason), false);
-	fputc('\n', f);
+	svc__reject_write(f, row.p ? row.p : "", width > 0, (long long)r->record_line,
+			  why.p ? why.p : reason);
+	svc__buf_free(&row);
 	svc__buf_free(&why);
 }
 
@@ -208,9 +213,14 @@ static void take_header(reader_t *r)
 		}
 	}
 	if (r->opts && r->opts->reject) {
+		svc_buf_t head = { 0 };
+
 		for (size_t i = 0; i < r->nheader; i++)
-			write_field(r->opts->reject, r->header[i], strlen(r->header[i]), i == 0);
-		fputs(r->nheader ? ",line,reason\n" : "line,reason\n", r->opts->reject);
+			svc__csv_field(&head, r->header[i], i == 0);
+		svc__buf_puts(&head, r->nheader ? ",line,reason\n" : "line,reason\n");
+		if (!head.oom)
+			fputs(head.p, r->opts->reject);
+		svc__buf_free(&head);
 	}
 }
 

@@ -135,22 +135,6 @@ static bool same_reading(svc_db_t *db, const char *serial, const char *day,
 	return memcmp(have, v, sizeof have) == 0;
 }
 
-static void write_reject(FILE *f, const char *raw, long long line, const char *reason)
-{
-	svc_buf_t b = { 0 };
-	char num[24];
-
-	if (!f)
-		return;
-	snprintf(num, sizeof num, "%lld", line);
-	svc__buf_puts(&b, raw);
-	svc__csv_field(&b, num, !*raw);
-	svc__csv_field(&b, reason, false);
-	svc__buf_puts(&b, "\n");
-	if (b.p)
-		fputs(b.p, f);
-	svc__buf_free(&b);
-}
 
 /*
  * The staged rows, in date order per device, are inserted a batch at a
@@ -239,7 +223,7 @@ static int apply_row(const svc__meter_row_t *r, void *ctx)
 
 static void reject_line(const char *raw, long long line, const char *reason, void *ctx)
 {
-	write_reject(ctx, raw, line, reason);
+	svc__reject_write(ctx, raw ? raw : "", raw && *raw, line, reason);
 }
 
 static svc_status_t apply_staged(svc_db_t *db, svc__meter_stage_t *stage,

@@ -152,20 +152,3 @@ void svc__rfc5322_date(svc_buf_t *b, int64_t t)
 			tm.tm_sec, off < 0 ? '-' : '+', (off < 0 ? -off : off) / 60 % 100,
 			(off < 0 ? -off : off) % 60);
 }
-
-/* One CSV field (RFC 4180), quoted when it must be; NULL is empty. */
-void svc__csv_field(svc_buf_t *b, const char *s, bool first)
-{
-	if (!first)
-		svc__buf_puts(b, ",");
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
-		svc__buf_puts(b, s);
-		return;
-	}
-	svc__buf_puts(b, "\"");
-	for (; *s; s++)
-		svc__buf_puts(b, *s == '"' ? "\"\"" : (char[]){ *s, '\0' });
-	svc__buf_puts(b, "\"");
-}

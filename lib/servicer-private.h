@@ -159,7 +159,12 @@ void svc__buf_puts(svc_buf_t *b, const char *s);
 void svc__buf_putn(svc_buf_t *b, const char *s, size_t n);
 void svc__buf_printf(svc_buf_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* S as a JSON string, quotes and all. */
 void svc__buf_json_str(svc_buf_t *b, const char *s);
+/* One CSV field of S (LEN bytes; NULL S is empty), comma first unless
+ * FIRST, quoted only where it must be.  The one CSV quoter. */
+void svc__csv_fieldn(svc_buf_t *b, const char *s, size_t len, bool first);
+void svc__csv_field(svc_buf_t *b, const char *s, bool first);
 void svc__buf_free(svc_buf_t *b);
 const char *svc__buf_str(svc_buf_t *b);
 /* Append "key":value to a JSON object under construction in B. */
@@ -312,8 +317,6 @@ void svc__header_encoded(svc_buf_t *b, const char *name, const char *value);
  * items of at most 254 characters (addresses) no line passes 998. */
 void svc__header_list(svc_buf_t *b, const char *name, const char *list);
 void svc__rfc5322_date(svc_buf_t *b, int64_t t);
-/* One CSV field, comma first unless FIRST; NULL is empty. */
-void svc__csv_field(svc_buf_t *b, const char *s, bool first);
 
 /* device.c */
 /* The audit entry of a change to device SERIAL, BEFORE and AFTER whole. */
@@ -404,6 +407,11 @@ svc_status_t svc__csv_import(svc_db_t *db, FILE *in,
 			     const svc__csv_spec_t *spec,
 			     const svc_import_opts_t *opts,
 			     svc__csv_stats_t *stats);
+/* A rejected row to F: its fields as read (ROW, already CSV; HAS_FIELDS
+ * false when it had none), then its line and the reason.  The one reject
+ * writer of both imports. */
+void svc__reject_write(FILE *f, const char *row, bool has_fields, long long line,
+		       const char *reason);
 /* An import's write transaction, with a larger page cache. */
 svc_status_t svc__import_begin(svc_db_t *db);
 /* End it: rolled back after RC failed, on a dry run, or on a strict import

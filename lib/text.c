@@ -102,20 +102,84 @@ void svc__buf_json_str(svc_buf_t *b, const char *s)
 
 	svc__buf_putn(b, "\"", 1);
 	for (;; p++) {
-		if (*p && *p != '"' && *p != '\\' && *p >= 0x20)
+		if (*p && *p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7f)
 			continue;
 		svc__buf_putn(b, (const char *)run, (size_t)(p - run));
 		if (!*p)
 			break;
-		if (*p == '"' || *p == '\\') {
-			char esc[2] = { '\\', (char)*p };
-			svc__buf_putn(b, esc, 2);
-		} else {
+		if (*p == '"' || *p == '\\')
+			svc__buf_putn(b, (const char[]){ '\\', (char)*p }, 2);
+		else if (*p == '\n')
+			svc__buf_puts(b, "\\n");
+		else if (*p == '\r')
+			svc__buf_puts(b, "\\r");
+		else if (*p == '\t')
+			svc__buf_puts(b, "\\t");
+		else
 			svc__buf_printf(b, "\\u%04x", *p);
-		}
 		run = p + 1;
 	}
 	svc__buf_putn(b, "\"", 1);
+}
+
+/*
+ * One CSV field of LEN bytes (RFC 4180), comma first unless FIRST: quoted
+ * only where it must be (a comma, a quote, a line break, or a space at
+ * either end, which a reader may trim), so that clean rows read as typed.
+ */
+void svc__csv_fieldn(svc_buf_t *b, const char *s, size_t len, bool first)
+{
+	bool quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+
+	if (!first)
+		svc__buf_putn(b, ",", 1);
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (!quote) {
+		svc__buf_putn(b, s, len);
+		return;
+	}
+	svc__buf_putn(b, "\"", 1);
+	for (const char *run = s, *end = s + len; run < end;) {
+		const char *q = memchr(run, '"', (size_t)(end - run));
+		size_t n = q ? (size_t)(q - run) + 1 : (size_t)(end - run);
+
+		svc__buf_putn(b, run, n);
+		if (q)
+			svc__buf_putn(b, "\"", 1);
+		run += n;
+	}
+	svc__buf_putn(b, "\"", 1);
+}
+
+void svc__csv_field(svc_buf_t *b, const char *s, bool first)
+{
+	svc__csv_fieldn(b, s ? s : "", s ? strlen(s) : 0, first);
+}
+
+/* B's text to F; -1 when memory ran out or F failed. */
+static int put_buf(FILE *f, svc_buf_t *b)
+{
+	int rc = b->oom || (b->len && fwrite(b->p, 1, b->len, f) != b->len) ? -1 : 0;
+
+	svc__buf_free(b);
+	return rc;
+}
+
+int svc_csv_write(FILE *f, const char *s, size_t len)
+{
+	svc_buf_t b = { 0 };
+
+	svc__csv_fieldn(&b, s, len, true);
+	return put_buf(f, &b);
+}
+
+int svc_json_write(FILE *f, const char *s)
+{
+	svc_buf_t b = { 0 };
+
+	svc__buf_json_str(&b, s ? s : "");
+	return put_buf(f, &b);
 }
 
 /*

@@ -101,8 +101,39 @@ static void json_builder_escapes(void **state)
 	svc__json_field(&b, "a", "x\"y\\z\n");
 	svc__json_int(&b, "n", -3);
 	svc__json_field(&b, "c", NULL);
-	assert_string_equal(svc__buf_str(&b), "{\"a\":\"x\\\"y\\\\z\\u000a\",\"n\":-3,\"c\":null}");
+	assert_string_equal(svc__buf_str(&b), "{\"a\":\"x\\\"y\\\\z\\n\",\"n\":-3,\"c\":null}");
 	svc__buf_free(&b);
+	/* Every control character escaped, DEL too; UTF-8 as it is. */
+	svc__buf_json_str(&b, "\t\r\x01\x1f\x7f caf\xc3\xa9");
+	assert_string_equal(svc__buf_str(&b), "\"\\t\\r\\u0001\\u001f\\u007f caf\xc3\xa9\"");
+	svc__buf_free(&b);
+}
+
+/* The one CSV quoter: quotes only where a reader would misread the field. */
+static void csv_fields_are_quoted_only_where_they_must_be(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "plain", "plain" },		   { "", "" },
+		{ "a,b", "\"a,b\"" },		   { "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "two\nlines", "\"two\nlines\"" }, { "cr\r", "\"cr\r\"" },
+		{ " lead", "\" lead\"" },	   { "trail ", "\"trail \"" },
+		{ "in side", "in side" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		svc_buf_t b = { 0 };
+
+		svc__csv_field(&b, cases[i].in, true);
+		assert_string_equal(b.p ? b.p : "", cases[i].out);
+		svc__buf_free(&b);
+	}
+	svc_buf_t row = { 0 };
+	svc__csv_field(&row, "a", true);
+	svc__csv_field(&row, NULL, false);
+	svc__csv_fieldn(&row, "x\0y", 3, false);
+	assert_int_equal(row.len, 6);
+	assert_memory_equal(row.p, "a,,x\0y", 6);
+	svc__buf_free(&row);
 }
 
 int main(void)
@@ -115,6 +146,7 @@ int main(void)
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(numbers_must_be_whole),
 		cmocka_unit_test(json_builder_escapes),
+		cmocka_unit_test(csv_fields_are_quoted_only_where_they_must_be),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
