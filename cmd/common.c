@@ -166,6 +166,7 @@ int run_import(svc_db_t *db, const import_args_t *a, import_fn fn)
 		return EX_CANTCREAT;
 	}
 	opts.flags = (a->strict ? SVC_IMPORT_STRICT : 0) | (a->dry_run ? SVC_IMPORT_DRY_RUN : 0);
+	opts.name = a->path;
 	opts.warn = show_warning;
 	if (isatty(STDERR_FILENO) && !cli_quiet) {
 		if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))

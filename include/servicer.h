@@ -1139,6 +1139,9 @@ typedef struct svc_import_opts {
 	unsigned version; /* SVC_IMPORT_OPTS_VERSION: set it with SVC_IMPORT_OPTS_INIT */
 	unsigned flags;	 /* SVC_IMPORT_* */
 	FILE *reject;	 /* where rejected rows go; NULL: nowhere */
+	/* The input's name for the audit log (a path; NULL or "-": standard
+	 * input).  The log keeps it with the content's SHA-256. */
+	const char *name;
 	/* Called with a warning for a person (unknown column...). */
 	void (*warn)(const char *msg, void *ctx);
 	/* Called now and then with the bytes read so far. */

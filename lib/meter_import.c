@@ -226,7 +226,7 @@ static void reject_line(const char *raw, long long line, const char *reason, voi
 	svc__reject_write(ctx, raw ? raw : "", raw && *raw, line, reason);
 }
 
-static svc_status_t apply_staged(svc_db_t *db, svc__meter_stage_t *stage,
+static svc_status_t apply_staged(svc_db_t *db, svc__meter_stage_t *stage, long long import_id,
 				 const svc_import_opts_t *opts, svc_import_summary_t *sum)
 {
 	applier_t a = { .db = db, .sum = sum, .stage = stage };
@@ -234,7 +234,7 @@ static svc_status_t apply_staged(svc_db_t *db, svc__meter_stage_t *stage,
 	svc_status_t rc;
 
 	svc__now(now);
-	if ((rc = svc__store_writer_open(db, now, &a.writer)) == SVC_OK &&
+	if ((rc = svc__store_writer_open(db, now, import_id, &a.writer)) == SVC_OK &&
 	    (rc = svc__store_stage_each(stage, apply_row, &a)) == SVC_OK &&
 	    (rc = a.rc) == SVC_OK && (rc = flush_batch(&a)) == SVC_OK && opts && opts->reject)
 		rc = svc__store_stage_refused(stage, reject_line, opts->reject);
@@ -245,37 +245,22 @@ static svc_status_t apply_staged(svc_db_t *db, svc__meter_stage_t *stage,
 svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
 			      svc_import_summary_t *summary)
 {
+	import_ctx_t ic = { .db = db, .today = svc_date_today(), .keep_raw = opts && opts->reject };
 	svc__csv_spec_t spec = {
 		import_columns, sizeof import_columns / sizeof *import_columns,
-		import_required, 2, stage_row, NULL,
+		import_required, 2, stage_row, &ic,
 	};
-	import_ctx_t ic = { .db = db, .today = svc_date_today(), .keep_raw = opts && opts->reject };
-	svc__csv_stats_t stats = { 0 };
-	unsigned flags = opts ? opts->flags : 0;
+	svc__import_t im;
 	svc_status_t rc;
 
-	memset(summary, 0, sizeof *summary);
-	if ((rc = SVC__VERSION_OK(db, opts, SVC_IMPORT_OPTS_VERSION, "import meter readings")) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_METER, "import meter readings")) != SVC_OK ||
-	    (rc = svc__import_begin(db)) != SVC_OK)
-		return rc;
-	spec.ctx = &ic;
-	if ((rc = svc__store_stage_open(db, ic.keep_raw, &ic.stage)) == SVC_OK &&
-	    (rc = svc__csv_import(db, in, &spec, opts, &stats)) == SVC_OK &&
+	if ((rc = svc__import_begin(&im, db, SVC__DO_METER, "meter readings", opts,
+				    summary)) == SVC_OK &&
+	    (rc = svc__store_stage_open(db, ic.keep_raw, &ic.stage)) == SVC_OK &&
+	    (rc = svc__import_read(&im, in, &spec)) == SVC_OK &&
 	    (rc = stage_flush(&ic)) == SVC_OK)
-		rc = apply_staged(db, ic.stage, opts, summary);
+		rc = apply_staged(db, ic.stage, im.id, opts, summary);
 	for (int i = 0; i < ic.n; i++)
 		svc__buf_free(&ic.row[i].raw);
-	summary->rows = stats.rows;
-	summary->rejected += stats.rejected;
-	summary->truncated = stats.truncated;
-	if (rc == SVC_OK) {
-		char after[96];
-
-		snprintf(after, sizeof after, "{\"added\":%zu,\"unchanged\":%zu,\"rejected\":%zu}",
-			 summary->added, summary->unchanged, summary->rejected);
-		rc = svc__audit(db, "import", "meter readings", NULL, after);
-	}
 	svc__store_stage_close(ic.stage);
-	return svc__import_end(db, rc, flags, summary);
+	return svc__import_end(&im, rc);
 }

@@ -14,6 +14,7 @@
 
 struct svc__registrar {
 	svc_db_t *db;
+	long long import_id; /* the import applying rows, 0: one by hand */
 	/* Models looked up, as asked for: a file repeats a handful of models. */
 	struct {
 		char asked[SVC_MODEL_MAX * 4 + 1], name[SVC_MODEL_MAX * 4 + 1];
@@ -24,7 +25,7 @@ struct svc__registrar {
 	int warranty_months;
 };
 
-svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp)
+svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, svc__registrar_t **rp)
 {
 	svc__registrar_t *r = calloc(1, sizeof *r);
 
@@ -32,6 +33,7 @@ svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp)
 	if (!r)
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	r->db = db;
+	r->import_id = import_id;
 	return SVC_OK;
 }
 
@@ -219,6 +221,20 @@ static svc__regval_t *derive_warranty(svc__registrar_t *r, svc__regval_t *v)
 }
 
 /* V as the device it registers, in STATUS, as of NOW. */
+/*
+ * A change to device SERIAL: by hand, an audit entry of its own; in an
+ * import, the import's one entry says it, and the device carries the
+ * import's id (ALREADY: its registration wrote it).
+ */
+static svc_status_t record_change(svc__registrar_t *r, const char *action, const char *serial,
+				  const svc_device_t *before, const svc_device_t *after,
+				  bool already)
+{
+	if (!r->import_id)
+		return svc__audit_device(r->db, action, serial, before, after);
+	return already ? SVC_OK : svc__store_device_imported(r->db, serial, r->import_id);
+}
+
 static svc_device_t device_of(const svc__registrar_t *r, const svc__regval_t *v,
 			      const char *status, const char *now)
 {
@@ -287,7 +303,7 @@ static svc_status_t fill_in(svc__registrar_t *r, const svc_device_t *old,
 	svc_status_t rc = svc__store_device_fill(r->db, &after, old->customer);
 
 	if (rc == SVC_OK)
-		rc = svc__audit_device(r->db, "update", v->serial, old, &after);
+		rc = record_change(r, "update", v->serial, old, &after, false);
 	return rc;
 }
 
@@ -313,8 +329,8 @@ static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
 		derive_warranty(r, v);
 		svc__now(now);
 		after = device_of(r, v, "pending", now);
-		if ((rc = svc__store_device_renew(r->db, &after, old->customer)) == SVC_OK)
-			rc = svc__audit_device(r->db, "register", v->serial, old, &after);
+		if ((rc = svc__store_device_renew(r->db, &after, old->customer, r->import_id)) == SVC_OK)
+			rc = record_change(r, "register", v->serial, old, &after, true);
 		*result = SVC__REG_RENEWED;
 		return rc;
 	}
@@ -337,7 +353,9 @@ static svc_status_t assign_as_given(svc__registrar_t *r, const svc__regval_t *v,
 	svc__buf_printf(&object, "device %s", v->serial);
 	svc__json_field(&before, "assigned_to", was);
 	svc__json_field(&after, "assigned_to", v->assigned_to);
-	if (rc == SVC_OK)
+	if (rc == SVC_OK && r->import_id)
+		rc = svc__store_device_imported(r->db, v->serial, r->import_id);
+	else if (rc == SVC_OK)
 		rc = svc__audit_on(r->db, "assign", svc__buf_str(&object), v->serial, svc__buf_str(&before),
 				svc__buf_str(&after));
 	if (*result == SVC__REG_UNCHANGED)
@@ -366,11 +384,11 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 	derive_warranty(r, &v);
 	svc__now(now);
 	after = device_of(r, &v, "pending", now);
-	if ((rc = svc__store_device_insert(r->db, &after, &added)) != SVC_OK)
+	if ((rc = svc__store_device_insert(r->db, &after, r->import_id, &added)) != SVC_OK)
 		return rc;
 	if (added) {
 		*result = SVC__REG_NEW;
-		if ((rc = svc__audit_device(r->db, "register", v.serial, NULL, &after)) != SVC_OK)
+		if ((rc = record_change(r, "register", v.serial, NULL, &after, true)) != SVC_OK)
 			return rc;
 		return assign_as_given(r, &v, NULL, result);
 	}
@@ -401,7 +419,7 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 	if ((rc = SVC__VERSION_OK(db, reg, SVC_REGISTRATION_VERSION, "register")) != SVC_OK ||
 	    (rc = svc__write_begin(db, SVC__DO_REGISTER, "register devices")) != SVC_OK)
 		return rc;
-	if ((rc = svc__registrar_new(db, &r)) == SVC_OK) {
+	if ((rc = svc__registrar_new(db, 0, &r)) == SVC_OK) {
 		reason[0] = '\0';
 		rc = svc__registrar_apply(r, reg, true, &result, reason, sizeof reason);
 		if ((rc == SVC_EINVAL || rc == SVC_ERULE) && reason[0])
@@ -467,26 +485,18 @@ static svc_status_t import_row(void *ctx, const svc__csv_row_t *row,
 svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
 			       svc_import_summary_t *summary)
 {
+	import_ctx_t ic = { NULL, summary };
 	svc__csv_spec_t spec = {
 		import_columns, sizeof import_columns / sizeof *import_columns,
-		import_required, 2, import_row, NULL,
+		import_required, 2, import_row, &ic,
 	};
-	import_ctx_t ic = { NULL, summary };
-	svc__csv_stats_t stats = { 0 };
-	unsigned flags = opts ? opts->flags : 0;
+	svc__import_t im;
 	svc_status_t rc;
 
-	memset(summary, 0, sizeof *summary);
-	if ((rc = SVC__VERSION_OK(db, opts, SVC_IMPORT_OPTS_VERSION, "import registrations")) != SVC_OK ||
-	    (rc = svc__may(db, SVC__DO_REGISTER, "register devices")) != SVC_OK ||
-	    (rc = svc__import_begin(db)) != SVC_OK)
-		return rc;
-	spec.ctx = &ic;
-	if ((rc = svc__registrar_new(db, &ic.registrar)) == SVC_OK)
-		rc = svc__csv_import(db, in, &spec, opts, &stats);
+	if ((rc = svc__import_begin(&im, db, SVC__DO_REGISTER, "registrations", opts,
+				    summary)) == SVC_OK &&
+	    (rc = svc__registrar_new(db, im.id, &ic.registrar)) == SVC_OK)
+		rc = svc__import_read(&im, in, &spec);
 	svc__registrar_free(ic.registrar);
-	summary->rows = stats.rows;
-	summary->rejected = stats.rejected;
-	summary->truncated = stats.truncated;
-	return svc__import_end(db, rc, flags, summary);
+	return svc__import_end(&im, rc);
 }

@@ -572,6 +572,13 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE INDEX audit_serial ON audit(serial) WHERE serial IS NOT NULL;",
+
+	/* 10 -> 11: an import is one audit entry (who, when, the file's name
+	 * and SHA-256, the counts) whose id every row it registered, changed
+	 * or recorded carries, so that a unit's log still names the file. */
+	"ALTER TABLE device ADD COLUMN import_id INTEGER;"
+	"ALTER TABLE device ADD COLUMN updated_import_id INTEGER;"
+	"ALTER TABLE meter_reading ADD COLUMN import_id INTEGER;",
 };
 
 const char *svc__schema_step(int v)

@@ -141,6 +141,18 @@ bool svc__owns(const svc_db_t *db, const char *assigned_to);
  * a change that wrote no audit entry. */
 svc_status_t svc__write_begin(svc_db_t *db, svc__action_t may, const char *doing);
 
+/* sha256.c */
+typedef struct svc__sha256 {
+	uint32_t h[8];
+	uint64_t bytes;
+	unsigned char buf[64];
+	size_t used;
+} svc__sha256_t;
+void svc__sha256_init(svc__sha256_t *c);
+void svc__sha256_add(svc__sha256_t *c, const void *data, size_t n);
+/* The digest as 64 hex digits and a NUL; C is spent. */
+void svc__sha256_hex(svc__sha256_t *c, char out[65]);
+
 /* program.c */
 /* The executable NAME beside the running program (a build tree), else in
  * RELDIR relative to the program's directory (an install under any
@@ -340,7 +352,8 @@ typedef enum {
 } svc__reg_t;
 
 typedef struct svc__registrar svc__registrar_t;
-svc_status_t svc__registrar_new(svc_db_t *db, svc__registrar_t **rp);
+/* A registrar applying rows by hand, or for the import IMPORT_ID. */
+svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, svc__registrar_t **rp);
 void svc__registrar_free(svc__registrar_t *r);
 /* Validate REG and apply it inside the caller's transaction.  SVC_EINVAL or
  * SVC_ERULE with the reason in REASON leaves the database as it was. */
@@ -401,6 +414,7 @@ typedef struct svc__csv_spec {
 typedef struct svc__csv_stats {
 	size_t rows, rejected;
 	bool truncated;
+	char sha256[65]; /* of every byte read */
 } svc__csv_stats_t;
 
 svc_status_t svc__csv_import(svc_db_t *db, FILE *in,
@@ -412,11 +426,28 @@ svc_status_t svc__csv_import(svc_db_t *db, FILE *in,
  * writer of both imports. */
 void svc__reject_write(FILE *f, const char *row, bool has_fields, long long line,
 		       const char *reason);
-/* An import's write transaction, with a larger page cache. */
-svc_status_t svc__import_begin(svc_db_t *db);
-/* End it: rolled back after RC failed, on a dry run, or on a strict import
- * with a rejected row; committed otherwise (SUMMARY->applied). */
-svc_status_t svc__import_end(svc_db_t *db, svc_status_t rc, unsigned flags,
-			     svc_import_summary_t *summary);
+/*
+ * An import: its rows are read with svc__import_read() (the row rules
+ * plugged in through SPEC), in one write transaction that
+ * svc__import_end() commits with one audit entry: who, when, the file's
+ * name and SHA-256, the counts.  ID is that entry's, reserved at the
+ * start: every row the import registers, changes or records carries it.
+ */
+typedef struct svc__import {
+	svc_db_t *db;
+	const char *what; /* "registrations", "meter readings" */
+	const svc_import_opts_t *opts;
+	svc_import_summary_t *summary;
+	svc__csv_stats_t stats;
+	long long id;
+	bool begun;
+} svc__import_t;
+svc_status_t svc__import_begin(svc__import_t *im, svc_db_t *db, svc__action_t may,
+			       const char *what, const svc_import_opts_t *opts,
+			       svc_import_summary_t *summary);
+svc_status_t svc__import_read(svc__import_t *im, FILE *in, const svc__csv_spec_t *spec);
+/* Rolled back after RC failed, on a dry run, on a strict import with a
+ * rejected row, or when nothing changed; else committed with the entry. */
+svc_status_t svc__import_end(svc__import_t *im, svc_status_t rc);
 
 #endif

@@ -32,10 +32,15 @@ svc_status_t svc__store_assigned_to(svc_db_t *db, const char *login, long long *
 				    long long *calls);
 
 /* store_audit.c */
+/* Entry E (with E->id when it is not 0) concerning SERIAL (may be NULL). */
 svc_status_t svc__store_audit_add(svc_db_t *db, const svc_audit_entry_t *e,
 				  const char *serial);
+/* The id the next entry takes, reserved for as long as the write
+ * transaction writes no other entry. */
+svc_status_t svc__store_audit_next_id(svc_db_t *db, long long *id);
 /* The last LIMIT entries (all if 0) since SINCE, by LOGIN, on SERIAL
- * (each NULL: any), oldest first. */
+ * (each NULL: any; on SERIAL counts the imports that registered, changed
+ * or read it), oldest first. */
 svc_status_t svc__store_audit_list(svc_db_t *db, const char *since, const char *login,
 				   const char *serial, long long limit, svc_audit_cb cb,
 				   void *ctx);
@@ -103,11 +108,17 @@ typedef struct svc__device_row {
 } svc__device_row_t;
 svc_status_t svc__store_device_get(svc_db_t *db, const char *serial, svc__device_row_t *row);
 void svc__store_device_done(svc__device_row_t *row);
-/* A new registration D (pending): *ADDED false when SERIAL was there. */
-svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, bool *added);
-/* Register D again (pending), or fill in its blanks; WAS: its customer. */
-svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was);
+/* A new registration D (pending), from the import IMPORT_ID (0: none):
+ * *ADDED false when SERIAL was there. */
+svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long long import_id,
+				      bool *added);
+/* Register D again (pending), from IMPORT_ID (0: none); or fill in its
+ * blanks.  WAS: its customer until now. */
+svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was,
+				     long long import_id);
 svc_status_t svc__store_device_fill(svc_db_t *db, const svc_device_t *d, const char *was);
+/* SERIAL was changed by import IMPORT_ID. */
+svc_status_t svc__store_device_imported(svc_db_t *db, const char *serial, long long import_id);
 /* SERIAL active (confirmed at NOW) or withdrawn (at NOW for REASON). */
 svc_status_t svc__store_device_status(svc_db_t *db, const char *serial, const char *status,
 				      const char *now, const char *reason);
@@ -328,7 +339,9 @@ svc_status_t svc__store_stage_refused(svc__meter_stage_t *s,
 						 const char *reason, void *ctx),
 				      void *ctx);
 typedef struct svc__meter_writer svc__meter_writer_t;
-svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, svc__meter_writer_t **w);
+/* Readings recorded by the actor at NOW, from import IMPORT_ID. */
+svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, long long import_id,
+				    svc__meter_writer_t **w);
 void svc__store_writer_close(svc__meter_writer_t *w);
 /* Insert N billing readings (1 or SVC__METER_BATCH) in one statement; when
  * the schema refuses one, none is inserted and *REFUSED is set. */

@@ -5,13 +5,15 @@ svc_status_t svc__store_audit_add(svc_db_t *db, const svc_audit_entry_t *e,
 				  const char *serial)
 {
 	static const char sql[] =
-		"INSERT INTO audit(at, login, command, action, object, before, after, serial)"
-		" VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+		"INSERT INTO audit(at, login, command, action, object, before, after, serial, id)"
+		" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	svc__stmt_t *st;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
+	if (e->id > 0)
+		svc__bind_int(st, 9, e->id);
 	svc__bind_text(st, 1, e->at);
 	svc__bind_text(st, 2, e->login);
 	svc__bind_text(st, 3, e->command);
@@ -25,20 +27,43 @@ svc_status_t svc__store_audit_add(svc_db_t *db, const svc_audit_entry_t *e,
 	return rc;
 }
 
+svc_status_t svc__store_audit_next_id(svc_db_t *db, long long *id)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	*id = 0;
+	if ((rc = svc__prepare(db, "SELECT coalesce(max(id), 0) + 1 FROM audit", &st)) != SVC_OK)
+		return rc;
+	if (svc__row(db, st, &rc))
+		*id = svc__col_i64(st, 0);
+	svc__finalize(st);
+	return rc;
+}
+
 svc_status_t svc__store_audit_list(svc_db_t *db, const char *since, const char *login,
 				   const char *serial, long long limit, svc_audit_cb cb,
 				   void *ctx)
 {
-	static const char sql[] =
+	/* A unit's log: its own entries, and those of the imports that
+	 * registered, changed or read it. */
+	static const char any[] =
 		"SELECT id, at, login, command, action, object, before, after FROM ("
 		" SELECT * FROM audit"
 		" WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR login = ?2)"
-		"   AND (?3 IS NULL OR serial = ?3)"
+		" ORDER BY id DESC LIMIT ?4) ORDER BY id";
+	static const char of_serial[] =
+		"SELECT id, at, login, command, action, object, before, after FROM ("
+		" SELECT * FROM audit"
+		" WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR login = ?2)"
+		"   AND (serial = ?3 OR id IN (SELECT import_id FROM device WHERE serial = ?3"
+		"    UNION SELECT updated_import_id FROM device WHERE serial = ?3"
+		"    UNION SELECT import_id FROM meter_reading WHERE serial = ?3))"
 		" ORDER BY id DESC LIMIT ?4) ORDER BY id";
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+	if ((rc = svc__prepare(db, serial ? of_serial : any, &st)) != SVC_OK)
 		return rc;
 	svc__bind_text(st, 1, since);
 	svc__bind_text(st, 2, login);

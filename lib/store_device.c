@@ -74,9 +74,12 @@ static svc_status_t index_customer(svc_db_t *db, const char *serial, const char 
 }
 
 /* Bind the registration of D: ?1 serial, ?2 model, ?3 support, ?4 to ?8
- * its values, ?9 and ?10 when and by whom, ?11 the customer. */
-static void bind_registration(svc__stmt_t *st, const svc_device_t *d)
+ * its values, ?9 and ?10 when and by whom, ?11 the customer, ?12 the
+ * import it came with. */
+static void bind_registration(svc__stmt_t *st, const svc_device_t *d, long long import_id)
 {
+	if (import_id > 0)
+		svc__bind_int(st, 12, import_id);
 	svc__bind_text(st, 1, d->serial);
 	svc__bind_text(st, 2, d->model);
 	svc__bind_text(st, 3, d->support ? d->support : "dispatch");
@@ -90,13 +93,14 @@ static void bind_registration(svc__stmt_t *st, const svc_device_t *d)
 	svc__bind_opt(st, 11, d->customer);
 }
 
-svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, bool *added)
+svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long long import_id,
+				      bool *added)
 {
 	static const char sql[] =
 		"INSERT INTO device(serial, model, status, support,"
 		" account, system_account, location, installed,"
-		" warranty_end, registered_at, registered_by, customer)"
-		" VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" warranty_end, registered_at, registered_by, customer, import_id)"
+		" VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
 		" ON CONFLICT(serial) DO NOTHING";
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
@@ -104,7 +108,7 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, bool 
 	*added = false;
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	bind_registration(st, d);
+	bind_registration(st, d, import_id);
 	rc = svc__step_done(db, st, "write the registration");
 	svc__finalize(st);
 	if (rc == SVC_OK && (*added = svc__changes(db) == 1))
@@ -112,7 +116,8 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, bool 
 	return rc;
 }
 
-svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was)
+svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was,
+				     long long import_id)
 {
 	static const char sql[] =
 		"UPDATE device SET model = ?2, status = 'pending',"
@@ -120,13 +125,14 @@ svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const 
 		" location = ?6, installed = ?7, warranty_end = ?8,"
 		" registered_at = ?9, registered_by = ?10,"
 		" confirmed_at = NULL, withdrawn_at = NULL,"
-		" withdraw_reason = NULL, customer = ?11 WHERE serial = ?1";
+		" withdraw_reason = NULL, customer = ?11, import_id = ?12, updated_import_id = NULL"
+		" WHERE serial = ?1";
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	bind_registration(st, d);
+	bind_registration(st, d, import_id);
 	rc = svc__step_done(db, st, "write the registration");
 	svc__finalize(st);
 	return rc == SVC_OK ? index_customer(db, d->serial, was, d->customer) : rc;
@@ -153,6 +159,21 @@ svc_status_t svc__store_device_fill(svc_db_t *db, const svc_device_t *d, const c
 	rc = svc__step_done(db, st, "update the registration");
 	svc__finalize(st);
 	return rc == SVC_OK ? index_customer(db, d->serial, was, d->customer) : rc;
+}
+
+svc_status_t svc__store_device_imported(svc_db_t *db, const char *serial, long long import_id)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "UPDATE device SET updated_import_id = ?2 WHERE serial = ?1",
+			       &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	svc__bind_int(st, 2, import_id);
+	rc = svc__step_done(db, st, "note the import");
+	svc__finalize(st);
+	return rc;
 }
 
 svc_status_t svc__store_device_status(svc_db_t *db, const char *serial, const char *status,

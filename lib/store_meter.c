@@ -430,12 +430,13 @@ struct svc__meter_writer {
 	svc__stmt_t *one, *batch;
 };
 
-#define APPLY_HEAD "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source," \
-		   " recorded_at, recorded_by) VALUES"
-#define APPLY_TUPLE "(#, #, 0, #, #, #, 'import', ?1, ?2)"
+#define APPLY_HEAD_IMPORT "INSERT INTO meter_reading(serial, day, slot, total, bw, color," \
+			  " source, recorded_at, recorded_by, import_id) VALUES"
+#define APPLY_TUPLE "(#, #, 0, #, #, #, 'import', ?1, ?2, ?3)"
 enum { APPLY_COLS = 5 };
 
-svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, svc__meter_writer_t **wp)
+svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, long long import_id,
+				    svc__meter_writer_t **wp)
 {
 	svc__meter_writer_t *w = calloc(1, sizeof *w);
 	svc_status_t rc;
@@ -443,14 +444,16 @@ svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, svc__meter_wr
 	if (!(*wp = w))
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	w->db = db;
-	if ((rc = prepare_rows(db, APPLY_HEAD, APPLY_TUPLE, 3, SVC__METER_BATCH, &w->batch)) != SVC_OK ||
-	    (rc = prepare_rows(db, APPLY_HEAD, APPLY_TUPLE, 3, 1, &w->one)) != SVC_OK)
+	if ((rc = prepare_rows(db, APPLY_HEAD_IMPORT, APPLY_TUPLE, 4, SVC__METER_BATCH,
+			       &w->batch)) != SVC_OK ||
+	    (rc = prepare_rows(db, APPLY_HEAD_IMPORT, APPLY_TUPLE, 4, 1, &w->one)) != SVC_OK)
 		return rc;
 	for (int i = 0; i < 2; i++) {
 		svc__stmt_t *st = i ? w->batch : w->one;
 
 		svc__bind_copy(st, 1, now);
 		svc__bind_text(st, 2, db->actor);
+		svc__bind_int(st, 3, import_id);
 	}
 	return SVC_OK;
 }
@@ -472,9 +475,9 @@ svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_
 	*refused = false;
 	svc__reset(st);
 	for (int i = 0; i < n; i++) {
-		svc__bind_text(st, 3 + i * APPLY_COLS, r[i].serial);
-		svc__bind_text(st, 4 + i * APPLY_COLS, r[i].day);
-		bind_counters(st, 5 + i * APPLY_COLS, r[i].v);
+		svc__bind_text(st, 4 + i * APPLY_COLS, r[i].serial);
+		svc__bind_text(st, 5 + i * APPLY_COLS, r[i].day);
+		bind_counters(st, 6 + i * APPLY_COLS, r[i].v);
 	}
 	if (svc__step(st) == SVC__DONE)
 		return SVC_OK;

@@ -149,6 +149,10 @@ load helpers
 	[[ "$stderr" == *"4 unchanged, 1 rejected"* ]]
 	run svc --format csv log --serial AAG04417
 	[ "${#lines[@]}" -eq 3 ]
+	# Registered by the import, which the log names by file and content.
+	sum=$(sha256sum "$SRC/examples/serials.csv" | cut -d' ' -f1)
+	[[ "${lines[1]}" == *,import,registrations,* ]]
+	[[ "${lines[1]}" == *"$SRC/examples/serials.csv"*"$sum"* ]]
 	[[ "${lines[2]}" == *withdraw* ]]
 }
 

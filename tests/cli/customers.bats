@@ -90,10 +90,15 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"1 rows: 0 new, 1 unchanged, 0 rejected"* ]]
 	[ "$(snapshot)" = "$before" ]
-	# Another device manager named: the unit is reassigned, with the audit entry.
+	# Another device manager named: the unit is reassigned, and its log
+	# names the import that did it: the file, and its content's SHA-256.
 	printf 'model,serial,assigned_to\niR-ADV C5535,2XB00001,pat\n' > "$TMP/move.csv"
 	run --separate-stderr svc ascr-register --import "$TMP/move.csv"
 	[[ "$stderr" == *"1 rows: 0 new, 1 updated, 0 unchanged, 0 rejected"* ]]
 	[ "$(sqlite3 "$SERVICER_DB" "SELECT assigned_to FROM device WHERE serial = '2XB00001'")" = pat ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT before || ' ' || after FROM audit WHERE action = 'assign' ORDER BY id DESC LIMIT 1")" = '{"assigned_to":"dana"} {"assigned_to":"pat"}' ]
+	sum=$(sha256sum "$TMP/move.csv" | cut -d' ' -f1)
+	run svc --format tsv log --serial 2XB00001
+	[[ "${lines[-1]}" == *"	import	registrations	"* ]]
+	[[ "${lines[-1]}" == *"{\"file\":\"$TMP/move.csv\",\"sha256\":\"$sum\",\"rows\":1,\"new\":0,\"updated\":1,"* ]]
+	[ "$(sqlite3 "$SERVICER_DB" "SELECT updated_import_id = (SELECT max(id) FROM audit) FROM device WHERE serial = '2XB00001'")" = 1 ]
 }

@@ -64,9 +64,9 @@ readings() {
 @test "the schema holds the rules for any writer" {
 	dealer
 	svc -q meter-submit 2XB01234 --total 1000 --date 2026-09-01
-	run sqlite3 "$SERVICER_DB" "INSERT INTO meter_reading VALUES('2XB01234', '2026-09-02', 0, 999, NULL, NULL, 'submit', 'x', 'x')"
+	run sqlite3 "$SERVICER_DB" "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-02', 0, 999, NULL, NULL, 'submit', 'x', 'x')"
 	[[ "$output" == *"meter: total is lower than the reading before it"* ]]
-	run sqlite3 "$SERVICER_DB" "INSERT INTO meter_reading VALUES('2XB01234', '2026-09-01', 0, 1001, NULL, NULL, 'submit', 'x', 'x')"
+	run sqlite3 "$SERVICER_DB" "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-01', 0, 1001, NULL, NULL, 'submit', 'x', 'x')"
 	[[ "$output" == *"UNIQUE constraint failed"* ]]
 	run sqlite3 "$SERVICER_DB" "UPDATE meter_reading SET total = 1"
 	[[ "$output" == *"a reading is never changed"* ]]

@@ -318,6 +318,85 @@ static void twenty_thousand_rows_in_one_pass(void **state)
 	free(s);
 }
 
+/* The log of a serial, as "action object" lines, into a buffer. */
+static int log_line(const svc_audit_entry_t *e, void *ctx)
+{
+	char *buf = ctx;
+
+	snprintf(buf + strlen(buf), 4096 - strlen(buf), "%s %s %s\n", e->action, e->object,
+		 e->after ? e->after : "-");
+	return 0;
+}
+
+/* SPEC: "A bulk import is one audit entry (who, when, the file's name and
+ * SHA-256, the counts), and every row it created or changed carries that
+ * import's id, so log --serial still says who registered a unit, when,
+ * and from which file." */
+static void an_import_is_one_audit_entry_its_rows_carry(void **state)
+{
+	fixture_t *f = *state;
+	const char *csv = "model,serial,location\niPF6400S,I1,Hall\niPF6400S,I2,\nnope,I3,\n";
+	svc_audit_filter_t filter = { .version = SVC_AUDIT_FILTER_VERSION, .serial = "I2" };
+	svc__sha256_t sha;
+	char hex[65], expect[256], log[4096] = "";
+	long long entries = query_int(f->db, "SELECT count(*) FROM audit"), id;
+	run_t *r = import_str(f, csv, 0);
+
+	assert_int_equal(r->sum.added, 2);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit"), entries + 1);
+	id = query_int(f->db, "SELECT max(id) FROM audit");
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM device WHERE import_id = "
+					  "(SELECT max(id) FROM audit)"), 2);
+	svc__sha256_init(&sha);
+	svc__sha256_add(&sha, csv, strlen(csv));
+	svc__sha256_hex(&sha, hex);
+	snprintf(expect, sizeof expect,
+		 "import registrations {\"file\":\"standard input\",\"sha256\":\"%s\","
+		 "\"rows\":3,\"new\":2,\"updated\":0,\"unchanged\":0,\"rejected\":1}\n", hex);
+	assert_int_equal(svc_audit_list(f->db, &filter, log_line, log), SVC_OK);
+	assert_string_equal(log, expect);
+
+	/* A second file fills I2's blank: the unit's log names both imports. */
+	r = import_str(f, "model,serial,location\niPF6400S,I2,Dock\n", 0);
+	assert_int_equal(r->sum.updated, 1);
+	assert_int_equal(query_int(f->db, "SELECT updated_import_id - import_id FROM device"
+					  " WHERE serial = 'I2'"), 1);
+	log[0] = '\0';
+	assert_int_equal(svc_audit_list(f->db, &filter, log_line, log), SVC_OK);
+	assert_non_null(strstr(log, expect));
+	assert_non_null(strstr(log + strlen(expect), "import registrations {\"file\""));
+	/* I1's log has only the first. */
+	filter.serial = "I1";
+	log[0] = '\0';
+	assert_int_equal(svc_audit_list(f->db, &filter, log_line, log), SVC_OK);
+	assert_string_equal(log, expect);
+
+	/* Registered by hand: an entry of its own, no import's id. */
+	svc_registration_t one = { .version = SVC_REGISTRATION_VERSION, .model = "iPF6400S",
+				   .serial = "H1" };
+	assert_int_equal(svc_device_register(f->db, &one, NULL), SVC_OK);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM device WHERE serial = 'H1'"
+					  " AND import_id IS NULL"), 1);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE serial = 'H1'"), 1);
+	(void)id;
+}
+
+/* A dry run, a strict import with a bad row and a re-run write no entry. */
+static void an_import_that_changes_nothing_writes_no_entry(void **state)
+{
+	fixture_t *f = *state;
+	const char *csv = "model,serial\niPF6400S,N1\nnope,N2\n";
+	long long entries = query_int(f->db, "SELECT count(*) FROM audit");
+
+	import_str(f, csv, SVC_IMPORT_DRY_RUN);
+	import_str(f, csv, SVC_IMPORT_STRICT);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit"), entries);
+	import_str(f, csv, 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit"), entries + 1);
+	import_str(f, csv, 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit"), entries + 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fixture_teardown)
@@ -342,6 +421,8 @@ int main(void)
 		T(dry_run_counts_but_applies_nothing),
 		T(non_utf8_row_is_rejected),
 		T(twenty_thousand_rows_in_one_pass),
+		T(an_import_is_one_audit_entry_its_rows_carry),
+		T(an_import_that_changes_nothing_writes_no_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

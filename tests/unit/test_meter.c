@@ -513,6 +513,16 @@ static void the_import_applies_rows_in_date_order_per_device(void **state)
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM meter_reading WHERE serial = '2XB01234'"
 					  " AND source = 'import'"), 150);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE action = 'import'"), 1);
+	/* One entry for the import, whose id each reading it recorded carries;
+	 * the readings submitted one by one carry none. */
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM meter_reading WHERE import_id ="
+					  " (SELECT id FROM audit WHERE action = 'import')"), 150);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM meter_reading"
+					  " WHERE import_id IS NULL"), 1);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE action = 'import'"
+					  " AND object = 'meter readings' AND after LIKE"
+					  " '{\"file\":\"standard input\",\"sha256\":\"%\",\"rows\":156,"
+					  "\"new\":150,\"updated\":0,\"unchanged\":1,\"rejected\":5}'"), 1);
 	/* Rows refused while read come first, then those refused while
 	 * applied; each with its line and reason. */
 	assert_non_null(rejects);

@@ -136,6 +136,37 @@ static void csv_fields_are_quoted_only_where_they_must_be(void **state)
 	svc__buf_free(&row);
 }
 
+/* FIPS 180-4's examples, and a message that spans many blocks unevenly. */
+static void sha256_of_the_standard_examples(void **state)
+{
+	static const struct { const char *in, *hex; } cases[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	svc__sha256_t c;
+	char hex[65], chunk[1000];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		svc__sha256_init(&c);
+		svc__sha256_add(&c, cases[i].in, strlen(cases[i].in));
+		svc__sha256_hex(&c, hex);
+		assert_string_equal(hex, cases[i].hex);
+	}
+	/* A million 'a', fed 1000, then 7, 993 at a time. */
+	memset(chunk, 'a', sizeof chunk);
+	svc__sha256_init(&c);
+	for (int i = 0; i < 500; i++) {
+		svc__sha256_add(&c, chunk, 1000);
+		svc__sha256_add(&c, chunk, 7);
+		svc__sha256_add(&c, chunk, 993);
+	}
+	svc__sha256_hex(&c, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +178,7 @@ int main(void)
 		cmocka_unit_test(numbers_must_be_whole),
 		cmocka_unit_test(json_builder_escapes),
 		cmocka_unit_test(csv_fields_are_quoted_only_where_they_must_be),
+		cmocka_unit_test(sha256_of_the_standard_examples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
