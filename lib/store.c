@@ -1,4 +1,5 @@
 /* store.c - statements and their cache, over whichever driver a handle has. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,45 @@ long long svc__col_i64(svc__stmt_t *st, int i)
 double svc__col_double(svc__stmt_t *st, int i)
 {
 	return st->db->drv->col_double(st->impl, i);
+}
+
+svc_status_t svc__write(svc_db_t *db, const char *doing, const char *sql, const char *spec, ...)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+	va_list ap;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	va_start(ap, spec);
+	for (int i = 1; spec[i - 1]; i++) {
+		switch (spec[i - 1]) {
+		case 't':
+			svc__bind_text(st, i, va_arg(ap, const char *));
+			break;
+		case 'o':
+			svc__bind_opt(st, i, va_arg(ap, const char *));
+			break;
+		case 'd':
+			svc__bind_int(st, i, va_arg(ap, int));
+			break;
+		case 'i':
+			svc__bind_int(st, i, va_arg(ap, long long));
+			break;
+		default: { /* 'n' */
+			long long v = va_arg(ap, long long);
+
+			if (v >= 0)
+				svc__bind_int(st, i, v);
+			else
+				svc__bind_null(st, i);
+		}
+		}
+	}
+	va_end(ap);
+	rc = svc__step_done(db, st, doing);
+	svc__finalize(st);
+	return rc;
 }
 
 svc_status_t svc__exec(svc_db_t *db, const char *sql, const char *doing)

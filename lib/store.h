@@ -129,6 +129,14 @@ int svc__col_int(svc__stmt_t *st, int i);
 long long svc__col_i64(svc__stmt_t *st, int i);
 double svc__col_double(svc__stmt_t *st, int i);
 
+/*
+ * Run the statement SQL, which returns no row, with one parameter for each
+ * letter of SPEC: 't' text (NULL binds NULL), 'o' text where NULL or ""
+ * binds NULL, 'd' an int, 'i' a long long, 'n' a long long where a
+ * negative value binds NULL.  DOING names it in an error.
+ */
+svc_status_t svc__write(svc_db_t *db, const char *doing, const char *sql, const char *spec, ...);
+
 /* The connection. */
 svc_status_t svc__exec(svc_db_t *db, const char *sql, const char *doing);
 long long svc__changes(svc_db_t *db);

@@ -203,44 +203,21 @@ svc_status_t svc__store_closeouts_queued(svc_db_t *db, const char *visible_to,
 
 svc_status_t svc__store_attempt_begin(svc_db_t *db, long long id, const char *at)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "UPDATE closeout SET attempts = attempts + 1,"
-				   " last_attempt_at = ?2, unconfirmed_at = ?2 WHERE dispatch_id = ?1",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, at);
-	rc = svc__step_done(db, st, "record the attempt");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "record the attempt", "UPDATE closeout SET attempts = attempts + 1,"
+			  " last_attempt_at = ?2, unconfirmed_at = ?2 WHERE dispatch_id = ?1", "it", id,
+			  at);
 }
 
 svc_status_t svc__store_attempt_end(svc_db_t *db, long long id, const char *status,
 				    const char *now, const char *reply, const char *unconfirmed,
 				    const char *refused)
 {
-	static const char sql[] =
-		"UPDATE closeout SET"
-		" status = CASE WHEN status = 'sent' OR ?2 IS NULL THEN status ELSE ?2 END,"
-		" sent_at = CASE WHEN ?2 = 'sent' THEN coalesce(sent_at, ?3) ELSE sent_at END,"
-		" last_error = CASE WHEN ?2 = 'sent' THEN NULL ELSE ?4 END,"
-		" unconfirmed_at = CASE WHEN ?2 IS NULL THEN unconfirmed_at ELSE ?5 END,"
-		" cc_refused = CASE WHEN ?2 = 'sent' THEN ?6 ELSE cc_refused END"
-		" WHERE dispatch_id = ?1";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_opt(st, 2, status);
-	svc__bind_text(st, 3, now);
-	svc__bind_opt(st, 4, reply);
-	svc__bind_opt(st, 5, unconfirmed);
-	svc__bind_opt(st, 6, refused);
-	rc = svc__step_done(db, st, "record the sending");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "record the sending", "UPDATE closeout SET"
+			  " status = CASE WHEN status = 'sent' OR ?2 IS NULL THEN status ELSE ?2 END,"
+			  " sent_at = CASE WHEN ?2 = 'sent' THEN coalesce(sent_at, ?3) ELSE sent_at END,"
+			  " last_error = CASE WHEN ?2 = 'sent' THEN NULL ELSE ?4 END,"
+			  " unconfirmed_at = CASE WHEN ?2 IS NULL THEN unconfirmed_at ELSE ?5 END,"
+			  " cc_refused = CASE WHEN ?2 = 'sent' THEN ?6 ELSE cc_refused END"
+			  " WHERE dispatch_id = ?1", "iotooo", id, status, now, reply, unconfirmed,
+			  refused);
 }

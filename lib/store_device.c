@@ -49,27 +49,19 @@ void svc__store_device_done(svc__device_row_t *row)
 static svc_status_t index_customer(svc_db_t *db, const char *serial, const char *was,
 				   const char *now)
 {
-	static const char *const sql[2] = {
-		"INSERT INTO device_customer(device_customer, rowid, customer)"
-		" SELECT 'delete', id, ?2 FROM device WHERE serial = ?1",
-		"INSERT INTO device_customer(rowid, customer)"
-		" SELECT id, ?2 FROM device WHERE serial = ?1",
-	};
-	const char *value[2] = { was, now };
 	svc_status_t rc = SVC_OK;
 
 	if ((was && now && strcmp(was, now) == 0) || (!was && !now))
 		return SVC_OK;
-	for (int i = 0; i < 2 && rc == SVC_OK; i++) {
-		svc__stmt_t *st = NULL;
-
-		if (!value[i] || (rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
-			continue;
-		svc__bind_text(st, 1, serial);
-		svc__bind_text(st, 2, value[i]);
-		rc = svc__step_done(db, st, "index the customer");
-		svc__finalize(st);
-	}
+	if (was)
+		rc = svc__write(db, "index the customer",
+				"INSERT INTO device_customer(device_customer, rowid, customer)"
+				" SELECT 'delete', id, ?2 FROM device WHERE serial = ?1", "tt", serial,
+				was);
+	if (rc == SVC_OK && now)
+		rc = svc__write(db, "index the customer",
+				"INSERT INTO device_customer(rowid, customer)"
+				" SELECT id, ?2 FROM device WHERE serial = ?1", "tt", serial, now);
 	return rc;
 }
 
@@ -140,61 +132,33 @@ svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const 
 
 svc_status_t svc__store_device_fill(svc_db_t *db, const svc_device_t *d, const char *was)
 {
-	static const char sql[] =
-		"UPDATE device SET account = ?2, system_account = ?3, location = ?4,"
-		" installed = ?5, warranty_end = ?6, support = ?7, customer = ?8 WHERE serial = ?1";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc_status_t rc = svc__write(db, "update the registration",
+				     "UPDATE device SET account = ?2, system_account = ?3,"
+				     " location = ?4, installed = ?5, warranty_end = ?6, support = ?7,"
+				     " customer = ?8 WHERE serial = ?1", "tooooooo", d->serial,
+				     d->account, d->system_account, d->location, d->installed,
+				     d->warranty_end, d->support, d->customer);
 
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, d->serial);
-	svc__bind_opt(st, 2, d->account);
-	svc__bind_opt(st, 3, d->system_account);
-	svc__bind_opt(st, 4, d->location);
-	svc__bind_opt(st, 5, d->installed);
-	svc__bind_opt(st, 6, d->warranty_end);
-	svc__bind_opt(st, 7, d->support);
-	svc__bind_opt(st, 8, d->customer);
-	rc = svc__step_done(db, st, "update the registration");
-	svc__finalize(st);
 	return rc == SVC_OK ? index_customer(db, d->serial, was, d->customer) : rc;
 }
 
 svc_status_t svc__store_device_imported(svc_db_t *db, const char *serial, long long import_id)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "UPDATE device SET updated_import_id = ?2 WHERE serial = ?1",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_int(st, 2, import_id);
-	rc = svc__step_done(db, st, "note the import");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "note the import",
+			  "UPDATE device SET updated_import_id = ?2 WHERE serial = ?1", "ti", serial,
+			  import_id);
 }
 
 svc_status_t svc__store_device_status(svc_db_t *db, const char *serial, const char *status,
 				      const char *now, const char *reason)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	rc = svc__prepare(db, reason
-			  ? "UPDATE device SET status = ?2, withdrawn_at = ?3, withdraw_reason = ?4 WHERE serial = ?1"
-			  : "UPDATE device SET status = ?2, confirmed_at = ?3 WHERE serial = ?1", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, status);
-	svc__bind_text(st, 3, now);
 	if (reason)
-		svc__bind_text(st, 4, reason);
-	rc = svc__step_done(db, st, "change the registration");
-	svc__finalize(st);
-	return rc;
+		return svc__write(db, "change the registration",
+				  "UPDATE device SET status = ?2, withdrawn_at = ?3, withdraw_reason = ?4"
+				  " WHERE serial = ?1", "tttt", serial, status, now, reason);
+	return svc__write(db, "change the registration",
+			  "UPDATE device SET status = ?2, confirmed_at = ?3 WHERE serial = ?1", "ttt",
+			  serial, status, now);
 }
 
 svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, const char *serial,
@@ -207,16 +171,8 @@ svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, cons
 		[SVC__DEVICE_STOCK_LOCATION] =
 			"UPDATE device SET stock_location = ?2 WHERE serial = ?1",
 	};
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, sql[field], &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_opt(st, 2, value);
-	rc = svc__step_done(db, st, "change the device");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "change the device", sql[field], "to", serial, value);
 }
 
 svc_status_t svc__store_device_serials(svc_db_t *db, const char *status,

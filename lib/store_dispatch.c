@@ -131,21 +131,9 @@ svc_status_t svc__store_events(svc_db_t *db, long long id,
 svc_status_t svc__store_event_add(svc_db_t *db, long long id, const char *at, const char *event,
 				  const char *detail)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	rc = svc__prepare(db, "INSERT INTO dispatch_event(dispatch_id, at, event, by, detail)"
-			      " VALUES(?, ?, ?, ?, ?)", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, at);
-	svc__bind_text(st, 3, event);
-	svc__bind_text(st, 4, db->actor);
-	svc__bind_opt(st, 5, detail);
-	rc = svc__step_done(db, st, "record the event");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "record the event",
+			  "INSERT INTO dispatch_event(dispatch_id, at, event, by, detail)"
+			  " VALUES(?, ?, ?, ?, ?)", "ittto", id, at, event, db->actor, detail);
 }
 
 svc_status_t svc__store_event_latest(svc_db_t *db, long long id, const char *now, char at[21])
@@ -281,52 +269,24 @@ svc_status_t svc__store_call_state(svc_db_t *db, long long id, svc__call_state_t
 	return rc;
 }
 
-static void bind_level(svc__stmt_t *st, int i, long long v)
-{
-	if (v < 0)
-		svc__bind_null(st, i);
-	else
-		svc__bind_int(st, i, v);
-}
-
 svc_status_t svc__store_call_step(svc_db_t *db, long long id, const char *to,
 				  const char *assigned, const char *arrived,
 				  const long long level[3])
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	rc = svc__prepare(db, "UPDATE dispatch SET status = ?2,"
-			      " assigned_to = coalesce(?3, assigned_to),"
-			      " arrived_at = coalesce(?4, arrived_at),"
-			      " waited_minutes = coalesce(?5, waited_minutes),"
-			      " response_met = coalesce(?6, response_met),"
-			      " late_minutes = coalesce(?7, late_minutes) WHERE id = ?1", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, to);
-	svc__bind_opt(st, 3, assigned);
-	svc__bind_opt(st, 4, arrived);
-	for (int i = 0; i < 3; i++)
-		bind_level(st, 5 + i, level[i]);
-	rc = svc__step_done(db, st, "change the call");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "change the call", "UPDATE dispatch SET status = ?2,"
+			  " assigned_to = coalesce(?3, assigned_to),"
+			  " arrived_at = coalesce(?4, arrived_at),"
+			  " waited_minutes = coalesce(?5, waited_minutes),"
+			  " response_met = coalesce(?6, response_met),"
+			  " late_minutes = coalesce(?7, late_minutes) WHERE id = ?1", "itoonnn", id, to,
+			  assigned, arrived, level[0], level[1], level[2]);
 }
 
 svc_status_t svc__store_call_close(svc_db_t *db, long long id, bool *closed)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc_status_t rc = svc__write(db, "close the call", "UPDATE dispatch SET status = 'closed'"
+				     " WHERE id = ? AND status = 'completed'", "i", id);
 
-	*closed = false;
-	if ((rc = svc__prepare(db, "UPDATE dispatch SET status = 'closed'"
-				   " WHERE id = ? AND status = 'completed'", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	rc = svc__step_done(db, st, "close the call");
-	svc__finalize(st);
 	*closed = rc == SVC_OK && svc__changes(db) == 1;
 	return rc;
 }
@@ -368,32 +328,13 @@ svc_status_t svc__store_call_fixable(svc_db_t *db, long long id, svc__call_fix_t
 
 svc_status_t svc__store_call_renumber(svc_db_t *db, long long id, const char *number)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "UPDATE dispatch SET number = ?2 WHERE id = ?1", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_text(st, 2, number);
-	rc = svc__step_done(db, st, "renumber the call");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "renumber the call", "UPDATE dispatch SET number = ?2 WHERE id = ?1",
+			  "it", id, number);
 }
 
 svc_status_t svc__store_call_amend(svc_db_t *db, long long id, const char *contact,
 				   const char *phone, const char *problem)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "UPDATE dispatch SET contact = ?2, phone = ?3, problem = ?4"
-				   " WHERE id = ?1", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	svc__bind_opt(st, 2, contact);
-	svc__bind_opt(st, 3, phone);
-	svc__bind_text(st, 4, problem);
-	rc = svc__step_done(db, st, "amend the call");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "amend the call", "UPDATE dispatch SET contact = ?2, phone = ?3,"
+			  " problem = ?4 WHERE id = ?1", "ioot", id, contact, phone, problem);
 }

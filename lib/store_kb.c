@@ -10,20 +10,11 @@
 /* Add entry ID to the full-text index, or take it out (REMOVE). */
 static svc_status_t index_entry(svc_db_t *db, long long id, bool remove)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, remove
-			       ? "INSERT INTO kb_text(kb_text, rowid, title, model, code, body)"
-				 " SELECT 'delete', id, title, model, code, body FROM kb WHERE id = ?"
-			       : "INSERT INTO kb_text(rowid, title, model, code, body)"
-				 " SELECT id, title, model, code, body FROM kb WHERE id = ?",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	rc = svc__step_done(db, st, "index knowledge content");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "index knowledge content", remove
+			  ? "INSERT INTO kb_text(kb_text, rowid, title, model, code, body)"
+			    " SELECT 'delete', id, title, model, code, body FROM kb WHERE id = ?"
+			  : "INSERT INTO kb_text(rowid, title, model, code, body)"
+			    " SELECT id, title, model, code, body FROM kb WHERE id = ?", "i", id);
 }
 
 svc_status_t svc__store_kb_add(svc_db_t *db, const svc_kb_entry_t *e, long long *id)
@@ -51,16 +42,10 @@ svc_status_t svc__store_kb_add(svc_db_t *db, const svc_kb_entry_t *e, long long 
 
 svc_status_t svc__store_kb_remove(svc_db_t *db, long long id)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc_status_t rc = index_entry(db, id, true);
 
-	if ((rc = index_entry(db, id, true)) != SVC_OK ||
-	    (rc = svc__prepare(db, "DELETE FROM kb WHERE id = ?", &st)) != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, id);
-	rc = svc__step_done(db, st, "remove knowledge content");
-	svc__finalize(st);
-	return rc;
+	return rc == SVC_OK ? svc__write(db, "remove knowledge content",
+					 "DELETE FROM kb WHERE id = ?", "i", id) : rc;
 }
 
 svc_status_t svc__store_kb_get(svc_db_t *db, long long id, bool *found, svc_kb_cb cb,

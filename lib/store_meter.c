@@ -119,38 +119,16 @@ svc_status_t svc__store_meter_insert(svc_db_t *db, const char *serial, const cha
 				     long long slot, const long long v[SVC__NCOUNTERS],
 				     const char *source, const char *now)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "INSERT INTO meter_reading(serial, day, slot, total, bw, color,"
-				   " source, recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, day);
-	svc__bind_int(st, 3, slot);
-	bind_counters(st, 4, v);
-	svc__bind_text(st, 7, source);
-	svc__bind_text(st, 8, now);
-	svc__bind_text(st, 9, db->actor);
-	rc = svc__step_done(db, st, "record the reading");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "record the reading",
+			  "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source,"
+			  " recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)", "ttinnnttt",
+			  serial, day, slot, v[0], v[1], v[2], source, now, db->actor);
 }
 
 svc_status_t svc__store_meter_drop_service(svc_db_t *db, const char *serial, long long slot)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "DELETE FROM meter_reading WHERE serial = ? AND slot = ?",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_int(st, 2, slot);
-	rc = svc__step_done(db, st, "replace the close-out's meter reading");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "replace the close-out's meter reading",
+			  "DELETE FROM meter_reading WHERE serial = ? AND slot = ?", "ti", serial, slot);
 }
 
 svc_status_t svc__store_meter_last_void(svc_db_t *db, const char *serial, const char *day,
@@ -175,30 +153,17 @@ svc_status_t svc__store_meter_last_void(svc_db_t *db, const char *serial, const 
 svc_status_t svc__store_meter_void(svc_db_t *db, const char *serial, const char *day,
 				   const char *reason, const char *now)
 {
-	static const char *const sql[] = {
-		"INSERT INTO meter_void(serial, day, slot, total, bw, color, source, recorded_at,"
-		" recorded_by, voided_at, voided_by, reason) SELECT serial, day, slot, total, bw,"
-		" color, source, recorded_at, recorded_by, ?3, ?4, ?5 FROM meter_reading"
-		" WHERE serial = ?1 AND day = ?2 AND slot = 0",
-		"DELETE FROM meter_reading WHERE serial = ?1 AND day = ?2 AND slot = 0",
-	};
-	svc_status_t rc = SVC_OK;
+	svc_status_t rc = svc__write(db, "void the reading",
+				     "INSERT INTO meter_void(serial, day, slot, total, bw, color, source,"
+				     " recorded_at, recorded_by, voided_at, voided_by, reason)"
+				     " SELECT serial, day, slot, total, bw, color, source, recorded_at,"
+				     " recorded_by, ?3, ?4, ?5 FROM meter_reading"
+				     " WHERE serial = ?1 AND day = ?2 AND slot = 0", "ttttt", serial, day,
+				     now, db->actor, reason);
 
-	for (size_t i = 0; i < 2 && rc == SVC_OK; i++) {
-		svc__stmt_t *st = NULL;
-
-		if ((rc = svc__prepare(db, sql[i], &st)) != SVC_OK)
-			break;
-		svc__bind_text(st, 1, serial);
-		svc__bind_text(st, 2, day);
-		if (i == 0) {
-			svc__bind_text(st, 3, now);
-			svc__bind_text(st, 4, db->actor);
-			svc__bind_text(st, 5, reason);
-		}
-		rc = svc__step_done(db, st, "void the reading");
-		svc__finalize(st);
-	}
+	if (rc == SVC_OK)
+		rc = svc__write(db, "void the reading", "DELETE FROM meter_reading"
+				" WHERE serial = ?1 AND day = ?2 AND slot = 0", "tt", serial, day);
 	return rc;
 }
 
@@ -206,24 +171,11 @@ svc_status_t svc__store_meter_exchange(svc_db_t *db, const char *serial, const c
 				       const char *day, long long old_final, long long new_start,
 				       const char *reason, const char *now)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "INSERT INTO meter_exchange(serial, counter, day, old_final,"
-				   " new_start, reason, recorded_at, recorded_by)"
-				   " VALUES(?, ?, ?, ?, ?, ?, ?, ?)", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, serial);
-	svc__bind_text(st, 2, counter);
-	svc__bind_text(st, 3, day);
-	svc__bind_int(st, 4, old_final);
-	svc__bind_int(st, 5, new_start);
-	svc__bind_text(st, 6, reason);
-	svc__bind_text(st, 7, now);
-	svc__bind_text(st, 8, db->actor);
-	rc = svc__step_done(db, st, "record the meter exchange");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "record the meter exchange",
+			  "INSERT INTO meter_exchange(serial, counter, day, old_final, new_start,"
+			  " reason, recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+			  "tttiittt", serial, counter, day, old_final, new_start, reason, now,
+			  db->actor);
 }
 
 svc_status_t svc__store_meter_history(svc_db_t *db, const char *serial,

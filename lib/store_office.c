@@ -29,22 +29,6 @@ static svc_status_t one_text(svc_db_t *db, const char *sql, const char *key, boo
 	return rc;
 }
 
-/* Run SQL with the text parameters V[0..N-1] (a NULL binds NULL). */
-static svc_status_t write_texts(svc_db_t *db, const char *doing, const char *sql,
-				const char *const *v, int n)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	for (int i = 0; i < n; i++)
-		svc__bind_text(st, i + 1, v[i]);
-	rc = svc__step_done(db, st, doing);
-	svc__finalize(st);
-	return rc;
-}
-
 svc_status_t svc__store_config_get(svc_db_t *db, const char *key, char **value)
 {
 	return one_text(db, "SELECT value FROM config WHERE key = ?", key, NULL, value);
@@ -52,14 +36,12 @@ svc_status_t svc__store_config_get(svc_db_t *db, const char *key, char **value)
 
 svc_status_t svc__store_config_put(svc_db_t *db, const char *key, const char *value)
 {
-	const char *v[] = { key, value };
-
 	if (!value)
-		return write_texts(db, "write the configuration", "DELETE FROM config WHERE key = ?",
-				   v, 1);
-	return write_texts(db, "write the configuration",
-			   "INSERT INTO config(key, value) VALUES(?, ?)"
-			   " ON CONFLICT(key) DO UPDATE SET value = excluded.value", v, 2);
+		return svc__write(db, "write the configuration", "DELETE FROM config WHERE key = ?",
+				  "t", key);
+	return svc__write(db, "write the configuration",
+			  "INSERT INTO config(key, value) VALUES(?, ?)"
+			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value", "tt", key, value);
 }
 
 svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_row_t *m)
@@ -86,29 +68,19 @@ svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_ro
 svc_status_t svc__store_model_put(svc_db_t *db, bool update, const char *name, int warranty,
 				  int response, const char *now)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	long long hours = response > 0 ? response : -1;
 
-	rc = svc__prepare(db, update ? "UPDATE model SET warranty_months = ?1,"
-				       " response_hours = ?2 WHERE model = ?3"
-				     : "INSERT INTO model(warranty_months, response_hours,"
-				       " model, added_at) VALUES(?1, ?2, ?3, ?4)", &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_int(st, 1, warranty);
-	if (response > 0)
-		svc__bind_int(st, 2, response);
-	svc__bind_text(st, 3, name);
-	if (!update)
-		svc__bind_text(st, 4, now);
-	rc = svc__step_done(db, st, "write the catalogue");
-	svc__finalize(st);
-	return rc;
+	if (update)
+		return svc__write(db, "write the catalogue", "UPDATE model SET warranty_months = ?1,"
+				  " response_hours = ?2 WHERE model = ?3", "dnt", warranty, hours, name);
+	return svc__write(db, "write the catalogue", "INSERT INTO model(warranty_months,"
+			  " response_hours, model, added_at) VALUES(?1, ?2, ?3, ?4)", "dntt",
+			  warranty, hours, name, now);
 }
 
 svc_status_t svc__store_model_remove(svc_db_t *db, const char *name)
 {
-	return write_texts(db, "remove the model", "DELETE FROM model WHERE model = ?", &name, 1);
+	return svc__write(db, "remove the model", "DELETE FROM model WHERE model = ?", "t", name);
 }
 
 svc_status_t svc__store_model_devices(svc_db_t *db, const char *model, long long *n)
@@ -157,18 +129,17 @@ svc_status_t svc__store_holiday_get(svc_db_t *db, const char *day, bool *found, 
 svc_status_t svc__store_holiday_put(svc_db_t *db, bool update, const char *day,
 				    const char *name, const char *now)
 {
-	const char *v[] = { day, name, now };
-
 	if (update)
-		return write_texts(db, "write the holiday",
-				   "UPDATE holiday SET name = ?2 WHERE day = ?1", v, 2);
-	return write_texts(db, "write the holiday",
-			   "INSERT INTO holiday(day, name, added_at) VALUES(?1, ?2, ?3)", v, 3);
+		return svc__write(db, "write the holiday",
+				  "UPDATE holiday SET name = ?2 WHERE day = ?1", "tt", day, name);
+	return svc__write(db, "write the holiday",
+			  "INSERT INTO holiday(day, name, added_at) VALUES(?1, ?2, ?3)", "ttt", day,
+			  name, now);
 }
 
 svc_status_t svc__store_holiday_remove(svc_db_t *db, const char *day)
 {
-	return write_texts(db, "remove the holiday", "DELETE FROM holiday WHERE day = ?", &day, 1);
+	return svc__write(db, "remove the holiday", "DELETE FROM holiday WHERE day = ?", "t", day);
 }
 
 svc_status_t svc__store_holiday_list(svc_db_t *db, svc_holiday_cb cb, void *ctx)

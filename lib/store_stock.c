@@ -28,21 +28,12 @@ svc_status_t svc__store_location_get(svc_db_t *db, const char *name, bool *found
 svc_status_t svc__store_location_put(svc_db_t *db, bool update, const char *name,
 				     const char *ship, const char *now)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, update
-			       ? "UPDATE stock_location SET ship = ?2 WHERE name = ?1"
-			       : "INSERT INTO stock_location(name, ship, added_at) VALUES(?1, ?2, ?3)",
-			       &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, name);
-	svc__bind_opt(st, 2, ship);
-	if (!update)
-		svc__bind_text(st, 3, now);
-	rc = svc__step_done(db, st, "write the stock location");
-	svc__finalize(st);
-	return rc;
+	if (update)
+		return svc__write(db, "write the stock location",
+				  "UPDATE stock_location SET ship = ?2 WHERE name = ?1", "to", name, ship);
+	return svc__write(db, "write the stock location",
+			  "INSERT INTO stock_location(name, ship, added_at) VALUES(?1, ?2, ?3)", "tot",
+			  name, ship, now);
 }
 
 svc_status_t svc__store_location_list(svc_db_t *db, svc_stock_location_cb cb, void *ctx)
@@ -89,22 +80,12 @@ svc_status_t svc__store_stock_get(svc_db_t *db, const char *location, const char
 svc_status_t svc__store_stock_put(svc_db_t *db, const char *location, const char *item,
 				  long long qty, const char *now)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, "INSERT INTO stock_level(location, item, qty, updated_at, updated_by)"
-				   " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(location, item) DO UPDATE"
-				   " SET qty = excluded.qty, updated_at = excluded.updated_at,"
-				   " updated_by = excluded.updated_by", &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, location);
-	svc__bind_text(st, 2, item);
-	svc__bind_int(st, 3, qty);
-	svc__bind_text(st, 4, now);
-	svc__bind_text(st, 5, db->actor);
-	rc = svc__step_done(db, st, "set a stock level");
-	svc__finalize(st);
-	return rc;
+	return svc__write(db, "set a stock level",
+			  "INSERT INTO stock_level(location, item, qty, updated_at, updated_by)"
+			  " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(location, item) DO UPDATE"
+			  " SET qty = excluded.qty, updated_at = excluded.updated_at,"
+			  " updated_by = excluded.updated_by", "ttitt", location, item, qty, now,
+			  db->actor);
 }
 
 svc_status_t svc__store_stock_list(svc_db_t *db, const char *location, svc_stock_level_cb cb,

@@ -47,24 +47,11 @@ svc_status_t svc__store_user_put(svc_db_t *db, const char *doing, bool revive,
 				 const char *login, const char *role, const char *name,
 				 const char *email, const char *now)
 {
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	rc = svc__prepare(db, revive
+	return svc__write(db, doing, revive
 			  ? "UPDATE user SET role = ?2, name = ?3, email = ?4, added_at = ?5,"
 			    " removed_at = NULL WHERE login = ?1"
 			  : "INSERT INTO user(login, role, name, email, added_at) VALUES(?1, ?2, ?3, ?4, ?5)",
-			  &st);
-	if (rc != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, login);
-	svc__bind_text(st, 2, role);
-	svc__bind_opt(st, 3, name);
-	svc__bind_opt(st, 4, email);
-	svc__bind_text(st, 5, now);
-	rc = svc__step_done(db, st, doing);
-	svc__finalize(st);
-	return rc;
+			  "ttoot", login, role, name, email, now);
 }
 
 svc_status_t svc__store_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
@@ -91,32 +78,18 @@ svc_status_t svc__store_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
 	return rc;
 }
 
-static svc_status_t update_user(svc_db_t *db, const char *doing, const char *sql,
-				const char *login, const char *value)
-{
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
-
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	svc__bind_text(st, 1, login);
-	svc__bind_text(st, 2, value);
-	rc = svc__step_done(db, st, doing);
-	svc__finalize(st);
-	return rc;
-}
-
 svc_status_t svc__store_user_set_role(svc_db_t *db, const char *doing, const char *login,
 				      const char *role)
 {
-	return update_user(db, doing, "UPDATE user SET role = ?2 WHERE login = ?1", login, role);
+	return svc__write(db, doing, "UPDATE user SET role = ?2 WHERE login = ?1", "tt", login,
+			  role);
 }
 
 svc_status_t svc__store_user_remove(svc_db_t *db, const char *doing, const char *login,
 				    const char *now)
 {
-	return update_user(db, doing, "UPDATE user SET removed_at = ?2 WHERE login = ?1", login,
-			   now);
+	return svc__write(db, doing, "UPDATE user SET removed_at = ?2 WHERE login = ?1", "tt",
+			  login, now);
 }
 
 svc_status_t svc__store_admins_besides(svc_db_t *db, const char *login, long long *n)
