@@ -36,6 +36,7 @@ struct svc_db {
 	const svc__driver_t *drv;
 	svc__conn_t *conn;
 	svc__stmt_cache_t stmts;
+	unsigned long prepared; /* statements the engine prepared, cached or not */
 	char *path;
 	char *actor;
 	char *command;

@@ -60,6 +60,7 @@ svc_status_t svc__prepare(svc_db_t *db, const char *sql, svc__stmt_t **stp)
 		free(st);
 		return svc__sqlerr(db, "prepare a query");
 	}
+	db->prepared++;
 	st->db = db;
 	st->hash = hash;
 	st->busy = true;

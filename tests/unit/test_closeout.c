@@ -503,6 +503,17 @@ static void the_message_is_rfc_5322_with_section_2_twice(void **state)
 	assert_int_equal(svc_closeout_record(f->db, "7701234", &q, NULL), SVC_OK);
 	assert_int_equal(svc_closeout_message(f->db, "7701234", &msg, &len), SVC_OK);
 	assert_int_equal(strlen(msg), len);
+	/* The message composed again prepares no statement again (the send
+	 * path composes one a call). */
+	{
+		unsigned long prepared = f->db->prepared;
+		char *again = NULL;
+		size_t again_len = 0;
+
+		assert_int_equal(svc_closeout_message(f->db, "7701234", &again, &again_len), SVC_OK);
+		assert_int_equal(f->db->prepared, prepared);
+		free(again);
+	}
 	k = show(f->db, "7701234");
 
 	/* CRLF everywhere, no line past RFC 5322's 78 characters. */

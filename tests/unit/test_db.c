@@ -356,6 +356,40 @@ static void busy_database_fails_cleanly(void **state)
 	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_OK);
 }
 
+/* A statement is prepared once per handle: asked for again, the same one
+ * comes back reset; asked for while in use, a second one. */
+static void statements_are_prepared_once_per_handle(void **state)
+{
+	fixture_t *f = *state;
+	static const char sql[] = "SELECT count(*) FROM model WHERE model <> ?";
+	svc__stmt_t *a, *b, *c;
+	unsigned long before = f->db->prepared;
+	svc_status_t rc = SVC_OK;
+
+	assert_int_equal(svc__prepare(f->db, sql, &a), SVC_OK);
+	svc__bind_text(a, 1, "x");
+	assert_true(svc__row(f->db, a, &rc));
+	assert_int_equal(svc__prepare(f->db, sql, &b), SVC_OK);
+	assert_ptr_not_equal(a, b);
+	svc__finalize(b);
+	svc__finalize(a);
+	assert_int_equal(svc__prepare(f->db, sql, &c), SVC_OK);
+	assert_true(c == a || c == b);
+	/* Given back reset, without the bindings of its last use. */
+	assert_true(svc__row(f->db, c, &rc));
+	assert_int_equal(svc__col_int(c, 0), 0);
+	svc__finalize(c);
+	assert_int_equal(f->db->prepared - before, 2);
+
+	/* A whole operation, the second time, prepares nothing new. */
+	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_OK);
+	assert_int_equal(svc_model_remove(f->db, "X1"), SVC_OK);
+	before = f->db->prepared;
+	assert_int_equal(svc_model_add(f->db, "X1", -1, -1, NULL), SVC_OK);
+	assert_int_equal(svc_model_remove(f->db, "X1"), SVC_OK);
+	assert_int_equal(f->db->prepared, before);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -374,6 +408,7 @@ int main(void)
 		T(configuration_is_checked_and_audited),
 		T(audit_log_is_append_only),
 		T(busy_database_fails_cleanly),
+		T(statements_are_prepared_once_per_handle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
