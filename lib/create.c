@@ -57,7 +57,7 @@ static svc_status_t same_dealer(svc_db_t *db, const char *path, const char *deal
 
 	if (svc__blank(dealer_id) && svc__blank(dealer_name))
 		return svc__error(db, SVC_EEXISTS, "database '%s' already exists; nothing changed",
-				  path);
+				  db->path);
 	if ((rc = svc_db_open(path, &old)) != SVC_OK) {
 		svc__error(db, rc, "%s", svc_errmsg(old));
 		svc_db_close(old);
@@ -71,13 +71,13 @@ static svc_status_t same_dealer(svc_db_t *db, const char *path, const char *deal
 			continue;
 		rc = svc__error(db, SVC_ERULE,
 				"database '%s' already exists for dealer %s '%s', not %s '%s'; nothing changed: to change it, 'servicer config set %s \"%s\"', or create another with --db",
-				path, i == 0 ? "id" : "name", stored[i] ? stored[i] : "(none)",
+				db->path, i == 0 ? "id" : "name", stored[i] ? stored[i] : "(none)",
 				i == 0 ? "id" : "name", given[i], i == 0 ? "dealer.id" : "dealer.name",
 				given[i]);
 	}
 	if (rc == SVC_OK)
 		rc = svc__error(db, SVC_EEXISTS, "database '%s' already exists; nothing changed",
-				path);
+				db->path);
 	free(stored[0]);
 	free(stored[1]);
 	return rc;
@@ -94,8 +94,12 @@ svc_status_t svc_db_create(const char *path, const char *dealer_id,
 		return rc;
 	db = *dbp;
 	rc = svc__db_connect(db, true, &version);
-	if (rc == SVC_EEXISTS && !db->conn)
+	if (rc == SVC_EEXISTS) {
+		if (db->conn)
+			db->drv->close(db->conn);
+		db->conn = NULL;
 		return same_dealer(db, path, dealer_id, dealer_name);
+	}
 	if (rc == SVC_OK && (rc = svc__begin(db)) == SVC_OK) {
 		rc = svc__migrate(db);
 		if (rc == SVC_OK)
@@ -106,7 +110,7 @@ svc_status_t svc_db_create(const char *path, const char *dealer_id,
 		svc__stmt_cache_free(&db->stmts);
 		db->drv->close(db->conn);
 		db->conn = NULL;
-		db->drv->discard(path);
+		db->drv->discard(db->where);
 	}
 	return rc;
 }

@@ -144,6 +144,44 @@ const char *svc_db_path(const svc_db_t *db)
 	return db ? db->path : NULL;
 }
 
+/* Bring the schema up to date inside the caller's write transaction. */
+svc_status_t svc__migrate(svc_db_t *db)
+{
+	int version = 0;
+
+	if (db->drv->get_version(db->conn, &version) != 0)
+		return svc__sqlerr(db, "read the schema version");
+	for (int v = version; v < svc_schema_version(); v++) {
+		if (db->drv->exec(db->conn, db->drv->schema_step(v)) != 0)
+			return svc__error(db, SVC_EINTERNAL,
+					  "cannot migrate the database to schema version %d: %s",
+					  v + 1, svc__store_message(db));
+	}
+	if (db->drv->set_version(db->conn, svc_schema_version()) != 0)
+		return svc__sqlerr(db, "record the schema version");
+	return SVC_OK;
+}
+
+/* WHERE as it may be shown: a URL's password as "***". */
+static char *shown_where(const char *where)
+{
+	const char *user = strstr(where, "://"), *end, *at, *colon;
+	svc_buf_t b = { 0 };
+
+	if (!user)
+		return svc__strdup(where);
+	user += 3;
+	end = user + strcspn(user, "/?#");
+	at = memchr(user, '@', (size_t)(end - user));
+	colon = at ? memchr(user, ':', (size_t)(at - user)) : NULL;
+	if (!colon)
+		return svc__strdup(where);
+	svc__buf_putn(&b, where, (size_t)(colon - where));
+	svc__buf_puts(&b, ":***");
+	svc__buf_puts(&b, at);
+	return b.oom ? NULL : b.p;
+}
+
 svc_status_t svc__db_handle(const char *path, svc_db_t **dbp)
 {
 	svc_db_t *db = calloc(1, sizeof *db);
@@ -151,8 +189,9 @@ svc_status_t svc__db_handle(const char *path, svc_db_t **dbp)
 	*dbp = db;
 	if (!db)
 		return SVC_EINTERNAL;
-	db->path = svc__strdup(path);
-	if (!db->path)
+	db->where = svc__strdup(path);
+	db->path = path ? shown_where(path) : NULL;
+	if (!db->path || !db->where)
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	return SVC_OK;
 }
@@ -161,8 +200,9 @@ svc_status_t svc__db_connect(svc_db_t *db, bool create, int *version)
 {
 	svc_status_t rc;
 
-	db->drv = &svc__sqlite_driver;
-	rc = db->drv->open(db->path, create, &db->conn, version, db->errmsg,
+	if ((rc = svc__driver_for(db, db->where, &db->drv)) != SVC_OK)
+		return rc;
+	rc = db->drv->open(db->where, create, &db->conn, version, db->errmsg,
 			   sizeof db->errmsg);
 	if (rc != SVC_OK)
 		return rc;
@@ -215,6 +255,7 @@ void svc_db_close(svc_db_t *db)
 		db->drv->close(db->conn);
 	}
 	free(db->path);
+	free(db->where);
 	free(db->actor);
 	free(db->command);
 	free(db);

@@ -25,7 +25,17 @@ static svc_status_t lock_outbox(svc_db_t *db, int *fd)
 {
 	svc_buf_t path = { 0 };
 	svc_status_t rc = SVC_OK;
+	bool held;
 
+	/* A shared database has no file beside it: the server holds the lock,
+	 * for as long as this connection lasts. */
+	if (svc__dialect(db) == SVC__POSTGRESQL) {
+		if ((rc = svc__store_send_lock(db, &held)) == SVC_OK && !held)
+			rc = svc__error(db, SVC_EBUSY,
+					"another 'servicer closeout --send' is sending from %s; this one sent nothing: try again when it is done",
+					db->path);
+		return rc;
+	}
 	svc__buf_printf(&path, "%s-send.lock", db->path);
 	if (path.oom)
 		return svc__error(db, SVC_EINTERNAL, "out of memory");

@@ -1,4 +1,4 @@
-/* schema.c - the schema as a list of migrations, indexed by PRAGMA user_version. */
+/* schema.c - SQLite's schema as a list of migrations, indexed by PRAGMA user_version. */
 #include <stdio.h>
 
 #include "servicer-private.h"
@@ -591,20 +591,3 @@ int svc_schema_version(void)
 	return (int)(sizeof migrations / sizeof *migrations);
 }
 
-/* Bring the schema up to date inside the caller's write transaction. */
-svc_status_t svc__migrate(svc_db_t *db)
-{
-	int version = 0;
-
-	if (db->drv->get_version(db->conn, &version) != 0)
-		return svc__sqlerr(db, "read the schema version");
-	for (int v = version; v < svc_schema_version(); v++) {
-		if (db->drv->exec(db->conn, migrations[v]) != 0)
-			return svc__error(db, SVC_EINTERNAL,
-					  "cannot migrate the database to schema version %d: %s",
-					  v + 1, svc__store_message(db));
-	}
-	if (db->drv->set_version(db->conn, svc_schema_version()) != 0)
-		return svc__sqlerr(db, "record the schema version");
-	return SVC_OK;
-}

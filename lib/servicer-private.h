@@ -34,6 +34,7 @@ typedef enum svc_role {
 
 struct svc_db {
 	const svc__driver_t *drv;
+	char *where; /* what the driver opens: a path, or a URL with its password */
 	svc__conn_t *conn;
 	svc__stmt_cache_t stmts;
 	unsigned long prepared; /* statements the engine prepared, cached or not */
@@ -82,6 +83,8 @@ svc_status_t svc__begin(svc_db_t *db);
 svc_status_t svc__commit(svc_db_t *db);
 void svc__rollback(svc_db_t *db);
 svc_status_t svc__finish(svc_db_t *db, svc_status_t st);
+/* Bring the schema up to date inside the caller's write transaction. */
+svc_status_t svc__migrate(svc_db_t *db);
 
 /* audit.c */
 /* An entry of the audit log, in the caller's transaction: ACTION on OBJECT
@@ -154,6 +157,9 @@ void svc__sha256_add(svc__sha256_t *c, const void *data, size_t n);
 /* The digest as 64 hex digits and a NUL; C is spent. */
 void svc__sha256_hex(svc__sha256_t *c, char out[65]);
 
+/* store_load.c */
+bool svc__is_postgresql(const char *where);
+
 /* program.c */
 /* The executable NAME beside the running program (a build tree), else in
  * RELDIR relative to the program's directory (an install under any
@@ -161,7 +167,6 @@ void svc__sha256_hex(svc__sha256_t *c, char out[65]);
 char *svc__companion(const char *name, const char *reldir);
 
 /* schema.c */
-svc_status_t svc__migrate(svc_db_t *db);
 /* The SQL of step V (from version V to V + 1), for tests; NULL past the end. */
 const char *svc__schema_step(int v);
 

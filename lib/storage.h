@@ -245,6 +245,9 @@ svc_status_t svc__store_attempt_begin(svc_db_t *db, long long id, const char *at
 svc_status_t svc__store_attempt_end(svc_db_t *db, long long id, const char *status,
 				    const char *now, const char *reply, const char *unconfirmed,
 				    const char *refused);
+/* PostgreSQL: take the one sender's lock for this connection; *HELD says
+ * whether it was free.  (A SQLite file's sender locks a file beside it.) */
+svc_status_t svc__store_send_lock(svc_db_t *db, bool *held);
 
 /* store_report.c */
 /* A call of the compensation report: SECTION 0 compensable, 1 at risk,

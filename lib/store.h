@@ -60,6 +60,9 @@ typedef struct svc__driver {
 	/* The schema version stored (0: new), and setting it. */
 	int (*get_version)(svc__conn_t *c, int *version);
 	int (*set_version)(svc__conn_t *c, int version);
+	/* The SQL of migration V (from version V to V + 1); NULL past the
+	 * last.  Every engine has the same migrations, by number. */
+	const char *(*schema_step)(int v);
 	/* Run SQL with no result (several statements may follow each other). */
 	int (*exec)(svc__conn_t *c, const char *sql);
 	/* A write transaction that holds the write lock from its start. */
@@ -92,6 +95,15 @@ typedef struct svc__driver {
 } svc__driver_t;
 
 extern const svc__driver_t svc__sqlite_driver;
+
+/* A driver in a module of its own (PostgreSQL's: servicer-pg.so) exports
+ * svc_store_driver(SVC__DRIVER_ABI), which returns its table, or NULL when
+ * it was built for another interface. */
+#define SVC__DRIVER_ABI 1
+typedef const svc__driver_t *(*svc__driver_entry_t)(unsigned abi);
+/* The driver for the database WHERE names: SQLite for a path, the
+ * PostgreSQL module, loaded now, for a postgresql:// URL. */
+svc_status_t svc__driver_for(svc_db_t *db, const char *where, const svc__driver_t **drv);
 
 /* The statement cache of a handle (store.c). */
 #define SVC__STMT_CACHE 64

@@ -221,3 +221,18 @@ svc_status_t svc__store_attempt_end(svc_db_t *db, long long id, const char *stat
 			  " WHERE dispatch_id = ?1", "iotooo", id, status, now, reply, unconfirmed,
 			  refused);
 }
+
+svc_status_t svc__store_send_lock(svc_db_t *db, bool *held)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	*held = false;
+	/* 'SVCS': a session's lock, released when the connection ends. */
+	if ((rc = svc__prepare(db, "SELECT pg_try_advisory_lock(1398162259)", &st)) != SVC_OK)
+		return rc;
+	if (svc__row(db, st, &rc))
+		*held = svc__col_int(st, 0) != 0;
+	svc__finalize(st);
+	return rc;
+}

@@ -51,7 +51,9 @@ static svc_status_t index_customer(svc_db_t *db, const char *serial, const char 
 {
 	svc_status_t rc = SVC_OK;
 
-	if ((was && now && strcmp(was, now) == 0) || (!was && !now))
+	/* PostgreSQL's trigram index is an index on the column itself. */
+	if ((was && now && strcmp(was, now) == 0) || (!was && !now) ||
+	    svc__dialect(db) == SVC__POSTGRESQL)
 		return SVC_OK;
 	if (was)
 		rc = svc__write(db, "index the customer",
@@ -217,12 +219,27 @@ static void fts_phrase(svc_buf_t *b, const char *text)
  * phrase: any part of the name, in any case); a shorter one by reading
  * every name. */
 static const char *const list_where[] = {
-	" AND status = ?1", " AND model = ?2 COLLATE NOCASE", " AND assigned_to = ?3",
+	" AND status = ?1", " AND lower(model) = lower(?2)", " AND assigned_to = ?3",
 	" AND account = ?4", " AND system_account = ?5",
 	" AND id IN (SELECT rowid FROM device_customer WHERE device_customer MATCH ?6)",
 	" AND instr(lower(customer), lower(?7)) > 0",
 };
 #define LIST_CONDITIONS (sizeof list_where / sizeof *list_where)
+/* PostgreSQL's: a pattern any part of the name matches, through the
+ * trigram index on lower(customer). */
+static const char pg_customer[] = " AND lower(customer) LIKE lower(?6) ESCAPE '\\'";
+
+/* TEXT as a LIKE pattern that matches any name holding it. */
+static void like_pattern(svc_buf_t *b, const char *text)
+{
+	svc__buf_puts(b, "%");
+	for (const char *p = text; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			svc__buf_puts(b, "\\");
+		svc__buf_putn(b, p, 1);
+	}
+	svc__buf_puts(b, "%");
+}
 
 /* The listing's statement, with the conditions whose VALUE is given. */
 static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_CONDITIONS],
@@ -231,10 +248,11 @@ static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_COND
 	svc_buf_t sql = { 0 };
 	svc_status_t rc;
 
-	svc__buf_puts(&sql, "SELECT " DEVICE_COLUMNS " FROM device WHERE 1");
+	svc__buf_puts(&sql, "SELECT " DEVICE_COLUMNS " FROM device WHERE 1 = 1");
 	for (size_t i = 0; i < LIST_CONDITIONS; i++)
 		if (!svc__blank(value[i]))
-			svc__buf_puts(&sql, list_where[i]);
+			svc__buf_puts(&sql, i == 5 && svc__dialect(db) == SVC__POSTGRESQL
+					    ? pg_customer : list_where[i]);
 	svc__buf_puts(&sql, " ORDER BY serial");
 	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory") : svc__prepare(db, sql.p, st);
 	for (size_t i = 0; rc == SVC_OK && i < LIST_CONDITIONS; i++)
@@ -253,7 +271,9 @@ svc_status_t svc__store_device_list(svc_db_t *db, const svc_device_filter_t *f,
 	svc_device_t d;
 	svc_status_t rc;
 
-	if (customer && trigrams(customer))
+	if (customer && svc__dialect(db) == SVC__POSTGRESQL)
+		like_pattern(&phrase, customer);
+	else if (customer && trigrams(customer))
 		fts_phrase(&phrase, customer);
 	const char *value[LIST_CONDITIONS] = {
 		f->status, f->model, assigned_to, f->account, f->system_account,

@@ -141,7 +141,7 @@ svc_status_t svc__store_event_latest(svc_db_t *db, long long id, const char *now
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, "SELECT max(max(at), ?2) FROM dispatch_event"
+	if ((rc = svc__prepare(db, "SELECT CASE WHEN max(at) > ?2 THEN max(at) ELSE ?2 END FROM dispatch_event"
 				   " WHERE dispatch_id = ?1", &st)) != SVC_OK)
 		return rc;
 	svc__bind_int(st, 1, id);

@@ -10,6 +10,9 @@
 /* Add entry ID to the full-text index, or take it out (REMOVE). */
 static svc_status_t index_entry(svc_db_t *db, long long id, bool remove)
 {
+	/* PostgreSQL's index is a column the row computes itself. */
+	if (svc__dialect(db) == SVC__POSTGRESQL)
+		return SVC_OK;
 	return svc__write(db, "index knowledge content", remove
 			  ? "INSERT INTO kb_text(kb_text, rowid, title, model, code, body)"
 			    " SELECT 'delete', id, title, model, code, body FROM kb WHERE id = ?"
@@ -97,6 +100,17 @@ static bool fts_query(const char *words, svc_buf_t *q)
 	return q->len > 0;
 }
 
+/* PostgreSQL's search: every word, title and code weighing most, as in
+ * SQLite's; rank negated, so that smaller is better in both. */
+static const char pg_search[] =
+	"SELECT k.id, k.title, k.model, k.code, k.body,"
+	" ts_headline('simple', k.title || ' ' || k.body, q,"
+	"  'StartSel=[, StopSel=], MaxWords=12, MinWords=4, MaxFragments=1,"
+	"  FragmentDelimiter=...'),"
+	" -ts_rank('{0.1, 0.2, 0.5, 1.0}', k.words, q), k.added_at, k.added_by"
+	" FROM kb k, plainto_tsquery('simple', ?1) q"
+	" WHERE k.words @@ q ORDER BY 7, k.id LIMIT ?2";
+
 svc_status_t svc__store_kb_search(svc_db_t *db, const char *words, int limit, svc_kb_cb cb,
 				  void *ctx)
 {
@@ -107,15 +121,18 @@ svc_status_t svc__store_kb_search(svc_db_t *db, const char *words, int limit, sv
 		" k.added_at, k.added_by"
 		" FROM kb_text JOIN kb k ON k.id = kb_text.rowid"
 		" WHERE kb_text MATCH ?1 ORDER BY 7, k.id LIMIT ?2";
+	bool pg = svc__dialect(db) == SVC__POSTGRESQL;
 	svc_buf_t q = { 0 };
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
-	if (!fts_query(words, &q)) {
+	if (pg)
+		svc__buf_puts(&q, words);
+	else if (!fts_query(words, &q)) {
 		svc__buf_free(&q);
 		return svc__error(db, SVC_EINVAL, "cannot search: give the words to search for");
 	}
-	if ((rc = svc__prepare(db, sql, &st)) == SVC_OK) {
+	if ((rc = svc__prepare(db, pg ? pg_search : sql, &st)) == SVC_OK) {
 		svc__bind_text(st, 1, svc__buf_str(&q));
 		svc__bind_int(st, 2, limit);
 		while (svc__row(db, st, &rc)) {

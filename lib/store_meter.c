@@ -61,7 +61,7 @@ svc_status_t svc__store_meter_bounds(svc_db_t *db, int c, const char *serial, co
 	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2), '')"             \
 	  " UNION ALL"                                                                        \
 	  " SELECT e.new_start, e.day, 1 FROM meter_exchange e"                               \
-	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2)"                  \
+	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day <= ?2) AS b"             \
 	  " ORDER BY d DESC, x LIMIT 1",                                                      \
 	  "SELECT v, d, x FROM ("                                                             \
 	  " SELECT r." col " AS v, r.day AS d, 0 AS x FROM meter_reading r"                   \
@@ -70,7 +70,7 @@ svc_status_t svc__store_meter_bounds(svc_db_t *db, int c, const char *serial, co
 	  "   WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2), '9999')"          \
 	  " UNION ALL"                                                                        \
 	  " SELECT e.old_final, e.day, 1 FROM meter_exchange e"                               \
-	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2)"                   \
+	  "  WHERE e.serial = ?1 AND e.counter = '" col "' AND e.day > ?2) AS b"              \
 	  " ORDER BY d, x LIMIT 1" }
 	static const char *const sql[SVC__NCOUNTERS][2] = {
 		BOUND_SQL("total"), BOUND_SQL("bw"), BOUND_SQL("color"),
@@ -253,7 +253,7 @@ struct svc__meter_stage {
 	svc__stmt_t *one, *batch, *refuse;
 };
 
-#define STAGE_HEAD "INSERT INTO temp.meter_stage(serial, day, line, total, bw, color, raw) VALUES"
+#define STAGE_HEAD "INSERT INTO meter_stage(serial, day, line, total, bw, color, raw) VALUES"
 #define STAGE_TUPLE "(#, #, #, #, #, #, #)"
 enum { STAGE_COLS = 7 };
 
@@ -261,18 +261,24 @@ svc_status_t svc__store_stage_open(svc_db_t *db, bool keep_raw, svc__meter_stage
 {
 	svc__meter_stage_t *s = calloc(1, sizeof *s);
 	svc_status_t rc;
+	/* SQLite's temporary table lives as long as the connection; one that
+	 * PostgreSQL drops at the commit needs no dropping after a failure,
+	 * which has aborted PostgreSQL's transaction. */
+	const char *create = svc__dialect(db) == SVC__POSTGRESQL
+		? "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT, line BIGINT PRIMARY KEY,"
+		  " total BIGINT, bw BIGINT, color BIGINT, raw TEXT, reason TEXT) ON COMMIT DROP"
+		: "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT, line INTEGER PRIMARY KEY,"
+		  " total INTEGER, bw INTEGER, color INTEGER, raw TEXT, reason TEXT)";
 
 	if (!(*sp = s))
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	s->db = db;
 	s->keep_raw = keep_raw;
-	if ((rc = svc__exec(db, "CREATE TEMP TABLE meter_stage(serial TEXT, day TEXT,"
-			    " line INTEGER PRIMARY KEY, total INTEGER, bw INTEGER,"
-			    " color INTEGER, raw TEXT, reason TEXT)", "stage the readings")) != SVC_OK ||
+	if ((rc = svc__exec(db, create, "stage the readings")) != SVC_OK ||
 	    (rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, SVC__METER_BATCH, &s->batch)) != SVC_OK ||
 	    (rc = prepare_rows(db, STAGE_HEAD, STAGE_TUPLE, 1, 1, &s->one)) != SVC_OK)
 		return rc;
-	return svc__prepare(db, "UPDATE temp.meter_stage SET reason = ? WHERE line = ?",
+	return svc__prepare(db, "UPDATE meter_stage SET reason = ? WHERE line = ?",
 			    &s->refuse);
 }
 
@@ -283,7 +289,9 @@ void svc__store_stage_close(svc__meter_stage_t *s)
 	svc__finalize(s->one);
 	svc__finalize(s->batch);
 	svc__finalize(s->refuse);
-	svc__exec(s->db, "DROP TABLE IF EXISTS temp.meter_stage", "unstage the readings");
+	/* Whatever went wrong before is what the caller is told. */
+	if (svc__dialect(s->db) == SVC__SQLITE)
+		s->db->drv->exec(s->db->conn, "DROP TABLE IF EXISTS meter_stage");
 	free(s);
 }
 
@@ -337,7 +345,7 @@ svc_status_t svc__store_stage_each(svc__meter_stage_t *s,
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(s->db, "SELECT serial, day, line, total, bw, color"
-				      " FROM temp.meter_stage ORDER BY serial, day, line", &st)) != SVC_OK)
+				      " FROM meter_stage ORDER BY serial, day, line", &st)) != SVC_OK)
 		return rc;
 	while (svc__row(s->db, st, &rc)) {
 		svc__meter_row_t r = { .line = svc__col_i64(st, 2) };
@@ -368,7 +376,7 @@ svc_status_t svc__store_stage_refused(svc__meter_stage_t *s,
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(s->db, "SELECT raw, line, reason FROM temp.meter_stage"
+	if ((rc = svc__prepare(s->db, "SELECT raw, line, reason FROM meter_stage"
 				      " WHERE reason IS NOT NULL ORDER BY line", &st)) != SVC_OK)
 		return rc;
 	while (svc__row(s->db, st, &rc))
@@ -424,7 +432,14 @@ svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_
 {
 	svc__stmt_t *st = n == SVC__METER_BATCH ? w->batch : w->one;
 
+	/* A refused statement undoes itself on SQLite; PostgreSQL would abort
+	 * the whole transaction, unless it rolls back to a savepoint. */
+	bool savepoint = svc__dialect(w->db) == SVC__POSTGRESQL;
+	svc_status_t rc;
+
 	*refused = false;
+	if (savepoint && (rc = svc__exec(w->db, "SAVEPOINT reading", "record the readings")) != SVC_OK)
+		return rc;
 	svc__reset(st);
 	for (int i = 0; i < n; i++) {
 		svc__bind_text(st, 4 + i * APPLY_COLS, r[i].serial);
@@ -432,9 +447,11 @@ svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_
 		bind_counters(st, 6 + i * APPLY_COLS, r[i].v);
 	}
 	if (svc__step(st) == SVC__DONE)
-		return SVC_OK;
+		return savepoint ? svc__exec(w->db, "RELEASE SAVEPOINT reading", "record the readings")
+				 : SVC_OK;
 	if (!(*refused = svc__refused(w->db)))
 		return svc__sqlerr(w->db, "record the readings");
 	svc__reset(st);
-	return SVC_OK;
+	return savepoint ? svc__exec(w->db, "ROLLBACK TO SAVEPOINT reading", "record the readings")
+			 : SVC_OK;
 }

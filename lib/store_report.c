@@ -8,37 +8,48 @@
 #include "servicer-private.h"
 
 /* Every call of the report, section by section, in the order shown; a
- * closed call with parts that have no e-Tag claim yet comes again, last. */
-static const char report_sql[] =
-	"WITH calls AS ("
-	" SELECT d.id, d.number, d.serial, d.model, d.route, d.source, d.status,"
-	"  d.route_reason, d.received_at,"
-	"  coalesce(c.completed_at, (SELECT max(e.at) FROM dispatch_event e"
-	"    WHERE e.dispatch_id = d.id AND e.event = 'completed')) AS done,"
-	"  c.status AS co_status, c.sent_at, c.labor_minutes, c.attempts, c.last_error,"
-	"  CASE WHEN d.compensable = 0 THEN 2 WHEN d.status = 'closed' THEN 0 ELSE 1 END"
-	"    AS section, c.travel_minutes, v.customer,"
-	"  (SELECT group_concat(part, '; ') FROM (SELECT p.part_no || ' x ' || p.qty"
-	"    || coalesce(' e-Tag claim ' || p.etag_claim, '') AS part FROM closeout_part p"
-	"    WHERE p.dispatch_id = d.id ORDER BY p.seq)) AS parts,"
-	"  (SELECT group_concat(part, '; ') FROM (SELECT p.part_no || ' x ' || p.qty AS part"
-	"    FROM closeout_part p WHERE p.dispatch_id = d.id AND p.etag_claim IS NULL"
-	"    ORDER BY p.seq)) AS unclaimed"
-	" FROM dispatch d"
-	" LEFT JOIN closeout c ON c.dispatch_id = d.id"
-	" LEFT JOIN device v ON v.serial = d.serial"
-	" WHERE d.status <> 'cancelled'"
-	"  AND (d.compensable = 0 OR d.status = 'completed' OR d.status = 'closed')"
-	"  AND " SVC_CALL_VISIBLE("1") ")"
-	" SELECT id, number, serial, model, route, source, status, route_reason,"
-	"  received_at, done, co_status, sent_at, labor_minutes, attempts, last_error,"
-	"  section, travel_minutes, customer, parts, unclaimed FROM ("
-	"  SELECT * FROM calls"
-	"  UNION ALL SELECT id, number, serial, model, route, source, status, route_reason,"
-	"   received_at, done, co_status, sent_at, labor_minutes, attempts, last_error, 3,"
-	"   travel_minutes, customer, parts, unclaimed FROM calls"
-	"   WHERE status = 'closed' AND unclaimed IS NOT NULL)"
-	" ORDER BY section, CASE WHEN section = 2 THEN received_at ELSE done END, id";
+ * closed call with parts that have no e-Tag claim yet comes again, last.
+ * PARTS and UNCLAIMED list a call's parts, as each engine joins strings. */
+#define REPORT_SQL(PARTS, UNCLAIMED)                                                       \
+	"WITH calls AS ("                                                                  \
+	" SELECT d.id, d.number, d.serial, d.model, d.route, d.source, d.status,"          \
+	"  d.route_reason, d.received_at,"                                                 \
+	"  coalesce(c.completed_at, (SELECT max(e.at) FROM dispatch_event e"               \
+	"    WHERE e.dispatch_id = d.id AND e.event = 'completed')) AS done,"              \
+	"  c.status AS co_status, c.sent_at, c.labor_minutes, c.attempts, c.last_error,"   \
+	"  CASE WHEN d.compensable = 0 THEN 2 WHEN d.status = 'closed' THEN 0 ELSE 1 END"   \
+	"    AS section, c.travel_minutes, v.customer, " PARTS " AS parts, "                \
+	UNCLAIMED " AS unclaimed"                                                           \
+	" FROM dispatch d"                                                                 \
+	" LEFT JOIN closeout c ON c.dispatch_id = d.id"                                    \
+	" LEFT JOIN device v ON v.serial = d.serial"                                       \
+	" WHERE d.status <> 'cancelled'"                                                   \
+	"  AND (d.compensable = 0 OR d.status = 'completed' OR d.status = 'closed')"       \
+	"  AND " SVC_CALL_VISIBLE("1") ")"                                                  \
+	" SELECT id, number, serial, model, route, source, status, route_reason,"          \
+	"  received_at, done, co_status, sent_at, labor_minutes, attempts, last_error,"    \
+	"  section, travel_minutes, customer, parts, unclaimed FROM ("                     \
+	"  SELECT * FROM calls"                                                            \
+	"  UNION ALL SELECT id, number, serial, model, route, source, status, route_reason," \
+	"   received_at, done, co_status, sent_at, labor_minutes, attempts, last_error, 3," \
+	"   travel_minutes, customer, parts, unclaimed FROM calls"                         \
+	"   WHERE status = 'closed' AND unclaimed IS NOT NULL) AS r"                       \
+	" ORDER BY section, CASE WHEN section = 2 THEN received_at ELSE done END, id"
+#define PART "p.part_no || ' x ' || p.qty"
+#define CLAIM " || coalesce(' e-Tag claim ' || p.etag_claim, '')"
+static const char *const report_sql[] = {
+	[SVC__SQLITE] = REPORT_SQL(
+		"(SELECT group_concat(part, '; ') FROM (SELECT " PART CLAIM " AS part"
+		" FROM closeout_part p WHERE p.dispatch_id = d.id ORDER BY p.seq) AS q)",
+		"(SELECT group_concat(part, '; ') FROM (SELECT " PART " AS part"
+		" FROM closeout_part p WHERE p.dispatch_id = d.id AND p.etag_claim IS NULL"
+		" ORDER BY p.seq) AS q)"),
+	[SVC__POSTGRESQL] = REPORT_SQL(
+		"(SELECT string_agg(" PART CLAIM ", '; ' ORDER BY p.seq) FROM closeout_part p"
+		" WHERE p.dispatch_id = d.id)",
+		"(SELECT string_agg(" PART ", '; ' ORDER BY p.seq) FROM closeout_part p"
+		" WHERE p.dispatch_id = d.id AND p.etag_claim IS NULL)"),
+};
 
 enum { C_ID, C_NUMBER, C_SERIAL, C_MODEL, C_ROUTE, C_SOURCE, C_STATUS, C_REASON,
        C_RECEIVED, C_DONE, C_CO_STATUS, C_SENT, C_LABOR, C_ATTEMPTS, C_ERROR,
@@ -50,7 +61,7 @@ svc_status_t svc__store_report_calls(svc_db_t *db, const char *visible_to,
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, report_sql, &st)) != SVC_OK)
+	if ((rc = svc__prepare(db, report_sql[svc__dialect(db)], &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, visible_to);
 	while (svc__row(db, st, &rc)) {

@@ -309,6 +309,7 @@ const svc__driver_t svc__sqlite_driver = {
 	.discard = lite_discard,
 	.get_version = lite_get_version,
 	.set_version = lite_set_version,
+	.schema_step = svc__schema_step,
 	.exec = lite_exec,
 	.begin = lite_begin,
 	.commit = lite_commit,

@@ -10,7 +10,7 @@ svc_status_t svc__user_role(svc_db_t *db, const char *login, svc_role_t *role)
 	svc_status_t rc;
 
 	*role = SVC_ROLE_NONE;
-	if ((rc = svc__prepare(db, "SELECT role FROM user WHERE login = ? AND removed_at IS NULL",
+	if ((rc = svc__prepare(db, "SELECT role FROM \"user\" WHERE login = ? AND removed_at IS NULL",
 			       &st)) != SVC_OK)
 		return rc;
 	svc__bind_text(st, 1, login);
@@ -26,7 +26,7 @@ svc_status_t svc__store_user_get(svc_db_t *db, const char *login, svc__user_row_
 	svc_status_t rc;
 
 	memset(u, 0, sizeof *u);
-	if ((rc = svc__prepare(db, "SELECT role, name, email, removed_at IS NOT NULL FROM user"
+	if ((rc = svc__prepare(db, "SELECT role, name, email, removed_at IS NOT NULL FROM \"user\""
 				   " WHERE login = ?", &st)) != SVC_OK)
 		return rc;
 	svc__bind_text(st, 1, login);
@@ -48,9 +48,9 @@ svc_status_t svc__store_user_put(svc_db_t *db, const char *doing, bool revive,
 				 const char *email, const char *now)
 {
 	return svc__write(db, doing, revive
-			  ? "UPDATE user SET role = ?2, name = ?3, email = ?4, added_at = ?5,"
+			  ? "UPDATE \"user\" SET role = ?2, name = ?3, email = ?4, added_at = ?5,"
 			    " removed_at = NULL WHERE login = ?1"
-			  : "INSERT INTO user(login, role, name, email, added_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+			  : "INSERT INTO \"user\"(login, role, name, email, added_at) VALUES(?1, ?2, ?3, ?4, ?5)",
 			  "ttoot", login, role, name, email, now);
 }
 
@@ -59,7 +59,7 @@ svc_status_t svc__store_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
 	static const char sql[] =
 		"SELECT login, role, name, email, added_at,"
 		" (SELECT count(*) FROM device d WHERE d.assigned_to = u.login)"
-		" FROM user u WHERE removed_at IS NULL ORDER BY login";
+		" FROM \"user\" u WHERE removed_at IS NULL ORDER BY login";
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
@@ -81,14 +81,14 @@ svc_status_t svc__store_user_list(svc_db_t *db, svc_user_cb cb, void *ctx)
 svc_status_t svc__store_user_set_role(svc_db_t *db, const char *doing, const char *login,
 				      const char *role)
 {
-	return svc__write(db, doing, "UPDATE user SET role = ?2 WHERE login = ?1", "tt", login,
+	return svc__write(db, doing, "UPDATE \"user\" SET role = ?2 WHERE login = ?1", "tt", login,
 			  role);
 }
 
 svc_status_t svc__store_user_remove(svc_db_t *db, const char *doing, const char *login,
 				    const char *now)
 {
-	return svc__write(db, doing, "UPDATE user SET removed_at = ?2 WHERE login = ?1", "tt",
+	return svc__write(db, doing, "UPDATE \"user\" SET removed_at = ?2 WHERE login = ?1", "tt",
 			  login, now);
 }
 
@@ -98,7 +98,7 @@ svc_status_t svc__store_admins_besides(svc_db_t *db, const char *login, long lon
 	svc_status_t rc;
 
 	*n = 0;
-	if ((rc = svc__prepare(db, "SELECT count(*) FROM user WHERE role = 'administrator'"
+	if ((rc = svc__prepare(db, "SELECT count(*) FROM \"user\" WHERE role = 'administrator'"
 				   " AND removed_at IS NULL AND login <> ?", &st)) != SVC_OK)
 		return rc;
 	svc__bind_text(st, 1, login);

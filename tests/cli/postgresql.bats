@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# PostgreSQL, for dealer groups: a server of the test's own (initdb in a
+# temporary directory, a Unix socket only), a database per test.
+
+load helpers
+load mail
+
+setup_file() {
+	PGTEST="$(mktemp -d "${BATS_TMPDIR:-/tmp}/pg.XXXXXX")"
+	chmod 755 "$PGTEST"
+	export PGTEST
+	"$SERVICER_SRC/tests/pg/server.sh" start "$PGTEST/server" >/dev/null
+}
+
+teardown_file() {
+	"$SERVICER_SRC/tests/pg/server.sh" stop "$PGTEST/server"
+	rm -rf "$PGTEST"
+}
+
+# A new database on the test's server, as SERVICER_DB.
+pg_database() {
+	local name="t_${BATS_TEST_NUMBER}_$RANDOM"
+	SERVICER_DB=$("$SERVICER_SRC/tests/pg/server.sh" new "$PGTEST/server" "$name")
+	export SERVICER_DB
+}
+
+pg() {
+	psql "$SERVICER_DB" -X -q -tA -v ON_ERROR_STOP=1 -c "SET search_path = servicer" -c "$1" 2>&1
+}
+
+module() {
+	echo "$(dirname "$SERVICER")/servicer-pg.so"
+}
+
+@test "servicer and libservicer load no libpq: only the PostgreSQL module does" {
+	run ldd "$SERVICER"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *libpq* ]]
+	[[ "$output" == *libservicer* ]]
+	run ldd "$(dirname "$SERVICER")/libservicer.so"
+	[[ "$output" != *libpq* ]]
+	run ldd "$(module)"
+	[[ "$output" == *libpq* ]]
+}
+
+@test "the demo runs on PostgreSQL, and again without doubling anything" {
+	pg_database
+	run env SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"at-risk  1            7701234  2XB01234"* ]]
+	[[ "$output" == *"[fixing] film unit"* ]]
+	run env SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	[ "$(svc --format csv dispatch list | wc -l)" -eq 2 ]
+	[ "$(svc --format csv meter-history 2XB01234 | wc -l)" -eq 5 ]
+	run svc --format csv log --serial 2XB01234
+	[[ "$output" == *",import,registrations,"*"examples/serials.csv"* ]]
+}
+
+@test "init on PostgreSQL: its own schema, and the same refusals as on a file" {
+	pg_database
+	svc -q init --dealer-id D-1 --dealer-name "Acme"
+	# The same migrations, by number, as a file's.
+	svc -q --db "$TMP/file.db" init
+	[ "$(pg "SELECT version FROM schema_version" | tail -1 | tr -d ' ')" = "$(sqlite3 "$TMP/file.db" "PRAGMA user_version")" ]
+	run svc init --dealer-id D-1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"already exists; nothing changed"* ]]
+	run svc init --dealer-id D-2
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"for dealer id 'D-1', not id 'D-2'"* ]]
+	[ "$(pg "SELECT count(*) FROM config WHERE key = 'dealer.id'" | tail -1 | tr -d ' ')" = 1 ]
+}
+
+@test "the schema holds the rules against any writer, psql too" {
+	pg_database
+	init_catalogue
+	svc -q ascr-register "iR-ADV C5535" 2XB01234
+	svc -q meter-submit 2XB01234 --total 1000 --date 2026-09-01
+	run pg "INSERT INTO meter_reading(serial, day, slot, total, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-02', 0, 999, 'submit', 'x', 'x')"
+	[[ "$output" == *"meter: total is lower than the reading before it"* ]]
+	run pg "INSERT INTO meter_reading(serial, day, slot, total, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-01', 0, 1001, 'submit', 'x', 'x')"
+	[[ "$output" == *"duplicate key"* ]]
+	run pg "UPDATE meter_reading SET total = 1"
+	[[ "$output" == *"a reading is never changed"* ]]
+	run pg "DELETE FROM meter_reading"
+	[[ "$output" == *"a reading is never removed, only voided"* ]]
+	run pg "UPDATE audit SET login = 'x'"
+	[[ "$output" == *"the audit log is append-only"* ]]
+	run pg "DELETE FROM audit"
+	[[ "$output" == *"the audit log is append-only"* ]]
+	run pg "UPDATE \"user\" SET role = 'knowledge-user'"
+	[[ "$output" == *"the last administrator stays an administrator"* ]]
+	[ "$(svc --format csv meter-history 2XB01234 | tail -1 | cut -d, -f1,2)" = 2026-09-01,1000 ]
+}
+
+@test "a bad URL, no server, a refused login, no servicer schema, a newer schema" {
+	run svc --db "postgresql://%zz/x" device list
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"is not a PostgreSQL URL"* ]]
+	run svc --db "postgresql://nobody@%2Fnonexistent%2Fsocket/x" device list
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"cannot reach the PostgreSQL server at /nonexistent/socket"* ]]
+	pg_database
+	run svc --db "${SERVICER_DB/postgres@/ghost@}" device list
+	[ "$status" -eq 77 ]
+	[[ "$output" == *"refused the login"* ]]
+	run svc device list
+	[ "$status" -eq 66 ]
+	[[ "$output" == *"no servicer database"*"create one with 'servicer init'"* ]]
+	init_catalogue
+	pg "UPDATE schema_version SET version = 999" >/dev/null
+	run svc device list
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"schema version 999, newer than this servicer's"*"left untouched"* ]]
+	[ "$(pg "SELECT version FROM schema_version" | tail -1 | tr -d ' ')" = 999 ]
+}
+
+@test "a password in the URL is never shown" {
+	run svc --db "postgresql://anna:s3cret@%2Fnonexistent%2Fsocket/x" device list
+	[ "$status" -eq 75 ]
+	[[ "$output" != *s3cret* ]]
+}
+
+@test "a close-out is sent from PostgreSQL; one sender at a time holds the server's lock" {
+	pg_database
+	setup_dealer
+	closed_out C-1001
+	start_smtpd
+	# Another sender holds the lock: this one sends nothing.
+	psql "$SERVICER_DB" -X -q -c "SELECT pg_advisory_lock(1398162259)" -c "SELECT pg_sleep(30)" &
+	holder=$!
+	for _ in $(seq 50); do
+		[ "$(pg "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" -ge 1 ] && break
+		sleep 0.1
+	done
+	run svc closeout --send
+	pg "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'" >/dev/null
+	wait "$holder" 2>/dev/null || true
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"another 'servicer closeout --send' is sending"* ]]
+	[ ! -e "$MAIL/001.eml" ]
+	run --separate-stderr svc --format csv closeout --send
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1,C-1001,sent,250 2.0.0 queued as 001"* ]]
+	[ "$(pg "SELECT status FROM dispatch WHERE number = 'C-1001'")" = closed ]
+	[ "$(pg "SELECT status || attempts FROM closeout")" = sent1 ]
+}
