@@ -86,9 +86,18 @@ const char *svc_login_self(void)
 	return pw ? pw->pw_name : NULL;
 }
 
-/* The process's login, or SVC_EPERM saying why there is none. */
+/* Who acts: on a shared server the role the server authenticated, on a
+ * file the process's login; SVC_EPERM saying why there is none. */
 svc_status_t svc__self_login(svc_db_t *db, const char **self)
 {
+	svc_status_t rc;
+
+	if (svc__dialect(db) == SVC__POSTGRESQL) {
+		if ((rc = svc__store_session_user(db, db->session, sizeof db->session)) != SVC_OK)
+			return rc;
+		*self = db->session;
+		return SVC_OK;
+	}
 	if (!(*self = svc_login_self()))
 		return svc__error(db, SVC_EPERM,
 				  "cannot tell who you are: user id %ld has no login name",

@@ -35,6 +35,7 @@ typedef enum svc_role {
 struct svc_db {
 	const svc__driver_t *drv;
 	char *where; /* what the driver opens: a path, or a URL with its password */
+	char session[65]; /* PostgreSQL: the role the server authenticated */
 	svc__conn_t *conn;
 	svc__stmt_cache_t stmts;
 	unsigned long prepared; /* statements the engine prepared, cached or not */

@@ -25,6 +25,8 @@ svc_status_t svc__store_user_set_role(svc_db_t *db, const char *doing, const cha
 				      const char *role);
 svc_status_t svc__store_user_remove(svc_db_t *db, const char *doing, const char *login,
 				    const char *now);
+/* PostgreSQL: the role the server authenticated (session_user). */
+svc_status_t svc__store_session_user(svc_db_t *db, char *out, size_t size);
 /* Current administrators other than LOGIN. */
 svc_status_t svc__store_admins_besides(svc_db_t *db, const char *login, long long *n);
 /* Devices, and calls still open, assigned to LOGIN. */

@@ -127,3 +127,17 @@ svc_status_t svc__store_assigned_to(svc_db_t *db, const char *login, long long *
 	svc__finalize(st);
 	return rc;
 }
+
+svc_status_t svc__store_session_user(svc_db_t *db, char *out, size_t size)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	out[0] = '\0';
+	if ((rc = svc__prepare(db, "SELECT session_user", &st)) != SVC_OK)
+		return rc;
+	if (svc__row(db, st, &rc))
+		snprintf(out, size, "%s", svc__col_text(st, 0));
+	svc__finalize(st);
+	return rc;
+}

@@ -102,7 +102,7 @@ module() {
 	[ "$status" -eq 75 ]
 	[[ "$output" == *"cannot reach the PostgreSQL server at /nonexistent/socket"* ]]
 	pg_database
-	run svc --db "${SERVICER_DB/postgres@/ghost@}" device list
+	run svc --db "${SERVICER_DB/$(id -un)@/ghost@}" device list
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"refused the login"* ]]
 	run svc device list
@@ -145,4 +145,33 @@ module() {
 	[[ "$output" == *"1,C-1001,sent,250 2.0.0 queued as 001"* ]]
 	[ "$(pg "SELECT status FROM dispatch WHERE number = 'C-1001'")" = closed ]
 	[ "$(pg "SELECT status || attempts FROM closeout")" = sent1 ]
+}
+
+@test "the acting user is the role the server authenticated; --as stays an administrator's" {
+	pg_database
+	init_catalogue
+	svc -q ascr-register "iR-ADV C5535" 2XB01234
+	# Whoever ran init is its administrator: the role, here the tester's.
+	[ "$(pg "SELECT login || ' ' || role FROM \"user\"")" = "$(id -un) administrator" ]
+	"$SRC/tests/pg/server.sh" role "$PGTEST/server" dana
+	"$SRC/tests/pg/server.sh" role "$PGTEST/server" eve
+	pg "GRANT USAGE ON SCHEMA servicer TO dana, eve; GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA servicer TO dana, eve; GRANT USAGE ON ALL SEQUENCES IN SCHEMA servicer TO dana, eve" >/dev/null
+	svc -q user add dana --role device-manager
+	svc -q device assign dana 2XB01234
+	dana_db="${SERVICER_DB/$(id -un)@/dana@}"
+	run svc --db "$dana_db" --format csv device list
+	[ "$status" -eq 0 ]
+	[[ "$output" == *2XB01234* ]]
+	svc -q --db "$dana_db" meter-submit 2XB01234 --total 10
+	[ "$(pg "SELECT recorded_by FROM meter_reading")" = dana ]
+	run svc --db "$dana_db" --as "$(id -un)" device list
+	[ "$status" -eq 77 ]
+	[[ "$output" == *"only an administrator may use --as"* ]]
+	# A role that is no servicer user acts as nobody.
+	run svc --db "${SERVICER_DB/$(id -un)@/eve@}" device list
+	[ "$status" -eq 77 ]
+	[[ "$output" == *"'eve' is not a user of this database"* ]]
+	# An administrator may act as another user, and the log says so.
+	svc -q --as dana device locate 2XB01234 "Hall B"
+	[ "$(pg "SELECT login FROM audit WHERE action = 'locate'")" = dana ]
 }

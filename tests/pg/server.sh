@@ -1,12 +1,15 @@
 #!/bin/bash
-# server.sh start DIR | stop DIR | new DIR DATABASE | url DIR [DATABASE]
+# server.sh start DIR | stop DIR | new DIR DATABASE | role DIR NAME | url DIR [DATABASE]
 #
 # A PostgreSQL server of the tests' own: initdb in DIR, listening only on a
 # Unix socket in DIR, no TCP.  initdb refuses to run as root, so as root
 # the cluster belongs to the user "postgres" (Debian's postgresql package
-# creates it), run through runuser.  "start" prints the URL of database
+# creates it), run through runuser, and root connects with a role of its
+# own, "root", which owns the databases (as a dealer's administrator would
+# own theirs): servicer's acting user is the role the server authenticated.  "start" prints the URL of database
 # "servicer_test"; "new DIR NAME" creates database NAME and prints its URL;
-# "url DIR NAME" the URL of one; "stop" stops the server and removes DIR.
+# "role DIR NAME" creates a login role NAME (a member of staff); "url DIR
+# NAME" the URL of a database; "stop" stops the server and removes DIR.
 set -euo pipefail
 cmd=${1:?usage: server.sh start|stop|url DIR}
 dir=${2:?usage: server.sh start|stop|url DIR}
@@ -22,7 +25,7 @@ url() {
 	# The socket directory as the URL's host, percent-encoded.
 	local host
 	host=$(printf '%s' "$dir/run" | sed 's|/|%2F|g')
-	printf 'postgresql://%s@%s/%s\n' "$(owner)" "$host" "${1:-servicer_test}"
+	printf 'postgresql://%s@%s/%s\n' "$(id -un)" "$host" "${1:-servicer_test}"
 }
 owner() {
 	if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi
@@ -36,12 +39,18 @@ start)
 	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 		-o "-c listen_addresses='' -k $dir/run -c fsync=off -c full_page_writes=off" \
 		start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-	as_owner "$bin/createdb" -h "$dir/run" -U "$(owner)" servicer_test
+	if [ "$(id -un)" != "$(owner)" ]; then
+		as_owner "$bin/createuser" -h "$dir/run" -U "$(owner)" "$(id -un)"
+	fi
+	as_owner "$bin/createdb" -h "$dir/run" -U "$(owner)" -O "$(id -un)" servicer_test
 	url servicer_test
 	;;
 new)
-	as_owner "$bin/createdb" -h "$dir/run" -U "$(owner)" "${3:?a database name}"
+	as_owner "$bin/createdb" -h "$dir/run" -U "$(owner)" -O "$(id -un)" "${3:?a database name}"
 	url "$3"
+	;;
+role)
+	as_owner "$bin/createuser" -h "$dir/run" -U "$(owner)" "${3:?a role name}"
 	;;
 url)
 	url "${3:-servicer_test}"
