@@ -24,6 +24,7 @@ int cmd_model(svc_db_t *db, int argc, char **argv);
 int cmd_ascr_register(svc_db_t *db, int argc, char **argv);
 int cmd_device(svc_db_t *db, int argc, char **argv);
 int cmd_log(svc_db_t *db, int argc, char **argv);
+int cmd_db(svc_db_t *db, int argc, char **argv);
 int cmd_dispatch(svc_db_t *db, int argc, char **argv);
 int cmd_holiday(svc_db_t *db, int argc, char **argv);
 int cmd_closeout(svc_db_t *db, int argc, char **argv);

@@ -42,6 +42,7 @@ static const struct cmd_struct commands[] = {
 	{ "kb", cmd_kb, NEEDS_DB, "knowledge content: service notes, searched by words" },
 	{ "stock", cmd_stock, NEEDS_DB, "stock locations and their toner levels" },
 	{ "log", cmd_log, NEEDS_DB, "show the audit log" },
+	{ "db", cmd_db, NEEDS_DB, "copy the whole database into a new one, file or PostgreSQL" },
 	{ "help", NULL, NO_DB, "show a command's manual page" },
 };
 

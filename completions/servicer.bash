@@ -209,14 +209,28 @@ _servicer_log() {
 	_servicer_words "--since --user --serial --limit --help"
 }
 
+_servicer_db() {
+	case $prev in
+	--to)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	esac
+	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+		_servicer_words "copy"
+	else
+		_servicer_words "--to --help"
+	fi
+}
+
 _servicer_help() {
-	_servicer_words "init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log"
+	_servicer_words "init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log db"
 }
 
 _servicer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd_index=0 i
-	local commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log help"
+	local commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log db help"
 
 	# Find the command after the global options.
 	for ((i = 1; i < COMP_CWORD; i++)); do

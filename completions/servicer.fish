@@ -1,6 +1,6 @@
 # fish completion for servicer(1)
 
-set -l commands init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log help
+set -l commands init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log db help
 
 function __servicer_using -a name
     set -l words (commandline -opc)
@@ -42,6 +42,7 @@ complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a user -d '
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a kb -d 'knowledge content'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a stock -d 'stock locations and toner levels'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a log -d 'the audit log'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a db -d 'copy the whole database into a new one'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a help -d "show a command's manual page"
 
 complete -c servicer -n '__servicer_using init' -l dealer-id -x -d 'dealer id'
@@ -159,3 +160,5 @@ complete -c servicer -n '__servicer_using log' -l serial -x -d 'about this devic
 complete -c servicer -n '__servicer_using log' -l limit -x -d 'newest N entries'
 
 complete -c servicer -n '__servicer_using help' -a "$commands"
+complete -c servicer -n '__servicer_using db; and not __fish_seen_subcommand_from copy' -x -a copy -d 'copy into a new database'
+complete -c servicer -n '__servicer_using db' -l to -r -F -d 'the new database: a file or a postgresql:// URL'

@@ -154,6 +154,28 @@ SVC_API svc_status_t svc_db_create(const char *path, const char *dealer_id,
 /* Close the handle and free everything it owns.  NULL is a no-op. */
 SVC_API void svc_db_close(svc_db_t *db);
 
+/* One table of a copy: its rows, and the digest (of its rows, in any
+ * order) that the copy matched. */
+typedef struct svc_copy_table {
+	const char *table;
+	long long rows;
+	const char *digest;
+} svc_copy_table_t;
+
+typedef int (*svc_copy_cb)(const svc_copy_table_t *table, void *ctx);
+
+/*
+ * Copy the whole database DB, audit log included, ids and times kept, into
+ * a new database at WHERE (a path, or a postgresql:// URL), as a dealer
+ * moves from one to the other.  The target must be new: no such file, or
+ * no servicer schema in that database (else SVC_EEXISTS, nothing written).
+ * Every table's count and digest are checked against the original before
+ * the copy is committed; CB is then called for each.  Administrators only.
+ * Servicer's writers wait for the copy (it holds the write lock), so the
+ * copy is of one moment.
+ */
+SVC_API svc_status_t svc_db_copy(svc_db_t *db, const char *where, svc_copy_cb cb, void *ctx);
+
 /* The message left by the last failed call on DB ("" if none). */
 SVC_API const char *svc_errmsg(const svc_db_t *db);
 

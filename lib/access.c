@@ -57,6 +57,7 @@ static const struct {
 	[SVC__DO_STOCK] = { { YES, NO, YES, YES, NO } },
 	[SVC__DO_USERS] = { { YES, NO, NO, NO, NO } },
 	[SVC__DO_LOG] = { { YES, NO, NO, NO, NO } },
+	[SVC__DO_DB_COPY] = { { YES, NO, NO, NO, NO } },
 };
 
 static int grant(const svc_db_t *db, svc__action_t action)

@@ -127,6 +127,7 @@ typedef enum svc__action {
 	SVC__DO_STOCK,		 /* stock locations and levels */
 	SVC__DO_USERS,
 	SVC__DO_LOG,
+	SVC__DO_DB_COPY,	 /* a whole database into a new one */
 	SVC__DO_COUNT
 } svc__action_t;
 /* SVC_EPERM ("cannot DOING: user U is a ROLE; WHO may") unless the actor's

@@ -353,4 +353,15 @@ void svc__store_writer_close(svc__meter_writer_t *w);
 svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_t *r, int n,
 				   bool *refused);
 
+/* store_copy.c: every table, in an order that keeps references. */
+size_t svc__store_copy_tables(void);
+const char *svc__store_copy_table(size_t i);
+/* Copy table I of FROM into TO as it is; *ROWS copied. */
+svc_status_t svc__store_copy_table_rows(svc_db_t *from, svc_db_t *to, size_t i, long long *rows);
+/* What a copy does once every row is in: sent close-outs sent, indexes and
+ * identities brought up to date. */
+svc_status_t svc__store_copy_finish(svc_db_t *from, svc_db_t *to);
+/* Table I's rows and a digest of them in any order (16 hex digits). */
+svc_status_t svc__store_copy_digest(svc_db_t *db, size_t i, long long *rows, char hex[17]);
+
 #endif

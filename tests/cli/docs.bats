@@ -3,7 +3,7 @@
 # completions must know every command and option (git's t0450 in spirit).
 load helpers
 
-commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log"
+commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log db"
 
 synopsis_of_page() {
 	mandoc -T ascii -O width=1000 "$1" | sed 's/.\x08//g' |

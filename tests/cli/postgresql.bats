@@ -175,3 +175,31 @@ module() {
 	svc -q --as dana device locate 2XB01234 "Hall B"
 	[ "$(pg "SELECT login FROM audit WHERE action = 'locate'")" = dana ]
 }
+
+@test "db copy: a file up to PostgreSQL and back, every row and id kept, checked" {
+	local file="$TMP/office.db"
+	SERVICER="$SERVICER" SERVICER_DEMO_DB="$file" sh "$SRC/examples/demo.sh" >/dev/null
+	svc -q --db "$file" meter-submit 2XB01299 --total 500 --date 2025-01-10
+	svc -q --db "$file" meter-submit 2XB01299 --void 2025-01-10 --reason typo
+	pg_database
+	run --separate-stderr svc --db "$file" --format csv db copy --to "$SERVICER_DB"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"meter_void,1,"* ]]
+	# The same digests, read from the server.
+	[ "$(svc --format csv log)" = "$(svc --db "$file" --format csv log)" ]
+	[ "$(svc --format csv device list)" = "$(svc --db "$file" --format csv device list)" ]
+	# Ids go on after the copied ones.
+	svc -q model add "X-1"
+	[ "$(pg "SELECT max(id) FROM audit")" -eq "$(sqlite3 "$file" "SELECT max(id) + 1 FROM audit")" ]
+	# And back, into a new file: the same rows as the original's, the new one besides.
+	run --separate-stderr svc --format csv db copy --to "$TMP/back.db"
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$TMP/back.db" "SELECT count(*) FROM audit")" -eq "$(sqlite3 "$file" "SELECT count(*) + 1 FROM audit")" ]
+	[ "$(svc --db "$TMP/back.db" --format csv meter-history 2XB01299)" = "$(svc --format csv meter-history 2XB01299)" ]
+	# Into a database that holds servicer's schema: refused, nothing written.
+	before=$(pg "SELECT count(*) FROM audit")
+	run svc --db "$file" db copy --to "$SERVICER_DB"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"it is not empty"* ]]
+	[ "$(pg "SELECT count(*) FROM audit")" = "$before" ]
+}

@@ -81,6 +81,7 @@ command_of() {
 	"user add") echo "user add new-$r --role knowledge-user" ;;
 	"user list") echo "user list" ;;
 	"log") echo "log" ;;
+	"db copy") echo "db copy --to $TMP/copy-$R.db" ;;
 	*) return 1 ;;
 	esac
 }
@@ -101,7 +102,7 @@ matrix() {
 	done < <(matrix)
 	# Every command but init and help appears in the table.
 	for c in config model holiday ascr-register device dispatch closeout meter-submit \
-		meter-history report kb stock user log; do
+		meter-history report kb stock user log db; do
 		matrix | grep -q "^$c" || { echo "no row for $c" >&2; return 1; }
 	done
 }

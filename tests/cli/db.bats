@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# servicer db copy between files: everything, checked, or nothing.
+load helpers
+load mail
+
+# Everything a dealer keeps, in one database: the demo, a sent close-out,
+# a voided reading, an exchange, a holiday.
+full_database() {
+	SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh" >/dev/null
+	svc -q holiday add 2030-12-25 --name Christmas
+	svc -q meter-submit 2XB01299 --total 500 --date 2025-01-10
+	svc -q meter-submit 2XB01299 --total 900 --date 2025-01-11
+	svc -q meter-submit 2XB01299 --void 2025-01-11 --reason typo
+	svc -q meter-submit 2XB01299 --exchange --old-final 600 --new-start 0 --date 2025-01-12 --reason swap
+	setup_dealer_config
+	closed_out C-9 2025-11-18 2XB01234
+	start_smtpd
+	svc -q closeout --send C-9
+}
+
+setup_dealer_config() {
+	svc -q config set smtp.starttls no
+}
+
+# Every row of every table, as text.
+dump() {
+	sqlite3 "$1" .dump | grep '^INSERT INTO' | grep -v -e '^INSERT INTO "\?\(kb_text\|device_customer\)' | sort
+}
+
+@test "a file copied into a new file: every row, ids and times, checked table by table" {
+	full_database
+	run --separate-stderr svc --format csv db copy --to "$TMP/copy.db"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"copied the whole database; every table was checked against the original"* ]]
+	[ "${lines[0]}" = "table,rows,digest" ]
+	[[ "$output" == *"audit,"* && "$output" == *"closeout_part,2,"* && "$output" == *"meter_void,1,"* ]]
+	[ "$(dump "$SERVICER_DB")" = "$(dump "$TMP/copy.db")" ]
+	# The copy works as the original: search, customers, the log.
+	run svc --db "$TMP/copy.db" --format csv kb search fixing
+	[[ "$output" == *"Fixing film wrinkles paper"* ]]
+	run svc --db "$TMP/copy.db" --format csv device list --customer "lee & sons"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(svc --db "$TMP/copy.db" --format csv closeout list --status sent | wc -l)" -eq 2 ]
+	[ "$(svc --format csv log)" = "$(svc --db "$TMP/copy.db" --format csv log)" ]
+}
+
+@test "a target that is not new is refused, and nothing is written" {
+	init_catalogue
+	svc -q --db "$TMP/other.db" init --dealer-id D-9
+	before=$(sqlite3 "$TMP/other.db" .dump | sha256sum)
+	refused 65 "cannot copy to '$TMP/other.db': it is not empty" svc db copy --to "$TMP/other.db"
+	[ "$(sqlite3 "$TMP/other.db" .dump | sha256sum)" = "$before" ]
+	: > "$TMP/empty"
+	refused 65 "is not empty" svc db copy --to "$TMP/empty"
+	[ ! -s "$TMP/empty" ]
+	refused 64 "db copy needs --to FILE|URL" svc db copy
+	refused 64 "unknown db command 'move'" svc db move
+	refused 73 "cannot create database '$TMP/no/such/dir/x.db'" svc db copy --to "$TMP/no/such/dir/x.db"
+	[ ! -e "$TMP/no" ]
+}
+
+@test "only an administrator copies the database" {
+	init_catalogue
+	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
+	refused 77 "only an administrator may" svc --as dm db copy --to "$TMP/copy.db"
+	[ ! -e "$TMP/copy.db" ]
+}
