@@ -579,6 +579,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE device ADD COLUMN import_id INTEGER;"
 	"ALTER TABLE device ADD COLUMN updated_import_id INTEGER;"
 	"ALTER TABLE meter_reading ADD COLUMN import_id INTEGER;",
+
+	/* 11 -> 12: a shared server's grants and row-level security, which a
+	 * file, one office's and the file system's to guard, has no use for. */
+	"-- PostgreSQL only",
 };
 
 const char *svc__schema_step(int v)

@@ -203,3 +203,51 @@ module() {
 	[[ "$output" == *"it is not empty"* ]]
 	[ "$(pg "SELECT count(*) FROM audit")" = "$before" ]
 }
+
+# psql as the staff role $1 on the test's database.
+pg_as() {
+	psql "${SERVICER_DB/$(id -un)@/$1@}" -X -q -tA -c "SET search_path = servicer" -c "$2" 2>&1
+}
+
+@test "what a role may not do through servicer it cannot do through psql: a device manager's rows" {
+	pg_database
+	init_catalogue
+	svc -q ascr-register "iR-ADV C5535" 2XB01234 --installed 2025-01-15
+	svc -q ascr-register "iR-ADV C5535" 2XB05678 --installed 2025-01-15
+	svc -q ascr-register --confirm 2XB01234 2XB05678
+	for r in dana kim; do "$SRC/tests/pg/server.sh" role "$PGTEST/server" "$r"; done
+	svc -q user add dana --role device-manager
+	svc -q user add kim --role knowledge-user
+	svc -q device assign dana 2XB01234
+	svc -q meter-submit 2XB01234 --total 100 --date 2025-02-01
+	svc -q meter-submit 2XB05678 --total 100 --date 2025-02-01
+	svc -q dispatch new 2XB01234 --number C-1 --problem jam
+	svc -q dispatch new 2XB05678 --number C-2 --problem jam
+	svc -q kb add "Fuser note" --body "check the fuser"
+	# Through psql, dana sees her unit, its reading and its call, and no more.
+	[ "$(pg_as dana "SELECT string_agg(serial, ' ') FROM device")" = 2XB01234 ]
+	[ "$(pg_as dana "SELECT count(*) FROM meter_reading")" = 1 ]
+	[ "$(pg_as dana "SELECT string_agg(number, ' ') FROM dispatch")" = C-1 ]
+	[ "$(pg_as dana "SELECT count(*) FROM audit")" = 0 ]
+	# Another's unit she can neither take nor read for; her own she only locates.
+	[ "$(pg_as dana "UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB05678' RETURNING serial")" = "" ]
+	[[ "$(pg_as dana "INSERT INTO meter_reading(serial, day, slot, total, source, recorded_at, recorded_by) VALUES('2XB05678', '2025-02-02', 0, 200, 'submit', 'x', 'dana')")" == *"row-level security"* ]]
+	[[ "$(pg_as dana "UPDATE device SET warranty_end = '2099-01-01' WHERE serial = '2XB01234'")" == *"may not make that change to a device"* ]]
+	pg_as dana "UPDATE device SET location = 'Bay 2' WHERE serial = '2XB01234'"
+	[ "$(pg "SELECT location FROM device WHERE serial = '2XB01234'")" = "Bay 2" ]
+	# The log is written as oneself only, and users by administrators.
+	[[ "$(pg_as dana "INSERT INTO audit(at, login, command, action, object) VALUES('x', '$(id -un)', 'psql', 'forge', 'x')")" == *"row-level security"* ]]
+	[[ "$(pg_as dana "UPDATE \"user\" SET role = 'administrator' WHERE login = 'dana' RETURNING login")" == "" ]]
+	[ "$(pg "SELECT role FROM \"user\" WHERE login = 'dana'")" = device-manager ]
+	# A knowledge user reads knowledge content and nothing else.
+	[ "$(pg_as kim "SELECT count(*) FROM kb")" = 1 ]
+	[ "$(pg_as kim "SELECT count(*) FROM device") $(pg_as kim "SELECT count(*) FROM config")" = "0 0" ]
+	# Through servicer dana does her day's work under the same policies.
+	dana_db="${SERVICER_DB/$(id -un)@/dana@}"
+	svc -q --db "$dana_db" meter-submit 2XB01234 --total 150 --date 2025-02-02
+	svc -q --db "$dana_db" dispatch assign C-1 dana
+	svc -q --db "$dana_db" dispatch arrive C-1
+	run svc --db "$dana_db" meter-submit 2XB05678 --total 150
+	[ "$status" -eq 77 ]
+	[ "$(pg "SELECT count(*) FROM audit WHERE login = 'dana'")" = 3 ]
+}

@@ -50,7 +50,10 @@ new)
 	url "$3"
 	;;
 role)
-	as_owner "$bin/createuser" -h "$dir/run" -U "$(owner)" "${3:?a role name}"
+	# Roles are the server's, not a database's: one made before stays.
+	as_owner "$bin/psql" -h "$dir/run" -U "$(owner)" -d postgres -X -q -tA \
+		-c "SELECT 1 FROM pg_roles WHERE rolname = '${3:?a role name}'" | grep -q 1 ||
+		as_owner "$bin/createuser" -h "$dir/run" -U "$(owner)" "$3"
 	;;
 url)
 	url "${3:-servicer_test}"
