@@ -74,13 +74,16 @@ static const struct cmd_struct *find_command(const char *name)
 	return NULL;
 }
 
-/* The default database: $SERVICER_DB, else under $XDG_DATA_HOME. */
-static char *default_db_path(void)
+/* The default database: $SERVICER_DB, else the default location under
+ * $XDG_DATA_HOME or $HOME (*LOCATION true: init makes its directories;
+ * $SERVICER_DB, which may be a URL, is taken as it is). */
+static char *default_db_path(bool *location)
 {
 	const char *env = getenv("SERVICER_DB"), *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
 	char *path = NULL;
 
+	*location = !(env && *env);
 	if (env && *env)
 		return strdup(env);
 	if (xdg && *xdg == '/') {
@@ -220,12 +223,11 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (!cli_db_path) {
-		if (!(path = default_db_path())) {
+		if (!(path = default_db_path(&cli_db_is_default))) {
 			errorf("cannot find a database: set --db, $SERVICER_DB or $HOME");
 			return EX_CONFIG;
 		}
 		cli_db_path = path;
-		cli_db_is_default = true;
 	}
 	if (cli_verbose)
 		note("database '%s'", cli_db_path);

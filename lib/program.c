@@ -29,17 +29,17 @@ static bool program_dir(char out[PATH_MAX])
 	return true;
 }
 
-char *svc__companion(const char *name, const char *reldir)
+char *svc__companion(const char *name, const char *reldir, int mode)
 {
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 
 	if (!program_dir(dir))
 		return NULL;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (access(path, X_OK) == 0)
+	if (access(path, mode) == 0)
 		return svc__strdup(path);
 	snprintf(path, sizeof path, "%s/%s/%s", dir, reldir, name);
-	if (access(path, X_OK) == 0)
+	if (access(path, mode) == 0)
 		return svc__strdup(path);
 	return NULL;
 }

@@ -163,10 +163,12 @@ void svc__sha256_hex(svc__sha256_t *c, char out[65]);
 bool svc__is_postgresql(const char *where);
 
 /* program.c */
-/* The executable NAME beside the running program (a build tree), else in
+/* The companion NAME beside the running program (a build tree), else in
  * RELDIR relative to the program's directory (an install under any
- * prefix): a malloc'd path, or NULL when neither is there. */
-char *svc__companion(const char *name, const char *reldir);
+ * prefix), where access(2) grants MODE (X_OK for a helper to run, R_OK for
+ * a module to load: Debian installs modules without the execute bit): a
+ * malloc'd path, or NULL when neither is there. */
+char *svc__companion(const char *name, const char *reldir, int mode);
 
 /* schema.c */
 /* The SQL of step V (from version V to V + 1), for tests; NULL past the end. */
@@ -342,6 +344,14 @@ void svc__rfc5322_date(svc_buf_t *b, int64_t t);
 /* The audit entry of a change to device SERIAL, BEFORE and AFTER whole. */
 svc_status_t svc__audit_device(svc_db_t *db, const char *action, const char *serial,
 			       const svc_device_t *before, const svc_device_t *after);
+
+/* serialset.c: serials a bulk import has seen, as hashes. */
+typedef struct svc__serialset svc__serialset_t;
+svc__serialset_t *svc__serialset_new(void);
+void svc__serialset_free(svc__serialset_t *s);
+/* Add SERIAL: true when it was surely not there; false when it may have
+ * been (its hash was), or memory ran out. */
+bool svc__serialset_add(svc__serialset_t *s, const char *serial);
 
 /* registrar.c */
 typedef struct svc__regval {

@@ -104,7 +104,7 @@ static bool fts_query(const char *words, svc_buf_t *q)
  * SQLite's; rank negated, so that smaller is better in both. */
 static const char pg_search[] =
 	"SELECT k.id, k.title, k.model, k.code, k.body,"
-	" ts_headline('simple', k.title || ' ' || k.body, q,"
+	" ts_headline('simple', concat_ws(' ', k.title, k.code, k.model, k.body), q,"
 	"  'StartSel=[, StopSel=], MaxWords=12, MinWords=4, MaxFragments=1,"
 	"  FragmentDelimiter=...'),"
 	" -ts_rank('{0.1, 0.2, 0.5, 1.0}', k.words, q), k.added_at, k.added_by"
@@ -126,11 +126,13 @@ svc_status_t svc__store_kb_search(svc_db_t *db, const char *words, int limit, sv
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
-	if (pg)
-		svc__buf_puts(&q, words);
-	else if (!fts_query(words, &q)) {
+	if (!fts_query(words, &q)) {
 		svc__buf_free(&q);
 		return svc__error(db, SVC_EINVAL, "cannot search: give the words to search for");
+	}
+	if (pg) {
+		q.len = 0;
+		svc__buf_puts(&q, words);
 	}
 	if ((rc = svc__prepare(db, pg ? pg_search : sql, &st)) == SVC_OK) {
 		svc__bind_text(st, 1, svc__buf_str(&q));

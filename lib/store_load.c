@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "servicer-private.h"
 
@@ -34,7 +35,7 @@ svc_status_t svc__driver_for(svc_db_t *db, const char *where, const svc__driver_
 		return SVC_OK;
 	if ((*drv = pg))
 		return SVC_OK;
-	if (!(path = svc__companion(PG_MODULE, SVC_MODULE_REL)))
+	if (!(path = svc__companion(PG_MODULE, SVC_MODULE_REL, R_OK)))
 		return svc__error(db, SVC_ECONFIG,
 				  "cannot use a PostgreSQL database: the module %s is neither beside servicer nor in %s relative to it; install servicer's PostgreSQL support",
 				  PG_MODULE, SVC_MODULE_REL);

@@ -70,7 +70,7 @@ static svc_status_t find_helper(svc_db_t *db, const char *given, char **path)
 {
 	if (given)
 		*path = svc__strdup(given);
-	else if (!(*path = svc__companion("servicer-smtp", SVC_LIBEXEC_REL)))
+	else if (!(*path = svc__companion("servicer-smtp", SVC_LIBEXEC_REL, X_OK)))
 		return svc__error(db, SVC_EIO,
 				  "cannot find the mail transport: no servicer-smtp beside this program or in %s relative to it; install servicer whole",
 				  SVC_LIBEXEC_REL);

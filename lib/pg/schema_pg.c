@@ -267,9 +267,12 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER meter_no_delete BEFORE DELETE ON servicer.meter_reading FOR EACH ROW"
 	" WHEN (OLD.source <> 'service')"
 	" EXECUTE FUNCTION servicer.meter_kept();"
-	REFUSE("meter_exchange_final", "meter: an exchange is never changed or removed")
-	"CREATE TRIGGER meter_exchange_final BEFORE UPDATE OR DELETE ON servicer.meter_exchange"
-	" FOR EACH ROW EXECUTE FUNCTION servicer.meter_exchange_final();",
+	REFUSE("meter_exchange_unchanged", "meter: an exchange is never changed")
+	"CREATE TRIGGER meter_exchange_no_update BEFORE UPDATE ON servicer.meter_exchange"
+	" FOR EACH ROW EXECUTE FUNCTION servicer.meter_exchange_unchanged();"
+	REFUSE("meter_exchange_kept", "meter: an exchange is never removed")
+	"CREATE TRIGGER meter_exchange_no_delete BEFORE DELETE ON servicer.meter_exchange"
+	" FOR EACH ROW EXECUTE FUNCTION servicer.meter_exchange_kept();",
 
 	/* 5 -> 6: SQLite's one trigger for step 5's three; PostgreSQL's
 	 * function already checks the three counters in one. */

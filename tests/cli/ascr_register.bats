@@ -52,13 +52,13 @@ load helpers
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *"warning: ignoring unknown column 'Colour' (column 4)"* ]]
 	[[ "$stderr" == *"5 rows: 2 new, 0 unchanged, 3 rejected"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM device")" -eq 3 ]
+	[ "$(sql "SELECT count(*) FROM device")" -eq 3 ]
 	[ "$(head -1 "$TMP/rej.csv")" = "Serial,Model,Location,Colour,line,reason" ]
 	grep -q "^AAG 9999,imagePROGRAF iPF6400S,,,3,\"serial number 'AAG 9999' has ' ' at position 4" "$TMP/rej.csv"
 	grep -q "^QQ1,iR-ADV C9999,,,4,model 'iR-ADV C9999' is not serviceable here" "$TMP/rej.csv"
 	grep -q "^2XB01234,imagePROGRAF iPF6400S,,,5,\"serial 2XB01234 is already registered under model 'iR-ADV C5535'" "$TMP/rej.csv"
 	# A quoted line break is kept: an address over two lines; a table shows it escaped.
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT hex(location) FROM device WHERE serial = 'AAG07777'")" = "$(printf 'two\r\nlines' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" ]
+	[ "$(sql "SELECT location FROM device WHERE serial = 'AAG07777'" | od -An -tx1)" = "$(printf 'two\r\nlines\n' | od -An -tx1)" ]
 	[[ "$(svc device show AAG07777)" == *'location:       two\r\nlines'* ]]
 	[ ! -e "$TMP"/rej.csv.tmp* ]
 }
@@ -89,7 +89,7 @@ load helpers
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *"nothing was imported"* ]]
 	[ "$(svc --format csv device list | wc -l)" -eq 1 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM audit WHERE object LIKE 'device %'")" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM audit WHERE object LIKE 'device %'")" -eq 0 ]
 }
 
 @test "import --dry-run reports and commits nothing" {
@@ -158,7 +158,7 @@ load helpers
 
 @test "import rows are refused for non-administrators with exit 77" {
 	init_catalogue
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
 	refused 77 "only an administrator may" svc --as dm ascr-register --import "$SRC/examples/serials.csv"
 	refused 77 "only an administrator may" svc --as dm ascr-register "iR-ADV C5535" Z1
 }

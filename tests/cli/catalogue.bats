@@ -88,7 +88,7 @@ load helpers
 	refused 65 "unknown status 'gone'" svc device list --status gone
 	refused 64 "go with 'device list'" svc device show AAG04532 --status active
 	refused 64 "'--format' is a global option" svc device list --format json
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dm', 'device-manager', 'x'), ('ku', 'knowledge-user', 'x')"
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dm', 'device-manager', 'x'), ('ku', 'knowledge-user', 'x')"
 	refused 77 "not assigned to them" svc --as dm device locate AAG04532 Hall
 	refused 77 "knowledge-user" svc --as ku device list
 	run svc --as dm --format csv device list
@@ -109,6 +109,6 @@ load helpers
 	[[ "$output" == *'"action":"add","object":"model iR-ADV C5535","before":null,"after":"{\"model\":\"iR-ADV C5535\",\"warranty_months\":36,\"response_hours\":8}"'* ]]
 	refused 65 "--since 'yesterday'" svc log --since yesterday
 	refused 64 "--limit '0'" svc log --limit 0
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
 	refused 77 "only an administrator" svc --as dm log
 }

@@ -74,8 +74,8 @@ EOF
 	run parse "$MAIL/001.eml"
 	[[ "$output" == *"dispatch C-1001"* ]]
 	[ "$(sed -n 2p "$MAIL/001.eml.env")" = "isgservice@CITS.canon.com" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch WHERE number = 'C-1001'")" = closed ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status || attempts FROM closeout")" = sent1 ]
+	[ "$(sql "SELECT status FROM dispatch WHERE number = 'C-1001'")" = closed ]
+	[ "$(sql "SELECT status || attempts FROM closeout")" = sent1 ]
 	run svc --format csv closeout --send
 	[ "$status" -eq 0 ]
 	run svc --format csv closeout --send C-1001
@@ -112,7 +112,7 @@ EOF
 	[ "$status" -eq 78 ]
 	[[ "$stderr" == *"certificate is not trusted"*"set smtp.cainfo"* ]]
 	[ ! -e "$MAIL/001.eml" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, unconfirmed_at IS NULL FROM closeout")" = "queued|1" ]
+	[ "$(sql "SELECT status, coalesce(unconfirmed_at, 'none') FROM closeout")" = "queued|none" ]
 	svc -q config set smtp.cainfo "$TMP/cert.pem"
 	SERVICER_SMTP_PASSWORD=s3cret run svc closeout --send
 	[ "$status" -eq 0 ]
@@ -127,7 +127,7 @@ EOF
 	SERVICER_SMTP_PASSWORD=wrong run --separate-stderr svc closeout --send
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == *"the mail server refused the login of 'dealer'"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, attempts FROM closeout")" = "queued|1" ]
+	[ "$(sql "SELECT status, attempts FROM closeout")" = "queued|1" ]
 	[ ! -e "$MAIL/001.eml" ]
 }
 
@@ -154,9 +154,9 @@ EOF
 	[ "$status" -eq 75 ]
 	[[ "$stderr" == *"some close-outs stay queued"* ]]
 	[[ "$output" == *"2,C-1002,queued,not tried"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT group_concat(status || attempts) FROM closeout")" = "queued1,queued0" ]
-	[ -n "$(sqlite3 "$SERVICER_DB" "SELECT last_error FROM closeout WHERE dispatch_id = 1")" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch WHERE number = 'C-1001'")" = completed ]
+	[ "$(sql "SELECT status || attempts FROM closeout ORDER BY dispatch_id" | paste -sd,)" = "queued1,queued0" ]
+	[ -n "$(sql "SELECT last_error FROM closeout WHERE dispatch_id = 1")" ]
+	[ "$(sql "SELECT status FROM dispatch WHERE number = 'C-1001'")" = completed ]
 }
 
 @test "451 at RCPT stays queued (75); 550 at RCPT fails with the server's reply (69)" {
@@ -165,17 +165,17 @@ EOF
 	start_smtpd --rcpt "isgservice@CITS.canon.com=451 4.3.0 try again later"
 	run svc closeout --send
 	[ "$status" -eq 75 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, last_error FROM closeout")" = "queued|451 4.3.0 try again later" ]
+	[ "$(sql "SELECT status, last_error FROM closeout")" = "queued|451 4.3.0 try again later" ]
 	kill "$SMTPD_PID"
 	start_smtpd --rcpt "isgservice@CITS.canon.com=550 5.1.1 no such mailbox"
 	run --separate-stderr svc closeout --send
 	[ "$status" -eq 69 ]
 	[[ "$stderr" == *"refused some close-outs for good"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, last_error FROM closeout")" = "failed|550 5.1.1 no such mailbox" ]
+	[ "$(sql "SELECT status, last_error FROM closeout")" = "failed|550 5.1.1 no such mailbox" ]
 	# A failed close-out is not retried with the queue, only when named.
 	run svc closeout --send
 	[ "$status" -eq 0 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT attempts FROM closeout")" = 2 ]
+	[ "$(sql "SELECT attempts FROM closeout")" = 2 ]
 }
 
 @test "a resend the server refuses leaves the close-out sent and the call closed" {
@@ -183,16 +183,16 @@ EOF
 	closed_out C-1001
 	start_smtpd
 	svc -q closeout --send
-	sent_at="$(sqlite3 "$SERVICER_DB" "SELECT sent_at FROM closeout")"
+	sent_at="$(sql "SELECT sent_at FROM closeout")"
 	kill "$SMTPD_PID"
 	start_smtpd --rcpt "isgservice@CITS.canon.com=550 5.1.1 no such mailbox"
 	run --separate-stderr svc --format csv closeout --send --resend C-1001
 	[ "$status" -eq 69 ]
 	[[ "$output" == *"1,C-1001,failed,550 5.1.1 no such mailbox"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, sent_at FROM closeout")" = "sent|$sent_at" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch")" = closed ]
+	[ "$(sql "SELECT status, sent_at FROM closeout")" = "sent|$sent_at" ]
+	[ "$(sql "SELECT status FROM dispatch")" = closed ]
 	# The schema holds it too, whatever writes to the database.
-	run sqlite3 "$SERVICER_DB" "UPDATE closeout SET status = 'queued'"
+	run sql "UPDATE closeout SET status = 'queued'"
 	[[ "$output" == *"a sent close-out stays sent"* ]]
 }
 
@@ -202,8 +202,8 @@ EOF
 	start_smtpd --drop-in-data
 	run svc closeout --send
 	[ "$status" -eq 75 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, attempts, sent_at IS NULL FROM closeout")" = "queued|1|1" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch")" = completed ]
+	[ "$(sql "SELECT status, attempts, coalesce(sent_at, 'none') FROM closeout")" = "queued|1|none" ]
+	[ "$(sql "SELECT status FROM dispatch")" = completed ]
 }
 
 @test "header injection never reaches the wire" {
@@ -229,7 +229,7 @@ EOF
 	setup_dealer
 	svc -q ascr-register "iR-ADV C5535" 2XB05678 --installed 2025-01-15
 	svc -q ascr-register --confirm 2XB05678
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dana', 'device-manager', '2025-01-01T00:00:00Z');
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dana', 'device-manager', '2025-01-01T00:00:00Z');
 		UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB05678'"
 	closed_out C-1
 	closed_out C-2 2025-11-18 2XB05678
@@ -243,6 +243,6 @@ EOF
 	refused 77 "2XB01234 is not assigned to them" svc --as dana closeout --send C-2 C-1
 	[ ! -e "$MAIL/001.eml" ]
 	svc -q --as dana closeout --send
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT number || ':' || c.status FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id ORDER BY 1")" = "$(printf 'C-1:queued\nC-2:sent')" ]
+	[ "$(sql "SELECT number || ':' || c.status FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id ORDER BY 1")" = "$(printf 'C-1:queued\nC-2:sent')" ]
 	[ ! -e "$MAIL/002.eml" ]
 }

@@ -16,7 +16,7 @@ setup_office() {
 }
 
 last_audit() {
-	sqlite3 "$SERVICER_DB" "SELECT action || ' ' || object || ' ' || coalesce(before, '-') || ' ' || coalesce(after, '-') FROM audit ORDER BY id DESC LIMIT 1"
+	sql "SELECT action || ' ' || object || ' ' || coalesce(before, '-') || ' ' || coalesce(after, '-') FROM audit ORDER BY id DESC LIMIT 1"
 }
 
 @test "dispatch renumber: a mistyped CITS number is corrected until the close-out is sent" {
@@ -24,12 +24,12 @@ last_audit() {
 	completed_call 7701243
 	run --separate-stderr svc dispatch renumber 7701243 7701234 --reason "digits swapped"
 	[ "$status" -eq 0 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT number FROM dispatch")" = 7701234 ]
+	[ "$(sql "SELECT number FROM dispatch")" = 7701234 ]
 	[ "$(last_audit)" = 'renumber dispatch 1 {"number":"7701243"} {"number":"7701234","reason":"digits swapped"}' ]
 	run svc dispatch show 7701234
 	[[ "$output" == *"renumbered"*"7701243 -> 7701234: digits swapped"* ]]
 	# What the call was received with stays frozen, whatever writes.
-	run sqlite3 "$SERVICER_DB" "UPDATE dispatch SET route = 'national-isc'"
+	run sql "UPDATE dispatch SET route = 'national-isc'"
 	[[ "$output" == *"what a dispatch was received with is frozen"* ]]
 	# The close-out goes under the corrected number.
 	svc -q closeout 7701234 --labor 1 --symptom s --cause c --action a
@@ -37,7 +37,7 @@ last_audit() {
 	svc -q closeout --send
 	grep -q "7701234" "$MAIL/001.eml"
 	refused 65 "its close-out was sent on" svc dispatch renumber 7701234 7709999 --reason late
-	run sqlite3 "$SERVICER_DB" "UPDATE dispatch SET number = '7709999'"
+	run sql "UPDATE dispatch SET number = '7709999'"
 	[[ "$output" == *"a CITS number is final once its close-out may be at CITS"* ]]
 }
 
@@ -54,7 +54,7 @@ last_audit() {
 	refused 77 "'kim' is a knowledge-user; an administrator or a device manager may" svc --as kim dispatch renumber C-1 C-9 --reason typo
 	# dana may correct her own call.
 	svc -q --as dana dispatch renumber C-2 C-22 --reason typo
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT number FROM dispatch WHERE id = 2")" = C-22 ]
+	[ "$(sql "SELECT number FROM dispatch WHERE id = 2")" = C-22 ]
 }
 
 @test "dispatch amend: contact, phone and problem, with the reason; the rest stays frozen" {
@@ -63,7 +63,7 @@ last_audit() {
 		--received 2025-11-18T09:00
 	run svc dispatch amend C-1 --contact "Ann Lee" --phone "" --problem "jam in tray 2" --reason "called back"
 	[ "$status" -eq 0 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT contact || '|' || coalesce(phone, '-') || '|' || problem FROM dispatch")" = "Ann Lee|-|jam in tray 2" ]
+	[ "$(sql "SELECT contact || '|' || coalesce(phone, '-') || '|' || problem FROM dispatch")" = "Ann Lee|-|jam in tray 2" ]
 	[ "$(last_audit)" = 'amend dispatch 1 {"contact":"Ann","phone":"555-0100","problem":"jam"} {"contact":"Ann Lee","phone":null,"problem":"jam in tray 2","reason":"called back"}' ]
 	run svc dispatch show C-1
 	[[ "$output" == *"amended"*"called back"* ]]
@@ -97,9 +97,9 @@ last_audit() {
 	[[ "${lines[3]}" == 2025-11-02,1100,,,submit,100,,,* ]]
 	[[ "${lines[4]}" == 2025-11-03,1200,,,submit,100,,,* ]]
 	# The schema keeps a void final, and a reading never merely removed.
-	run sqlite3 "$SERVICER_DB" "DELETE FROM meter_void"
+	run sql "DELETE FROM meter_void"
 	[[ "$output" == *"meter: a void is final"* ]]
-	run sqlite3 "$SERVICER_DB" "DELETE FROM meter_reading WHERE day = '2025-11-03'"
+	run sql "DELETE FROM meter_reading WHERE day = '2025-11-03'"
 	[[ "$output" == *"a reading is never removed, only voided"* ]]
 }
 
@@ -122,7 +122,7 @@ last_audit() {
 	svc -q ascr-register "imagePROGRAF iPF685" 2XB09999 --installed 2025-02-01
 	run svc ascr-register --correct 2XB09999 --model "ir-adv c5535" --reason "wrong line of the order"
 	[ "$status" -eq 0 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT model, status FROM device WHERE serial = '2XB09999'")" = "iR-ADV C5535|pending" ]
+	[ "$(sql "SELECT model, status FROM device WHERE serial = '2XB09999'")" = "iR-ADV C5535|pending" ]
 	[ "$(last_audit)" = 'correct device 2XB09999 {"model":"imagePROGRAF iPF685"} {"model":"iR-ADV C5535","reason":"wrong line of the order"}' ]
 	refused 65 "it is active, entered in Canon's ASCR system under iR-ADV C5535; withdraw it" \
 		svc ascr-register --correct 2XB01234 --model "imagePROGRAF iPF685" --reason typo

@@ -27,6 +27,7 @@ dump() {
 	sqlite3 "$1" .dump | grep '^INSERT INTO' | grep -v -e '^INSERT INTO "\?\(kb_text\|device_customer\)' | sort
 }
 
+# bats test_tags=sqlite-only
 @test "a file copied into a new file: every row, ids and times, checked table by table" {
 	full_database
 	run --separate-stderr svc --format csv db copy --to "$TMP/copy.db"
@@ -61,7 +62,7 @@ dump() {
 
 @test "only an administrator copies the database" {
 	init_catalogue
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
 	refused 77 "only an administrator may" svc --as dm db copy --to "$TMP/copy.db"
 	[ ! -e "$TMP/copy.db" ]
 }

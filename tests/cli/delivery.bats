@@ -11,7 +11,7 @@ load helpers
 load mail
 
 closeout_row() {
-	sqlite3 "$SERVICER_DB" "SELECT status, attempts, unconfirmed_at IS NOT NULL FROM closeout WHERE dispatch_id = ${1:-1}"
+	sql "SELECT status, attempts, CASE WHEN unconfirmed_at IS NULL THEN 0 ELSE 1 END FROM closeout WHERE dispatch_id = ${1:-1}"
 }
 
 message_id() {
@@ -55,7 +55,7 @@ message_id() {
 	[[ "$stderr" == *"handed over without a reply"* ]]
 	[ -e "$MAIL/001.eml" ]
 	[ "$(closeout_row)" = "queued|1|1" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM dispatch")" = completed ]
+	[ "$(sql "SELECT status FROM dispatch")" = completed ]
 	run svc closeout show C-1001
 	[[ "$output" == *"unconfirmed:"*"was never confirmed and may be at CITS"* ]]
 	# Amending would change a message CITS may already hold: refused.
@@ -161,7 +161,7 @@ message_id() {
 	[ "$status" -eq 69 ]
 	[[ "$output" == *"1,C-1001,failed,550 5.1.1 no such mailbox"* ]]
 	[ ! -e "$MAIL/001.eml" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, last_error FROM closeout")" = "failed|550 5.1.1 no such mailbox" ]
+	[ "$(sql "SELECT status, last_error FROM closeout")" = "failed|550 5.1.1 no such mailbox" ]
 }
 
 @test "a long Cc is folded: no line over 998, header lines within 78 where they can be" {
@@ -231,7 +231,7 @@ EOF
 	[ "$(svc config get smtp.url)" = smtp://mail.acme.example:587 ]
 	svc -q config set smtp.url "smtp://[::1]:2525"
 	svc -q config set smtp.url smtps://mail.acme.example
-	sqlite3 "$SERVICER_DB" "UPDATE config SET value = 'smtp://mail.acme.example:' WHERE key = 'smtp.url'"
+	sql "UPDATE config SET value = 'smtp://mail.acme.example:' WHERE key = 'smtp.url'"
 	run --separate-stderr svc closeout --send
 	[ "$status" -eq 78 ]
 	[[ "$stderr" == *"smtp.url 'smtp://mail.acme.example:' has no port"* ]]
@@ -247,7 +247,7 @@ EOF
 	run --separate-stderr svc closeout 1 --labor 1 --symptom jam --cause "worn roller" --action replaced
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"CITS did not dispatch this call, so it is not e-mailed to CITS"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT c.status || ' ' || d.status FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id")" = "recorded closed" ]
+	[ "$(sql "SELECT c.status || ' ' || d.status FROM closeout c JOIN dispatch d ON d.id = c.dispatch_id")" = "recorded closed" ]
 	svc closeout --print 1 | grep -q "Service Dispatch Form"
 	closed_out C-1001 2025-11-19
 	start_smtpd
@@ -263,12 +263,12 @@ EOF
 	[ ! -e "$MAIL/002.eml" ]
 	# It can be amended, and stays recorded.
 	svc -q closeout 1 --labor 2
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status FROM closeout WHERE dispatch_id = 1")" = recorded ]
+	[ "$(sql "SELECT status FROM closeout WHERE dispatch_id = 1")" = recorded ]
 	run svc --format csv closeout list --status recorded
 	[ "${#lines[@]}" -eq 2 ]
 	run svc --format csv report compensation
 	[[ "$output" == *"not-compensable,1,,2XB01234,iR-ADV C5535,dealer-dispatch,direct,closed,"*",recorded,"* ]]
 	# The schema holds the rule against any writer.
-	run sqlite3 "$SERVICER_DB" "UPDATE closeout SET status = 'queued' WHERE dispatch_id = 1"
+	run sql "UPDATE closeout SET status = 'queued' WHERE dispatch_id = 1"
 	[[ "$output" == *"only a call CITS dispatched is e-mailed to CITS"* ]]
 }

@@ -29,7 +29,7 @@ load helpers
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")" -eq "$before" ]
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM device")" -eq 5 ]
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM kb")" -eq 1 ]
-	[ "$(sqlite3 "$db" "SELECT count(*) FROM user")" -eq 2 ]
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM \"user\"")" -eq 2 ]
 }
 
 @test "a real init after the demo makes the dealer's own database" {
@@ -51,5 +51,5 @@ load helpers
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"already exists; nothing changed"* ]]
 	# The first entry of the log adds the first administrator, after it.
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT object || ' ' || coalesce(before, '-') || ' ' || after FROM audit WHERE id = 1")" = "user $(id -un) - {\"role\":\"administrator\"}" ]
+	[ "$(sql "SELECT object || ' ' || coalesce(before, '-') || ' ' || after FROM audit WHERE id = 1")" = "user $(id -un) - {\"role\":\"administrator\"}" ]
 }

@@ -76,7 +76,7 @@ setup_dealer() {
 	TZ=UTC svc -q dispatch new 2XB01234 --number C-1 --problem jam --received 2025-11-18T09:00
 	run svc dispatch show 1
 	[[ "$output" == *"received_at:    2025-11-18 09:00"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT received_at FROM dispatch")" = "2025-11-18T17:00:00Z" ]
+	[ "$(sql "SELECT received_at FROM dispatch")" = "2025-11-18T17:00:00Z" ]
 	refused 65 "dealer.timezone to 'Nowhere/Land'" svc config set dealer.timezone Nowhere/Land
 }
 
@@ -207,7 +207,7 @@ setup_dealer() {
 	refused 65 "cannot set hours.days to 'weekdays'" svc config set hours.days weekdays
 	refused 65 "cannot set sla.response_hours to '0'" svc config set sla.response_hours 0
 	refused 65 "the business hours would not work" svc config set hours.open 18:00
-	sqlite3 "$SERVICER_DB" "INSERT INTO config(key, value) VALUES('hours.open', '18:00')"
+	sql "INSERT INTO config(key, value) VALUES('hours.open', '18:00')"
 	refused 78 "the business hours are not usable" \
 		svc dispatch new 2XB01234 --number C-1 --problem jam --received 2025-11-18T09:00
 }

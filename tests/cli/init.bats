@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 load helpers
 
+# bats test_tags=sqlite-only
 @test "a command on a missing database exits 66 naming the path and servicer init" {
 	run --separate-stderr svc device list
 	[ "$status" -eq 66 ]
@@ -9,14 +10,15 @@ load helpers
 	[ ! -e "$SERVICER_DB" ]
 }
 
+# bats test_tags=sqlite-only
 @test "init creates a private database and makes the caller administrator" {
 	run --separate-stderr svc init --dealer-id D-100 --dealer-name "Acme Copiers"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"created database"* ]]
 	[ "$(stat -c %a "$SERVICER_DB")" = 600 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT role FROM user")" = administrator ]
+	[ "$(sql "SELECT role FROM \"user\"")" = administrator ]
 	[ "$(svc config get dealer.name)" = "Acme Copiers" ]
-	[ "$(sqlite3 "$SERVICER_DB" "PRAGMA journal_mode")" = wal ]
+	[ "$(sql "PRAGMA journal_mode")" = wal ]
 }
 
 @test "init on an existing database changes nothing and says so" {
@@ -54,9 +56,10 @@ load helpers
 	[[ "$stderr" == *"cannot create database"* ]]
 }
 
+# bats test_tags=sqlite-only
 @test "a database from a newer servicer is refused untouched" {
 	svc -q init
-	sqlite3 "$SERVICER_DB" "PRAGMA user_version = 99" >/dev/null
+	sql "PRAGMA user_version = 99" >/dev/null
 	before="$(sha256sum < "$SERVICER_DB")"
 	run --separate-stderr svc device list
 	[ "$status" -eq 65 ]
@@ -91,7 +94,7 @@ load helpers
 
 @test "a login that is not a user is refused with exit 77" {
 	svc -q init
-	sqlite3 "$SERVICER_DB" "UPDATE user SET login = 'someone-else'"
+	sql "UPDATE \"user\" SET login = 'someone-else'"
 	run --separate-stderr svc device list
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == *"is not a user of this database; ask an administrator"* ]]
@@ -99,13 +102,13 @@ load helpers
 
 @test "--as is for administrators only" {
 	svc -q init
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dm', 'device-manager', 'x')"
 	run --separate-stderr svc --as nobody device list
 	[ "$status" -eq 77 ]
 	run svc --as dm device list
 	[ "$status" -eq 0 ]
 	refused 77 "only an administrator may" svc --as dm model add X1
-	sqlite3 "$SERVICER_DB" "UPDATE user SET role = 'administrator' WHERE login = 'dm'; UPDATE user SET role = 'device-manager' WHERE login <> 'dm'"
+	sql "UPDATE \"user\" SET role = 'administrator' WHERE login = 'dm'; UPDATE \"user\" SET role = 'device-manager' WHERE login <> 'dm'"
 	refused 77 "only an administrator may use --as" svc --as dm device list
 }
 

@@ -39,7 +39,7 @@ install_to() {
 	run --separate-stderr "$SERVICER" closeout --send
 	[ "$status" -eq 74 ]
 	[[ "$stderr" == *"no servicer-smtp beside this program or in ../libexec/servicer relative to it"* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT status, attempts FROM closeout")" = "queued|0" ]
+	[ "$(sql "SELECT status, attempts FROM closeout")" = "queued|0" ]
 }
 
 @test "a client compiles and runs against an install under another prefix with pkg-config" {

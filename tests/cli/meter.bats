@@ -14,7 +14,7 @@ dealer() {
 }
 
 readings() {
-	sqlite3 "$SERVICER_DB" "SELECT serial || ' ' || day || ' ' || ifnull(total, '-') || ' ' || ifnull(bw, '-') || ' ' || ifnull(color, '-') || ' ' || source FROM meter_reading ORDER BY serial, day, slot"
+	sql "SELECT serial || ' ' || day || ' ' || coalesce(CAST(total AS TEXT), '-') || ' ' || coalesce(CAST(bw AS TEXT), '-') || ' ' || coalesce(CAST(color AS TEXT), '-') || ' ' || source FROM meter_reading ORDER BY serial, day, slot"
 }
 
 @test "a reading, and one inserted between two" {
@@ -26,7 +26,7 @@ readings() {
 	[ "$(readings)" = "2XB01234 2026-09-01 1000 800 200 submit
 2XB01234 2026-09-15 2000 1500 - submit
 2XB01234 2026-10-01 3000 - - submit" ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM audit WHERE action = 'submit'")" -eq 3 ]
+	[ "$(sql "SELECT count(*) FROM audit WHERE action = 'submit'")" -eq 3 ]
 }
 
 @test "every refusal names its rule and the neighbouring reading, and changes nothing" {
@@ -54,23 +54,27 @@ readings() {
 	refused 64 "--reject and --dry-run go with --import" svc meter-submit 2XB01234 --total 1 --dry-run
 	svc -q ascr-register --withdraw 2XB05678 --reason "customer moved"
 	refused 65 "2XB05678 is withdrawn" svc meter-submit 2XB05678 --total 1
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('kim', 'knowledge-user', '2025-01-01T00:00:00Z'), ('dana', 'device-manager', '2025-01-01T00:00:00Z')"
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('kim', 'knowledge-user', '2025-01-01T00:00:00Z'), ('dana', 'device-manager', '2025-01-01T00:00:00Z')"
 	refused 77 "user 'kim' is a knowledge-user; an administrator or a device manager may" svc --as kim meter-submit 2XB01234 --total 5000
 	refused 77 "user 'dana' is a device-manager and 2XB01234 is not assigned to them" svc --as dana meter-submit 2XB01234 --total 5000
-	sqlite3 "$SERVICER_DB" "UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB01234'"
+	sql "UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB01234'"
 	svc -q --as dana meter-submit 2XB01234 --total 5000
 }
 
 @test "the schema holds the rules for any writer" {
 	dealer
 	svc -q meter-submit 2XB01234 --total 1000 --date 2026-09-01
-	run sqlite3 "$SERVICER_DB" "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-02', 0, 999, NULL, NULL, 'submit', 'x', 'x')"
+	run sql "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-02', 0, 999, NULL, NULL, 'submit', 'x', 'x')"
 	[[ "$output" == *"meter: total is lower than the reading before it"* ]]
-	run sqlite3 "$SERVICER_DB" "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-01', 0, 1001, NULL, NULL, 'submit', 'x', 'x')"
-	[[ "$output" == *"UNIQUE constraint failed"* ]]
-	run sqlite3 "$SERVICER_DB" "UPDATE meter_reading SET total = 1"
+	run sql "INSERT INTO meter_reading(serial, day, slot, total, bw, color, source, recorded_at, recorded_by) VALUES('2XB01234', '2026-09-01', 0, 1001, NULL, NULL, 'submit', 'x', 'x')"
+	if on_pg; then
+		[[ "$output" == *"violates unique constraint"* ]]
+	else
+		[[ "$output" == *"UNIQUE constraint failed"* ]]
+	fi
+	run sql "UPDATE meter_reading SET total = 1"
 	[[ "$output" == *"a reading is never changed"* ]]
-	run sqlite3 "$SERVICER_DB" "DELETE FROM meter_reading"
+	run sql "DELETE FROM meter_reading"
 	[[ "$output" == *"a reading is never removed"* ]]
 	[ "$(readings)" = "2XB01234 2026-09-01 1000 - - submit" ]
 }
@@ -84,7 +88,7 @@ readings() {
 	refused 64 "--exchange takes no reading" svc meter-submit 2XB01234 --exchange --total 5 --old-final 3500 --new-start 0 --reason x
 	refused 65 "give the old meter's last value (--old-final)" svc meter-submit 2XB01234 --exchange --old-final 3500
 	refused 65 "unknown counter 'mono'" svc meter-submit 2XB01234 --exchange --counter mono --old-final 3500 --new-start 0 --reason x
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('dana', 'device-manager', '2025-01-01T00:00:00Z');
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dana', 'device-manager', '2025-01-01T00:00:00Z');
 		UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB01234'"
 	refused 77 "administrator" svc --as dana meter-submit 2XB01234 --exchange --old-final 3500 --new-start 0 --reason "board"
 	svc -q meter-submit 2XB01234 --exchange --old-final 3500 --new-start 0 --reason "main board replaced" --date 2026-10-10
@@ -163,7 +167,7 @@ CSV
 		done
 	done
 	wait
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM meter_reading WHERE day = '2026-11-02'")" -eq 2 ]
+	[ "$(sql "SELECT count(*) FROM meter_reading WHERE day = '2026-11-02'")" -eq 2 ]
 	[ "$(cat "$TMP"/out.* | grep -c 'recorded the reading')" -eq 2 ]
 	[ "$(cat "$TMP"/out.* | grep -c 'meter readings may only be entered once a day')" -eq 22 ]
 	run ! grep -q -i "locked\|busy" "$TMP"/out.*

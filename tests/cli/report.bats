@@ -73,13 +73,13 @@ PYEOF
 	refused 64 "unknown report 'labor'" svc report labor
 	refused 64 "report needs the name of a report" svc report
 	refused 64 "takes no other argument" svc report compensation extra
-	sqlite3 "$SERVICER_DB" "INSERT INTO user(login, role, added_at) VALUES('kim', 'knowledge-user', '2025-01-01T00:00:00Z')"
+	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('kim', 'knowledge-user', '2025-01-01T00:00:00Z')"
 	refused 77 "user 'kim' is a knowledge-user; an administrator or a device manager may" svc --as kim report compensation
 }
 
 @test "what accounting needs: travel, parts with their e-Tag claims, customer; parts not yet claimed" {
 	setup_dealer
-	sqlite3 "$SERVICER_DB" "UPDATE device SET customer = 'Lee & Sons' WHERE serial = '2XB01234'"
+	sql "UPDATE device SET customer = 'Lee & Sons' WHERE serial = '2XB01234'"
 	completed_call C-9 2025-11-18
 	svc -q closeout C-9 --labor 1 --travel 0.5 --symptom s --cause c --action a \
 		--part FM1-1234:1:ET-5555 --part RG5-9999:2 --part "FC6-0001:1"

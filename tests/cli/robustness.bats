@@ -17,7 +17,7 @@ load helpers
 	done
 	wait "$import_pid"
 	run ! grep -q "locked" "$TMP/import.err"
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM device")" -eq 20015 ]
+	[ "$(sql "SELECT count(*) FROM device")" -eq 20015 ]
 }
 
 @test "kill -9 in the middle of an import leaves nothing of it" {
@@ -29,15 +29,21 @@ load helpers
 	pid=$!
 	# Wait until the import is writing, then kill it without warning.
 	for _ in $(seq 1 400); do
-		[ "$(stat -c %s "$SERVICER_DB-wal" 2>/dev/null || echo 0)" -gt 1000000 ] && break
+		if on_pg; then
+			# A transaction that has written: the importer's.
+			[ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+				AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()")" -gt 0 ] && break
+		else
+			[ "$(stat -c %s "$SERVICER_DB-wal" 2>/dev/null || echo 0)" -gt 1000000 ] && break
+		fi
 		sleep 0.05
 	done
 	kill -0 "$pid"
 	kill -9 "$pid"
 	wait "$pid" || true
-	[ "$(sqlite3 "$SERVICER_DB" "PRAGMA integrity_check")" = ok ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM device")" -eq 0 ]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT count(*) FROM audit WHERE object LIKE 'device %'")" -eq 0 ]
+	on_pg || [ "$(sql "PRAGMA integrity_check")" = ok ]
+	[ "$(sql "SELECT count(*) FROM device")" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM audit WHERE object LIKE 'device %'")" -eq 0 ]
 	# No reject file for an import that did not apply, and no debris.
 	[ -z "$(ls -A "$TMP/out")" ]
 	# The next run imports the file whole.

@@ -33,8 +33,7 @@ fixture() {
 	for s in DMUNIT01 DSMUNIT1; do
 		printf 'serial,date,total\n%s,2025-02-01,50\n' "$s" >"$TMP/m-$s.csv"
 	done
-	sqlite3 "$SERVICER_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-	cp "$SERVICER_DB" "$TMP/fixture.db"
+	db_save
 }
 
 # The command line of a row of the table, for role $1 working on serial $2.
@@ -118,8 +117,7 @@ matrix() {
 			want=${cells[$i]}
 			serial=DMUNIT01
 			[ "$role" = dsm ] && serial=DSMUNIT1
-			cp "$TMP/fixture.db" "$SERVICER_DB"
-			rm -f "$SERVICER_DB-wal" "$SERVICER_DB-shm"
+			db_restore
 			line=$(command_of "$role" "$serial" "${cells[0]}")
 			if [ "$want" = no ]; then
 				eval "refused 77 'may' svc --as $(login_of "$role") $line" </dev/null ||
@@ -142,8 +140,7 @@ matrix() {
 	for row in "${rows[@]}"; do
 		IFS='|' read -r -a cells <<<"$row"
 		[ "${cells[2]}" = own ] || continue
-		cp "$TMP/fixture.db" "$SERVICER_DB"
-		rm -f "$SERVICER_DB-wal" "$SERVICER_DB-shm"
+		db_restore
 		line=$(command_of dm DSMUNIT1 "${cells[0]}")
 		if [[ "$line" == *--import* ]]; then
 			# A batch goes on: the row is rejected, with the reason.

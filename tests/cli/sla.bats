@@ -24,7 +24,7 @@ work() { # NUMBER SERIAL RECEIVED ARRIVED TECH
 	[[ "$output" == *'"response_met":false'* ]]
 	[[ "$output" == *'"waited_minutes":570'* ]]
 	[[ "$output" == *'"late_minutes":90'* ]]
-	[ "$(sqlite3 "$SERVICER_DB" "SELECT after FROM audit WHERE action = 'arrive'")" = \
+	[ "$(sql "SELECT after FROM audit WHERE action = 'arrive'")" = \
 		'{"status":"onsite","assigned_to":"'"$(id -un)"'","at":"2025-11-19T21:30:00Z","response_met":"no","late_minutes":90}' ]
 	work C-1 2XB01234 2025-11-18T09:00 2025-11-18T10:00 "$(id -un)"
 	run svc --format json dispatch show C-1

@@ -1,5 +1,7 @@
 #!/bin/bash
-# server.sh start DIR | stop DIR | new DIR DATABASE | role DIR NAME | url DIR [DATABASE]
+# server.sh start DIR | stop DIR | new DIR DATABASE | drop DIR DATABASE |
+#           clone DIR FROM TO | role DIR NAME | url DIR [DATABASE] |
+#           psql DIR DATABASE (SQL on standard input, as the superuser)
 #
 # A PostgreSQL server of the tests' own: initdb in DIR, listening only on a
 # Unix socket in DIR, no TCP.  initdb refuses to run as root, so as root
@@ -7,7 +9,8 @@
 # creates it), run through runuser, and root connects with a role of its
 # own, "root", which owns the databases (as a dealer's administrator would
 # own theirs): servicer's acting user is the role the server authenticated.  "start" prints the URL of database
-# "servicer_test"; "new DIR NAME" creates database NAME and prints its URL;
+# "servicer_test"; "new DIR NAME" creates database NAME and prints its URL, "drop DIR
+# NAME" drops it, connections and all; "clone DIR FROM TO" copies FROM;
 # "role DIR NAME" creates a login role NAME (a member of staff); "url DIR
 # NAME" the URL of a database; "stop" stops the server and removes DIR.
 set -euo pipefail
@@ -32,6 +35,8 @@ owner() {
 }
 case $cmd in
 start)
+	# A server left behind by a run that was killed goes first.
+	[ ! -d "$dir" ] || "$0" stop "$dir"
 	mkdir -p "$dir/run"
 	[ "$(id -u)" -ne 0 ] || chown -R postgres: "$dir"
 	as_owner "$bin/initdb" -D "$dir/data" -A trust -U "$(owner)" --no-sync -E UTF8 \
@@ -48,6 +53,19 @@ start)
 new)
 	as_owner "$bin/createdb" -h "$dir/run" -U "$(owner)" -O "$(id -un)" "${3:?a database name}"
 	url "$3"
+	;;
+clone)
+	# A copy of database FROM as TO (CREATE DATABASE ... TEMPLATE).
+	as_owner "$bin/createdb" -h "$dir/run" -U "$(owner)" -O "$(id -un)" \
+		-T "${3:?a database to copy}" "${4:?a name for the copy}"
+	;;
+psql)
+	as_owner "$bin/psql" -h "$dir/run" -U "$(owner)" -d "${3:?a database}" -X -q -tA \
+		-v ON_ERROR_STOP=1
+	;;
+drop)
+	as_owner "$bin/psql" -h "$dir/run" -U "$(owner)" -d postgres -X -q \
+		-c "DROP DATABASE IF EXISTS \"${3:?a database name}\" WITH (FORCE)"
 	;;
 role)
 	# Roles are the server's, not a database's: one made before stays.

@@ -1,4 +1,6 @@
-/* helpers.h - a fresh database in a temporary directory for each test. */
+/* helpers.h - a fresh database for each test: a file in a temporary
+ * directory, or, when SERVICER_TEST_PG names the directory of a server that
+ * tests/pg/server.sh started (ctest -L postgresql), a new database there. */
 #ifndef SERVICER_TEST_HELPERS_H
 #define SERVICER_TEST_HELPERS_H
 
@@ -23,12 +25,39 @@
 
 typedef struct fixture {
 	char dir[256];
-	char path[300];
+	char path[512]; /* the file, or the PostgreSQL database's URL */
+	char pg_name[64];
 	svc_db_t *db;
 } fixture_t;
 
+/* Is the run on PostgreSQL? */
+static inline bool on_pg(void)
+{
+	const char *s = getenv("SERVICER_TEST_PG");
+
+	return s && *s;
+}
+
+/* tests/pg/server.sh VERB NAME on the run's server; its first line of
+ * output in OUT (when OUT). */
+static inline void pg_server(const char *verb, const char *name, char *out, size_t len)
+{
+	char cmd[1024];
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "'%s' %s '%s' '%s'", getenv("SERVICER_PG_SH"), verb,
+		 getenv("SERVICER_TEST_PG"), name);
+	assert_non_null(p = popen(cmd, "r"));
+	if (out) {
+		assert_non_null(fgets(out, (int)len, p));
+		out[strcspn(out, "\n")] = '\0';
+	}
+	assert_int_equal(pclose(p), 0);
+}
+
 static inline int fixture_setup(void **state)
 {
+	static unsigned serial;
 	fixture_t *f = calloc(1, sizeof *f);
 	const char *tmp = getenv("TMPDIR");
 
@@ -36,6 +65,10 @@ static inline int fixture_setup(void **state)
 	snprintf(f->dir, sizeof f->dir, "%s/svctest.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/servicer.db", f->dir);
+	if (on_pg()) {
+		snprintf(f->pg_name, sizeof f->pg_name, "u_%ld_%u", (long)getpid(), ++serial);
+		pg_server("new", f->pg_name, f->path, sizeof f->path);
+	}
 	assert_int_equal(svc_db_create(f->path, "D1", "Test Dealer", &f->db), SVC_OK);
 	svc_db_close(f->db);
 	assert_int_equal(svc_db_open(f->path, &f->db), SVC_OK);
@@ -80,6 +113,8 @@ static inline int fixture_teardown(void **state)
 	char cmd[400];
 
 	svc_db_close(f->db);
+	if (f->pg_name[0])
+		pg_server("drop", f->pg_name, NULL, 0);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		return -1;
@@ -87,17 +122,40 @@ static inline int fixture_teardown(void **state)
 	return 0;
 }
 
+/* Run SQL, which returns no row, on the handle's connection as another
+ * program could, past the library's rules: 0, or nonzero when the database
+ * refused it (its words then in svc_errmsg()). */
+static inline int raw_exec(svc_db_t *db, const char *sql)
+{
+	return svc__exec(db, sql, "run the test's SQL") != SVC_OK;
+}
+
 /* Run SQL returning one integer. */
 static inline long long query_int(svc_db_t *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	long long v = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(RAW(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (svc__prepare(db, sql, &st) != SVC_OK)
+		fail_msg("%s: %s", sql, svc_errmsg(db));
+	if (svc__step(st) == SVC__ROW)
+		v = svc__col_i64(st, 0);
+	svc__finalize(st);
 	return v;
+}
+
+/* Run SQL returning one text, into BUF (empty for no row or NULL). */
+static inline const char *query_text(svc_db_t *db, const char *sql, char *buf, size_t len)
+{
+	svc__stmt_t *st = NULL;
+
+	buf[0] = '\0';
+	if (svc__prepare(db, sql, &st) != SVC_OK)
+		fail_msg("%s: %s", sql, svc_errmsg(db));
+	if (svc__step(st) == SVC__ROW && svc__col_text(st, 0))
+		snprintf(buf, len, "%s", svc__col_text(st, 0));
+	svc__finalize(st);
+	return buf;
 }
 
 /* A FILE reading the given bytes. */
@@ -128,9 +186,9 @@ static inline void add_user(svc_db_t *db, const char *login, const char *role)
 	char sql[256];
 
 	snprintf(sql, sizeof sql,
-		 "INSERT INTO user(login, role, added_at) VALUES('%s', '%s', '2025-01-01T00:00:00Z')",
+		 "INSERT INTO \"user\"(login, role, added_at) VALUES('%s', '%s', '2025-01-01T00:00:00Z')",
 		 login, role);
-	assert_int_equal(sqlite3_exec(RAW(db), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(db, sql), 0);
 }
 
 /* A CITS call on SERIAL received at RECEIVED; its id. */

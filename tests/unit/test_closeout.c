@@ -258,19 +258,15 @@ static void a_sent_close_out_is_final(void **state)
 
 	completed_call(f->db, "2XB01234", "C-6", "2025-11-18");
 	assert_int_equal(svc_closeout_record(f->db, "C-6", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(RAW(f->db),
-				      "UPDATE closeout SET status = 'sent',"
-				      " sent_at = '2025-11-19T10:00:00Z'", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE closeout SET status = 'sent',"
+				      " sent_at = '2025-11-19T10:00:00Z'"), 0);
 	before = digest(f->db);
 	expect_error(f->db, svc_closeout_record(f->db, "C-6", &amend, NULL), SVC_ERULE,
 		     "it was sent on 2025-11-19 and can no longer be amended");
 	assert_int_equal(digest(f->db), before);
 	/* The schema holds it for any writer. */
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET labor_minutes = 1",
-					  NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET status = 'queued'",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE closeout SET labor_minutes = 1"), 0);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE closeout SET status = 'queued'"), 0);
 	assert_int_equal(show(f->db, "C-6").labor, 90);
 }
 
@@ -304,14 +300,12 @@ static void only_a_cits_call_is_queued_for_cits(void **state)
 		     "CITS did not dispatch this call (source referral)");
 	assert_int_equal(digest(f->db), before);
 	/* The schema holds it for any writer, both ways. */
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET status = 'queued'",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE closeout SET status = 'queued'"), 0);
 	completed_call(f->db, "2XB01234", "C-9", "2025-11-18");
 	assert_int_equal(svc_closeout_record(f->db, "C-9", &full, NULL), SVC_OK);
 	assert_string_equal(show(f->db, "C-9").status, "queued");
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET status = 'recorded'"
-						      " WHERE dispatch_id = 2",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE closeout SET status = 'recorded'"
+						      " WHERE dispatch_id = 2"), 0);
 }
 
 /* A message handed over without a reply may be at CITS: it is sent again as
@@ -324,18 +318,15 @@ static void an_unconfirmed_close_out_is_not_amended(void **state)
 
 	completed_call(f->db, "2XB01234", "C-7", "2025-11-18");
 	assert_int_equal(svc_closeout_record(f->db, "C-7", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(RAW(f->db),
-				      "UPDATE closeout SET attempts = 1,"
-				      " unconfirmed_at = '2025-11-19T15:00:00Z'", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE closeout SET attempts = 1,"
+				      " unconfirmed_at = '2025-11-19T15:00:00Z'"), 0);
 	before = digest(f->db);
 	expect_error(f->db, svc_closeout_record(f->db, "C-7", &amend, NULL), SVC_ERULE,
 		     "was never confirmed and may be at CITS; send it again as it is");
 	assert_int_equal(digest(f->db), before);
 	assert_int_equal(show(f->db, "C-7").labor, 90);
 	/* An attempt is never unconfirmed before one was made. */
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET attempts = 0", NULL,
-					  NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE closeout SET attempts = 0"), 0);
 }
 
 /* Every header line within 78 characters where it can be folded, and a
@@ -614,15 +605,14 @@ static void the_message_needs_a_sender_and_clean_headers(void **state)
 	/* config set refuses a line break; a hand-edited database is caught too. */
 	expect_error(f->db, svc_config_set(f->db, "closeout.cc", "a@b.example\r\nBcc: x@y.example"),
 		     SVC_EINVAL, "closeout.cc");
-	assert_int_equal(sqlite3_exec(RAW(f->db),
-				      "UPDATE config SET value = 'a@b.example' || char(13, 10) ||"
-				      " 'Bcc: x@y.example' WHERE key = 'closeout.cc'",
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, on_pg() ? "UPDATE config SET value = 'a@b.example'"
+				      " || chr(13) || chr(10) || 'Bcc: x@y.example' WHERE key = 'closeout.cc'"
+				      : "UPDATE config SET value = 'a@b.example' || char(13, 10) ||"
+				      " 'Bcc: x@y.example' WHERE key = 'closeout.cc'"), 0);
 	expect_error(f->db, svc_closeout_message(f->db, "C-8", &msg, &len), SVC_EINVAL,
 		     "the copy (closeout.cc) holds a line break");
 	assert_null(msg);
-	assert_int_equal(sqlite3_exec(RAW(f->db), "DELETE FROM config", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "DELETE FROM config"), 0);
 	expect_error(f->db, svc_closeout_message(f->db, "C-8", &msg, &len), SVC_ECONFIG,
 		     "config set mail.from");
 	assert_null(msg);
@@ -668,10 +658,8 @@ static void the_report_sorts_calls_by_what_they_earn(void **state)
 	/* Closed out: compensable, with its labor. */
 	completed_call(f->db, "2XB01234", "C-10", "2025-11-04");
 	assert_int_equal(svc_closeout_record(f->db, "C-10", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(RAW(f->db),
-				      "UPDATE closeout SET status = 'sent', sent_at = '2025-11-05T10:00:00Z';"
-				      "UPDATE dispatch SET status = 'closed' WHERE number = 'C-10'",
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE closeout SET status = 'sent', sent_at = '2025-11-05T10:00:00Z';"
+				      "UPDATE dispatch SET status = 'closed' WHERE number = 'C-10'"), 0);
 	/* At risk: completed with no close-out, and one queued; oldest first. */
 	completed_call(f->db, "2XB01234", "C-12", "2025-11-12");
 	completed_call(f->db, "2XB05678", "C-11", "2025-10-30");
@@ -733,10 +721,8 @@ static void the_report_tells_what_to_do_about_each_call_at_risk(void **state)
 	completed_call(f->db, "2XB01234", "C-20", "2025-11-04");
 	completed_call(f->db, "2XB05678", "C-21", "2025-11-05");
 	assert_int_equal(svc_closeout_record(f->db, "C-21", &full, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(RAW(f->db),
-				      "UPDATE closeout SET status = 'failed', attempts = 1,"
-				      " last_error = '550 5.1.1 no such mailbox'",
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE closeout SET status = 'failed', attempts = 1,"
+				      " last_error = '550 5.1.1 no such mailbox'"), 0);
 	new_call(f->db, "PEND0001", "C-22", "2025-11-14T09:00");
 	assert_int_equal(svc_report_compensation(f->db, NULL, keep_reason, &r), SVC_OK);
 	assert_int_equal(r.n, 3);
@@ -755,9 +741,7 @@ static void a_device_manager_reports_on_their_devices_only(void **state)
 	completed_call(f->db, "2XB05678", "C-31", "2025-11-05");
 	add_user(f->db, "dm", "device-manager");
 	add_user(f->db, "ku", "knowledge-user");
-	assert_int_equal(sqlite3_exec(RAW(f->db),
-				      "UPDATE device SET assigned_to = 'dm' WHERE serial = '2XB05678'",
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE device SET assigned_to = 'dm' WHERE serial = '2XB05678'"), 0);
 	assert_int_equal(svc_db_set_actor(f->db, "dm", "test"), SVC_OK);
 	r = report(f->db, NULL);
 	assert_int_equal(r.n, 1);

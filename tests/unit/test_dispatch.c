@@ -213,8 +213,7 @@ static void a_call_freezes_route_warranty_and_due_time(void **state)
 	assert_true(s.compensable);
 	assert_string_equal(s.due, "2025-11-24 15:00");
 	/* The schema refuses a rewrite of what a call was received with. */
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE dispatch SET route = 'national-isc'",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE dispatch SET route = 'national-isc'"), 0);
 }
 
 static void the_response_clock_runs_in_business_hours_only(void **state)
@@ -265,8 +264,8 @@ static void broken_business_hours_are_a_configuration_error(void **state)
 		     "the business hours would not work");
 	assert_int_equal(rows(f->db), before);
 	/* ...and named when a database edited by hand holds it. */
-	assert_int_equal(sqlite3_exec(RAW(f->db), "INSERT INTO config(key, value)"
-				      " VALUES('hours.open', '18:00')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "INSERT INTO config(key, value)"
+				      " VALUES('hours.open', '18:00')"), 0);
 	before = rows(f->db);
 	expect_error(f->db, svc_dispatch_new(f->db, &q, &id), SVC_ECONFIG,
 		     "the business hours are not usable");
@@ -408,14 +407,10 @@ static void refused_steps_name_the_state_and_what_is_allowed(void **state)
 	expect_error(f->db, svc_dispatch_assign(f->db, "1", svc_db_actor(f->db), NULL), SVC_ERULE,
 		     "it is cancelled; no step follows");
 	/* The schema holds the lifecycle and the event log against any writer. */
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE dispatch SET status = 'received'",
-					  NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "DELETE FROM dispatch_event", NULL, NULL, NULL),
-			     SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(RAW(f->db),
-					  "INSERT INTO dispatch_event(dispatch_id, at, event, by)"
-					  " VALUES(1, '2025-01-01T00:00:00Z', 'assigned', 'x')",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE dispatch SET status = 'received'"), 0);
+	assert_int_not_equal(raw_exec(f->db, "DELETE FROM dispatch_event"), 0);
+	assert_int_not_equal(raw_exec(f->db, "INSERT INTO dispatch_event(dispatch_id, at, event, by)"
+					  " VALUES(1, '2025-01-01T00:00:00Z', 'assigned', 'x')"), 0);
 }
 
 static void a_call_can_be_handed_to_another_technician(void **state)
@@ -516,8 +511,7 @@ static void a_device_manager_works_only_their_devices(void **state)
 	reg_device(f->db, "iR-ADV C5535", "MINE1", "2024-01-15", NULL, true);
 	reg_device(f->db, "iR-ADV C5535", "OTHER1", "2024-01-15", NULL, true);
 	add_user(f->db, "tech1", "device-manager");
-	assert_int_equal(sqlite3_exec(RAW(f->db), "UPDATE device SET assigned_to = 'tech1' WHERE serial = 'MINE1'",
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE device SET assigned_to = 'tech1' WHERE serial = 'MINE1'"), 0);
 	new_call(f->db, "OTHER1", "D-1", "2025-11-18T09:00");
 	assert_int_equal(svc_db_open(f->path, &dm), SVC_OK);
 	assert_int_equal(svc_db_set_actor(dm, "tech1", "test"), SVC_OK);

@@ -53,18 +53,22 @@ static long long digest(svc_db_t *db)
 /* The readings of the database as one line, for comparing two. */
 static char *readings(svc_db_t *db)
 {
-	sqlite3_stmt *st = NULL;
+	svc__stmt_t *st = NULL;
 	char *s = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&s, &len);
 
-	assert_int_equal(sqlite3_prepare_v2(RAW(db),
-					    "SELECT group_concat(r, ';') FROM (SELECT serial || ' ' || day"
-					    " || ' ' || coalesce(total, '-') || ' ' || coalesce(bw, '-')"
-					    " || ' ' || coalesce(color, '-') AS r FROM meter_reading"
-					    " ORDER BY serial, day, slot)", -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		s = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return s ? s : strdup("");
+	assert_non_null(out);
+	if (svc__prepare(db, "SELECT serial || ' ' || day || ' ' || coalesce(CAST(total AS TEXT), '-')"
+			     " || ' ' || coalesce(CAST(bw AS TEXT), '-') || ' '"
+			     " || coalesce(CAST(color AS TEXT), '-') FROM meter_reading"
+			     " ORDER BY serial, day, slot", &st) != SVC_OK)
+		fail_msg("%s", svc_errmsg(db));
+	while (svc__step(st) == SVC__ROW)
+		fprintf(out, "%s;", svc__col_text(st, 0));
+	svc__finalize(st);
+	fclose(out);
+	return s;
 }
 
 /* ------------------------------------------------------------------ */
@@ -184,8 +188,12 @@ static void bad_values_are_named_and_change_nothing(void **state)
 	submit_ok(f->db, "2XB01234", "2025-03-02", "9007199254740992", NULL, NULL);
 	/* Today, by default. */
 	submit_ok(f->db, "2XB05678", NULL, "1", NULL, NULL);
-	assert_int_equal(query_int(f->db, "SELECT count(*) FROM meter_reading WHERE serial = '2XB05678'"
-					  " AND day = date('now', 'localtime')"), 1);
+	time_t now = time(NULL);
+	char today[11], sql[200];
+	strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM meter_reading WHERE serial = '2XB05678'"
+		 " AND day = '%s'", today);
+	assert_int_equal(query_int(f->db, sql), 1);
 }
 
 static void a_withdrawn_device_is_no_longer_read(void **state)
@@ -207,9 +215,8 @@ static void a_device_manager_reads_only_their_devices(void **state)
 	fixture_t *f = *state;
 	long long before;
 
-	assert_int_equal(sqlite3_exec(RAW(f->db), "UPDATE device SET assigned_to = 'tech1'"
-						  " WHERE serial = '2XB01234'", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE device SET assigned_to = 'tech1'"
+						  " WHERE serial = '2XB01234'"), 0);
 	assert_int_equal(svc_db_set_actor(f->db, "tech1", "test"), SVC_OK);
 	submit_ok(f->db, "2XB01234", "2025-03-01", "1000", NULL, NULL);
 	before = digest(f->db);
@@ -237,14 +244,12 @@ static void a_reading_is_audited_with_its_counters(void **state)
 
 static int exec_fails_with(svc_db_t *db, const char *sql, const char *msg)
 {
-	char *err = NULL;
-	int rc = sqlite3_exec(RAW(db), sql, NULL, NULL, &err);
+	int rc = raw_exec(db, sql);
 
-	if (rc == SQLITE_OK)
+	if (rc == 0)
 		fail_msg("accepted: %s", sql);
-	if (!err || !strstr(err, msg))
-		fail_msg("'%s' lacks '%s'", err ? err : "(none)", msg);
-	sqlite3_free(err);
+	if (!strstr(svc_errmsg(db), msg))
+		fail_msg("'%s' lacks '%s'", svc_errmsg(db), msg);
 	return rc;
 }
 
@@ -275,19 +280,18 @@ static void the_schema_refuses_what_the_library_refuses(void **state)
 	exec_fails_with(f->db, RAW_INSERT("2XB01234", "2025-03-05", "NULL", "NULL", "51"),
 			"meter: color is higher than the reading after it");
 	exec_fails_with(f->db, RAW_INSERT("2XB01234", "2025-03-01", "1000", "600", "NULL"),
-			"UNIQUE constraint failed");
+			on_pg() ? "violates unique constraint" : "UNIQUE constraint failed");
 	exec_fails_with(f->db, RAW_INSERT("2XB01234", "2999-01-01", "5000", "NULL", "NULL"),
 			"meter: a reading may not be dated in the future");
 	exec_fails_with(f->db, RAW_INSERT("2XB01234", "2025-03-30", "NULL", "NULL", "NULL"),
-			"CHECK constraint failed");
+			on_pg() ? "violates check constraint" : "CHECK constraint failed");
 	exec_fails_with(f->db, "UPDATE meter_reading SET total = 1 WHERE day = '2025-03-01'",
 			"meter: a reading is never changed");
 	exec_fails_with(f->db, "DELETE FROM meter_reading WHERE day = '2025-03-01'",
 			"meter: a reading is never removed");
 	assert_int_equal(digest(f->db), before);
 
-	assert_int_equal(sqlite3_exec(RAW(f->db), RAW_INSERT("2XB01234", "2025-03-25", "2000", "600", "NULL"),
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, RAW_INSERT("2XB01234", "2025-03-25", "2000", "600", "NULL")), 0);
 }
 
 static void the_schema_holds_the_rules_across_an_exchange(void **state)
@@ -310,10 +314,8 @@ static void the_schema_holds_the_rules_across_an_exchange(void **state)
 			"meter: an exchange is never changed");
 	exec_fails_with(f->db, "DELETE FROM meter_exchange", "meter: an exchange is never removed");
 	assert_int_equal(digest(f->db), before);
-	assert_int_equal(sqlite3_exec(RAW(f->db), RAW_INSERT("2XB01234", "2025-04-20", "10", "NULL", "NULL"),
-				      NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(RAW(f->db), RAW_INSERT("2XB01234", "2025-04-10", "1700", "NULL", "NULL"),
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, RAW_INSERT("2XB01234", "2025-04-20", "10", "NULL", "NULL")), 0);
+	assert_int_equal(raw_exec(f->db, RAW_INSERT("2XB01234", "2025-04-10", "1700", "NULL", "NULL")), 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -570,9 +572,8 @@ static void the_import_needs_serial_and_date_and_a_role(void **state)
 	/* A device manager imports the readings of their devices only. */
 	memset(&c, 0, sizeof c);
 	csv_addf(&c, "serial,date,total\n2XB01234,2025-02-01,5\n2XB05678,2025-02-01,5\n");
-	assert_int_equal(sqlite3_exec(RAW(f->db), "UPDATE device SET assigned_to = 'tech1'"
-						  " WHERE serial = '2XB01234'", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE device SET assigned_to = 'tech1'"
+						  " WHERE serial = '2XB01234'"), 0);
 	assert_int_equal(svc_db_set_actor(f->db, "tech1", "test"), SVC_OK);
 	assert_int_equal(import(f->db, &c, 0, NULL, &sum), SVC_OK);
 	assert_int_equal(sum.added, 1);

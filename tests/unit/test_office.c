@@ -15,8 +15,7 @@ static int setup(void **state)
 	fixture_setup_devices(state);
 	f = *state;
 	add_user(f->db, "dana", "device-manager");
-	sqlite3_exec(RAW(f->db), "UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB05678'",
-		     NULL, NULL, NULL);
+	assert_int_equal(raw_exec(f->db, "UPDATE device SET assigned_to = 'dana' WHERE serial = '2XB05678'"), 0);
 	return 0;
 }
 
@@ -31,14 +30,7 @@ static long long digest(svc_db_t *db)
 
 static const char *text_of(svc_db_t *db, const char *sql, char *buf, size_t len)
 {
-	sqlite3_stmt *st = NULL;
-
-	buf[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(RAW(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return buf;
+	return query_text(db, sql, buf, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -74,14 +66,13 @@ static void a_number_is_corrected_until_its_close_out_may_be_at_cits(void **stat
 	assert_int_equal(svc_dispatch_complete(f->db, "7701234", "2025-11-18T11:00"), SVC_OK);
 	assert_int_equal(svc_config_set(f->db, "mail.from", "s@acme.example"), SVC_OK);
 	assert_int_equal(svc_closeout_record(f->db, "7701234", &q, NULL), SVC_OK);
-	assert_int_equal(sqlite3_exec(RAW(f->db), "UPDATE closeout SET attempts = 1,"
-				      " unconfirmed_at = '2025-11-19T10:00:00Z'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, "UPDATE closeout SET attempts = 1,"
+				      " unconfirmed_at = '2025-11-19T10:00:00Z'"), 0);
 	before = digest(f->db);
 	expect_error(f->db, svc_dispatch_renumber(f->db, "7701234", "7701235", "typo"), SVC_ERULE,
 		     "may be at CITS; send it again first");
 	assert_int_equal(digest(f->db), before);
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE dispatch SET number = 'X' WHERE id = 1",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE dispatch SET number = 'X' WHERE id = 1"), 0);
 }
 
 static void an_amendment_changes_contact_details_never_the_route(void **state)
@@ -100,8 +91,7 @@ static void an_amendment_changes_contact_details_never_the_route(void **state)
 	assert_string_equal(text_of(f->db, "SELECT after FROM audit WHERE action = 'amend'", buf,
 				    sizeof buf),
 			    "{\"contact\":\"Ann Lee\",\"reason\":\"called back\"}");
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE dispatch SET response_due = NULL",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE dispatch SET response_due = NULL"), 0);
 }
 
 /* "The meter readings cannot be less than the previous ones": a reading
@@ -136,12 +126,10 @@ static void a_void_sets_a_reading_aside_for_good(void **state)
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM meter_void WHERE total = 9999999"
 				      " AND reason = 'one 9 too many'"), 1);
 	/* The schema's order trigger agrees: a void reading is no neighbour. */
-	assert_int_equal(sqlite3_exec(RAW(f->db), "INSERT INTO meter_reading(serial, day, slot, total,"
+	assert_int_equal(raw_exec(f->db, "INSERT INTO meter_reading(serial, day, slot, total,"
 				      " source, recorded_at, recorded_by) VALUES('2XB01234',"
-				      " '2025-11-04', 0, 1200, 'submit', 'x', 'x')", NULL, NULL, NULL),
-			 SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "DELETE FROM meter_reading WHERE day = '2025-11-04'",
-					  NULL, NULL, NULL), SQLITE_OK);
+				      " '2025-11-04', 0, 1200, 'submit', 'x', 'x')"), 0);
+	assert_int_not_equal(raw_exec(f->db, "DELETE FROM meter_reading WHERE day = '2025-11-04'"), 0);
 }
 
 static void only_a_pending_registration_is_corrected(void **state)

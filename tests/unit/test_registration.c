@@ -29,14 +29,7 @@ static svc_status_t reg(fixture_t *f, const char *model, const char *serial,
 static const char *column(fixture_t *f, const char *sql)
 {
 	static char buf[256];
-	sqlite3_stmt *st;
-
-	buf[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(RAW(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(buf, sizeof buf, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return buf;
+	return query_text(f->db, sql, buf, sizeof buf);
 }
 
 static void unknown_model_is_refused_with_the_hint(void **state)

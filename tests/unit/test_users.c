@@ -14,7 +14,7 @@
 static long long digest(svc_db_t *db)
 {
 	return query_int(db, "SELECT (SELECT count(*) FROM audit) * 1000000"
-			     " + (SELECT count(*) FROM user WHERE removed_at IS NULL) * 10000"
+			     " + (SELECT count(*) FROM \"user\" WHERE removed_at IS NULL) * 10000"
 			     " + (SELECT count(*) FROM kb) * 100"
 			     " + (SELECT count(*) FROM stock_level) * 10"
 			     " + (SELECT count(*) FROM device WHERE assigned_to IS NOT NULL"
@@ -71,10 +71,9 @@ static void a_database_keeps_an_administrator(void **state)
 		     "that is you; another administrator may remove you");
 	assert_int_equal(digest(f->db), before);
 	/* The schema holds the rule for any writer. */
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE user SET role = 'knowledge-user'",
-					  NULL, NULL, NULL), SQLITE_OK);
-	assert_non_null(strstr(sqlite3_errmsg(RAW(f->db)), "the last administrator stays an administrator"));
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "DELETE FROM user", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE \"user\" SET role = 'knowledge-user'"), 0);
+	assert_non_null(strstr(svc_errmsg(f->db), "the last administrator stays an administrator"));
+	assert_int_not_equal(raw_exec(f->db, "DELETE FROM \"user\""), 0);
 
 	/* With a second administrator, the first may step down. */
 	assert_int_equal(svc_user_add(f->db, "boss", "administrator", NULL, NULL), SVC_OK);
@@ -118,7 +117,7 @@ static void devices_go_to_device_managers_and_must_be_handed_over(void **state)
 	/* Removed, pat can no longer act; their login stays in the log. */
 	expect_error(f->db, svc_db_set_actor(f->db, "pat", "test"), SVC_EPERM,
 		     "cannot act as 'pat': not a user of this database");
-	assert_int_equal(query_int(f->db, "SELECT count(*) FROM user WHERE login = 'pat'"
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM \"user\" WHERE login = 'pat'"
 					  " AND removed_at IS NOT NULL"), 1);
 	/* Added again, they come back. */
 	assert_int_equal(svc_user_add(f->db, "pat", "knowledge-user", NULL, NULL), SVC_OK);
@@ -262,11 +261,9 @@ static void the_audit_log_is_append_only(void **state)
 	fixture_t *f = *state;
 
 	assert_int_equal(svc_user_add(f->db, "pat", "device-manager", NULL, NULL), SVC_OK);
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "UPDATE audit SET login = 'x'", NULL, NULL,
-					  NULL), SQLITE_OK);
-	assert_non_null(strstr(sqlite3_errmsg(RAW(f->db)), "append-only"));
-	assert_int_not_equal(sqlite3_exec(RAW(f->db), "DELETE FROM audit", NULL, NULL, NULL),
-			     SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->db, "UPDATE audit SET login = 'x'"), 0);
+	assert_non_null(strstr(svc_errmsg(f->db), "append-only"));
+	assert_int_not_equal(raw_exec(f->db, "DELETE FROM audit"), 0);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE object = 'user pat'"
 					  " AND command = 'test'"), 1);
 }
