@@ -23,7 +23,26 @@ struct svc__registrar {
 	size_t nmodels, next_slot;
 	const char *model_name; /* of the last lookup */
 	int warranty_months;
+	/* An import on an engine with a bulk path, by a role that sees every
+	 * device: the serials in the database and appended so far.  A serial
+	 * surely not among them is new, and appended without a round trip. */
+	svc__serialset_t *known;
 };
+
+static void know(void *ctx, const char *serial)
+{
+	svc__serialset_add(ctx, serial);
+}
+
+/* The serials the database holds, when the import may take the bulk path. */
+static svc_status_t know_serials(svc__registrar_t *r)
+{
+	if (!r->import_id || r->db->role != SVC_ROLE_ADMIN || !svc__store_device_can_append(r->db))
+		return SVC_OK;
+	if (!(r->known = svc__serialset_new()))
+		return svc__error(r->db, SVC_EINTERNAL, "out of memory");
+	return svc__store_device_each_serial(r->db, know, r->known);
+}
 
 svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, svc__registrar_t **rp)
 {
@@ -34,11 +53,13 @@ svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, svc__registra
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	r->db = db;
 	r->import_id = import_id;
-	return SVC_OK;
+	return know_serials(r);
 }
 
 void svc__registrar_free(svc__registrar_t *r)
 {
+	if (r)
+		svc__serialset_free(r->known);
 	free(r);
 }
 
@@ -384,6 +405,11 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 	derive_warranty(r, &v);
 	svc__now(now);
 	after = device_of(r, &v, "pending", now);
+	if (r->known && svc__serialset_add(r->known, v.serial)) {
+		*result = SVC__REG_NEW;
+		return svc__store_device_append(r->db, &after, r->import_id,
+						svc__blank(v.assigned_to) ? NULL : v.assigned_to);
+	}
 	if ((rc = svc__store_device_insert(r->db, &after, r->import_id, &added)) != SVC_OK)
 		return rc;
 	if (added) {

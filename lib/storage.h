@@ -116,6 +116,14 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long 
 				      bool *added);
 /* Register D again (pending), from IMPORT_ID (0: none); or fill in its
  * blanks.  WAS: its customer until now. */
+/* A new registration on the engine's bulk path (when it has one: see
+ * svc__can_append), given to ASSIGNED_TO (NULL: no one) as an import's. */
+bool svc__store_device_can_append(const svc_db_t *db);
+svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long import_id,
+				      const char *assigned_to);
+/* Every serial in the database, to CB. */
+svc_status_t svc__store_device_each_serial(svc_db_t *db, void (*cb)(void *ctx, const char *serial),
+					   void *ctx);
 svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was,
 				     long long import_id);
 svc_status_t svc__store_device_fill(svc_db_t *db, const svc_device_t *d, const char *was);

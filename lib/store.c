@@ -254,10 +254,27 @@ void svc__bulk(svc_db_t *db, bool on)
 	db->drv->bulk(db->conn, on);
 }
 
+bool svc__can_append(const svc_db_t *db)
+{
+	return db->drv->append != NULL;
+}
+
+svc_status_t svc__append(svc_db_t *db, const char *target, int n, const char *const *values,
+			 const char *doing)
+{
+	if (db->drv->append(db->conn, target, n, values) != 0)
+		return svc__sqlerr(db, doing);
+	return SVC_OK;
+}
+
 svc_status_t svc__sqlerr(svc_db_t *db, const char *doing)
 {
 	switch (db->drv->fault(db->conn)) {
 	case SVC__FAULT_BUSY:
+		/* A server says which lock, or what another session did. */
+		if (svc__dialect(db) != SVC__SQLITE)
+			return svc__error(db, SVC_EBUSY, "cannot %s: %s", doing,
+					  svc__store_message(db));
 		return svc__error(db, SVC_EBUSY,
 				  "cannot %s: database '%s' stayed locked by another process for %d s; try again later",
 				  doing, db->path, SVC_BUSY_TIMEOUT_MS / 1000);

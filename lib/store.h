@@ -75,6 +75,12 @@ typedef struct svc__driver {
 	int64_t (*last_id)(svc__conn_t *c);
 	/* A bulk load is starting (ON) or over: the engine may tune for it. */
 	void (*bulk)(svc__conn_t *c, bool on);
+	/* Append a row of N values (NULL for NULL) to TARGET, a table and its
+	 * columns ("device(serial, model)"), on the engine's bulk path
+	 * (PostgreSQL's COPY), inside the transaction: the rows are in the
+	 * table before any other call on the connection returns, or that
+	 * call fails with their error.  NULL when the engine has none. */
+	int (*append)(svc__conn_t *c, const char *target, int n, const char *const *values);
 	svc__fault_t (*fault)(svc__conn_t *c);
 	const char *(*message)(svc__conn_t *c);
 
@@ -99,7 +105,7 @@ extern const svc__driver_t svc__sqlite_driver;
 /* A driver in a module of its own (PostgreSQL's: servicer-pg.so) exports
  * svc_store_driver(SVC__DRIVER_ABI), which returns its table, or NULL when
  * it was built for another interface. */
-#define SVC__DRIVER_ABI 1
+#define SVC__DRIVER_ABI 2
 typedef const svc__driver_t *(*svc__driver_entry_t)(unsigned abi);
 /* The driver for the database WHERE names: SQLite for a path, the
  * PostgreSQL module, loaded now, for a postgresql:// URL. */
@@ -159,6 +165,11 @@ bool svc__refused(svc_db_t *db);
 const char *svc__store_message(svc_db_t *db);
 /* A bulk load starts (ON) or ends. */
 void svc__bulk(svc_db_t *db, bool on);
+/* Has the engine a bulk path for appending rows (svc__append)? */
+bool svc__can_append(const svc_db_t *db);
+/* Append a row of N VALUES to TARGET on it (see the driver's append). */
+svc_status_t svc__append(svc_db_t *db, const char *target, int n, const char *const *values,
+			 const char *doing);
 /* The last failure as a status and message: "cannot DOING: ...". */
 svc_status_t svc__sqlerr(svc_db_t *db, const char *doing);
 

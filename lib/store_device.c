@@ -127,6 +127,50 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long 
 	return rc;
 }
 
+bool svc__store_device_can_append(const svc_db_t *db)
+{
+	return svc__can_append(db);
+}
+
+/* opt(): a value that binds NULL when blank, as svc__bind_opt() does. */
+static const char *opt(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long import_id,
+				      const char *assigned_to)
+{
+	char import[24];
+	const char *v[] = {
+		d->serial, d->model, "pending", d->support ? d->support : "dispatch",
+		opt(d->account), opt(d->system_account), opt(d->location), opt(d->installed),
+		opt(d->warranty_end), d->registered_at, d->registered_by, opt(d->customer),
+		import, assigned_to, assigned_to ? import : NULL,
+	};
+
+	snprintf(import, sizeof import, "%lld", import_id);
+	return svc__append(db,
+			   "device(serial, model, status, support, account, system_account,"
+			   " location, installed, warranty_end, registered_at, registered_by,"
+			   " customer, import_id, assigned_to, updated_import_id)",
+			   (int)(sizeof v / sizeof *v), v, "write the registrations");
+}
+
+svc_status_t svc__store_device_each_serial(svc_db_t *db, void (*cb)(void *ctx, const char *serial),
+					   void *ctx)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "SELECT serial FROM device", &st)) != SVC_OK)
+		return rc;
+	while (svc__row(db, st, &rc))
+		cb(ctx, svc__col_text(st, 0));
+	svc__finalize(st);
+	return rc;
+}
+
 svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const char *was,
 				     long long import_id)
 {

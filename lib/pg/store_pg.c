@@ -13,6 +13,10 @@
  *
  * The storage files write SQL with SQLite's parameters ("?", "?N"); this
  * driver numbers them as PostgreSQL does ("$N") when it prepares.
+ *
+ * A bulk import appends its new rows with COPY, streamed: the COPY stays
+ * open while rows come and ends before anything else is sent on the
+ * connection (copy_pg.c), so that every other call sees them.
  */
 #include <ctype.h>
 #include <libpq-fe.h>
@@ -21,19 +25,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../store.h"
+#include "pg.h"
 
 #define MAX_PARAMS 1024
-/* The advisory lock of servicer's writers: 'SVCR' */
-#define WRITE_LOCK "1398162258"
-
-struct svc__conn {
-	PGconn *pg;
-	int64_t changes, total;
-	long long next_name;
-	svc__fault_t fault;
-	char msg[1024];
-};
 
 typedef struct pg_stmt {
 	svc__conn_t *c;
@@ -49,40 +43,6 @@ typedef struct pg_stmt {
 	bool executed;
 } pg_stmt_t;
 
-/* ------------------------------------------------------------------ */
-/* Errors. */
-
-static void note(svc__conn_t *c, svc__fault_t f, const char *msg)
-{
-	size_t n;
-
-	c->fault = f;
-	snprintf(c->msg, sizeof c->msg, "%s", msg ? msg : "unknown error");
-	n = strlen(c->msg);
-	while (n && (c->msg[n - 1] == '\n' || c->msg[n - 1] == ' '))
-		c->msg[--n] = '\0';
-}
-
-/* The fault of a failed result, by its SQLSTATE. */
-static void note_result(svc__conn_t *c, const PGresult *r)
-{
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	svc__fault_t f = SVC__FAULT_OTHER;
-
-	if (!state)
-		f = PQstatus(c->pg) == CONNECTION_OK ? SVC__FAULT_OTHER : SVC__FAULT_IO;
-	else if (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0)
-		f = SVC__FAULT_CONSTRAINT; /* a constraint, or a trigger's RAISE */
-	else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-		 strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
-		f = SVC__FAULT_BUSY;
-	else if (strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
-		 strncmp(state, "57P", 3) == 0 || strncmp(state, "58", 2) == 0)
-		f = SVC__FAULT_IO;
-	note(c, f, primary ? primary : PQerrorMessage(c->pg));
-}
-
 static svc__fault_t pg_fault(svc__conn_t *c)
 {
 	return c->fault;
@@ -96,16 +56,27 @@ static const char *pg_message(svc__conn_t *c)
 /* Run SQL without parameters; 0, or -1 with the fault noted. */
 static int run(svc__conn_t *c, const char *sql)
 {
-	PGresult *r = PQexec(c->pg, sql);
-	ExecStatusType s = PQresultStatus(r);
-	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
+	PGresult *r;
+	ExecStatusType s;
+	int rc;
 
+	if (svc__pg_copy_end(c) != 0)
+		return -1;
+	while ((r = PQexec(c->pg, sql)), s = PQresultStatus(r),
+	       (rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1) != 0) {
+		if (!svc__pg_retryable(c, r))
+			svc__pg_note_result(c, r);
+		else if (svc__pg_replay(c) == 0) {
+			PQclear(r);
+			continue; /* sent again: this one too */
+		}
+		break;
+	}
 	if (rc == 0) {
 		c->fault = SVC__FAULT_NONE;
 		c->changes = atoll(PQcmdTuples(r));
 		c->total += c->changes;
-	} else {
-		note_result(c, r);
+		svc__pg_log(c, sql, 0, NULL, r);
 	}
 	PQclear(r);
 	return rc;
@@ -160,7 +131,7 @@ static int one_value(svc__conn_t *c, const char *sql, char *out, size_t size)
 		snprintf(out, size, "%s", PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0));
 		rc = 0;
 	} else {
-		note_result(c, r);
+		svc__pg_note_result(c, r);
 	}
 	PQclear(r);
 	return rc;
@@ -245,6 +216,8 @@ static void pg_close(svc__conn_t *c)
 	if (!c)
 		return;
 	PQfinish(c->pg);
+	svc__pg_log_end(c);
+	free(c->line);
 	free(c);
 }
 
@@ -271,21 +244,36 @@ static int pg_set_version(svc__conn_t *c, int version)
 
 static int pg_begin(svc__conn_t *c)
 {
-	return run(c, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")");
+	int rc = run(c, "BEGIN; SELECT pg_advisory_xact_lock(" SVC__PG_WRITE_LOCK ")");
+
+	if (rc == 0)
+		svc__pg_log_begin(c);
+	return rc;
 }
 
 static int pg_commit(svc__conn_t *c)
 {
-	return run(c, "COMMIT");
+	int rc = run(c, "COMMIT");
+
+	svc__pg_log_end(c);
+	return rc;
 }
 
 static void pg_rollback(svc__conn_t *c)
 {
-	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-		PGresult *r = PQexec(c->pg, "ROLLBACK");
+	PGresult *r;
 
-		PQclear(r);
+	if (c->copying[0]) {
+		/* Abandoned: the server fails the COPY, and the ROLLBACK below
+		 * ends its transaction. */
+		c->copying[0] = '\0';
+		PQputCopyEnd(c->pg, "rolled back");
+		while ((r = PQgetResult(c->pg)))
+			PQclear(r);
 	}
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+	svc__pg_log_end(c);
 }
 
 static int64_t pg_changes(svc__conn_t *c)
@@ -300,8 +288,15 @@ static int64_t pg_total_changes(svc__conn_t *c)
 
 static int64_t pg_last_id(svc__conn_t *c)
 {
-	PGresult *r = PQexec(c->pg, "SELECT lastval()");
-	int64_t id = PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : 0;
+	PGresult *r;
+	int64_t id;
+
+	if (svc__pg_copy_end(c) != 0)
+		return 0;
+	r = PQexec(c->pg, "SELECT lastval()");
+	id = PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : 0;
+	/* Sent again, a new row has another id: the replay then stops. */
+	svc__pg_log(c, "SELECT lastval()", 0, NULL, r);
 
 	PQclear(r);
 	return id;
@@ -378,12 +373,12 @@ static int pg_prepare(svc__conn_t *c, const char *sql, bool keep, void **stp)
 	/* A "?" becomes at most "$1024::text": eleven bytes for one. */
 	if (!st || !(st->sql = malloc(strlen(sql) * 11 + 1))) {
 		free(st);
-		note(c, SVC__FAULT_OTHER, "out of memory");
+		svc__pg_note(c, SVC__FAULT_OTHER, "out of memory");
 		return -1;
 	}
 	st->c = c;
 	if ((st->nparams = number_params(st, sql, st->sql)) < 0) {
-		note(c, SVC__FAULT_OTHER, "too many parameters");
+		svc__pg_note(c, SVC__FAULT_OTHER, "too many parameters");
 		free(st->sql);
 		free(st);
 		return -1;
@@ -391,10 +386,15 @@ static int pg_prepare(svc__conn_t *c, const char *sql, bool keep, void **stp)
 	if (keep) {
 		PGresult *r;
 
+		if (svc__pg_copy_end(c) != 0) {
+			free(st->sql);
+			free(st);
+			return -1;
+		}
 		snprintf(st->name, sizeof st->name, "s%lld", ++c->next_name);
 		r = PQprepare(c->pg, st->name, st->sql, 0, NULL);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			note_result(c, r);
+			svc__pg_note_result(c, r);
 			PQclear(r);
 			free(st->sql);
 			free(st);
@@ -406,6 +406,14 @@ static int pg_prepare(svc__conn_t *c, const char *sql, bool keep, void **stp)
 	return 0;
 }
 
+static PGresult *execute(pg_stmt_t *st)
+{
+	const char *const *value = (const char *const *)st->value;
+
+	return st->name[0] ? PQexecPrepared(st->c->pg, st->name, st->nparams, value, NULL, NULL, 0)
+			   : PQexecParams(st->c->pg, st->sql, st->nparams, NULL, value, NULL, NULL, 0);
+}
+
 static int pg_step(void *p)
 {
 	pg_stmt_t *st = p;
@@ -414,15 +422,19 @@ static int pg_step(void *p)
 
 	if (st->executed)
 		return ++st->row < st->rows ? SVC__ROW : SVC__DONE;
+	if (svc__pg_copy_end(c) != 0)
+		return SVC__FAILED;
 	st->executed = true;
 	st->row = 0;
 	st->rows = 0;
-	st->res = st->name[0]
-		? PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->value,
-				 NULL, NULL, 0)
-		: PQexecParams(c->pg, st->sql, st->nparams, NULL, (const char *const *)st->value,
-			       NULL, NULL, 0);
-	s = PQresultStatus(st->res);
+	while ((st->res = execute(st)), s = PQresultStatus(st->res),
+	       s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && svc__pg_retryable(c, st->res)) {
+		if (svc__pg_replay(c) != 0)
+			return SVC__FAILED; /* noted */
+		PQclear(st->res); /* sent again: this one too */
+	}
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+		svc__pg_log(c, st->sql, st->nparams, (const char *const *)st->value, st->res);
 	if (s == PGRES_COMMAND_OK) {
 		c->fault = SVC__FAULT_NONE;
 		c->changes = atoll(PQcmdTuples(st->res));
@@ -435,7 +447,7 @@ static int pg_step(void *p)
 		st->rows = PQntuples(st->res);
 		return st->rows > 0 ? SVC__ROW : SVC__DONE;
 	}
-	note_result(c, st->res);
+	svc__pg_note_result(c, st->res);
 	return SVC__FAILED;
 }
 
@@ -570,6 +582,7 @@ static const svc__driver_t pg_driver = {
 	.total_changes = pg_total_changes,
 	.last_id = pg_last_id,
 	.bulk = pg_bulk,
+	.append = svc__pg_append,
 	.fault = pg_fault,
 	.message = pg_message,
 	.prepare = pg_prepare,

@@ -20,10 +20,11 @@ SQL = re.compile(r'"[^"\n]*\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREA
 
 problems = []
 sources = {}
-for name in sorted(os.listdir(lib)):
-    if name.endswith(".c"):
-        with open(os.path.join(lib, name), encoding="utf-8") as f:
-            sources[name] = f.read()
+for sub in ("", "pg/"):
+    for name in sorted(os.listdir(os.path.join(lib, sub))):
+        if name.endswith(".c"):
+            with open(os.path.join(lib, sub, name), encoding="utf-8") as f:
+                sources[sub + name] = f.read()
 
 
 def code_of(text):
@@ -33,7 +34,8 @@ def code_of(text):
 
 
 def storage(name):
-    return name.startswith("store") or name == "schema.c"
+    """The storage layer: its files, and the PostgreSQL module's."""
+    return name.startswith(("store", "pg/")) or name == "schema.c"
 
 
 for name, text in sources.items():

@@ -59,7 +59,11 @@ module() {
 
 @test "init on PostgreSQL: its own schema, and the same refusals as on a file" {
 	pg_database
+	# A URL in $SERVICER_DB is no path: init makes no directory of it.
+	mkdir "$TMP/cwd"
+	cd "$TMP/cwd"
 	svc -q init --dealer-id D-1 --dealer-name "Acme"
+	[ -z "$(ls -A "$TMP/cwd")" ]
 	# The same migrations, by number, as a file's.
 	svc -q --db "$TMP/file.db" init
 	[ "$(pg "SELECT version FROM schema_version" | tail -1 | tr -d ' ')" = "$(sqlite3 "$TMP/file.db" "PRAGMA user_version")" ]
@@ -250,4 +254,57 @@ pg_as() {
 	run svc --db "$dana_db" meter-submit 2XB05678 --total 150
 	[ "$status" -eq 77 ]
 	[ "$(pg "SELECT count(*) FROM audit WHERE login = 'dana'")" = 3 ]
+}
+
+# SQL on standard input in the test's database, as the server's superuser
+# (who is held by no policy and may set deadlock_timeout).
+superuser() {
+	"$SERVICER_SRC/tests/pg/server.sh" psql "$PGTEST/server" "${SERVICER_DB##*/}"
+}
+
+# Another session locks 2XB00002, waits until `device assign` holds
+# 2XB00001 and waits for 2XB00002, then asks for 2XB00001: a deadlock.
+# servicer looks for one after 3 s, the other session after 60: the
+# server breaks it in servicer's session.  $1 is what the other session
+# does to 2XB00002 (only lock it, or change what servicer read of it).
+deadlock_during_assign() {
+	superuser <<SQL
+ALTER ROLE "$(id -un)" IN DATABASE "${SERVICER_DB##*/}" SET deadlock_timeout = '3s';
+SQL
+	superuser >"$TMP/other.out" 2>&1 <<SQL &
+SET deadlock_timeout = '60s';
+BEGIN;
+$1;
+SELECT pg_sleep(1.5);
+SELECT 1 FROM servicer.device WHERE serial = '2XB00001' FOR UPDATE;
+COMMIT;
+SQL
+	other=$!
+	sleep 0.3
+	run --separate-stderr svc device assign dana 2XB00001 2XB00002
+	wait "$other"
+}
+
+@test "a deadlock with another session is retried inside servicer; a changed read is not" {
+	pg_database
+	init_catalogue
+	svc -q user add dana --role device-manager
+	svc -q ascr-register "iR-ADV C5535" 2XB00001
+	svc -q ascr-register "iR-ADV C5535" 2XB00002
+	# The other session only locked the row: sent again, every answer is
+	# the same, and the user sees no failure.
+	deadlock_during_assign "SELECT 1 FROM servicer.device WHERE serial = '2XB00002' FOR UPDATE"
+	[ "$(grep -c 'deadlock detected' "$PGTEST/server/server.log")" -eq 1 ]
+	[ "$status" -eq 0 ]
+	[ "$(pg "SELECT string_agg(serial, ' ' ORDER BY serial) FROM device WHERE assigned_to = 'dana'")" = "2XB00001 2XB00002" ]
+	svc -q device unassign 2XB00001
+	svc -q device unassign 2XB00002
+	# It changed 2XB00002's location, which servicer had read: sending
+	# again would not be the same change, so it is refused, nothing saved.
+	deadlock_during_assign "UPDATE servicer.device SET location = 'Dock' WHERE serial = '2XB00002'"
+	[ "$(grep -c 'deadlock detected' "$PGTEST/server/server.log")" -eq 2 ]
+	[ "$status" -eq 75 ]
+	[[ "$stderr" == *"another session changed what this change had read; nothing was saved: run it again"* ]]
+	[ "$(pg "SELECT count(*) FROM device WHERE assigned_to IS NOT NULL")" = 0 ]
+	[ "$(pg "SELECT location FROM device WHERE serial = '2XB00002'")" = Dock ]
 }
