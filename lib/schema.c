@@ -583,6 +583,9 @@ static const char *const migrations[] = {
 	/* 11 -> 12: a shared server's grants and row-level security, which a
 	 * file, one office's and the file system's to guard, has no use for. */
 	"-- PostgreSQL only",
+	/* 12 -> 13: PostgreSQL checks a device's model once a statement; a
+	 * file keeps its foreign key, checked by SQLite a row at a time. */
+	"-- PostgreSQL only",
 };
 
 const char *svc__schema_step(int v)
