@@ -1,4 +1,4 @@
-/* device.c - servicer device list|show|locate|assign|unassign|stock. */
+/* device.c - servicer device list|show|locate|assign|unassign|stock|set-address. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +13,14 @@ static const char usage[] =
 	"       servicer device locate SERIAL LOCATION\n"
 	"       servicer device assign LOGIN SERIAL ... | -\n"
 	"       servicer device unassign SERIAL\n"
-	"       servicer device stock SERIAL LOCATION\n";
+	"       servicer device stock SERIAL LOCATION\n"
+	"       servicer device set-address SERIAL HOST[:PORT] [--community C]\n"
+	"       servicer device set-address SERIAL --none\n";
 
 static const char *const device_keys[] = {
 	"model", "serial", "status", "support", "~account", "~system_account",
 	"location", "~installed", "warranty_end", "~registered_at", "assigned_to",
-	"~stock_location", "customer",
+	"~stock_location", "customer", "~snmp_address", "~snmp_community",
 };
 
 static int device_row(const svc_device_t *d, void *ctx)
@@ -27,7 +29,8 @@ static int device_row(const svc_device_t *d, void *ctx)
 	const char *v[] = { d->model, d->serial, d->status, d->support, d->account,
 			    d->system_account, d->location, d->installed,
 			    d->warranty_end, d->registered_at, d->assigned_to,
-			    d->stock_location, d->customer };
+			    d->stock_location, d->customer, d->snmp_address,
+			    d->snmp_community };
 
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
 		out_str(o, v[i]);
@@ -48,7 +51,7 @@ static int show(svc_db_t *db, const char *serial)
 	static const char *const keys[] = {
 		"model", "serial", "status", "support", "account", "system_account",
 		"location", "installed", "warranty_end", "registered_at", "assigned_to",
-		"stock_location", "customer",
+		"stock_location", "customer", "snmp_address", "snmp_community",
 	};
 	out_t *o = out_begin(keys, sizeof keys / sizeof *keys, true);
 	svc_status_t st = svc_device_show(db, serial, device_row, o);
@@ -116,12 +119,30 @@ static int assign(svc_db_t *db, const char *login, int n, char **operands)
 	return rc;
 }
 
+static int set_address(svc_db_t *db, const char *serial, const char *address,
+		       const char *community, bool both)
+{
+	svc_status_t st;
+
+	if (both || (!address && community))
+		return usage_error(usage, "--none takes no address and no --community");
+	if ((st = svc_device_set_address(db, serial, address, community)) != SVC_OK)
+		return fail(db, st);
+	if (address)
+		note("%s's meters are read at %s", serial, address);
+	else
+		note("%s has no address; its meters are not read over the network", serial);
+	return EX_OK;
+}
+
 static const struct option opts[] = {
 	{ "status", required_argument, NULL, 's' },
 	{ "model", required_argument, NULL, 'm' },
 	{ "account", required_argument, NULL, 'a' },
 	{ "system-account", required_argument, NULL, 'S' },
 	{ "customer", required_argument, NULL, 'c' },
+	{ "community", required_argument, NULL, 'C' },
+	{ "none", no_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -129,7 +150,8 @@ static const struct option opts[] = {
 int cmd_device(svc_db_t *db, int argc, char **argv)
 {
 	svc_device_filter_t f = SVC_DEVICE_FILTER_INIT;
-	const char *verb;
+	const char *verb, *community = NULL;
+	bool none = false;
 	svc_status_t st;
 	int c, n;
 
@@ -140,17 +162,24 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 		case 'a': f.account = optarg; break;
 		case 'S': f.system_account = optarg; break;
 		case 'c': f.customer = optarg; break;
+		case 'C': community = optarg; break;
+		case 'n': none = true; break;
 		case 'h': return print_usage(usage);
 		default: return bad_option(usage, argv);
 		}
 	}
 	if (optind >= argc)
-		return usage_error(usage, "device needs list, show, locate, assign, unassign or stock");
+		return usage_error(usage, "device needs list, show, locate, assign, unassign, stock or set-address");
 	verb = argv[optind];
 	n = argc - optind - 1;
 	if (strcmp(verb, "list") != 0 &&
 	    (f.status || f.model || f.account || f.system_account || f.customer))
 		return usage_error(usage, "--status, --model, --account, --system-account and --customer go with 'device list'");
+	if (strcmp(verb, "set-address") != 0 && (community || none))
+		return usage_error(usage, "--community and --none go with 'device set-address'");
+	if (strcmp(verb, "set-address") == 0 && (n == 2 || (n == 1 && none)))
+		return set_address(db, argv[optind + 1], none ? NULL : argv[optind + 2], community,
+				   none && n == 2);
 	if (strcmp(verb, "list") == 0 && n == 0)
 		return list(db, &f);
 	if (strcmp(verb, "show") == 0 && n == 1)
@@ -177,7 +206,8 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 		return EX_OK;
 	}
 	if (strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "locate") &&
-	    strcmp(verb, "assign") && strcmp(verb, "unassign") && strcmp(verb, "stock"))
+	    strcmp(verb, "assign") && strcmp(verb, "unassign") && strcmp(verb, "stock") &&
+	    strcmp(verb, "set-address"))
 		return usage_error(usage, "unknown device command '%s'", verb);
 	return usage_error(usage, "wrong number of arguments for 'device %s'", verb);
 }

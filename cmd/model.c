@@ -1,4 +1,4 @@
-/* model.c - servicer model add|list|remove: the serviceable-model catalogue. */
+/* model.c - servicer model add|list|remove|set: the serviceable-model catalogue. */
 #include <getopt.h>
 #include <string.h>
 #include <sysexits.h>
@@ -8,7 +8,8 @@
 static const char usage[] =
 	"usage: servicer model add MODEL [--warranty-months N] [--response-hours N]\n"
 	"       servicer model list\n"
-	"       servicer model remove MODEL\n";
+	"       servicer model remove MODEL\n"
+	"       servicer model set MODEL --counters LIST|default\n";
 
 static int list_one(const svc_model_t *m, void *ctx)
 {
@@ -21,6 +22,7 @@ static int list_one(const svc_model_t *m, void *ctx)
 	else
 		out_str(o, NULL);
 	out_int(o, m->devices);
+	out_str(o, m->counters);
 	out_end_row(o);
 	return 0;
 }
@@ -28,8 +30,8 @@ static int list_one(const svc_model_t *m, void *ctx)
 static int list(svc_db_t *db)
 {
 	static const char *const keys[] = { "model", "warranty_months",
-					    "response_hours", "devices" };
-	out_t *o = out_begin(keys, 4, false);
+					    "response_hours", "devices", "counters" };
+	out_t *o = out_begin(keys, 5, false);
 	svc_status_t st = svc_model_list(db, list_one, o);
 
 	return out_finish(o, db, st);
@@ -56,11 +58,12 @@ int cmd_model(svc_db_t *db, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "warranty-months", required_argument, NULL, 'w' },
 		{ "response-hours", required_argument, NULL, 'r' },
+		{ "counters", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long long warranty = -1, response = -1;
-	const char *verb;
+	const char *verb, *counters = NULL;
 	int c, n;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -73,16 +76,34 @@ int cmd_model(svc_db_t *db, int argc, char **argv)
 			if (!parse_int("--response-hours", optarg, 1, 720, &response))
 				return EX_USAGE;
 			break;
+		case 'c': counters = optarg; break;
 		case 'h': return print_usage(usage);
 		default: return bad_option(usage, argv);
 		}
 	}
 	if (optind >= argc)
-		return usage_error(usage, "model needs add, list or remove");
+		return usage_error(usage, "model needs add, list, remove or set");
 	verb = argv[optind];
 	n = argc - optind - 1;
 	if (strcmp(verb, "add") != 0 && (warranty >= 0 || response >= 0))
 		return usage_error(usage, "--warranty-months and --response-hours go with 'model add'");
+	if (strcmp(verb, "set") != 0 && counters)
+		return usage_error(usage, "--counters goes with 'model set'");
+	if (strcmp(verb, "set") == 0 && n == 1) {
+		svc_status_t st;
+
+		if (!counters)
+			return usage_error(usage, "model set needs --counters");
+		if ((st = svc_model_set_counters(db, argv[optind + 1], counters)) != SVC_OK)
+			return fail(db, st);
+		if (strcmp(counters, "default") && *counters)
+			note("model '%s' is read at Canon's counters (see 'servicer model list')",
+			     argv[optind + 1]);
+		else
+			note("model '%s' is read at the standard total (prtMarkerLifeCount)",
+			     argv[optind + 1]);
+		return EX_OK;
+	}
 	if (strcmp(verb, "add") == 0 && n == 1)
 		return add(db, argv[optind + 1], warranty, response);
 	if (strcmp(verb, "list") == 0 && n == 0)
@@ -95,7 +116,8 @@ int cmd_model(svc_db_t *db, int argc, char **argv)
 		note("removed model '%s'", argv[optind + 1]);
 		return EX_OK;
 	}
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "remove"))
+	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "remove") &&
+	    strcmp(verb, "set"))
 		return usage_error(usage, "unknown model command '%s'", verb);
 	return usage_error(usage, "wrong number of arguments for 'model %s'", verb);
 }

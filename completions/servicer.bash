@@ -24,11 +24,15 @@ _servicer_config() {
 _servicer_model() {
 	case $prev in
 	--warranty-months | --response-hours) return ;;
+	--counters)
+		_servicer_words "default total= bw= color="
+		return
+		;;
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
-		_servicer_words "add list remove"
+		_servicer_words "add list remove set"
 	elif [[ $cur == -* ]]; then
-		_servicer_words "--warranty-months --response-hours --help"
+		_servicer_words "--warranty-months --response-hours --counters --help"
 	fi
 }
 
@@ -56,10 +60,12 @@ _servicer_device() {
 		_servicer_words "pending active withdrawn"
 		return
 		;;
-	--model | --account | --system-account | --customer) return ;;
+	--model | --account | --system-account | --customer | --community) return ;;
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
-		_servicer_words "list show locate assign unassign stock"
+		_servicer_words "list show locate assign unassign stock set-address"
+	elif [[ $cur == -* && ${COMP_WORDS[cmd_index + 1]} == set-address ]]; then
+		_servicer_words "--community --none --help"
 	elif [[ $cur == -* ]]; then
 		_servicer_words "--status --model --account --system-account --customer --help"
 	fi

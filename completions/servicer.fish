@@ -51,9 +51,10 @@ complete -c servicer -n '__servicer_using init' -l dealer-name -x -d 'dealer nam
 complete -c servicer -n '__servicer_using config' -a 'get set unset list'
 complete -c servicer -n '__servicer_using config' -a 'closeout.cc closeout.to dealer.id dealer.name dealer.timezone hours.close hours.days hours.open mail.from sla.response_hours smtp.cainfo smtp.starttls smtp.timeout smtp.url smtp.user'
 
-complete -c servicer -n '__servicer_using model' -a 'add list remove'
+complete -c servicer -n '__servicer_using model' -a 'add list remove set'
 complete -c servicer -n '__servicer_using model' -l warranty-months -x -d 'months of warranty'
 complete -c servicer -n '__servicer_using model' -l response-hours -x -d 'contracted response hours'
+complete -c servicer -n '__servicer_using model' -l counters -x -a 'default' -d 'Canon counter numbers read over SNMP'
 
 complete -c servicer -n '__servicer_using ascr-register' -l account -x -d 'customer account number'
 complete -c servicer -n '__servicer_using ascr-register' -l system-account -x -d 'system account number'
@@ -74,7 +75,9 @@ complete -c servicer -n '__servicer_using ascr-register' -l correct -d 'correct 
 complete -c servicer -n '__servicer_using ascr-register' -l model -x -d 'the right model'
 complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'print pending model,serial as CSV'
 
-complete -c servicer -n '__servicer_using device' -a 'list show locate assign unassign stock'
+complete -c servicer -n '__servicer_using device' -a 'list show locate assign unassign stock set-address'
+complete -c servicer -n '__servicer_using device; and __fish_seen_subcommand_from set-address' -l community -x -d 'SNMP community'
+complete -c servicer -n '__servicer_using device; and __fish_seen_subcommand_from set-address' -l none -d 'take the address away'
 complete -c servicer -n '__servicer_using device' -l status -x -a 'pending active withdrawn' -d 'registration status'
 complete -c servicer -n '__servicer_using device' -l model -x -d 'model'
 complete -c servicer -n '__servicer_using device' -l account -x -d 'customer account'

@@ -384,6 +384,7 @@ typedef struct svc_model {
 	int warranty_months;
 	int response_hours; /* 0 when the model has none of its own */
 	long long devices;  /* devices registered under it (any status) */
+	const char *counters; /* "total=101,bw=108,color=122"; NULL: the standard */
 } svc_model_t;
 
 typedef int (*svc_model_cb)(const svc_model_t *model, void *ctx);
@@ -411,6 +412,16 @@ SVC_API svc_status_t svc_model_remove(svc_db_t *db, const char *model);
 
 /* Call CB for every model, by name. */
 SVC_API svc_status_t svc_model_list(svc_db_t *db, svc_model_cb cb, void *ctx);
+
+/*
+ * The page counters meter collection reads for MODEL: COUNTERS names
+ * Canon's counter numbers (under 1.3.6.1.4.1.1602.1.11.1.3.1.4.N) as
+ * "total=101,bw=108,color=122", one or more of the three; NULL, "" or
+ * "default" leaves the model to the standard Printer-MIB total
+ * (prtMarkerLifeCount).  SVC_EINVAL for a list that does not parse, named;
+ * SVC_ENOTFOUND for a model not in the catalogue.  Administrators only.
+ */
+SVC_API svc_status_t svc_model_set_counters(svc_db_t *db, const char *model, const char *counters);
 
 /* ---------------------------------------------------------------------
  * Devices and their ASCR registrations.
@@ -459,6 +470,8 @@ typedef struct svc_device {
 	const char *assigned_to;
 	const char *stock_location; /* where its toner comes from */
 	const char *customer;
+	const char *snmp_address;   /* HOST[:PORT] its meters are read at */
+	const char *snmp_community; /* NULL: "public" */
 } svc_device_t;
 
 typedef int (*svc_device_cb)(const svc_device_t *device, void *ctx);
@@ -495,6 +508,17 @@ SVC_API svc_status_t svc_device_confirm_pending(svc_db_t *db, size_t *confirmed)
  */
 SVC_API svc_status_t svc_device_withdraw(svc_db_t *db, char *const *serials, size_t n,
 				 const char *reason);
+
+/*
+ * Where a unit's meters are read over SNMP: ADDRESS is HOST[:PORT] (a
+ * name, an IPv4 address or an IPv6 address in brackets; port 1 to 65535,
+ * 161 when not given), COMMUNITY the SNMP v1/v2c community (NULL:
+ * "public").  ADDRESS NULL clears both.  SVC_EINVAL for an address or a
+ * community that does not parse, named.  Administrators, and device
+ * managers for their devices.
+ */
+SVC_API svc_status_t svc_device_set_address(svc_db_t *db, const char *serial,
+					    const char *address, const char *community);
 
 /* Set where a unit stands (LOCATION NULL or "" clears it). */
 SVC_API svc_status_t svc_device_locate(svc_db_t *db, const char *serial,

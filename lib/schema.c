@@ -52,6 +52,39 @@
 	"   ORDER BY r.day LIMIT 1), NEW." c ")" \
 	"   THEN RAISE(ABORT, 'meter: " c " is higher than the reading after it')"
 
+/* Triggers of meter_reading as they stand, written once: step 14 makes
+ * them again when it rebuilds the table. */
+#define METER_NO_UPDATE \
+	"CREATE TRIGGER meter_no_update BEFORE UPDATE ON meter_reading" \
+	" BEGIN SELECT RAISE(ABORT, 'meter: a reading is never changed'); END;"
+#define METER_READING_IN_ORDER \
+	"CREATE TRIGGER meter_reading_in_order BEFORE INSERT ON meter_reading BEGIN" \
+	" SELECT RAISE(ABORT, 'meter: a reading may not be dated in the future')" \
+	"  WHERE NEW.day > date('now', '+14 hours');" \
+	" SELECT CASE" \
+	EXCHANGED_IN_ORDER("total") EXCHANGED_IN_ORDER("bw") EXCHANGED_IN_ORDER("color") \
+	"  END WHERE EXISTS (SELECT 1 FROM meter_exchange e WHERE e.serial = NEW.serial);" \
+	" SELECT CASE" \
+	NOT_LOWER("total") NOT_LOWER("bw") NOT_LOWER("color") \
+	"  END FROM (SELECT total, bw, color FROM meter_reading" \
+	"   WHERE serial = NEW.serial AND day < NEW.day ORDER BY day DESC LIMIT 1) p" \
+	"  WHERE NOT EXISTS (SELECT 1 FROM meter_exchange e WHERE e.serial = NEW.serial);" \
+	" SELECT CASE" \
+	NOT_HIGHER("total") NOT_HIGHER("bw") NOT_HIGHER("color") \
+	"  END FROM (SELECT total, bw, color FROM meter_reading" \
+	"   WHERE serial = NEW.serial AND day > NEW.day ORDER BY day LIMIT 1) n" \
+	"  WHERE NOT EXISTS (SELECT 1 FROM meter_exchange e WHERE e.serial = NEW.serial);" \
+	" END;"
+#define METER_NO_DELETE \
+	"CREATE TRIGGER meter_no_delete BEFORE DELETE ON meter_reading" \
+	" WHEN (OLD.source <> 'service' OR coalesce((SELECT status FROM closeout" \
+	"   WHERE dispatch_id = OLD.slot), '') = 'sent')" \
+	"  AND NOT EXISTS (SELECT 1 FROM meter_void v WHERE v.serial = OLD.serial" \
+	"   AND v.day = OLD.day AND v.slot = OLD.slot AND v.recorded_at = OLD.recorded_at" \
+	"   AND v.recorded_by = OLD.recorded_by AND v.total IS OLD.total AND v.bw IS OLD.bw" \
+	"   AND v.color IS OLD.color)" \
+	" BEGIN SELECT RAISE(ABORT, 'meter: a reading is never removed, only voided'); END;"
+
 static const char *const migrations[] = {
 	/* 0 -> 1: users, configuration, catalogue, devices, audit log. */
 	"CREATE TABLE user("
@@ -266,8 +299,7 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER meter_not_in_future BEFORE INSERT ON meter_reading"
 	" WHEN NEW.day > date('now', '+14 hours')"
 	" BEGIN SELECT RAISE(ABORT, 'meter: a reading may not be dated in the future'); END;"
-	"CREATE TRIGGER meter_no_update BEFORE UPDATE ON meter_reading"
-	" BEGIN SELECT RAISE(ABORT, 'meter: a reading is never changed'); END;"
+	METER_NO_UPDATE
 	"CREATE TRIGGER meter_no_delete BEFORE DELETE ON meter_reading"
 	" WHEN OLD.source <> 'service' OR coalesce((SELECT status FROM closeout"
 	"   WHERE dispatch_id = OLD.slot), '') = 'sent'"
@@ -343,23 +375,7 @@ static const char *const migrations[] = {
 	"DROP TRIGGER meter_total_in_order;"
 	"DROP TRIGGER meter_bw_in_order;"
 	"DROP TRIGGER meter_color_in_order;"
-	"CREATE TRIGGER meter_reading_in_order BEFORE INSERT ON meter_reading BEGIN"
-	" SELECT RAISE(ABORT, 'meter: a reading may not be dated in the future')"
-	"  WHERE NEW.day > date('now', '+14 hours');"
-	" SELECT CASE"
-	EXCHANGED_IN_ORDER("total") EXCHANGED_IN_ORDER("bw") EXCHANGED_IN_ORDER("color")
-	"  END WHERE EXISTS (SELECT 1 FROM meter_exchange e WHERE e.serial = NEW.serial);"
-	" SELECT CASE"
-	NOT_LOWER("total") NOT_LOWER("bw") NOT_LOWER("color")
-	"  END FROM (SELECT total, bw, color FROM meter_reading"
-	"   WHERE serial = NEW.serial AND day < NEW.day ORDER BY day DESC LIMIT 1) p"
-	"  WHERE NOT EXISTS (SELECT 1 FROM meter_exchange e WHERE e.serial = NEW.serial);"
-	" SELECT CASE"
-	NOT_HIGHER("total") NOT_HIGHER("bw") NOT_HIGHER("color")
-	"  END FROM (SELECT total, bw, color FROM meter_reading"
-	"   WHERE serial = NEW.serial AND day > NEW.day ORDER BY day LIMIT 1) n"
-	"  WHERE NOT EXISTS (SELECT 1 FROM meter_exchange e WHERE e.serial = NEW.serial);"
-	" END;",
+	METER_READING_IN_ORDER,
 
 	/* 6 -> 7: users are removed by marking them, so that what they did
 	 * keeps its author; a database keeps an administrator.  Knowledge
@@ -549,14 +565,7 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER meter_void_kept BEFORE DELETE ON meter_void"
 	" BEGIN SELECT RAISE(ABORT, 'meter: a void is final'); END;"
 	"DROP TRIGGER meter_no_delete;"
-	"CREATE TRIGGER meter_no_delete BEFORE DELETE ON meter_reading"
-	" WHEN (OLD.source <> 'service' OR coalesce((SELECT status FROM closeout"
-	"   WHERE dispatch_id = OLD.slot), '') = 'sent')"
-	"  AND NOT EXISTS (SELECT 1 FROM meter_void v WHERE v.serial = OLD.serial"
-	"   AND v.day = OLD.day AND v.slot = OLD.slot AND v.recorded_at = OLD.recorded_at"
-	"   AND v.recorded_by = OLD.recorded_by AND v.total IS OLD.total AND v.bw IS OLD.bw"
-	"   AND v.color IS OLD.color)"
-	" BEGIN SELECT RAISE(ABORT, 'meter: a reading is never removed, only voided'); END;",
+	METER_NO_DELETE,
 
 	/* 9 -> 10: every audit entry about a device carries its serial, so
 	 * that a device's log is found by the serial, not by the shape of an
@@ -586,6 +595,36 @@ static const char *const migrations[] = {
 	/* 12 -> 13: PostgreSQL checks a device's model once a statement; a
 	 * file keeps its foreign key, checked by SQLite a row at a time. */
 	"-- PostgreSQL only",
+	/* 13 -> 14: meters read over the network.  A device's SNMP address
+	 * (HOST[:PORT]) and community; a model's counters (Canon's counter
+	 * numbers, "total=101,bw=108,color=122"); readings of source 'snmp'.
+	 * SQLite cannot change a CHECK in place: meter_reading is rebuilt
+	 * (nothing refers to it) and its triggers made again. */
+	"ALTER TABLE device ADD COLUMN snmp_address TEXT;"
+	"ALTER TABLE device ADD COLUMN snmp_community TEXT;"
+	"ALTER TABLE model ADD COLUMN counters TEXT;"
+	"CREATE TABLE meter_reading_v14("
+	"  serial TEXT NOT NULL REFERENCES device(serial),"
+	"  day TEXT NOT NULL CHECK(length(day) = 10),"
+	"  slot INTEGER NOT NULL CHECK(slot >= 0),"
+	"  total INTEGER CHECK(total BETWEEN 0 AND 9007199254740992),"
+	"  bw INTEGER CHECK(bw BETWEEN 0 AND 9007199254740992),"
+	"  color INTEGER CHECK(color BETWEEN 0 AND 9007199254740992),"
+	"  source TEXT NOT NULL CHECK(source IN ('submit', 'import', 'service', 'snmp')),"
+	"  recorded_at TEXT NOT NULL,"
+	"  recorded_by TEXT NOT NULL,"
+	"  import_id INTEGER,"
+	"  CHECK(total IS NOT NULL OR bw IS NOT NULL OR color IS NOT NULL),"
+	"  CHECK((source = 'service') = (slot > 0)),"
+	"  PRIMARY KEY(serial, day, slot)"
+	") WITHOUT ROWID;"
+	"INSERT INTO meter_reading_v14 SELECT serial, day, slot, total, bw, color, source,"
+	"  recorded_at, recorded_by, import_id FROM meter_reading;"
+	"DROP TABLE meter_reading;"
+	"ALTER TABLE meter_reading_v14 RENAME TO meter_reading;"
+	METER_NO_UPDATE
+	METER_READING_IN_ORDER
+	METER_NO_DELETE,
 };
 
 const char *svc__schema_step(int v)

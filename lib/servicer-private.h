@@ -194,6 +194,8 @@ void svc__json_field(svc_buf_t *b, const char *key, const char *value);
 void svc__json_int(svc_buf_t *b, const char *key, long long value);
 char *svc__strdup(const char *s);
 bool svc__blank(const char *s);
+/* Both NULL, or the same text. */
+bool svc__same(const char *a, const char *b);
 /* NULL, empty or only white space: no text a person could read. */
 bool svc__no_text(const char *s);
 /* Validate free text: UTF-8, no control characters, at most MAX characters.
@@ -383,6 +385,14 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 /* meter.c: the rules of a reading, which the import shares. */
 /* "total", "bw", "color": the counters, in that order everywhere. */
 extern const char *const svc__meter_counters[SVC__NCOUNTERS];
+
+/* collect_config.c: what meter collection needs to know. */
+/* ADDRESS (HOST[:PORT]) checked and normalized into OUT (the host in lower
+ * case): SVC_OK or SVC_EINVAL. */
+svc_status_t svc__snmp_address(const char *address, char *out, size_t len);
+/* "total=101,bw=108,color=122" into OUT by counter (0: not read), and
+ * written again in that order into NORM: SVC_OK or SVC_EINVAL. */
+svc_status_t svc__counters_parse(const char *in, long out[SVC__NCOUNTERS], char *norm, size_t len);
 /* SERIAL is registered and the actor's; WRITING: not withdrawn either. */
 svc_status_t svc__meter_device(svc_db_t *db, const char *doing, const char *serial,
 			       bool writing);

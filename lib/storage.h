@@ -55,6 +55,7 @@ typedef struct svc__model_row {
 	bool found;
 	char name[SVC_MODEL_MAX * 4 + 1];
 	int warranty_months, response_hours;
+	char counters[64]; /* "" when the model has none of its own */
 } svc__model_row_t;
 svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_row_t *m);
 /* Add model NAME as of NOW, or (UPDATE) change its terms; a RESPONSE of 0
@@ -62,6 +63,8 @@ svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_ro
 svc_status_t svc__store_model_put(svc_db_t *db, bool update, const char *name, int warranty,
 				  int response, const char *now);
 svc_status_t svc__store_model_remove(svc_db_t *db, const char *name);
+/* The counters of model NAME (NULL: the standard one). */
+svc_status_t svc__store_model_counters(svc_db_t *db, const char *name, const char *counters);
 /* Devices registered under MODEL. */
 svc_status_t svc__store_model_devices(svc_db_t *db, const char *model, long long *n);
 svc_status_t svc__store_model_list(svc_db_t *db, svc_model_cb cb, void *ctx);
@@ -142,6 +145,9 @@ typedef enum svc__device_field {
 svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, const char *serial,
 				   const char *value);
 /* The serials of devices in STATUS, in order. */
+/* SERIAL's SNMP ADDRESS and COMMUNITY (NULL: none). */
+svc_status_t svc__store_device_set_address(svc_db_t *db, const char *serial, const char *address,
+					   const char *community);
 svc_status_t svc__store_device_serials(svc_db_t *db, const char *status,
 				       int (*cb)(const char *serial, void *ctx), void *ctx);
 /* Devices that pass F, and are ASSIGNED_TO that login unless NULL. */

@@ -10,7 +10,8 @@
 #define DEVICE_COLUMNS \
 	"model, serial, status, support, account, system_account, location," \
 	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
-	" withdrawn_at, withdraw_reason, assigned_to, stock_location, customer"
+	" withdrawn_at, withdraw_reason, assigned_to, stock_location, customer," \
+	" snmp_address, snmp_community"
 
 static void device_from_row(svc__stmt_t *st, svc_device_t *d)
 {
@@ -19,6 +20,7 @@ static void device_from_row(svc__stmt_t *st, svc_device_t *d)
 		&d->system_account, &d->location, &d->installed, &d->warranty_end,
 		&d->registered_at, &d->registered_by, &d->confirmed_at, &d->withdrawn_at,
 		&d->withdraw_reason, &d->assigned_to, &d->stock_location, &d->customer,
+		&d->snmp_address, &d->snmp_community,
 	};
 
 	for (int i = 0; i < (int)(sizeof f / sizeof *f); i++)
@@ -236,6 +238,14 @@ svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, cons
 	};
 
 	return svc__write(db, "change the device", sql[field], "to", serial, value);
+}
+
+svc_status_t svc__store_device_set_address(svc_db_t *db, const char *serial, const char *address,
+					   const char *community)
+{
+	return svc__write(db, "change the device's address",
+			  "UPDATE device SET snmp_address = ?2, snmp_community = ?3 WHERE serial = ?1",
+			  "too", serial, address, community);
 }
 
 svc_status_t svc__store_device_serials(svc_db_t *db, const char *status,

@@ -50,7 +50,7 @@ svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_ro
 	svc_status_t rc;
 
 	m->found = false;
-	rc = svc__prepare(db, "SELECT model, warranty_months, response_hours"
+	rc = svc__prepare(db, "SELECT model, warranty_months, response_hours, counters"
 			      " FROM model WHERE model = ?", &st);
 	if (rc != SVC_OK)
 		return rc;
@@ -60,6 +60,8 @@ svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_ro
 		snprintf(m->name, sizeof m->name, "%s", svc__col_text(st, 0));
 		m->warranty_months = svc__col_int(st, 1);
 		m->response_hours = svc__col_int(st, 2);
+		snprintf(m->counters, sizeof m->counters, "%s",
+			 svc__col_null(st, 3) ? "" : svc__col_text(st, 3));
 	}
 	svc__finalize(st);
 	return rc;
@@ -83,6 +85,12 @@ svc_status_t svc__store_model_remove(svc_db_t *db, const char *name)
 	return svc__write(db, "remove the model", "DELETE FROM model WHERE model = ?", "t", name);
 }
 
+svc_status_t svc__store_model_counters(svc_db_t *db, const char *name, const char *counters)
+{
+	return svc__write(db, "write the catalogue", "UPDATE model SET counters = ?2 WHERE model = ?1",
+			  "to", name, counters);
+}
+
 svc_status_t svc__store_model_devices(svc_db_t *db, const char *model, long long *n)
 {
 	svc__stmt_t *st = NULL;
@@ -104,14 +112,14 @@ svc_status_t svc__store_model_list(svc_db_t *db, svc_model_cb cb, void *ctx)
 	svc_status_t rc;
 
 	rc = svc__prepare(db, "SELECT m.model, m.warranty_months, m.response_hours,"
-			      " (SELECT count(*) FROM device d WHERE d.model = m.model)"
+			      " (SELECT count(*) FROM device d WHERE d.model = m.model), m.counters"
 			      " FROM model m ORDER BY m.model", &st);
 	if (rc != SVC_OK)
 		return rc;
 	while (svc__row(db, st, &rc)) {
 		svc_model_t m = {
 			svc__col_text(st, 0), svc__col_int(st, 1), svc__col_int(st, 2),
-			svc__col_i64(st, 3),
+			svc__col_i64(st, 3), svc__col_text(st, 4),
 		};
 
 		if (cb(&m, ctx) != 0)

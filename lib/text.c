@@ -23,6 +23,11 @@ bool svc__blank(const char *s)
 	return !s || !*s;
 }
 
+bool svc__same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 bool svc__no_text(const char *s)
 {
 	for (; s && *s; s++)

@@ -603,6 +603,30 @@ static const char *const migrations[] = {
 	"DROP INDEX servicer.device_customer;"
 	"CREATE INDEX device_customer ON servicer.device USING gin(lower(customer)"
 	"  servicer.gin_trgm_ops) WHERE customer IS NOT NULL;",
+
+	/* 13 -> 14: meters read over the network: a device's SNMP address
+	 * and community (which a device manager sets on their own units, as
+	 * its location), a model's counters, readings of source 'snmp'. */
+	"ALTER TABLE servicer.device ADD COLUMN snmp_address TEXT,"
+	"  ADD COLUMN snmp_community TEXT;"
+	"ALTER TABLE servicer.model ADD COLUMN counters TEXT;"
+	"ALTER TABLE servicer.meter_reading DROP CONSTRAINT meter_reading_source_check,"
+	"  ADD CONSTRAINT meter_reading_source_check"
+	"  CHECK(source IN ('submit', 'import', 'service', 'snmp'));"
+	"CREATE OR REPLACE FUNCTION servicer.device_change_allowed() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" DECLARE r text := servicer.my_role(); BEGIN"
+	" IF session_user = (SELECT tableowner FROM pg_tables WHERE schemaname = 'servicer'"
+	"   AND tablename = 'device') OR r = 'administrator' THEN RETURN NEW; END IF;"
+	" IF (to_jsonb(NEW) - 'location' - 'stock_location' - 'snmp_address' - 'snmp_community')"
+	"   <> (to_jsonb(OLD) - 'location' - 'stock_location' - 'snmp_address' - 'snmp_community')"
+	"  OR ((NEW.location, NEW.snmp_address, NEW.snmp_community) IS DISTINCT FROM"
+	"   (OLD.location, OLD.snmp_address, OLD.snmp_community) AND NOT (r IN ('device-manager',"
+	"   'device-stock-manager') AND OLD.assigned_to = session_user))"
+	"  OR (NEW.stock_location IS DISTINCT FROM OLD.stock_location"
+	"   AND r NOT IN ('stock-manager', 'device-stock-manager'))"
+	" THEN RAISE EXCEPTION 'user % may not make that change to a device', session_user"
+	"   USING ERRCODE = '42501'; END IF; RETURN NEW; END $$;",
 };
 
 const char *svc__pg_schema_step(int v)

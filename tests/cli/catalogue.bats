@@ -12,12 +12,12 @@ load helpers
 	[[ "$stderr" == *"updated model"* ]]
 	run svc --format json model list
 	[ "$output" = '[
-  {"model":"iR-ADV C5535","warranty_months":24,"response_hours":8,"devices":0}
+  {"model":"iR-ADV C5535","warranty_months":24,"response_hours":8,"devices":0,"counters":null}
 ]' ]
 	run svc model remove "IR-ADV C5535"
 	[ "$status" -eq 0 ]
 	run svc --format csv model list
-	[ "$output" = "model,warranty_months,response_hours,devices" ]
+	[ "$output" = "model,warranty_months,response_hours,devices,counters" ]
 }
 
 @test "model refusals name the value and change nothing" {
@@ -68,7 +68,7 @@ load helpers
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "${lines[2]}" == $'imagePROGRAF iPF6400S\tAAG04532\tpending\twmp\tAC-1003\tSYS-77003\tStudio "B"\t2024-06-10\t2025-06-10\t'* ]]
 	run svc --format json device show aag04532
-	[[ "$output" == '{"model":"imagePROGRAF iPF6400S","serial":"AAG04532","status":"pending","support":"wmp","account":"AC-1003","system_account":"SYS-77003","location":"Studio \"B\"","installed":"2024-06-10","warranty_end":"2025-06-10","registered_at":"20'*'Z","assigned_to":null,"stock_location":null,"customer":"Blue Door Studio"}' ]]
+	[[ "$output" == '{"model":"imagePROGRAF iPF6400S","serial":"AAG04532","status":"pending","support":"wmp","account":"AC-1003","system_account":"SYS-77003","location":"Studio \"B\"","installed":"2024-06-10","warranty_end":"2025-06-10","registered_at":"20'*'Z","assigned_to":null,"stock_location":null,"customer":"Blue Door Studio","snmp_address":null,"snmp_community":null}' ]]
 	run svc --format csv device show AAG04532
 	[[ "${lines[1]}" == *',"Studio ""B""",'* ]]
 	run svc device locate AAG04532 "Studio C, upstairs"
@@ -92,7 +92,7 @@ load helpers
 	refused 77 "not assigned to them" svc --as dm device locate AAG04532 Hall
 	refused 77 "knowledge-user" svc --as ku device list
 	run svc --as dm --format csv device list
-	[ "$output" = "model,serial,status,support,account,system_account,location,installed,warranty_end,registered_at,assigned_to,stock_location,customer" ]
+	[ "$output" = "model,serial,status,support,account,system_account,location,installed,warranty_end,registered_at,assigned_to,stock_location,customer,snmp_address,snmp_community" ]
 }
 
 @test "log shows who changed what, filtered" {

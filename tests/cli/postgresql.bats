@@ -268,9 +268,12 @@ pg_as() {
 	svc -q --db "$dana_db" meter-submit 2XB01234 --total 150 --date 2025-02-02
 	svc -q --db "$dana_db" dispatch assign C-1 dana
 	svc -q --db "$dana_db" dispatch arrive C-1
+	svc -q --db "$dana_db" device set-address 2XB01234 10.0.0.5 --community ro
+	[ "$(pg "SELECT snmp_address || ' ' || snmp_community FROM device WHERE serial = '2XB01234'")" = "10.0.0.5 ro" ]
+	[ "$(pg_as dana "UPDATE device SET snmp_address = '10.9.9.9' WHERE serial = '2XB05678' RETURNING serial")" = "" ]
 	run svc --db "$dana_db" meter-submit 2XB05678 --total 150
 	[ "$status" -eq 77 ]
-	[ "$(pg "SELECT count(*) FROM audit WHERE login = 'dana'")" = 3 ]
+	[ "$(pg "SELECT count(*) FROM audit WHERE login = 'dana'")" = 4 ]
 }
 
 # SQL on standard input in the test's database, as the server's superuser

@@ -46,6 +46,7 @@ command_of() {
 	"config set") echo "config set dealer.name Acme-$R" ;;
 	"model list") echo "model list" ;;
 	"model add") echo "model add X-$R" ;;
+	"model set") echo "model set iR-ADV\\ C5535 --counters total=101" ;;
 	"holiday list") echo "holiday list" ;;
 	"holiday add") echo "holiday add 2030-12-25" ;;
 	"ascr-register") echo "ascr-register iR-ADV\\ C5535 NEW$R" ;;
@@ -55,6 +56,7 @@ command_of() {
 	"device locate") echo "device locate $s Bay-$R" ;;
 	"device assign") echo "device assign dm DMUNIT01" ;;
 	"device stock") echo "device stock $s Main" ;;
+	"device set-address") echo "device set-address $s 10.0.0.$((${#R} + 1)):1161 --community ro" ;;
 	"dispatch route") echo "dispatch route $s" ;;
 	"dispatch new") echo "dispatch new $s --number C$R --problem no-power" ;;
 	"dispatch list") echo "dispatch list" ;;

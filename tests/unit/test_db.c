@@ -257,6 +257,50 @@ static void version_seven_close_outs_survive_the_rebuild(void **state)
 	svc_db_close(db);
 }
 
+/* A version-13 database keeps its readings through step 14's rebuild of
+ * meter_reading, whose rules hold again afterwards, and 'snmp' is a source. */
+static void version_thirteen_readings_survive_the_rebuild(void **state)
+{
+	fixture_t *f = *state;
+	char path[320], sql[1024];
+	sqlite3 *raw;
+	svc_db_t *db;
+
+	snprintf(path, sizeof path, "%s/v13.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	for (int v = 0; v < 13; v++)
+		assert_int_equal(sqlite3_exec(raw, svc__schema_step(v), NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO \"user\"(login, role, added_at) VALUES('%s', 'administrator', 'x');"
+		 "INSERT INTO model(model, warranty_months, added_at) VALUES('iR-ADV C5535', 36, 'x');"
+		 "INSERT INTO device(serial, model, status, support, registered_at, registered_by)"
+		 " VALUES('AB12', 'iR-ADV C5535', 'pending', 'dispatch', 'x', 'x');"
+		 "INSERT INTO meter_reading(serial, day, slot, total, source, recorded_at, recorded_by,"
+		 " import_id) VALUES('AB12', '2025-01-01', 0, 100, 'submit', 'x', 'x', NULL),"
+		 " ('AB12', '2025-02-01', 0, 200, 'import', 'x', 'x', 7);"
+		 "PRAGMA user_version = 13; PRAGMA application_id = %d", svc_login_self(),
+		 SVC_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	if (svc_db_open(path, &db) != SVC_OK)
+		fail_msg("open: %s", svc_errmsg(db));
+	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
+	assert_int_equal(query_int(db, "SELECT count(*) FROM meter_reading WHERE import_id = 7"
+				       " AND total = 200"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM meter_reading"), 2);
+	assert_int_not_equal(raw_exec(db, "INSERT INTO meter_reading(serial, day, slot, total, source,"
+				      " recorded_at, recorded_by) VALUES('AB12', '2025-03-01', 0, 150,"
+				      " 'snmp', 'x', 'x')"), 0);
+	assert_non_null(strstr(svc_errmsg(db), "total is lower than the reading before it"));
+	assert_int_not_equal(raw_exec(db, "UPDATE meter_reading SET total = 1"), 0);
+	assert_int_not_equal(raw_exec(db, "DELETE FROM meter_reading"), 0);
+	assert_int_equal(raw_exec(db, "INSERT INTO meter_reading(serial, day, slot, total, source,"
+				  " recorded_at, recorded_by) VALUES('AB12', '2025-03-01', 0, 250,"
+				  " 'snmp', 'x', 'x')"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	svc_db_close(db);
+}
+
 /* The one write path: a change that wrote no audit entry is not saved. */
 static void a_change_without_its_audit_entry_is_undone(void **state)
 {
@@ -413,6 +457,7 @@ int main(void)
 		T(old_schema_is_migrated_in_one_transaction),
 		T(version_one_data_survives_the_migrations),
 		T(version_seven_close_outs_survive_the_rebuild),
+		T(version_thirteen_readings_survive_the_rebuild),
 		T(busy_database_fails_cleanly),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
