@@ -447,8 +447,12 @@ typedef struct svc_registration {
 	/* The device manager to assign it to (svc_device_assign's rules);
 	 * NULL: leave the assignment as it is. */
 	const char *assigned_to;
+	/* Since version 2: HOST[:PORT] its meters are read at over SNMP
+	 * (svc_device_set_address's rules).  Version 1 requests are taken
+	 * without it. */
+	const char *address;
 } svc_registration_t;
-#define SVC_REGISTRATION_VERSION 1
+#define SVC_REGISTRATION_VERSION 2
 #define SVC_REGISTRATION_INIT { .version = SVC_REGISTRATION_VERSION }
 
 /* A device as stored.  Absent values are NULL. */

@@ -20,7 +20,7 @@ static void device_json(svc_buf_t *b, const svc_device_t *d)
 		{ "warranty_end", d->warranty_end },
 		{ "withdraw_reason", d->withdraw_reason },
 		{ "assigned_to", d->assigned_to }, { "stock_location", d->stock_location },
-		{ "customer", d->customer },
+		{ "customer", d->customer }, { "snmp_address", d->snmp_address },
 	};
 
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++)

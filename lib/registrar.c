@@ -221,6 +221,11 @@ static svc_status_t validate(svc__registrar_t *r, const svc_registration_t *reg,
 	    (rc = check_assignee(r->db, reg->assigned_to, reason, len)) != SVC_OK)
 		return rc;
 	v->assigned_to = svc__blank(reg->assigned_to) ? NULL : reg->assigned_to;
+	if (reg->version >= 2 && !svc__blank(reg->address) &&
+	    svc__snmp_address(reg->address, v->address, sizeof v->address) != SVC_OK)
+		return rejectf(reason, len, SVC_EINVAL,
+			       "address '%s' is not HOST[:PORT] (a name, an IPv4 address or an"
+			       " IPv6 address in brackets; port 1 to 65535)", reg->address);
 	if (!svc__blank(reg->support)) {
 		if (strcmp(reg->support, "dispatch") != 0 && strcmp(reg->support, "wmp") != 0)
 			return rejectf(reason, len, SVC_EINVAL,
@@ -273,6 +278,7 @@ static svc_device_t device_of(const svc__registrar_t *r, const svc__regval_t *v,
 	d.installed = v->installed[0] ? v->installed : NULL;
 	d.warranty_end = v->warranty_end[0] ? v->warranty_end : NULL;
 	d.customer = v->customer;
+	d.snmp_address = v->address[0] ? v->address : NULL;
 	return d;
 }
 
@@ -292,6 +298,7 @@ static svc_status_t merge_existing(const svc_device_t *old, svc__regval_t *v,
 		{ "warranty_end", old->warranty_end, v->warranty_end[0] ? v->warranty_end : NULL },
 		{ "support", old->support, v->support },
 		{ "customer", old->customer, v->customer },
+		{ "address", old->snmp_address, v->address[0] ? v->address : NULL },
 	};
 
 	*fills = 0;
@@ -313,6 +320,8 @@ static svc_status_t merge_existing(const svc_device_t *old, svc__regval_t *v,
 		snprintf(v->installed, sizeof v->installed, "%s", old->installed);
 	if (!v->warranty_end[0] && old->warranty_end)
 		snprintf(v->warranty_end, sizeof v->warranty_end, "%s", old->warranty_end);
+	if (!v->address[0] && old->snmp_address)
+		snprintf(v->address, sizeof v->address, "%s", old->snmp_address);
 	return SVC_OK;
 }
 
@@ -442,8 +451,11 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 
 	if (change)
 		*change = SVC_CHANGE_NONE;
-	if ((rc = SVC__VERSION_OK(db, reg, SVC_REGISTRATION_VERSION, "register")) != SVC_OK ||
-	    (rc = svc__write_begin(db, SVC__DO_REGISTER, "register devices")) != SVC_OK)
+	/* Version 1, without the address, is still taken. */
+	if ((!reg || reg->version != 1) &&
+	    (rc = SVC__VERSION_OK(db, reg, SVC_REGISTRATION_VERSION, "register")) != SVC_OK)
+		return rc;
+	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "register devices")) != SVC_OK)
 		return rc;
 	if ((rc = svc__registrar_new(db, 0, &r)) == SVC_OK) {
 		reason[0] = '\0';
@@ -463,13 +475,14 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 /* ------------------------------------------------------------------ */
 
 enum { C_MODEL, C_SERIAL, C_ACCOUNT, C_SYSTEM_ACCOUNT, C_LOCATION, C_INSTALLED,
-       C_WARRANTY_END, C_SUPPORT, C_CUSTOMER, C_ASSIGNED_TO };
+       C_WARRANTY_END, C_SUPPORT, C_CUSTOMER, C_ASSIGNED_TO, C_ADDRESS };
 
 static const char *const import_columns[] = {
 	[C_MODEL] = "model", [C_SERIAL] = "serial", [C_ACCOUNT] = "account",
 	[C_SYSTEM_ACCOUNT] = "system_account", [C_LOCATION] = "location",
 	[C_INSTALLED] = "installed", [C_WARRANTY_END] = "warranty_end",
 	[C_SUPPORT] = "support", [C_CUSTOMER] = "customer", [C_ASSIGNED_TO] = "assigned_to",
+	[C_ADDRESS] = "address",
 };
 static const char *const import_required[] = { "model", "serial" };
 
@@ -485,7 +498,7 @@ static svc_status_t import_row(void *ctx, const svc__csv_row_t *row,
 	svc_registration_t reg = {
 		SVC_REGISTRATION_VERSION, col[C_MODEL], col[C_SERIAL], col[C_ACCOUNT],
 		col[C_SYSTEM_ACCOUNT], col[C_LOCATION], col[C_INSTALLED], col[C_WARRANTY_END],
-		col[C_SUPPORT], col[C_CUSTOMER], col[C_ASSIGNED_TO],
+		col[C_SUPPORT], col[C_CUSTOMER], col[C_ASSIGNED_TO], col[C_ADDRESS],
 	};
 	svc__reg_t result;
 	svc_status_t rc;

@@ -361,6 +361,7 @@ typedef struct svc__regval {
 	char serial[SVC_SERIAL_MAX + 1];
 	const char *account, *system_account, *location, *support, *customer, *assigned_to;
 	char installed[11], warranty_end[11];
+	char address[300]; /* normalized; "" when not given */
 } svc__regval_t;
 
 /* How one registration went; REASON holds a rejection's words. */

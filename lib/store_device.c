@@ -88,7 +88,7 @@ static svc_status_t index_customer(svc_db_t *db, const char *serial, const char 
 
 /* Bind the registration of D: ?1 serial, ?2 model, ?3 support, ?4 to ?8
  * its values, ?9 and ?10 when and by whom, ?11 the customer, ?12 the
- * import it came with. */
+ * import it came with, ?13 its SNMP address. */
 static void bind_registration(svc__stmt_t *st, const svc_device_t *d, long long import_id)
 {
 	if (import_id > 0)
@@ -104,6 +104,7 @@ static void bind_registration(svc__stmt_t *st, const svc_device_t *d, long long 
 	svc__bind_text(st, 9, d->registered_at);
 	svc__bind_text(st, 10, d->registered_by);
 	svc__bind_opt(st, 11, d->customer);
+	svc__bind_opt(st, 13, d->snmp_address);
 }
 
 svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long long import_id,
@@ -112,8 +113,8 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long 
 	static const char sql[] =
 		"INSERT INTO device(serial, model, status, support,"
 		" account, system_account, location, installed,"
-		" warranty_end, registered_at, registered_by, customer, import_id)"
-		" VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+		" warranty_end, registered_at, registered_by, customer, import_id, snmp_address)"
+		" VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
 		" ON CONFLICT(serial) DO NOTHING";
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
@@ -148,14 +149,14 @@ svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long 
 		d->serial, d->model, "pending", d->support ? d->support : "dispatch",
 		opt(d->account), opt(d->system_account), opt(d->location), opt(d->installed),
 		opt(d->warranty_end), d->registered_at, d->registered_by, opt(d->customer),
-		import, assigned_to, assigned_to ? import : NULL,
+		import, assigned_to, assigned_to ? import : NULL, opt(d->snmp_address),
 	};
 
 	snprintf(import, sizeof import, "%lld", import_id);
 	return svc__append(db,
 			   "device(serial, model, status, support, account, system_account,"
 			   " location, installed, warranty_end, registered_at, registered_by,"
-			   " customer, import_id, assigned_to, updated_import_id)",
+			   " customer, import_id, assigned_to, updated_import_id, snmp_address)",
 			   (int)(sizeof v / sizeof *v), v, "write the registrations");
 }
 
@@ -182,7 +183,8 @@ svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const 
 		" location = ?6, installed = ?7, warranty_end = ?8,"
 		" registered_at = ?9, registered_by = ?10,"
 		" confirmed_at = NULL, withdrawn_at = NULL,"
-		" withdraw_reason = NULL, customer = ?11, import_id = ?12, updated_import_id = NULL"
+		" withdraw_reason = NULL, customer = ?11, import_id = ?12, updated_import_id = NULL,"
+		" snmp_address = ?13"
 		" WHERE serial = ?1";
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
@@ -200,9 +202,10 @@ svc_status_t svc__store_device_fill(svc_db_t *db, const svc_device_t *d, const c
 	svc_status_t rc = svc__write(db, "update the registration",
 				     "UPDATE device SET account = ?2, system_account = ?3,"
 				     " location = ?4, installed = ?5, warranty_end = ?6, support = ?7,"
-				     " customer = ?8 WHERE serial = ?1", "tooooooo", d->serial,
-				     d->account, d->system_account, d->location, d->installed,
-				     d->warranty_end, d->support, d->customer);
+				     " customer = ?8, snmp_address = ?9 WHERE serial = ?1", "toooooooo",
+				     d->serial, d->account, d->system_account, d->location,
+				     d->installed, d->warranty_end, d->support, d->customer,
+				     d->snmp_address);
 
 	return rc == SVC_OK ? index_customer(db, d->serial, was, d->customer) : rc;
 }

@@ -76,3 +76,22 @@ dealer() {
 	refused 64 "--counters goes with 'model set'" svc model add X --counters total=1
 	[[ "$(svc --format json model list)" == *'"counters":"total=101"'* ]]
 }
+
+@test "the registration import's address column: checked, fills a blank, never overwritten" {
+	init_catalogue
+	svc -q ascr-register "iR-ADV C5535" 2XB00002
+	printf '%s\n' model,serial,address "iR-ADV C5535,2XB00001,Printer-1.Example:1161" \
+		"iR-ADV C5535,2XB00002,10.0.0.2" "iR-ADV C5535,2XB00003,bad host" \
+		"iR-ADV C5535,2XB00001,10.0.0.9" >"$TMP/units.csv"
+	run --separate-stderr svc ascr-register --import "$TMP/units.csv" --reject "$TMP/rej.csv"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"4 rows: 1 new, 1 updated, 0 unchanged, 2 rejected"* ]]
+	grep -q "^iR-ADV C5535,2XB00003,bad host,4,\"address 'bad host' is not HOST\[:PORT\]" "$TMP/rej.csv"
+	grep -q "^iR-ADV C5535,2XB00001,10.0.0.9,5,\"serial 2XB00001 is already registered with address 'printer-1.example:1161', not '10.0.0.9'" "$TMP/rej.csv"
+	[ "$(svc --format csv device list | cut -d, -f2,14 | tail -n +2 | tr '\n' ' ')" = "2XB00001,printer-1.example:1161 2XB00002,10.0.0.2 " ]
+	# The same file again: nothing new, the same two rejected.
+	before=$(snapshot)
+	run --separate-stderr svc ascr-register --import "$TMP/units.csv"
+	[[ "$stderr" == *"4 rows: 0 new, 2 unchanged, 2 rejected"* ]]
+	[ "$(snapshot)" = "$before" ]
+}

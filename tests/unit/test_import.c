@@ -409,7 +409,7 @@ static char *device_rows(svc_db_t *db)
 	if (svc__prepare(db, "SELECT serial || '|' || model || '|' || status || '|' || support"
 			     " || '|' || coalesce(account, '-') || '|' || coalesce(location, '-')"
 			     " || '|' || coalesce(installed, '-') || '|' || coalesce(warranty_end, '-')"
-			     " || '|' || coalesce(assigned_to, '-') || '|'"
+			     " || '|' || coalesce(assigned_to, '-') || '|' || coalesce(snmp_address, '-') || '|'"
 			     " || CASE WHEN import_id IS NULL THEN 'hand' ELSE 'import' END"
 			     " || CASE WHEN updated_import_id IS NULL THEN '' ELSE '+' END"
 			     " FROM device ORDER BY serial", &st) != SVC_OK)
@@ -434,19 +434,27 @@ static char *mixed_file(int n)
 	unsigned seed = 17;
 
 	assert_non_null(out);
-	fputs("model,serial,location,installed,assigned_to\n", out);
+	fputs("model,serial,location,installed,assigned_to,address\n", out);
 	for (int i = 0; i < n; i++) {
 		unsigned r = (seed = seed * 1103515245 + 12345) >> 8;
 		int unit = (int)(r % 300);
 
 		if (unit < 10)
-			fprintf(out, "%s,EX%d,%s,,%s\n", models[r % 2], unit % 3, r & 64 ? "Hall" : "",
+			fprintf(out, "%s,EX%d,%s,,%s,\n", models[r % 2], unit % 3, r & 64 ? "Hall" : "",
 				who[(r >> 4) % 4]);
 		else if (unit == 10)
-			fputs("iR-ADV C5535,bad serial!,,,\n", out);
-		else
-			fprintf(out, "%s,PX%04d,%s,%s,%s\n", models[(r >> 2) % 4], unit,
-				r & 32 ? "" : "Bay 7", r & 128 ? "2025-02-01" : "", who[(r >> 4) % 4]);
+			fputs("iR-ADV C5535,bad serial!,,,,\n", out);
+		else {
+			char address[32] = "";
+
+			/* Mostly the unit's one address; now and then a name instead. */
+			if (!(r & 512))
+				snprintf(address, sizeof address, "%s%d", r & 1024 ? "Printer-" : "10.1.0.",
+					 unit % 250);
+			fprintf(out, "%s,PX%04d,%s,%s,%s,%s\n", models[(r >> 2) % 4], unit,
+				r & 32 ? "" : "Bay 7", r & 128 ? "2025-02-01" : "", who[(r >> 4) % 4],
+				address);
+		}
 	}
 	fclose(out);
 	return s;
