@@ -31,6 +31,7 @@ int cmd_closeout(svc_db_t *db, int argc, char **argv);
 int cmd_report(svc_db_t *db, int argc, char **argv);
 int cmd_meter_submit(svc_db_t *db, int argc, char **argv);
 int cmd_meter_history(svc_db_t *db, int argc, char **argv);
+int cmd_meter_collect(svc_db_t *db, int argc, char **argv);
 int cmd_user(svc_db_t *db, int argc, char **argv);
 int cmd_kb(svc_db_t *db, int argc, char **argv);
 int cmd_stock(svc_db_t *db, int argc, char **argv);

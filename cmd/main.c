@@ -34,6 +34,8 @@ static const struct cmd_struct commands[] = {
 	  "record Section 2 of a call and e-mail it to CITS" },
 	{ "meter-submit", cmd_meter_submit, NEEDS_DB,
 	  "record meter readings, import them, record a meter exchange" },
+	{ "meter-collect", cmd_meter_collect, NEEDS_DB,
+	  "read page counters from the fleet over SNMP" },
 	{ "meter-history", cmd_meter_history, NEEDS_DB,
 	  "a device's readings, the volume between them, pages by month" },
 	{ "report", cmd_report, NEEDS_DB,

@@ -1017,6 +1017,57 @@ typedef struct svc_meter_req {
  */
 SVC_API svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q);
 
+/* ------------------------------------------------------------------- *
+ * Meter collection over SNMP.
+ * ------------------------------------------------------------------- */
+
+/* How one device's collection went. */
+typedef enum svc_collect_outcome {
+	SVC_COLLECT_READ,	 /* a reading recorded (or, dry, would be) */
+	SVC_COLLECT_UNCHANGED,	 /* today's reading is already these counters */
+	SVC_COLLECT_REFUSED,	 /* a rule refused it, or a value was no counter */
+	SVC_COLLECT_WRONG_SERIAL, /* another device, or none that says its serial */
+	SVC_COLLECT_UNREACHABLE, /* no answer to v2c nor v1 in the time */
+} svc_collect_outcome_t;
+
+typedef struct svc_collect_result {
+	const char *serial;
+	const char *address;
+	svc_collect_outcome_t outcome;
+	const char *detail;  /* the rule, the serial that answered, the error */
+	const char *version; /* "2c" or "1"; NULL when nothing answered */
+	long long total, bw, color; /* -1: not read */
+} svc_collect_result_t;
+
+typedef int (*svc_collect_cb)(const svc_collect_result_t *result, void *ctx);
+
+typedef struct svc_collect_opts {
+	unsigned version; /* SVC_COLLECT_OPTS_VERSION: set it with SVC_COLLECT_OPTS_INIT */
+	bool dry_run;	  /* check everything, record nothing */
+	int parallel;	  /* devices asked at once, 1 to 256 (0: 16) */
+	int timeout_ms;	  /* per device, v2c and v1 together (0: 2000) */
+	const char *helper; /* the SNMP client; NULL: servicer-snmp, found as
+			     * the mail transport is */
+} svc_collect_opts_t;
+#define SVC_COLLECT_OPTS_VERSION 1
+#define SVC_COLLECT_OPTS_INIT { .version = SVC_COLLECT_OPTS_VERSION }
+
+/*
+ * Read the page counters of the devices SERIALS (N of them; N 0: every
+ * device with an address that the actor may read meters of) over SNMP and
+ * record each as a reading of today, source 'snmp', one transaction a
+ * device, through svc_meter_submit's rules.  The device that answers must
+ * say it is the registered one (Printer-MIB prtGeneralSerialNumber).  The
+ * counters are the model's (svc_model_set_counters), else the standard
+ * total.  CB hears every device.  SVC_OK once every device was tried,
+ * whatever each outcome; SVC_ENOTFOUND for an unknown serial, SVC_ERULE
+ * for one without an address, SVC_EPERM as for readings, SVC_EIO when the
+ * SNMP client cannot run; nothing is asked then.
+ */
+SVC_API svc_status_t svc_meter_collect(svc_db_t *db, char *const *serials, size_t n,
+				       const svc_collect_opts_t *opts, svc_collect_cb cb,
+				       void *ctx);
+
 /*
  * Void the billing reading of SERIAL on DATE, typed wrong, with REASON
  * (required).  It stays in the history, marked void with who, when and

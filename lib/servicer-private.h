@@ -387,6 +387,18 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 /* "total", "bw", "color": the counters, in that order everywhere. */
 extern const char *const svc__meter_counters[SVC__NCOUNTERS];
 
+/* collect.c, collect_judge.c: a device meter collection asks. */
+typedef struct svc__collect_target {
+	char *serial, *address, *community, *counters, *assigned_to;
+	long counter[SVC__NCOUNTERS]; /* Canon's numbers; 0: not asked */
+	bool done;
+} svc__collect_target_t;
+/* Judge T's ANSWER from the SNMP client ("ok VERSION VALUE...", "down",
+ * "error TEXT") into R and record its reading (DRY_RUN: check only); an
+ * error only when the database failed. */
+svc_status_t svc__collect_judge(svc_db_t *db, const svc__collect_target_t *t, char *answer,
+				svc_collect_result_t *r, bool dry_run);
+
 /* collect_config.c: what meter collection needs to know. */
 /* ADDRESS (HOST[:PORT]) checked and normalized into OUT (the host in lower
  * case): SVC_OK or SVC_EINVAL. */

@@ -145,6 +145,12 @@ typedef enum svc__device_field {
 svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, const char *serial,
 				   const char *value);
 /* The serials of devices in STATUS, in order. */
+/* Every device with an SNMP address that is not withdrawn, by serial: its
+ * address, community, model's counters and device manager (NULL: none). */
+typedef int (*svc__addressed_cb)(void *ctx, const char *serial, const char *address,
+				 const char *community, const char *counters,
+				 const char *assigned_to);
+svc_status_t svc__store_device_addressed(svc_db_t *db, svc__addressed_cb cb, void *ctx);
 /* SERIAL's SNMP ADDRESS and COMMUNITY (NULL: none). */
 svc_status_t svc__store_device_set_address(svc_db_t *db, const char *serial, const char *address,
 					   const char *community);

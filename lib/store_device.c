@@ -251,6 +251,24 @@ svc_status_t svc__store_device_set_address(svc_db_t *db, const char *serial, con
 			  "too", serial, address, community);
 }
 
+svc_status_t svc__store_device_addressed(svc_db_t *db, svc__addressed_cb cb, void *ctx)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, "SELECT d.serial, d.snmp_address, d.snmp_community, m.counters,"
+			       " d.assigned_to FROM device d JOIN model m ON m.model = d.model"
+			       " WHERE d.snmp_address IS NOT NULL AND d.status <> 'withdrawn'"
+			       " ORDER BY d.serial", &st)) != SVC_OK)
+		return rc;
+	while (svc__row(db, st, &rc))
+		if (cb(ctx, svc__col_text(st, 0), svc__col_text(st, 1), svc__col_text(st, 2),
+		       svc__col_text(st, 3), svc__col_text(st, 4)) != 0)
+			break;
+	svc__finalize(st);
+	return rc;
+}
+
 svc_status_t svc__store_device_serials(svc_db_t *db, const char *status,
 				       int (*cb)(const char *serial, void *ctx), void *ctx)
 {
