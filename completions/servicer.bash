@@ -145,6 +145,13 @@ _servicer_meter_submit() {
 		--counter --import --reject --dry-run --help"
 }
 
+_servicer_meter_collect() {
+	case $prev in
+	--parallel | --timeout) return ;;
+	esac
+	[[ $cur == -* ]] && _servicer_words "--dry-run --parallel --timeout --help"
+}
+
 _servicer_meter_history() {
 	case $prev in
 	--from | --to) return ;;
@@ -230,13 +237,13 @@ _servicer_db() {
 }
 
 _servicer_help() {
-	_servicer_words "init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log db"
+	_servicer_words "init config model ascr-register device dispatch holiday closeout meter-submit meter-collect meter-history report user kb stock log db"
 }
 
 _servicer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd_index=0 i
-	local commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log db help"
+	local commands="init config model ascr-register device dispatch holiday closeout meter-submit meter-collect meter-history report user kb stock log db help"
 
 	# Find the command after the global options.
 	for ((i = 1; i < COMP_CWORD; i++)); do

@@ -1,6 +1,6 @@
 # fish completion for servicer(1)
 
-set -l commands init config model ascr-register device dispatch holiday closeout meter-submit meter-history report user kb stock log db help
+set -l commands init config model ascr-register device dispatch holiday closeout meter-submit meter-collect meter-history report user kb stock log db help
 
 function __servicer_using -a name
     set -l words (commandline -opc)
@@ -136,6 +136,10 @@ complete -c servicer -n '__servicer_using meter-submit' -l import -r -F -d 'CSV 
 complete -c servicer -n '__servicer_using meter-submit' -l reject -r -F -d 'refused rows'
 complete -c servicer -n '__servicer_using meter-submit' -l dry-run -d 'check, apply nothing'
 
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a meter-collect -d 'read counters over SNMP'
+complete -c servicer -n '__servicer_using meter-collect' -l dry-run -d 'ask and check, record nothing'
+complete -c servicer -n '__servicer_using meter-collect' -l parallel -x -d 'devices asked at once'
+complete -c servicer -n '__servicer_using meter-collect' -l timeout -x -d 'seconds to wait for a device'
 complete -c servicer -n '__servicer_using meter-history' -l from -x -d 'from this day'
 complete -c servicer -n '__servicer_using meter-history' -l to -x -d 'to this day'
 

@@ -68,6 +68,7 @@ command_of() {
 	"meter-submit --import") echo "meter-submit --import $TMP/m-$s.csv" ;;
 	"meter-submit --exchange") echo "meter-submit $s --exchange --old-final 10 --new-start 0 --reason swap" ;;
 	"meter-history") echo "meter-history $s" ;;
+	"meter-collect") echo "meter-collect" ;;
 	"meter-submit --void") echo "meter-submit $s --void 2025-01-20 --reason typo" ;;
 	"report compensation") echo "report compensation" ;;
 	"report sla") echo "report sla" ;;
