@@ -59,6 +59,13 @@ bool parse_int(const char *option, const char *value, long long min,
 /* Common getopt handling: the short option letter for --help. */
 #define OPT_HELP 'h'
 
+/* snmpv3.c: SNMPv3 users for meter collection, from the environment or a
+ * file only its owner may read; load them (EX_CONFIG, said, for a file
+ * others may read or a bad line), then cli_snmpv3 answers the library. */
+int cli_snmpv3_load(void);
+bool cli_snmpv3(void *ctx, const char *address, const char **user, const char **auth,
+		const char **priv);
+
 /* credentials.c: the mail server's password ($SERVICER_SMTP_PASSWORD, else
  * ~/.netrc of mode 0600), as svc_send_opts_t.password asks for it. */
 bool smtp_password(const char *host, const char *login, char **password, char *err,

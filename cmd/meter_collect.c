@@ -87,6 +87,9 @@ int cmd_meter_collect(svc_db_t *db, int argc, char **argv)
 	o.parallel = (int)parallel;
 	o.timeout_ms = (int)timeout * 1000;
 	o.helper = getenv("SERVICER_SNMP_HELPER");
+	if ((rc = cli_snmpv3_load()) != EX_OK)
+		return rc;
+	o.v3 = cli_snmpv3;
 	t.o = cli_quiet ? NULL : out_begin(keys, sizeof keys / sizeof *keys, false);
 	st = svc_meter_collect(db, argv + optind, (size_t)(argc - optind), &o, one, &t);
 	rc = t.o ? out_finish(t.o, db, st) : st == SVC_OK ? EX_OK : fail(db, st);

@@ -1048,6 +1048,13 @@ typedef struct svc_collect_opts {
 	int timeout_ms;	  /* per device, v2c and v1 together (0: 2000) */
 	const char *helper; /* the SNMP client; NULL: servicer-snmp, found as
 			     * the mail transport is */
+	/* The SNMPv3 user for a device at ADDRESS, if it has one: true with
+	 * USER and the passphrases of authPriv (SHA, AES) set; false to ask
+	 * it with its community (v2c, then v1).  NULL: no v3 at all.  The
+	 * library keeps none of them. */
+	bool (*v3)(void *ctx, const char *address, const char **user, const char **auth,
+		   const char **priv);
+	void *v3_ctx;
 } svc_collect_opts_t;
 #define SVC_COLLECT_OPTS_VERSION 1
 #define SVC_COLLECT_OPTS_INIT { .version = SVC_COLLECT_OPTS_VERSION }

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,14 +116,20 @@ static svc_status_t choose(svc_db_t *db, char *const *serials, size_t n, targets
 	return rc;
 }
 
-/* The request line of target I: the serial first, then its counters. */
-static void request(const target_t *t, size_t i, svc_buf_t *b)
+/* The request line of target I: the serial first, then its counters; v3
+ * when the caller has a user for its address. */
+static void request(const target_t *t, size_t i, const svc_collect_opts_t *o, svc_buf_t *b)
 {
+	const char *user, *auth, *priv;
 	bool v6 = t->address[0] == '[';
+	const char *port = strchr(t->address + (v6 ? strcspn(t->address, "]") : 0), ':');
 
-	svc__buf_printf(b, "get %zu %s:%s%s %s " OID_SERIAL, i, v6 ? "udp6" : "udp", t->address,
-			strchr(t->address + (v6 ? strcspn(t->address, "]") : 0), ':') ? "" : ":161",
-			t->community);
+	if (o && o->v3 && o->v3(o->v3_ctx, t->address, &user, &auth, &priv))
+		svc__buf_printf(b, "get3 %zu %s:%s%s %s %s %s " OID_SERIAL, i, v6 ? "udp6" : "udp",
+				t->address, port ? "" : ":161", user, auth, priv);
+	else
+		svc__buf_printf(b, "get %zu %s:%s%s %s " OID_SERIAL, i, v6 ? "udp6" : "udp",
+				t->address, port ? "" : ":161", t->community);
 	if (!t->counter[0] && !t->counter[1] && !t->counter[2])
 		svc__buf_puts(b, " " OID_LIFE_COUNT);
 	for (int c = 0; c < SVC__NCOUNTERS; c++)
@@ -130,39 +138,44 @@ static void request(const target_t *t, size_t i, svc_buf_t *b)
 	svc__buf_puts(b, "\n");
 }
 
-/* Start HELPER with its standard input a file of the requests; its
- * answers on *OUT. */
+/* Start HELPER, hand it the requests on its standard input (a socket:
+ * SNMPv3 passphrases never touch a disk) and leave its answers on *OUT.
+ * It reads every request before it answers any. */
 static svc_status_t ask(svc_db_t *db, const char *helper, const svc_collect_opts_t *o,
 			const targets_t *ts, pid_t *pid, FILE **out)
 {
 	svc_buf_t req = { 0 };
-	FILE *in = tmpfile();
-	int answers[2] = { -1, -1 };
+	int in[2] = { -1, -1 }, answers[2] = { -1, -1 }, err = 0;
 	posix_spawn_file_actions_t fa;
-	int err;
+	size_t sent = 0;
 
 	svc__buf_printf(&req, "timeout %d\nparallel %d\n", o && o->timeout_ms ? o->timeout_ms : 2000,
 			o && o->parallel ? o->parallel : 16);
 	for (size_t i = 0; i < ts->n; i++)
-		request(&ts->t[i], i, &req);
-	if (!in || req.oom || fwrite(req.p, 1, req.len, in) != req.len || fflush(in) != 0 ||
-	    fseek(in, 0, SEEK_SET) != 0 || pipe(answers) != 0) {
-		svc__buf_free(&req);
-		if (in)
-			fclose(in);
-		return svc__error(db, SVC_EIO, "cannot ask the devices: %s", strerror(errno));
+		request(&ts->t[i], i, o, &req);
+	if (req.oom || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0 ||
+	    pipe2(answers, O_CLOEXEC) != 0)
+		err = req.oom ? ENOMEM : errno;
+	if (!err) {
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, in[1], 0);
+		posix_spawn_file_actions_adddup2(&fa, answers[1], 1);
+		err = posix_spawn(pid, helper, &fa, NULL, (char *[]){ (char *)helper, NULL }, environ);
+		posix_spawn_file_actions_destroy(&fa);
 	}
+	for (ssize_t k; !err && sent < req.len; sent += (size_t)k)
+		if ((k = send(in[0], req.p + sent, req.len - sent, MSG_NOSIGNAL)) < 0)
+			err = errno;
 	svc__buf_free(&req);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fileno(in), 0);
-	posix_spawn_file_actions_adddup2(&fa, answers[1], 1);
-	posix_spawn_file_actions_addclose(&fa, answers[0]);
-	err = posix_spawn(pid, helper, &fa, NULL, (char *[]){ (char *)helper, NULL }, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	fclose(in);
-	close(answers[1]);
-	if (err != 0 || !(*out = fdopen(answers[0], "r"))) {
-		close(answers[0]);
+	for (int k = 0; k < 2; k++) {
+		if (in[k] >= 0)
+			close(in[k]);
+	}
+	if (answers[1] >= 0)
+		close(answers[1]);
+	if (err || !(*out = fdopen(answers[0], "r"))) {
+		if (answers[0] >= 0)
+			close(answers[0]);
 		return svc__error(db, SVC_EIO, "cannot run the SNMP client '%s': %s", helper,
 				  strerror(err ? err : errno));
 	}

@@ -10,10 +10,13 @@
  *   get ID PEER COMMUNITY OID...
  *                          PEER as net-snmp takes it (udp:HOST:PORT,
  *                          udp6:[ADDR]:PORT)
+ *   get3 ID PEER USER AUTH PRIV OID...
+ *                          SNMPv3, authPriv: SHA with passphrase AUTH, AES
+ *                          with passphrase PRIV
  *
  * then asks every device, SNMP v2c first and v1 when v2c gets no answer
- * (many Canon devices answer v1 only), N at a time, and writes a line per
- * device as its answer comes:
+ * (many Canon devices answer v1 only) or v3 as asked, N at a time, and
+ * writes a line per device as its answer comes:
  *
  *   ID ok VERSION VALUE...  a value per OID, in the order asked: i:N (an
  *                           integer, counter or gauge), s:HEX (a string),
@@ -34,6 +37,7 @@ typedef enum { WAITING, ASKING, RETRY_V1, DONE } state_t;
 
 typedef struct job {
 	char id[32], peer[300], community[80];
+	char user[80], auth[256], priv[256]; /* v3 */
 	int noids;
 	oid oids[MAX_OIDS][MAX_OID_LEN];
 	size_t oidlen[MAX_OIDS];
@@ -94,6 +98,7 @@ static int on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, vo
 
 	(void)s, (void)reqid;
 	if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) {
+		/* v3 is asked once: it has no older version to fall back on. */
 		j->state = j->version == SNMP_VERSION_2c ? RETRY_V1 : DONE;
 		if (j->state == DONE)
 			snprintf(j->line, sizeof j->line, "%s down", j->id);
@@ -110,16 +115,40 @@ static int on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, vo
 		j->state = RETRY_V1; /* sent again, v1, after this callback */
 		return 1;
 	}
-	if (pdu->errstat != SNMP_ERR_NOERROR)
+	if (pdu->command == SNMP_MSG_REPORT)
+		snprintf(j->line, sizeof j->line, "%s error the agent refused the SNMPv3 user or"
+			 " its passphrases", j->id);
+	else if (pdu->errstat != SNMP_ERR_NOERROR)
 		snprintf(j->line, sizeof j->line, "%s error %s", j->id,
 			 snmp_errstring((int)pdu->errstat));
 	else {
 		snprintf(j->line, sizeof j->line, "%s ok %s", j->id,
-			 j->version == SNMP_VERSION_2c ? "2c" : "1");
+			 j->version == SNMP_VERSION_2c ? "2c" : j->version == SNMP_VERSION_3 ? "3" : "1");
 		put_values(j, pdu->variables);
 	}
 	j->state = DONE;
 	return 1;
+}
+
+/* authPriv for J's user: SHA and AES keys from its passphrases. */
+static bool v3_keys(job_t *j, netsnmp_session *s)
+{
+	s->securityName = j->user;
+	s->securityNameLen = strlen(j->user);
+	s->securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
+	s->securityAuthProto = usmHMACSHA1AuthProtocol;
+	s->securityAuthProtoLen = OID_LENGTH(usmHMACSHA1AuthProtocol);
+	s->securityAuthKeyLen = USM_AUTH_KU_LEN;
+	s->securityPrivProto = usmAESPrivProtocol;
+	s->securityPrivProtoLen = OID_LENGTH(usmAESPrivProtocol);
+	s->securityPrivKeyLen = USM_PRIV_KU_LEN;
+	return strlen(j->auth) >= 8 && strlen(j->priv) >= 8 &&
+	       generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen,
+			   (u_char *)j->auth, strlen(j->auth), s->securityAuthKey,
+			   &s->securityAuthKeyLen) == SNMPERR_SUCCESS &&
+	       generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen,
+			   (u_char *)j->priv, strlen(j->priv), s->securityPrivKey,
+			   &s->securityPrivKeyLen) == SNMPERR_SUCCESS;
 }
 
 static bool send_get(job_t *j)
@@ -131,10 +160,17 @@ static bool send_get(job_t *j)
 	snmp_sess_init(&s);
 	s.peername = j->peer;
 	s.version = j->version;
+	if (j->version == SNMP_VERSION_3 && !v3_keys(j, &s)) {
+		snprintf(j->line, sizeof j->line, "%s error the SNMPv3 passphrases are too short"
+			 " (8 characters at least)", j->id);
+		j->state = DONE;
+		return false;
+	}
 	s.community = (u_char *)j->community;
 	s.community_len = strlen(j->community);
-	/* Half the time for v2c, half for v1; no retransmission. */
-	s.timeout = timeout_ms * 1000 / 2;
+	/* Half the time for v2c, half for v1 (all of it for v3); no
+	 * retransmission. */
+	s.timeout = timeout_ms * 1000 / (j->version == SNMP_VERSION_3 ? 1 : 2);
 	s.retries = 0;
 	s.callback = on_answer;
 	s.callback_magic = j;
@@ -167,11 +203,12 @@ static bool send_get(job_t *j)
 	return true;
 }
 
-/* "get ID PEER COMMUNITY OID..." into J; false for a bad line. */
+/* "get ID PEER COMMUNITY OID..." or "get3 ID PEER USER AUTH PRIV OID..."
+ * into J; false for a bad line. */
 static bool parse_get(char *line, job_t *j)
 {
 	char *save = NULL, *w;
-	int field = 0;
+	int field = 0, v3 = strncmp(line, "get3 ", 5) == 0;
 
 	memset(j, 0, sizeof *j);
 	for (w = strtok_r(line, " \n", &save); w; w = strtok_r(NULL, " \n", &save), field++) {
@@ -182,7 +219,11 @@ static bool parse_get(char *line, job_t *j)
 		else if (field == 2)
 			snprintf(j->peer, sizeof j->peer, "%s", w);
 		else if (field == 3)
-			snprintf(j->community, sizeof j->community, "%s", w);
+			snprintf(v3 ? j->user : j->community, sizeof j->user, "%s", w);
+		else if (v3 && field == 4)
+			snprintf(j->auth, sizeof j->auth, "%s", w);
+		else if (v3 && field == 5)
+			snprintf(j->priv, sizeof j->priv, "%s", w);
 		else if (j->noids < MAX_OIDS) {
 			j->oidlen[j->noids] = MAX_OID_LEN;
 			if (!read_objid(w, j->oids[j->noids], &j->oidlen[j->noids]))
@@ -190,8 +231,8 @@ static bool parse_get(char *line, job_t *j)
 			j->noids++;
 		}
 	}
-	j->version = SNMP_VERSION_2c;
-	return field >= 5;
+	j->version = v3 ? SNMP_VERSION_3 : SNMP_VERSION_2c;
+	return field >= (v3 ? 7 : 5);
 }
 
 /* Close what is finished, start v1 where v2c got nothing, start waiting
@@ -242,7 +283,7 @@ int main(void)
 			timeout_ms = atol(line + 8) > 0 ? atol(line + 8) : timeout_ms;
 		else if (strncmp(line, "parallel ", 9) == 0)
 			parallel = atoi(line + 9) > 0 ? atoi(line + 9) : parallel;
-		else if (strncmp(line, "get ", 4) == 0) {
+		else if (strncmp(line, "get ", 4) == 0 || strncmp(line, "get3 ", 5) == 0) {
 			if (n == cap && !(jobs = realloc(jobs, (size_t)(cap = cap ? cap * 2 : 64) *
 							      sizeof *jobs)))
 				return 70;

@@ -14,23 +14,30 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_agent NAME [v1]: an agent with the lines of standard input as its
-# objects; its port in $PORT.  "v1": it answers SNMP v1 only.
+# start_agent NAME [v1|v3]: an agent with the lines of standard input as
+# its objects; its port in $PORT.  "v1": it answers SNMP v1 only; "v3":
+# SNMPv3 only, user u1, authPriv SHA "authpass123", AES "privpass123".
+V3_PROBE=(-v3 -l authPriv -u u1 -a SHA -A authpass123 -x AES -X privpass123)
 start_agent() {
-	local name=$1 dir="$TMP/agent-$1"
-	mkdir -p "$dir"
+	local name=$1 dir="$TMP/agent-$1" probe=(-v1 -c public)
+	mkdir -p "$dir/persist"
 	PORT=$(free_port)
-	if [ "${2:-}" = v1 ]; then
+	case ${2:-} in
+	v1)
 		printf '%s\n' "com2sec local 127.0.0.1 public" "group g v1 local" \
-			"view all included .1" 'access g "" v1 noauth exact all none none' >"$dir/snmpd.conf"
-	else
-		echo "rocommunity public 127.0.0.1" >"$dir/snmpd.conf"
-	fi
-	cat >>"$dir/snmpd.conf"
-	SNMP_PERSISTENT_DIR="$dir" /usr/sbin/snmpd -f -Lf "$dir/log" -C -c "$dir/snmpd.conf" \
+			"view all included .1" 'access g "" v1 noauth exact all none none' >"$dir/agent.conf"
+		;;
+	v3)
+		printf '%s\n' "createUser u1 SHA authpass123 AES privpass123" "rouser u1 priv" >"$dir/agent.conf"
+		probe=("${V3_PROBE[@]}")
+		;;
+	*) echo "rocommunity public 127.0.0.1" >"$dir/agent.conf" ;;
+	esac
+	cat >>"$dir/agent.conf"
+	SNMP_PERSISTENT_DIR="$dir/persist" /usr/sbin/snmpd -f -Lf "$dir/log" -C -c "$dir/agent.conf" \
 		-p "$dir/pid" -M /dev/null -m '' "udp:127.0.0.1:$PORT" 3>&- &
 	for _ in $(seq 50); do
-		snmpget -v1 -c public -t 0.2 -r 0 "127.0.0.1:$PORT" "$SERIAL_OID" >/dev/null 2>&1 && return 0
+		snmpget "${probe[@]}" -t 0.2 -r 0 "127.0.0.1:$PORT" "$SERIAL_OID" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	echo "agent $name did not start" >&2
@@ -207,4 +214,45 @@ EOF
 	[[ "$output" != *libnetsnmp* ]]
 	run ldd "$(dirname "$SERVICER")/servicer-snmp"
 	[[ "$output" == *libnetsnmp* ]]
+}
+
+@test "SNMPv3 authPriv from a file only its owner may read, or from the environment; never in the database" {
+	fleet
+	start_agent secure v3 <<EOF
+override $SERIAL_OID octet_str "2XB01234"
+override $CANON.101 counter 182340
+override $CANON.108 counter 150220
+override $CANON.122 counter 32120
+EOF
+	svc -q device set-address 2XB01234 "127.0.0.1:$PORT"
+	# Without a v3 user the device does not answer v2c or v1.
+	run --separate-stderr svc --format csv meter-collect --timeout 1
+	[ "$status" -eq 75 ]
+	mkdir -p "$HOME/.config/servicer"
+	secrets="$HOME/.config/servicer/snmpv3"
+	printf '# address user auth priv\n127.0.0.1:%s u1 authpass123 privpass123\n' "$PORT" >"$secrets"
+	chmod 644 "$secrets"
+	refused 78 "'$secrets' has mode 0644: SNMPv3 passphrases must be readable by their owner only" \
+		svc meter-collect
+	chmod 600 "$secrets"
+	run --separate-stderr svc --format csv meter-collect
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2XB01234,127.0.0.1:$PORT,read,182340,150220,32120,3,recorded"* ]]
+	# The passphrases are nowhere in the database.
+	if on_pg; then
+		[ "$(pg_dump --data-only --schema=servicer "$SERVICER_DB" | grep -c pass123)" -eq 0 ]
+	else
+		[ "$(sqlite3 "$SERVICER_DB" .dump | grep -c pass123)" -eq 0 ]
+	fi
+	# A wrong passphrase, from the environment, is the agent's refusal.
+	rm "$secrets"
+	run --separate-stderr env SERVICER_SNMPV3_USER=u1 SERVICER_SNMPV3_AUTH=wrongpass1 \
+		SERVICER_SNMPV3_PRIV=privpass123 "$SERVICER" --format csv meter-collect
+	[ "$status" -eq 75 ]
+	[[ "$output" == *",unreachable,,,,,the agent answered: the agent refused the SNMPv3 user or its passphrases"* ]]
+	refused 78 "SERVICER_SNMPV3_USER needs SERVICER_SNMPV3_AUTH and SERVICER_SNMPV3_PRIV" \
+		env SERVICER_SNMPV3_USER=u1 "$SERVICER" meter-collect
+	printf 'too few fields\n' >"$secrets"
+	chmod 400 "$secrets"
+	refused 78 "line 1: give ADDRESS USER AUTH-PASSPHRASE PRIV-PASSPHRASE" svc meter-collect
 }
