@@ -53,6 +53,31 @@ run report compensation   # the call stays at risk until its close-out is sent
 # Meter readings: one a day, never less than the one before (a re-run keeps them).
 run meter-submit --import "$here/readings.csv"
 run meter-history 2XB01234
+# Meter collection over SNMP, from a local agent only (the demo never asks
+# the network): an snmpd of its own on a loopback port, when installed.
+snmpd=$(command -v snmpd || echo /usr/sbin/snmpd)
+if [ -x "$snmpd" ] && command -v python3 >/dev/null; then
+	agent=$(mktemp -d "${TMPDIR:-/tmp}/servicer-demo.XXXXXX")
+	trap 'st=$?; [ -f "$agent/pid" ] && kill "$(cat "$agent/pid")" 2>/dev/null; rm -rf "$agent"; exit $st' EXIT
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	canon=1.3.6.1.4.1.1602.1.11.1.3.1.4
+	printf '%s\n' "rocommunity demo 127.0.0.1" \
+		'override 1.3.6.1.2.1.43.5.1.1.17.1 octet_str "2XB01234"' \
+		"override $canon.101 counter 183460" "override $canon.108 counter 151080" \
+		"override $canon.122 counter 32380" >"$agent/agent.conf"
+	mkdir "$agent/persist"
+	SNMP_PERSISTENT_DIR="$agent/persist" "$snmpd" -f -Lf "$agent/log" -C -c "$agent/agent.conf" \
+		-p "$agent/pid" -M /dev/null -m '' "udp:127.0.0.1:$port" &
+	sleep 1
+	run model set "iR-ADV C5535" --counters total=101,bw=108,color=122
+	run device set-address 2XB01234 "127.0.0.1:$port" --community demo
+	run meter-collect 2XB01234 --timeout 2
+	kill "$(cat "$agent/pid")"
+	# Addresses stay; the agent does not: the next run starts another.
+	"$servicer" -q device set-address 2XB01234 --none
+else
+	printf '\n(meter collection: no local snmpd to read from; apt-get install snmpd)\n'
+fi
 # A device manager who sees only the unit assigned to them, a service note
 # every role may read, and where the unit's toner comes from.
 "$servicer" --format csv user list | grep -q '^pat,' ||
