@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -18,7 +19,20 @@ static const char *const outcome_words[] = {
 typedef struct tally {
 	out_t *o;
 	size_t n[SVC_COLLECT_UNREACHABLE + 1];
+	bool bar; /* a progress bar on standard error, a terminal */
 } tally_t;
+
+/* "[=======>      ]  123/500" on the terminal's line, then gone. */
+static void progress(size_t done, size_t count)
+{
+	int width = 30, full = count ? (int)(done * (size_t)width / count) : width;
+
+	fprintf(stderr, "\r[%.*s%s%*s] %zu/%zu", full, "==============================",
+		full < width ? ">" : "", full < width ? width - full - 1 : 0, "", done, count);
+	if (done == count)
+		fprintf(stderr, "\r%*s\r", width + 24, "");
+	fflush(stderr);
+}
 
 static void counter(out_t *o, long long v)
 {
@@ -33,6 +47,8 @@ static int one(const svc_collect_result_t *r, void *ctx)
 	tally_t *t = ctx;
 
 	t->n[r->outcome]++;
+	if (t->bar)
+		progress(r->done, r->count);
 	/* Under cron (-q), only what needs a look, on standard error. */
 	if (cli_quiet) {
 		if (r->outcome != SVC_COLLECT_READ && r->outcome != SVC_COLLECT_UNCHANGED)
@@ -91,6 +107,7 @@ int cmd_meter_collect(svc_db_t *db, int argc, char **argv)
 		return rc;
 	o.v3 = cli_snmpv3;
 	t.o = cli_quiet ? NULL : out_begin(keys, sizeof keys / sizeof *keys, false);
+	t.bar = !cli_quiet && isatty(STDERR_FILENO);
 	st = svc_meter_collect(db, argv + optind, (size_t)(argc - optind), &o, one, &t);
 	rc = t.o ? out_finish(t.o, db, st) : st == SVC_OK ? EX_OK : fail(db, st);
 	if (rc != EX_OK)

@@ -1035,8 +1035,9 @@ typedef struct svc_collect_result {
 	const char *address;
 	svc_collect_outcome_t outcome;
 	const char *detail;  /* the rule, the serial that answered, the error */
-	const char *version; /* "2c" or "1"; NULL when nothing answered */
+	const char *version; /* "2c", "1" or "3"; NULL when nothing answered */
 	long long total, bw, color; /* -1: not read */
+	size_t done, count;	    /* this is the DONE-th device of COUNT asked */
 } svc_collect_result_t;
 
 typedef int (*svc_collect_cb)(const svc_collect_result_t *result, void *ctx);

@@ -187,7 +187,7 @@ svc_status_t svc_meter_collect(svc_db_t *db, char *const *serials, size_t n,
 {
 	targets_t all = { .db = db }, chosen = { .db = db };
 	char *helper = NULL, *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, done = 0;
 	FILE *out = NULL;
 	pid_t pid = -1;
 	svc_status_t rc;
@@ -216,6 +216,7 @@ svc_status_t svc_meter_collect(svc_db_t *db, char *const *serials, size_t n,
 		chosen.t[i].done = true;
 		line[strcspn(line, "\n")] = '\0';
 		rc = svc__collect_judge(db, &chosen.t[i], end, &r, o && o->dry_run);
+		r.done = ++done, r.count = chosen.n;
 		if (rc == SVC_OK && cb && cb(&r, ctx) != 0)
 			break;
 	}
@@ -223,7 +224,8 @@ svc_status_t svc_meter_collect(svc_db_t *db, char *const *serials, size_t n,
 	for (size_t i = 0; rc == SVC_OK && out && i < chosen.n; i++)
 		if (!chosen.t[i].done) {
 			svc_collect_result_t r = { chosen.t[i].serial, chosen.t[i].address,
-						   SVC_COLLECT_UNREACHABLE, "no answer", NULL, -1, -1, -1 };
+						   SVC_COLLECT_UNREACHABLE, "no answer", NULL, -1, -1, -1,
+						   ++done, chosen.n };
 
 			if (cb)
 				cb(&r, ctx);

@@ -132,7 +132,7 @@ svc_status_t svc__collect_judge(svc_db_t *db, const target_t *t, char *answer,
 	svc_status_t rc;
 
 	*r = (svc_collect_result_t){ t->serial, t->address, SVC_COLLECT_UNREACHABLE, detail, NULL,
-				     -1, -1, -1 };
+				     -1, -1, -1, 0, 0 };
 	if (!w || strcmp(w, "ok") != 0) {
 		snprintf(detail, sizeof detail, w && strcmp(w, "error") == 0
 			 ? "the agent answered: %s" : "no answer to SNMP v2c nor v1%s",

@@ -180,6 +180,11 @@ EOF
 	[[ "$stderr" == *"2XB05678 at 127.0.0.1:"*": unreachable: no answer to SNMP v2c nor v1"* ]]
 	[[ "$stderr" != *2XB01234* ]]
 	[ "$(readings 2XB01234 | cut -d, -f2)" = 182340 ]
+	# On a terminal, a progress bar while the devices answer, then the table.
+	run script -qec "$SERVICER meter-collect 2XB05678 --timeout 1" /dev/null
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"[==============================] 1/1"* ]]
+	[[ "$output" == *"2XB05678  127.0.0.1:"*"unreachable"* ]]
 }
 
 @test "a device manager collects only their devices; refusals before anything is asked" {
