@@ -45,6 +45,16 @@ start_agent() {
 	return 1
 }
 
+# An agent for 2XB01234, a colour device with Canon's counters.
+colour_agent() {
+	start_agent "$@" <<EOF
+override $SERIAL_OID octet_str "2XB01234"
+override $CANON.101 counter 182340
+override $CANON.108 counter 150220
+override $CANON.122 counter 32120
+EOF
+}
+
 teardown() {
 	local pid
 	for f in "$TMP"/agent-*/pid; do
@@ -72,12 +82,7 @@ readings() {
 
 @test "a colour device with Canon's counters, a device with the standard total only, one answering v1 only" {
 	fleet
-	start_agent colour <<EOF
-override $SERIAL_OID octet_str "2XB01234"
-override $CANON.101 counter 182340
-override $CANON.108 counter 150220
-override $CANON.122 counter 32120
-EOF
+	colour_agent colour
 	svc -q device set-address 2XB01234 "127.0.0.1:$PORT" --community public
 	start_agent standard <<EOF
 override $SERIAL_OID octet_str "AAG04532  "
@@ -155,12 +160,7 @@ EOF
 
 @test "an unreachable address: reported within the timeout, exit 75; --dry-run and -q" {
 	fleet
-	start_agent colour <<EOF
-override $SERIAL_OID octet_str "2XB01234"
-override $CANON.101 counter 182340
-override $CANON.108 counter 150220
-override $CANON.122 counter 32120
-EOF
+	colour_agent colour
 	svc -q device set-address 2XB01234 "127.0.0.1:$PORT"
 	svc -q device set-address 2XB05678 "127.0.0.1:$(free_port)"
 	before=$(snapshot)
@@ -192,12 +192,7 @@ EOF
 	svc -q user add dana --role device-manager
 	svc -q user add ku --role knowledge-user
 	svc -q device assign dana 2XB01234
-	start_agent colour <<EOF
-override $SERIAL_OID octet_str "2XB01234"
-override $CANON.101 counter 182340
-override $CANON.108 counter 150220
-override $CANON.122 counter 32120
-EOF
+	colour_agent colour
 	svc -q device set-address 2XB01234 "127.0.0.1:$PORT"
 	svc -q device set-address 2XB05678 "127.0.0.1:$(free_port)"
 	run --separate-stderr svc --as dana --format csv meter-collect --timeout 1
@@ -223,12 +218,7 @@ EOF
 
 @test "SNMPv3 authPriv from a file only its owner may read, or from the environment; never in the database" {
 	fleet
-	start_agent secure v3 <<EOF
-override $SERIAL_OID octet_str "2XB01234"
-override $CANON.101 counter 182340
-override $CANON.108 counter 150220
-override $CANON.122 counter 32120
-EOF
+	colour_agent secure v3
 	svc -q device set-address 2XB01234 "127.0.0.1:$PORT"
 	# Without a v3 user the device does not answer v2c or v1.
 	run --separate-stderr svc --format csv meter-collect --timeout 1

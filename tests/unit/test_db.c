@@ -159,26 +159,39 @@ static void old_schema_is_migrated_in_one_transaction(void **state)
 	svc_db_close(db);
 }
 
-/* A version-1 database (before dispatches) keeps its data when migrated. */
-static void version_one_data_survives_the_migrations(void **state)
+/* An old servicer file at PATH: the schema steps up to VERSION, a unit
+ * AB12 of the catalogue's iR-ADV C5535 registered by this login, who is
+ * its administrator, then the rows of ROWS; its version and our id set. */
+static void old_file(const char *path, int version, const char *rows)
 {
-	fixture_t *f = *state;
-	char path[320], sql[400];
+	char sql[1024];
 	sqlite3 *raw;
-	svc_db_t *db;
 
-	snprintf(path, sizeof path, "%s/v1.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, svc__schema_step(0), NULL, NULL, NULL), SQLITE_OK);
+	for (int v = 0; v < version; v++)
+		assert_int_equal(sqlite3_exec(raw, svc__schema_step(v), NULL, NULL, NULL), SQLITE_OK);
 	snprintf(sql, sizeof sql,
+		 "PRAGMA foreign_keys = ON;"
 		 "INSERT INTO \"user\"(login, role, added_at) VALUES('%s', 'administrator', 'x');"
 		 "INSERT INTO model(model, warranty_months, added_at) VALUES('iR-ADV C5535', 36, 'x');"
 		 "INSERT INTO device(serial, model, status, support, registered_at, registered_by)"
 		 " VALUES('AB12', 'iR-ADV C5535', 'pending', 'dispatch', 'x', 'x');"
-		 "PRAGMA user_version = 1; PRAGMA application_id = %d", svc_login_self(),
+		 "PRAGMA user_version = %d; PRAGMA application_id = %d", svc_login_self(), version,
 		 SVC_APPLICATION_ID);
 	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, rows, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
+}
+
+/* A version-1 database (before dispatches) keeps its data when migrated. */
+static void version_one_data_survives_the_migrations(void **state)
+{
+	fixture_t *f = *state;
+	char path[320];
+	svc_db_t *db;
+
+	snprintf(path, sizeof path, "%s/v1.db", f->dir);
+	old_file(path, 1, "");
 	assert_int_equal(svc_db_open(path, &db), SVC_OK);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
 	assert_int_equal(query_int(db, "SELECT count(*) FROM device WHERE serial = 'AB12'"
@@ -195,20 +208,11 @@ static void version_one_data_survives_the_migrations(void **state)
 static void version_seven_close_outs_survive_the_rebuild(void **state)
 {
 	fixture_t *f = *state;
-	char path[320], sql[2048];
-	sqlite3 *raw;
+	char path[320];
 	svc_db_t *db;
 
 	snprintf(path, sizeof path, "%s/v7.db", f->dir);
-	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	for (int v = 0; v < 7; v++)
-		assert_int_equal(sqlite3_exec(raw, svc__schema_step(v), NULL, NULL, NULL), SQLITE_OK);
-	snprintf(sql, sizeof sql,
-		 "PRAGMA foreign_keys = ON;"
-		 "INSERT INTO \"user\"(login, role, added_at) VALUES('%s', 'administrator', 'x');"
-		 "INSERT INTO model(model, warranty_months, added_at) VALUES('iR-ADV C5535', 36, 'x');"
-		 "INSERT INTO device(serial, model, status, support, registered_at, registered_by)"
-		 " VALUES('AB12', 'iR-ADV C5535', 'pending', 'dispatch', 'x', 'x');"
+	old_file(path, 7,
 		 "INSERT INTO dispatch(id, number, serial, route, route_reason, compensable, source,"
 		 " status, problem, received_at) VALUES"
 		 " (1, 'C-1', 'AB12', 'national-isc', 'r', 0, 'cits', 'completed', 'p', '2025-11-18T14:00:00Z'),"
@@ -226,11 +230,7 @@ static void version_seven_close_outs_survive_the_rebuild(void **state)
 		 " ('x', 'x', 'x', 'register', 'device AB12'),"
 		 " ('x', 'x', 'x', 'submit', 'meter AB12 2025-11-01'),"
 		 " ('x', 'x', 'x', 'receive', 'dispatch 1'), ('x', 'x', 'x', 'send', 'closeout 2'),"
-		 " ('x', 'x', 'x', 'set', 'config dealer.id');"
-		 "PRAGMA user_version = 7; PRAGMA application_id = %d", svc_login_self(),
-		 SVC_APPLICATION_ID);
-	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
+		 " ('x', 'x', 'x', 'set', 'config dealer.id');");
 	if (svc_db_open(path, &db) != SVC_OK)
 		fail_msg("open: %s", svc_errmsg(db));
 	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
@@ -262,26 +262,14 @@ static void version_seven_close_outs_survive_the_rebuild(void **state)
 static void version_thirteen_readings_survive_the_rebuild(void **state)
 {
 	fixture_t *f = *state;
-	char path[320], sql[1024];
-	sqlite3 *raw;
+	char path[320];
 	svc_db_t *db;
 
 	snprintf(path, sizeof path, "%s/v13.db", f->dir);
-	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	for (int v = 0; v < 13; v++)
-		assert_int_equal(sqlite3_exec(raw, svc__schema_step(v), NULL, NULL, NULL), SQLITE_OK);
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO \"user\"(login, role, added_at) VALUES('%s', 'administrator', 'x');"
-		 "INSERT INTO model(model, warranty_months, added_at) VALUES('iR-ADV C5535', 36, 'x');"
-		 "INSERT INTO device(serial, model, status, support, registered_at, registered_by)"
-		 " VALUES('AB12', 'iR-ADV C5535', 'pending', 'dispatch', 'x', 'x');"
+	old_file(path, 13,
 		 "INSERT INTO meter_reading(serial, day, slot, total, source, recorded_at, recorded_by,"
 		 " import_id) VALUES('AB12', '2025-01-01', 0, 100, 'submit', 'x', 'x', NULL),"
-		 " ('AB12', '2025-02-01', 0, 200, 'import', 'x', 'x', 7);"
-		 "PRAGMA user_version = 13; PRAGMA application_id = %d", svc_login_self(),
-		 SVC_APPLICATION_ID);
-	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
+		 " ('AB12', '2025-02-01', 0, 200, 'import', 'x', 'x', 7);");
 	if (svc_db_open(path, &db) != SVC_OK)
 		fail_msg("open: %s", svc_errmsg(db));
 	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
