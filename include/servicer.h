@@ -1065,7 +1065,8 @@ typedef struct svc_collect_opts {
  * device with an address that the actor may read meters of) over SNMP and
  * record each as a reading of today, source 'snmp', one transaction a
  * device, through svc_meter_submit's rules.  The device that answers must
- * say it is the registered one (Printer-MIB prtGeneralSerialNumber).  The
+ * say it is the registered one (Printer-MIB prtGeneralSerialNumber, else
+ * Canon's serial number, 1.3.6.1.4.1.1602.1.2.1.4.0).  The
  * counters are the model's (svc_model_set_counters), else the standard
  * total.  CB hears every device.  SVC_OK once every device was tried,
  * whatever each outcome; SVC_ENOTFOUND for an unknown serial, SVC_ERULE

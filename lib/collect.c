@@ -21,8 +21,9 @@
 #define SVC_LIBEXEC_REL "../libexec/servicer"
 #endif
 
-/* Printer-MIB: prtGeneralSerialNumber and prtMarkerLifeCount. */
-#define OID_SERIAL "1.3.6.1.2.1.43.5.1.1.17.1"
+/* Printer-MIB: prtGeneralSerialNumber and prtMarkerLifeCount; Canon's
+ * serial number in its enterprise tree, for a device without the first. */
+#define OID_SERIAL "1.3.6.1.2.1.43.5.1.1.17.1 1.3.6.1.4.1.1602.1.2.1.4.0"
 #define OID_LIFE_COUNT "1.3.6.1.2.1.43.10.2.1.4.1.1"
 /* Canon's counters, by the number its counter screen shows. */
 #define OID_CANON_COUNTER "1.3.6.1.4.1.1602.1.11.1.3.1.4."

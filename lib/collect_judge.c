@@ -104,14 +104,20 @@ static bool counter_value(const target_t *t, int c, const char *w, long long *v,
 	return false;
 }
 
-/* The serial the device gave (word W), checked against T's. */
-static bool same_device(const target_t *t, const char *w, char *detail, size_t len)
+/* The serial the device gave (W, its Printer-MIB one, else CANON, its
+ * Canon one), checked against T's. */
+static bool same_device(const target_t *t, const char *w, const char *canon, char *detail,
+			size_t len)
 {
-	char said[80], norm[SVC_SERIAL_MAX + 1], err[200];
+	char said[80] = "", norm[SVC_SERIAL_MAX + 1], err[200];
 
-	if (!w || strncmp(w, "s:", 2) != 0 || (unhex(w + 2, said, sizeof said), !said[0])) {
+	if (w && strncmp(w, "s:", 2) == 0)
+		unhex(w + 2, said, sizeof said);
+	if (!said[0] && canon && strncmp(canon, "s:", 2) == 0)
+		unhex(canon + 2, said, sizeof said);
+	if (!said[0]) {
 		snprintf(detail, len, "the device at %s does not give its serial"
-			 " (prtGeneralSerialNumber); nothing recorded", t->address);
+			 " (prtGeneralSerialNumber, nor Canon's); nothing recorded", t->address);
 		return false;
 	}
 	if (svc_serial_normalize(said, norm, err, sizeof err) == SVC_OK &&
@@ -142,7 +148,8 @@ svc_status_t svc__collect_judge(svc_db_t *db, const target_t *t, char *answer,
 	snprintf(version, sizeof version, "%s", (w = strtok_r(NULL, " ", &save)) ? w : "?");
 	r->version = version;
 	r->outcome = SVC_COLLECT_WRONG_SERIAL;
-	if (!same_device(t, strtok_r(NULL, " ", &save), detail, sizeof detail))
+	w = strtok_r(NULL, " ", &save);
+	if (!same_device(t, w, strtok_r(NULL, " ", &save), detail, sizeof detail))
 		return SVC_OK;
 	r->outcome = SVC_COLLECT_REFUSED;
 	for (int c = 0; c < SVC__NCOUNTERS; c++)

@@ -19,14 +19,14 @@ static const struct table {
 } tables[] = {
 	{ "\"user\"", "login, role, name, email, added_at, removed_at", NULL },
 	{ "config", "key, value", NULL },
-	{ "model", "model, warranty_months, response_hours, added_at", NULL },
+	{ "model", "model, warranty_months, response_hours, added_at, counters", NULL },
 	{ "holiday", "day, name, added_at", NULL },
 	{ "stock_location", "name, ship, added_at", NULL },
 	{ "stock_level", "location, item, qty, updated_at, updated_by", NULL },
 	{ "device", "id, serial, model, status, support, account, system_account, location,"
 		    " installed, warranty_end, registered_at, registered_by, confirmed_at,"
 		    " withdrawn_at, withdraw_reason, assigned_to, stock_location, customer,"
-		    " import_id, updated_import_id", "id" },
+		    " import_id, updated_import_id, snmp_address, snmp_community", "id" },
 	{ "audit", "id, at, login, command, action, object, before, after, serial", "id" },
 	{ "dispatch", "id, number, serial, model, registration, support, warranty_end,"
 		      " in_warranty, route, route_reason, compensable, source, status, problem,"

@@ -4,10 +4,13 @@ load helpers
 load mail
 
 # Everything a dealer keeps, in one database: the demo, a sent close-out,
-# a voided reading, an exchange, a holiday.
+# a voided reading, an exchange, a holiday, an SNMP address and a model's
+# counters.
 full_database() {
 	SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh" >/dev/null
 	svc -q holiday add 2030-12-25 --name Christmas
+	svc -q device set-address 2XB01299 printer-9.acme.example:1161 --community acme-ro
+	svc -q model set "imagePROGRAF iPF685" --counters total=101
 	svc -q meter-submit 2XB01299 --total 500 --date 2025-01-10
 	svc -q meter-submit 2XB01299 --total 900 --date 2025-01-11
 	svc -q meter-submit 2XB01299 --void 2025-01-11 --reason typo

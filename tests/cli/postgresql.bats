@@ -52,7 +52,10 @@ module() {
 	run env SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh"
 	[ "$status" -eq 0 ]
 	[ "$(svc --format csv dispatch list | wc -l)" -eq 2 ]
-	[ "$(svc --format csv meter-history 2XB01234 | wc -l)" -eq 5 ]
+	# The readings the demo imports (and, with snmpd there, today's read
+	# over SNMP once, unchanged the second time).
+	[ "$(svc --format csv meter-history 2XB01234 | grep -vc ',snmp,')" -eq 5 ]
+	[ "$(svc --format csv meter-history 2XB01234 | grep -c ',snmp,')" -le 1 ]
 	run svc --format csv log --serial 2XB01234
 	[[ "$output" == *",import,registrations,"*"examples/serials.csv"* ]]
 }
