@@ -4,7 +4,8 @@
 # data file and community for each, so that each says its own serial)
 # with `servicer meter-collect --parallel PARALLEL`, against a shell loop
 # of net-snmp's snmpget, one process per device, asking the same objects
-# (the serial and three Canon counters), side by side in one run.
+# (the Printer-MIB and Canon serials and three Canon counters), side by
+# side in one run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 servicer=${SERVICER:-$here/../build/servicer}
@@ -59,7 +60,7 @@ read_n=$(grep -c ',read,' "$dir/collect.csv" || true)
 start=$(date +%s%N)
 for i in $(seq "$n"); do
 	snmpget -v2c -c "dev$i" -t 10 -r 0 -On -Oqv "127.0.0.1:$port" 1.3.6.1.2.1.43.5.1.1.17.1 \
-		"$canon.101" "$canon.108" "$canon.122" >>"$dir/loop.out"
+		1.3.6.1.4.1.1602.1.2.1.4.0 "$canon.101" "$canon.108" "$canon.122" >>"$dir/loop.out" || true
 done
 end=$(date +%s%N)
 l_ms=$(((end - start) / 1000000))
