@@ -434,6 +434,7 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 			     svc_device_cb cb, void *ctx)
 {
 	svc_device_filter_t f = filter ? *filter : (svc_device_filter_t){ 0 };
+	svc__model_row_t m;
 	svc_status_t rc;
 
 	if ((rc = SVC__VERSION_OK(db, filter, SVC_DEVICE_FILTER_VERSION, "list devices")) != SVC_OK ||
@@ -443,6 +444,15 @@ svc_status_t svc_device_list(svc_db_t *db, const svc_device_filter_t *filter,
 	    strcmp(f.status, "withdrawn"))
 		return svc__error(db, SVC_EINVAL,
 				  "unknown status '%s'; use pending, active or withdrawn", f.status);
+	/* Devices keep the catalogue's spelling: the model asked for, in any
+	 * case, is looked up there, and the listing asks its index for it. */
+	if (!svc__blank(f.model)) {
+		if ((rc = svc__store_model_get(db, f.model, &m)) != SVC_OK)
+			return rc;
+		if (!m.found)
+			return SVC_OK; /* no model of that name: no device either */
+		f.model = m.name;
+	}
 	return svc__store_device_list(db, &f, svc__only_own(db, SVC__DO_DEVICE_READ), cb, ctx);
 }
 

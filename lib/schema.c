@@ -625,6 +625,13 @@ static const char *const migrations[] = {
 	METER_NO_UPDATE
 	METER_READING_IN_ORDER
 	METER_NO_DELETE,
+	/* 14 -> 15: the listings a dealer runs ask an index, whatever the
+	 * fleet's size: devices by status, by model (and model list's counts),
+	 * a device manager's, each in serial order. */
+	"CREATE INDEX device_status ON device(status, serial);"
+	"CREATE INDEX device_model ON device(model, serial);"
+	"CREATE INDEX device_assigned ON device(assigned_to, serial)"
+	"  WHERE assigned_to IS NOT NULL;",
 };
 
 const char *svc__schema_step(int v)

@@ -51,9 +51,10 @@ svc_status_t svc__store_audit_list(svc_db_t *db, const char *since, const char *
 		"SELECT id, at, login, command, action, object, before, after FROM ("
 		" SELECT * FROM audit"
 		" WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR login = ?2)"
-		"   AND (serial = ?3 OR id IN (SELECT import_id FROM device WHERE serial = ?3"
+		"   AND id IN (SELECT id FROM audit WHERE serial = ?3"
+		"    UNION SELECT import_id FROM device WHERE serial = ?3"
 		"    UNION SELECT updated_import_id FROM device WHERE serial = ?3"
-		"    UNION SELECT import_id FROM meter_reading WHERE serial = ?3))"
+		"    UNION SELECT import_id FROM meter_reading WHERE serial = ?3)"
 		" ORDER BY id DESC LIMIT ?4) AS a ORDER BY id";
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;

@@ -311,7 +311,7 @@ static void fts_phrase(svc_buf_t *b, const char *text)
  * phrase: any part of the name, in any case); a shorter one by reading
  * every name. */
 static const char *const list_where[] = {
-	" AND status = ?1", " AND lower(model) = lower(?2)", " AND assigned_to = ?3",
+	" AND status = ?1", " AND model = ?2", " AND assigned_to = ?3",
 	" AND account = ?4", " AND system_account = ?5",
 	" AND id IN (SELECT rowid FROM device_customer WHERE device_customer MATCH ?6)",
 	" AND instr(lower(customer), lower(?7)) > 0",

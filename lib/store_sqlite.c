@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -228,8 +229,30 @@ static void lite_bulk(svc__conn_t *c, bool on)
 	lite_exec(c, on ? "PRAGMA cache_size = -" BULK_CACHE_KIB : "PRAGMA cache_size = -2000");
 }
 
+/* With SERVICER_EXPLAIN set (the tests of plans), every statement's query
+ * plan to standard error, a line "plan: DETAIL" each: a full scan of a
+ * table reads "plan: SCAN device". */
+static void explain(sqlite3 *db, const char *sql)
+{
+	static int on = -1;
+	sqlite3_stmt *st;
+	char *q;
+
+	if (on < 0)
+		on = getenv("SERVICER_EXPLAIN") != NULL;
+	if (!on || !(q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql)))
+		return;
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			fprintf(stderr, "plan: %s\n", (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	sqlite3_free(q);
+}
+
 static int lite_prepare(svc__conn_t *c, const char *sql, bool keep, void **st)
 {
+	explain(SQL(c), sql);
 	return sqlite3_prepare_v3(SQL(c), sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0,
 				  (sqlite3_stmt **)st, NULL) == SQLITE_OK ? 0 : -1;
 }

@@ -627,6 +627,13 @@ static const char *const migrations[] = {
 	"   AND r NOT IN ('stock-manager', 'device-stock-manager'))"
 	" THEN RAISE EXCEPTION 'user % may not make that change to a device', session_user"
 	"   USING ERRCODE = '42501'; END IF; RETURN NEW; END $$;",
+
+	/* 14 -> 15: the listings a dealer runs ask an index: devices by
+	 * status, by model, a device manager's. */
+	"CREATE INDEX device_status ON servicer.device(status, serial);"
+	"CREATE INDEX device_model ON servicer.device(model, serial);"
+	"CREATE INDEX device_assigned ON servicer.device(assigned_to, serial)"
+	"  WHERE assigned_to IS NOT NULL;",
 };
 
 const char *svc__pg_schema_step(int v)
