@@ -627,11 +627,13 @@ static const char *const migrations[] = {
 	METER_NO_DELETE,
 	/* 14 -> 15: the listings a dealer runs ask an index, whatever the
 	 * fleet's size: devices by status, by model (and model list's counts),
-	 * a device manager's, each in serial order. */
-	"CREATE INDEX device_status ON device(status, serial);"
-	"CREATE INDEX device_model ON device(model, serial);"
-	"CREATE INDEX device_assigned ON device(assigned_to, serial)"
-	"  WHERE assigned_to IS NOT NULL;",
+	 * a device manager's.  Keyed by the value alone, so that an import,
+	 * whose rows come in any serial order, appends to them (with the
+	 * serial as well they took a 1M-row import from 9.6 s to 20.7 s);
+	 * the few rows found are then sorted by serial. */
+	"CREATE INDEX device_status ON device(status);"
+	"CREATE INDEX device_model ON device(model);"
+	"CREATE INDEX device_assigned ON device(assigned_to) WHERE assigned_to IS NOT NULL;",
 };
 
 const char *svc__schema_step(int v)

@@ -628,11 +628,12 @@ static const char *const migrations[] = {
 	" THEN RAISE EXCEPTION 'user % may not make that change to a device', session_user"
 	"   USING ERRCODE = '42501'; END IF; RETURN NEW; END $$;",
 
-	/* 14 -> 15: the listings a dealer runs ask an index: devices by
-	 * status, by model, a device manager's. */
-	"CREATE INDEX device_status ON servicer.device(status, serial);"
-	"CREATE INDEX device_model ON servicer.device(model, serial);"
-	"CREATE INDEX device_assigned ON servicer.device(assigned_to, serial)"
+	/* 14 -> 15: a device manager's devices ask an index.  The status and
+	 * model indexes a file gets are left out here: on citext and with the
+	 * server's collation they took a 1M-row import from 9.6 s to 25 s,
+	 * and the server reads a million rows for such a listing in a few
+	 * hundred milliseconds. */
+	"CREATE INDEX device_assigned ON servicer.device(assigned_to)"
 	"  WHERE assigned_to IS NOT NULL;",
 };
 
