@@ -99,9 +99,10 @@ int cli_snmpv3_load(void)
 	if (user && *user) {
 		const char *auth = getenv("SERVICER_SNMPV3_AUTH"), *priv = getenv("SERVICER_SNMPV3_PRIV");
 
-		if (!auth || !priv || strlen(auth) < 8 || strlen(priv) < 8) {
+		if (!auth || !priv || strlen(auth) < 8 || strlen(priv) < 8 ||
+		    strpbrk(user, " \t\r\n") || strpbrk(auth, " \t\r\n") || strpbrk(priv, " \t\r\n")) {
 			errorf("SERVICER_SNMPV3_USER needs SERVICER_SNMPV3_AUTH and SERVICER_SNMPV3_PRIV,"
-			       " of 8 characters at least");
+			       " of 8 characters at least, none of them with spaces");
 			return EX_CONFIG;
 		}
 		users[nusers++] = (v3user_t){ "*", (char *)user, (char *)auth, (char *)priv };

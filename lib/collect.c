@@ -74,7 +74,8 @@ static int add_target(void *ctx, const char *serial, const char *address, const 
 			 assigned_to ? svc__strdup(assigned_to) : NULL, { 0 }, false };
 	if (counters && svc__counters_parse(counters, t->counter, norm, sizeof norm) != SVC_OK)
 		memset(t->counter, 0, sizeof t->counter);
-	ts->oom |= !t->serial || !t->address || !t->community;
+	ts->oom |= !t->serial || !t->address || !t->community || (counters && !t->counters) ||
+		   (assigned_to && !t->assigned_to);
 	return 0;
 }
 

@@ -249,6 +249,8 @@ EOF
 	[[ "$output" == *",unreachable,,,,,the agent answered: the agent refused the SNMPv3 user or its passphrases"* ]]
 	refused 78 "SERVICER_SNMPV3_USER needs SERVICER_SNMPV3_AUTH and SERVICER_SNMPV3_PRIV" \
 		env SERVICER_SNMPV3_USER=u1 "$SERVICER" meter-collect
+	refused 78 "none of them with spaces" env SERVICER_SNMPV3_USER=u1 \
+		SERVICER_SNMPV3_AUTH="auth pass 123" SERVICER_SNMPV3_PRIV=privpass123 "$SERVICER" meter-collect
 	printf 'too few fields\n' >"$secrets"
 	chmod 400 "$secrets"
 	refused 78 "line 1: give ADDRESS USER AUTH-PASSPHRASE PRIV-PASSPHRASE" svc meter-collect
