@@ -290,6 +290,8 @@ superuser() {
 # servicer looks for one after 3 s, the other session after 60: the
 # server breaks it in servicer's session.  $1 is what the other session
 # does to 2XB00002 (only lock it, or change what servicer read of it).
+# Each side waits for the other's step, not for a time: the order holds
+# on a loaded machine.
 deadlock_during_assign() {
 	superuser <<SQL
 ALTER ROLE "$(id -un)" IN DATABASE "${SERVICER_DB##*/}" SET deadlock_timeout = '3s';
@@ -298,14 +300,27 @@ SQL
 SET deadlock_timeout = '60s';
 BEGIN;
 $1;
-SELECT pg_sleep(1.5);
+DO \$\$ BEGIN
+	FOR i IN 1..1200 LOOP
+		-- pg_locks is read afresh each time (pg_stat_activity is kept
+		-- for the transaction).
+		EXIT WHEN EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted
+			AND pid <> pg_backend_pid());
+		PERFORM pg_sleep(0.05);
+	END LOOP;
+END \$\$;
 SELECT 1 FROM servicer.device WHERE serial = '2XB00001' FOR UPDATE;
 COMMIT;
 SQL
 	other=$!
-	sleep 0.3
+	# servicer starts once the other session holds 2XB00002 and waits.
+	for _ in $(seq 1200); do
+		[ "$(echo "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'DO %'
+			AND datname = current_database()" | superuser)" -gt 0 ] && break
+		sleep 0.05
+	done
 	run --separate-stderr svc device assign dana 2XB00001 2XB00002
-	wait "$other"
+	wait "$other" || { cat "$TMP/other.out" >&2; return 1; }
 }
 
 @test "a deadlock with another session is retried inside servicer; a changed read is not" {
