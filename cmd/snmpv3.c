@@ -93,8 +93,8 @@ int cli_snmpv3_load(void)
 	const char *user = getenv("SERVICER_SNMPV3_USER"), *path;
 	char buf[4096];
 	struct stat sb;
+	size_t len = 0;
 	FILE *f;
-	long size;
 
 	if (user && *user) {
 		const char *auth = getenv("SERVICER_SNMPV3_AUTH"), *priv = getenv("SERVICER_SNMPV3_PRIV");
@@ -119,13 +119,12 @@ int cli_snmpv3_load(void)
 		fclose(f);
 		return EX_CONFIG;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > 1 << 20 ||
-	    fseek(f, 0, SEEK_SET) != 0 || !(text = calloc(1, (size_t)size + 1)) ||
-	    fread(text, 1, (size_t)size, f) != (size_t)size) {
+	/* An empty file has no users: getdelim() reads nothing then. */
+	if (getdelim(&text, &len, '\0', f) < 0 && ferror(f)) {
 		errorf("cannot read '%s'", path);
 		fclose(f);
 		return EX_CONFIG;
 	}
 	fclose(f);
-	return parse(path);
+	return text ? parse(path) : EX_OK;
 }

@@ -36,9 +36,8 @@ static void unhex(const char *hex, char *out, size_t len)
 static svc_status_t record(svc_db_t *db, const char *serial, const long long v[SVC__NCOUNTERS],
 			   bool dry_run, bool *unchanged)
 {
-	char day[11], doing[160], now[21];
+	char day[11], doing[160];
 	long long have[SVC__NCOUNTERS];
-	svc_buf_t object = { 0 }, after = { 0 };
 	bool taken = false;
 	svc_status_t rc;
 
@@ -52,21 +51,8 @@ static svc_status_t record(svc_db_t *db, const char *serial, const long long v[S
 	if ((rc = svc__meter_device(db, doing, serial, true)) == SVC_OK &&
 	    (rc = svc__meter_day_taken(db, serial, day, have, &taken)) == SVC_OK && taken)
 		*unchanged = have[0] == v[0] && have[1] == v[1] && have[2] == v[2];
-	if (rc == SVC_OK && !*unchanged &&
-	    (rc = svc__meter_day_free(db, doing, serial, day)) == SVC_OK &&
-	    (rc = svc__meter_in_order(db, doing, serial, day, v)) == SVC_OK) {
-		svc__now(now);
-		rc = svc__store_meter_insert(db, serial, day, 0, v, "snmp", now);
-		svc__buf_printf(&object, "meter %s %s", serial, day);
-		for (int c = 0; c < SVC__NCOUNTERS; c++)
-			if (v[c] >= 0)
-				svc__json_int(&after, svc__meter_counters[c], v[c]);
-		if (rc == SVC_OK)
-			rc = svc__audit_on(db, "collect", svc__buf_str(&object), serial, NULL,
-					   svc__buf_str(&after));
-	}
-	svc__buf_free(&object);
-	svc__buf_free(&after);
+	if (rc == SVC_OK && !*unchanged)
+		rc = svc__meter_record(db, doing, serial, day, v, "snmp", "collect");
 	if (dry_run || *unchanged) {
 		svc__rollback(db);
 		return rc;

@@ -135,11 +135,6 @@ static const char *amended(const char *given, const char *stored)
 	return !given ? stored : *given ? given : NULL;
 }
 
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* The fields that change, before and after, into the audit's objects. */
 static void diff(const fixed_call_t *c, const char *v[3], svc_buf_t *before, svc_buf_t *after)
 {
@@ -147,7 +142,7 @@ static void diff(const fixed_call_t *c, const char *v[3], svc_buf_t *before, svc
 	const char *old[] = { c->contact, c->phone, c->problem };
 
 	for (int i = 0; i < 3; i++) {
-		if (same(old[i], v[i]))
+		if (svc__same(old[i], v[i]))
 			continue;
 		svc__json_field(before, names[i], old[i]);
 		svc__json_field(after, names[i], v[i]);

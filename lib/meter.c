@@ -191,10 +191,25 @@ static svc_status_t parse_counters(svc_db_t *db, const char *doing, const char *
 	return SVC_OK;
 }
 
+svc_status_t svc__meter_record(svc_db_t *db, const char *doing, const char *serial,
+			       const char *day, const long long v[SVC__NCOUNTERS],
+			       const char *source, const char *action)
+{
+	char now[21];
+	svc_status_t rc;
+
+	svc__now(now);
+	if ((rc = svc__meter_day_free(db, doing, serial, day)) == SVC_OK &&
+	    (rc = svc__meter_in_order(db, doing, serial, day, v)) == SVC_OK &&
+	    (rc = svc__store_meter_insert(db, serial, day, 0, v, source, now)) == SVC_OK)
+		rc = audit_reading(db, action, serial, day, v);
+	return rc;
+}
+
 svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 {
 	const char *given[SVC__NCOUNTERS] = { q->total, q->bw, q->color };
-	char serial[SVC_SERIAL_MAX + 1], day[11], doing[160], now[21], err[200];
+	char serial[SVC_SERIAL_MAX + 1], day[11], doing[160], err[200];
 	long long v[SVC__NCOUNTERS];
 	svc_status_t rc;
 
@@ -210,12 +225,8 @@ svc_status_t svc_meter_submit(svc_db_t *db, const svc_meter_req_t *q)
 	snprintf(doing, sizeof doing, "record the reading of %s on %s", serial, day);
 	if ((rc = svc__begin(db)) != SVC_OK)
 		return rc;
-	svc__now(now);
-	if ((rc = svc__meter_device(db, doing, serial, true)) == SVC_OK &&
-	    (rc = svc__meter_day_free(db, doing, serial, day)) == SVC_OK &&
-	    (rc = svc__meter_in_order(db, doing, serial, day, v)) == SVC_OK &&
-	    (rc = svc__store_meter_insert(db, serial, day, 0, v, "submit", now)) == SVC_OK)
-		rc = audit_reading(db, "submit", serial, day, v);
+	if ((rc = svc__meter_device(db, doing, serial, true)) == SVC_OK)
+		rc = svc__meter_record(db, doing, serial, day, v, "submit", "submit");
 	return svc__finish(db, rc);
 }
 

@@ -420,6 +420,11 @@ svc_status_t svc__meter_parse_day(svc_db_t *db, const char *doing, const char *d
 				  char day[11]);
 /* The index of counter NAME in svc__meter_counters, or -1. */
 int svc__meter_counter_index(const char *name);
+/* Record the billing reading V of SERIAL on DAY from SOURCE, checked
+ * (once a day, in order) and audited as ACTION, in the caller's write. */
+svc_status_t svc__meter_record(svc_db_t *db, const char *doing, const char *serial,
+			       const char *day, const long long v[SVC__NCOUNTERS],
+			       const char *source, const char *action);
 /* SERIAL has no billing reading on DAY yet (SVC_ERULE names the one it has). */
 svc_status_t svc__meter_day_free(svc_db_t *db, const char *doing, const char *serial,
 				 const char *day);

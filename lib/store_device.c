@@ -107,6 +107,21 @@ static void bind_registration(svc__stmt_t *st, const svc_device_t *d, long long 
 	svc__bind_opt(st, 13, d->snmp_address);
 }
 
+/* Run SQL, an insert or an update of a whole registration, for D. */
+static svc_status_t write_registration(svc_db_t *db, const char *sql, const svc_device_t *d,
+				       long long import_id)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
+		return rc;
+	bind_registration(st, d, import_id);
+	rc = svc__step_done(db, st, "write the registration");
+	svc__finalize(st);
+	return rc;
+}
+
 svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long long import_id,
 				      bool *added)
 {
@@ -116,15 +131,9 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long 
 		" warranty_end, registered_at, registered_by, customer, import_id, snmp_address)"
 		" VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
 		" ON CONFLICT(serial) DO NOTHING";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc_status_t rc = write_registration(db, sql, d, import_id);
 
 	*added = false;
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	bind_registration(st, d, import_id);
-	rc = svc__step_done(db, st, "write the registration");
-	svc__finalize(st);
 	if (rc == SVC_OK && (*added = svc__changes(db) == 1))
 		rc = index_customer(db, d->serial, NULL, d->customer);
 	return rc;
@@ -186,14 +195,8 @@ svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const 
 		" withdraw_reason = NULL, customer = ?11, import_id = ?12, updated_import_id = NULL,"
 		" snmp_address = ?13"
 		" WHERE serial = ?1";
-	svc__stmt_t *st = NULL;
-	svc_status_t rc;
+	svc_status_t rc = write_registration(db, sql, d, import_id);
 
-	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
-		return rc;
-	bind_registration(st, d, import_id);
-	rc = svc__step_done(db, st, "write the registration");
-	svc__finalize(st);
 	return rc == SVC_OK ? index_customer(db, d->serial, was, d->customer) : rc;
 }
 

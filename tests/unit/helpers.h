@@ -144,6 +144,25 @@ static inline long long query_int(svc_db_t *db, const char *sql)
 	return v;
 }
 
+/* Run SQL returning one text column: its rows, each followed by END, in a
+ * malloc'd string. */
+static inline char *query_rows(svc_db_t *db, const char *sql, const char *end)
+{
+	svc__stmt_t *st = NULL;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&s, &len);
+
+	assert_non_null(out);
+	if (svc__prepare(db, sql, &st) != SVC_OK)
+		fail_msg("%s: %s", sql, svc_errmsg(db));
+	while (svc__step(st) == SVC__ROW)
+		fprintf(out, "%s%s", svc__col_text(st, 0), end);
+	svc__finalize(st);
+	fclose(out);
+	return s;
+}
+
 /* Run SQL returning one text, into BUF (empty for no row or NULL). */
 static inline const char *query_text(svc_db_t *db, const char *sql, char *buf, size_t len)
 {

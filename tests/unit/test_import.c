@@ -400,25 +400,13 @@ static void an_import_that_changes_nothing_writes_no_entry(void **state)
 /* Every device, one line each, in the columns the rules decide. */
 static char *device_rows(svc_db_t *db)
 {
-	svc__stmt_t *st = NULL;
-	char *s = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&s, &len);
-
-	assert_non_null(out);
-	if (svc__prepare(db, "SELECT serial || '|' || model || '|' || status || '|' || support"
-			     " || '|' || coalesce(account, '-') || '|' || coalesce(location, '-')"
-			     " || '|' || coalesce(installed, '-') || '|' || coalesce(warranty_end, '-')"
-			     " || '|' || coalesce(assigned_to, '-') || '|' || coalesce(snmp_address, '-') || '|'"
-			     " || CASE WHEN import_id IS NULL THEN 'hand' ELSE 'import' END"
-			     " || CASE WHEN updated_import_id IS NULL THEN '' ELSE '+' END"
-			     " FROM device ORDER BY serial", &st) != SVC_OK)
-		fail_msg("%s", svc_errmsg(db));
-	while (svc__step(st) == SVC__ROW)
-		fprintf(out, "%s\n", svc__col_text(st, 0));
-	svc__finalize(st);
-	fclose(out);
-	return s;
+	return query_rows(db, "SELECT serial || '|' || model || '|' || status || '|' || support"
+			      " || '|' || coalesce(account, '-') || '|' || coalesce(location, '-')"
+			      " || '|' || coalesce(installed, '-') || '|' || coalesce(warranty_end, '-')"
+			      " || '|' || coalesce(assigned_to, '-') || '|' || coalesce(snmp_address, '-')"
+			      " || '|' || CASE WHEN import_id IS NULL THEN 'hand' ELSE 'import' END"
+			      " || CASE WHEN updated_import_id IS NULL THEN '' ELSE '+' END"
+			      " FROM device ORDER BY serial", "\n");
 }
 
 /* A file of N rows drawn from a few hundred serials: new ones, repeats

@@ -53,22 +53,10 @@ static long long digest(svc_db_t *db)
 /* The readings of the database as one line, for comparing two. */
 static char *readings(svc_db_t *db)
 {
-	svc__stmt_t *st = NULL;
-	char *s = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&s, &len);
-
-	assert_non_null(out);
-	if (svc__prepare(db, "SELECT serial || ' ' || day || ' ' || coalesce(CAST(total AS TEXT), '-')"
-			     " || ' ' || coalesce(CAST(bw AS TEXT), '-') || ' '"
-			     " || coalesce(CAST(color AS TEXT), '-') FROM meter_reading"
-			     " ORDER BY serial, day, slot", &st) != SVC_OK)
-		fail_msg("%s", svc_errmsg(db));
-	while (svc__step(st) == SVC__ROW)
-		fprintf(out, "%s;", svc__col_text(st, 0));
-	svc__finalize(st);
-	fclose(out);
-	return s;
+	return query_rows(db, "SELECT serial || ' ' || day || ' ' || coalesce(CAST(total AS TEXT), '-')"
+			      " || ' ' || coalesce(CAST(bw AS TEXT), '-') || ' '"
+			      " || coalesce(CAST(color AS TEXT), '-') FROM meter_reading"
+			      " ORDER BY serial, day, slot", ";");
 }
 
 /* ------------------------------------------------------------------ */
