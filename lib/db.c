@@ -41,9 +41,15 @@ svc_status_t svc__write_begin(svc_db_t *db, svc__action_t may, const char *doing
 
 svc_status_t svc__commit(svc_db_t *db)
 {
+	svc_status_t rc;
+
 	if (db->in_tx > 1) {
 		db->in_tx--;
 		return SVC_OK;
+	}
+	if ((rc = svc__settle(db)) != SVC_OK) {
+		svc__rollback(db);
+		return rc;
 	}
 	if (!db->unaudited && db->audited == db->tx_audited &&
 	    db->drv->total_changes(db->conn) != db->tx_changes) {
@@ -68,6 +74,7 @@ void svc__rollback(svc_db_t *db)
 		return;
 	}
 	db->drv->rollback(db->conn);
+	db->appended = SVC__APPENDED_NONE;
 	db->in_tx = 0;
 }
 

@@ -49,6 +49,13 @@ struct svc_db {
 	int64_t tx_changes;
 	unsigned long tx_audited;
 	bool unaudited; /* migrating the schema: changes no one made */
+	/* Rows given to the bulk path (svc__append): none, some not yet
+	 * written, or some whose writing failed (the change cannot commit). */
+	enum { SVC__APPENDED_NONE, SVC__APPENDED_HELD, SVC__APPENDED_FAILED } appended;
+	/* The first failure to write them, said again until the rollback. */
+	svc_status_t append_rc;
+	char append_err[SVC_ERRMSG_MAX];
+	bool rows_only; /* no bulk path: rows one at a time (the tests compare) */
 	char errmsg[SVC_ERRMSG_MAX];
 };
 
@@ -354,6 +361,23 @@ void svc__serialset_free(svc__serialset_t *s);
 /* Add SERIAL: true when it was surely not there; false when it may have
  * been (its hash was), or memory ran out. */
 bool svc__serialset_add(svc__serialset_t *s, const char *serial);
+
+/* sortrun.c: rows held, then handed back in the order of their first
+ * value (bytewise; rows sharing it in the order added). */
+#define SVC__RUN_VALUES 32
+typedef struct svc__run svc__run_t;
+svc__run_t *svc__run_new(void);
+void svc__run_free(svc__run_t *r);
+/* Hold a row of N values (NULL for NULL), N the same for every row held;
+ * false: out of memory, or another N. */
+bool svc__run_add(svc__run_t *r, int n, const char *const *v);
+/* Memory the run holds, and its rows. */
+size_t svc__run_bytes(const svc__run_t *r);
+size_t svc__run_rows(const svc__run_t *r);
+/* FN on each row in order until it returns other than 0 (returned); the
+ * run is empty after. */
+int svc__run_each(svc__run_t *r, int (*fn)(void *ctx, int n, const char *const *v), void *ctx);
+void svc__run_clear(svc__run_t *r);
 
 /* registrar.c */
 typedef struct svc__regval {

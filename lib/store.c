@@ -39,14 +39,41 @@ static svc__stmt_t *cached(svc_db_t *db, const char *sql, uint64_t hash)
 	return NULL;
 }
 
+static svc_status_t append_failed(svc_db_t *db, svc_status_t rc)
+{
+	db->appended = SVC__APPENDED_FAILED;
+	db->append_rc = rc;
+	snprintf(db->append_err, sizeof db->append_err, "%s", db->errmsg);
+	return rc;
+}
+
+svc_status_t svc__settle(svc_db_t *db)
+{
+	switch (db->appended) {
+	case SVC__APPENDED_NONE:
+		return SVC_OK;
+	case SVC__APPENDED_HELD:
+		if (db->drv->append_end(db->conn) == 0) {
+			db->appended = SVC__APPENDED_NONE;
+			return SVC_OK;
+		}
+		return append_failed(db, svc__sqlerr(db, "write the rows"));
+	default:
+		return svc__error(db, db->append_rc, "%s", db->append_err);
+	}
+}
+
 svc_status_t svc__prepare(svc_db_t *db, const char *sql, svc__stmt_t **stp)
 {
 	uint64_t hash = text_hash(sql);
-	svc__stmt_t *st = cached(db, sql, hash);
+	svc__stmt_t *st;
 	bool keep = db->stmts.n < SVC__STMT_CACHE;
+	svc_status_t rc;
 
 	*stp = NULL;
-	if (st) {
+	if ((rc = svc__settle(db)) != SVC_OK)
+		return rc;
+	if ((st = cached(db, sql, hash))) {
 		st->busy = true;
 		*stp = st;
 		return SVC_OK;
@@ -224,18 +251,25 @@ svc_status_t svc__write(svc_db_t *db, const char *doing, const char *sql, const 
 
 svc_status_t svc__exec(svc_db_t *db, const char *sql, const char *doing)
 {
+	svc_status_t rc = svc__settle(db);
+
+	if (rc != SVC_OK)
+		return rc;
 	if (db->drv->exec(db->conn, sql) != 0)
 		return svc__sqlerr(db, doing);
 	return SVC_OK;
 }
 
+/* A failure to write rows held is kept for the commit to refuse. */
 long long svc__changes(svc_db_t *db)
 {
+	svc__settle(db);
 	return db->drv->changes(db->conn);
 }
 
 long long svc__last_id(svc_db_t *db)
 {
+	svc__settle(db);
 	return db->drv->last_id(db->conn);
 }
 
@@ -251,19 +285,27 @@ const char *svc__store_message(svc_db_t *db)
 
 void svc__bulk(svc_db_t *db, bool on)
 {
+	/* A failure is kept for the commit (a first one's message too). */
+	if (db->appended == SVC__APPENDED_HELD)
+		svc__settle(db);
 	db->drv->bulk(db->conn, on);
 }
 
 bool svc__can_append(const svc_db_t *db)
 {
-	return db->drv->append != NULL;
+	return db->drv->append != NULL && !db->rows_only;
 }
 
 svc_status_t svc__append(svc_db_t *db, const char *target, int n, const char *const *values,
 			 const char *doing)
 {
+	svc_status_t rc = db->appended == SVC__APPENDED_FAILED ? svc__settle(db) : SVC_OK;
+
+	if (rc != SVC_OK)
+		return rc;
 	if (db->drv->append(db->conn, target, n, values) != 0)
-		return svc__sqlerr(db, doing);
+		return append_failed(db, svc__sqlerr(db, doing));
+	db->appended = SVC__APPENDED_HELD;
 	return SVC_OK;
 }
 

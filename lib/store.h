@@ -78,9 +78,14 @@ typedef struct svc__driver {
 	/* Append a row of N values (NULL for NULL) to TARGET, a table and its
 	 * columns ("device(serial, model)"), on the engine's bulk path
 	 * (PostgreSQL's COPY), inside the transaction: the rows are in the
-	 * table before any other call on the connection returns, or that
-	 * call fails with their error.  NULL when the engine has none. */
+	 * table once append_end returned 0.  An engine may hold them until
+	 * then, and write them in another order (SQLite sorts each run by
+	 * the first value).  NULL when the engine has none. */
 	int (*append)(svc__conn_t *c, const char *target, int n, const char *const *values);
+	/* The rows appended are in the table, or their error is the
+	 * connection's.  store.c calls it before any other call on the
+	 * connection once a row was appended. */
+	int (*append_end)(svc__conn_t *c);
 	svc__fault_t (*fault)(svc__conn_t *c);
 	const char *(*message)(svc__conn_t *c);
 
@@ -105,7 +110,7 @@ extern const svc__driver_t svc__sqlite_driver;
 /* A driver in a module of its own (PostgreSQL's: servicer-pg.so) exports
  * svc_store_driver(SVC__DRIVER_ABI), which returns its table, or NULL when
  * it was built for another interface. */
-#define SVC__DRIVER_ABI 2
+#define SVC__DRIVER_ABI 3
 typedef const svc__driver_t *(*svc__driver_entry_t)(unsigned abi);
 /* The driver for the database WHERE names: SQLite for a path, the
  * PostgreSQL module, loaded now, for a postgresql:// URL. */
@@ -165,6 +170,10 @@ bool svc__refused(svc_db_t *db);
 const char *svc__store_message(svc_db_t *db);
 /* A bulk load starts (ON) or ends. */
 void svc__bulk(svc_db_t *db, bool on);
+/* Rows appended are written now (before anything else is done on the
+ * connection: every function here calls it); an error once is kept until
+ * the rollback. */
+svc_status_t svc__settle(svc_db_t *db);
 /* Has the engine a bulk path for appending rows (svc__append)? */
 bool svc__can_append(const svc_db_t *db);
 /* Append a row of N VALUES to TARGET on it (see the driver's append). */

@@ -150,6 +150,12 @@ static const char *opt(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* The columns of a registration on the bulk path, in svc__store_device_append's order. */
+#define APPENDED \
+	"device(serial, model, status, support, account, system_account," \
+	" location, installed, warranty_end, registered_at, registered_by," \
+	" customer, import_id, assigned_to, updated_import_id, snmp_address)"
+
 svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long import_id,
 				      const char *assigned_to)
 {
@@ -160,13 +166,23 @@ svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long 
 		opt(d->warranty_end), d->registered_at, d->registered_by, opt(d->customer),
 		import, assigned_to, assigned_to ? import : NULL, opt(d->snmp_address),
 	};
+	const int n = (int)(sizeof v / sizeof *v);
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
 
 	snprintf(import, sizeof import, "%lld", import_id);
-	return svc__append(db,
-			   "device(serial, model, status, support, account, system_account,"
-			   " location, installed, warranty_end, registered_at, registered_by,"
-			   " customer, import_id, assigned_to, updated_import_id, snmp_address)",
-			   (int)(sizeof v / sizeof *v), v, "write the registrations");
+	/* SQLite's customer index is kept by hand, from the row's id: a unit
+	 * with a customer is written at once. */
+	if (svc__dialect(db) != SVC__SQLITE || !opt(d->customer))
+		return svc__append(db, APPENDED, n, v, "write the registrations");
+	rc = svc__prepare(db, "INSERT INTO " APPENDED " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			  " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", &st);
+	for (int i = 0; rc == SVC_OK && i < n; i++)
+		svc__bind_opt(st, i + 1, v[i]);
+	if (rc == SVC_OK)
+		rc = svc__step_done(db, st, "write the registration");
+	svc__finalize(st);
+	return rc == SVC_OK ? index_customer(db, d->serial, NULL, d->customer) : rc;
 }
 
 svc_status_t svc__store_device_each_serial(svc_db_t *db, void (*cb)(void *ctx, const char *serial),

@@ -583,6 +583,7 @@ static const svc__driver_t pg_driver = {
 	.last_id = pg_last_id,
 	.bulk = pg_bulk,
 	.append = svc__pg_append,
+	.append_end = svc__pg_copy_end,
 	.fault = pg_fault,
 	.message = pg_message,
 	.prepare = pg_prepare,

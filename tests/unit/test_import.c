@@ -448,9 +448,10 @@ static char *mixed_file(int n)
 	return s;
 }
 
-/* The bulk path (PostgreSQL's COPY, which this runs on the PostgreSQL
- * label) registers what the row path (a SQLite file's) registers: the same
- * file over the same database gives the same devices, counts and rejects. */
+/* The bulk path (SQLite's sorted runs, with the device indexes made again
+ * at the end; PostgreSQL's COPY on the PostgreSQL label) registers what
+ * the row path registers: the same file over the same database gives the
+ * same devices, counts and rejects, and the same indexes. */
 static void the_bulk_path_registers_as_the_row_path_does(void **state)
 {
 	fixture_t *f = *state, g = { 0 };
@@ -464,6 +465,7 @@ static void the_bulk_path_registers_as_the_row_path_does(void **state)
 	assert_int_equal(svc_db_set_actor(g.db, NULL, "test"), SVC_OK);
 	assert_int_equal(svc_model_add(g.db, "iPF6400S", 12, -1, NULL), SVC_OK);
 	assert_int_equal(svc_model_add(g.db, "iR-ADV C5535", 36, -1, NULL), SVC_OK);
+	g.db->rows_only = true;
 	dbs[0] = f->db;
 	dbs[1] = g.db;
 	for (int i = 0; i < 2; i++) {
@@ -486,12 +488,57 @@ static void the_bulk_path_registers_as_the_row_path_does(void **state)
 	assert_int_equal(sum[0].rejected, sum[1].rejected);
 	assert_string_equal(rows[0], rows[1]);
 	assert_string_equal(rejects[0], rejects[1]);
+	/* The device indexes dropped for the load are all there again. */
+	if (!on_pg()) {
+		char *indexes[2];
+
+		for (int i = 0; i < 2; i++)
+			indexes[i] = query_rows(dbs[i], "SELECT name || ' ' || sql FROM sqlite_schema"
+						" WHERE type = 'index' AND tbl_name = 'device'"
+						" ORDER BY name", "\n");
+		assert_non_null(strstr(indexes[0], "device_model CREATE INDEX"));
+		assert_string_equal(indexes[0], indexes[1]);
+		free(indexes[0]);
+		free(indexes[1]);
+	}
 	for (int i = 0; i < 2; i++) {
 		free(rows[i]);
 		free(rejects[i]);
 	}
 	free(file);
 	svc_db_close(g.db);
+}
+
+/* A row held on the bulk path that the database refuses when it is
+ * written fails the whole change, with the database's reason; nothing of
+ * it is saved, and the handle goes on working. */
+static void a_held_row_refused_fails_the_change(void **state)
+{
+	fixture_t *f = *state;
+	const char *good[] = { "HELD1", "iPF6400S", "pending", "dispatch", "2026-01-01T00:00:00Z", "test" };
+	const char *bad[] = { "HELD2", "iPF6400S", "lost", "dispatch", "2026-01-01T00:00:00Z", "test" };
+	const char *target = "device(serial, model, status, support, registered_at, registered_by)";
+	long long before = devices(f);
+
+	assert_int_equal(svc__begin(f->db), SVC_OK);
+	svc__bulk(f->db, true);
+	assert_int_equal(svc__append(f->db, target, 6, good, "append"), SVC_OK);
+	/* SQLite holds the rows; PostgreSQL's COPY may take them and judge at
+	 * its end: either way the commit is where the refusal shows. */
+	svc_status_t rc = svc__append(f->db, target, 6, bad, "append");
+	if (rc == SVC_OK) {
+		svc__bulk(f->db, false);
+		rc = svc__commit(f->db);
+	} else {
+		svc__rollback(f->db);
+	}
+	assert_int_not_equal(rc, SVC_OK);
+	assert_non_null(strcasestr(svc_errmsg(f->db), "check"));
+	assert_int_equal(devices(f), before);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM device WHERE serial LIKE 'HELD%'"), 0);
+	/* The next change is its own. */
+	assert_int_equal(import_str(f, "model,serial\niPF6400S,HELD3\n", 0)->st, SVC_OK);
+	assert_int_equal(devices(f), before + 1);
 }
 
 int main(void)
@@ -521,6 +568,7 @@ int main(void)
 		T(an_import_is_one_audit_entry_its_rows_carry),
 		T(an_import_that_changes_nothing_writes_no_entry),
 		T(the_bulk_path_registers_as_the_row_path_does),
+		T(a_held_row_refused_fails_the_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,128 @@
+/*
+ * sortrun.c - rows held in memory and handed back in the order of their
+ * first value: the SQLite driver's bulk path writes an import's new rows
+ * a run at a time, so that a unique index keyed by that value is filled
+ * front to back instead of at random pages.
+ *
+ * Rows are packed into one growing arena: per value a tag byte (0: NULL,
+ * 1: text) and, for text, its bytes and a NUL.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "servicer-private.h"
+
+struct svc__run {
+	char *arena;
+	size_t used, cap;
+	size_t *start; /* each row's offset in the arena */
+	const char **row; /* the same, as pointers, while handing back */
+	size_t nrows, rows_cap;
+	int nvalues;
+};
+
+svc__run_t *svc__run_new(void)
+{
+	return calloc(1, sizeof(svc__run_t));
+}
+
+void svc__run_free(svc__run_t *r)
+{
+	if (!r)
+		return;
+	free(r->arena);
+	free(r->start);
+	free(r->row);
+	free(r);
+}
+
+size_t svc__run_bytes(const svc__run_t *r)
+{
+	return r->used + r->rows_cap * (sizeof *r->start + sizeof *r->row);
+}
+
+size_t svc__run_rows(const svc__run_t *r)
+{
+	return r->nrows;
+}
+
+void svc__run_clear(svc__run_t *r)
+{
+	r->used = 0;
+	r->nrows = 0;
+}
+
+/* *P holds at least NEED items of SIZE, doubling. */
+static bool room(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 1024;
+	void *q;
+
+	if (need <= *cap)
+		return true;
+	while (n < need)
+		n *= 2;
+	if (!(q = realloc(*p, n * size)))
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+bool svc__run_add(svc__run_t *r, int n, const char *const *v)
+{
+	size_t need = r->used, at = r->used, rows_cap = r->rows_cap;
+
+	if (n < 1 || n > SVC__RUN_VALUES || (r->nrows && n != r->nvalues))
+		return false;
+	for (int i = 0; i < n; i++)
+		need += 1 + (v[i] ? strlen(v[i]) + 1 : 0);
+	if (!room((void **)&r->arena, &r->cap, need, 1) ||
+	    !room((void **)&r->start, &rows_cap, r->nrows + 1, sizeof *r->start) ||
+	    !room((void **)&r->row, &r->rows_cap, r->nrows + 1, sizeof *r->row))
+		return false;
+	for (int i = 0; i < n; i++) {
+		size_t len = v[i] ? strlen(v[i]) + 1 : 0;
+
+		r->arena[at++] = v[i] != NULL;
+		memcpy(r->arena + at, v[i] ? v[i] : "", len);
+		at += len;
+	}
+	r->start[r->nrows++] = r->used;
+	r->used = at;
+	r->nvalues = n;
+	return true;
+}
+
+/* By the first value (NULL first), then as added: rows sharing a key keep
+ * their order. */
+static int by_first(const void *a, const void *b)
+{
+	const char *p = *(const char *const *)a, *q = *(const char *const *)b;
+	int c = p[0] != q[0] ? p[0] - q[0] : p[0] ? strcmp(p + 1, q + 1) : 0;
+
+	return c ? c : (p > q) - (p < q);
+}
+
+int svc__run_each(svc__run_t *r, int (*fn)(void *ctx, int n, const char *const *v), void *ctx)
+{
+	const char *v[SVC__RUN_VALUES];
+	int rc = 0;
+
+	for (size_t i = 0; i < r->nrows; i++)
+		r->row[i] = r->arena + r->start[i];
+	qsort(r->row, r->nrows, sizeof *r->row, by_first);
+	for (size_t i = 0; i < r->nrows && rc == 0; i++) {
+		const char *p = r->row[i];
+
+		for (int k = 0; k < r->nvalues; k++) {
+			v[k] = *p++ ? p : NULL;
+			if (v[k])
+				p += strlen(p) + 1;
+		}
+		rc = fn(ctx, r->nvalues, v);
+	}
+	svc__run_clear(r);
+	return rc;
+}
