@@ -14,7 +14,7 @@ out=${BENCH_DIR:-$here/out}/meter
 mkdir -p "$out"
 export TZ=UTC
 n=$((devices * days))
-csv="$out/readings-$n.csv"
+csv="$out/readings-$n-shuffled.csv"
 if [ ! -s "$csv" ]; then
 	awk -v d="$devices" -v n="$days" 'BEGIN {
 		srand(42)
@@ -30,7 +30,12 @@ if [ ! -s "$csv" ]; then
 				printf "SN%06d,%s,%d,%d,%d\n", s, day[i], bw + co, bw, co
 			}
 		}
-	}' | { IFS= read -r head; echo "$head"; shuf --random-source=<(yes); } > "$csv"
+	}' | {
+		# A real shuffle, the same every run: each row behind a random key
+		# (shuf --random-source=<(yes) left most of a device's rows in order).
+		IFS= read -r head; echo "$head"
+		awk 'BEGIN { srand(7) } { printf "%.15f,%s\n", rand(), $0 }' | sort -t, -k1,1 | cut -d, -f2-
+	} > "$csv"
 fi
 
 fresh_db() {

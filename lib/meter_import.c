@@ -154,6 +154,10 @@ typedef struct applier {
 	char serial[SVC_SERIAL_MAX + 1];
 	svc_status_t device_rc;
 	char device_reason[600];
+	/* Its readings' end, with the rows taken so far (svc__store_meter_tail). */
+	char tail_day[11];
+	long long last[SVC__NCOUNTERS];
+	bool exchanged;
 } applier_t;
 
 static svc_status_t note_rejected(applier_t *a, long long line, const char *reason)
@@ -162,12 +166,13 @@ static svc_status_t note_rejected(applier_t *a, long long line, const char *reas
 	return svc__store_stage_refuse(a->stage, line, reason);
 }
 
-/* Insert one staged row; a refusal is counted, not an error. */
-static svc_status_t apply_one(applier_t *a, const svc__meter_row_t *r)
+/* Insert one staged row; a refusal is counted, not an error.  CHECKED:
+ * in order after the device's readings (in_order). */
+static svc_status_t apply_one(applier_t *a, const svc__meter_row_t *r, bool checked)
 {
 	char reason[600];
 	bool refused;
-	svc_status_t rc = svc__store_writer_put(a->writer, r, 1, &refused);
+	svc_status_t rc = svc__store_writer_put(a->writer, r, 1, checked, &refused);
 
 	if (rc != SVC_OK)
 		return rc;
@@ -190,14 +195,55 @@ static svc_status_t flush_batch(applier_t *a)
 	int n = a->n;
 
 	a->n = 0;
-	if (n == BATCH && (rc = svc__store_writer_put(a->writer, a->row, n, &refused)) != SVC_OK)
+	if (n == BATCH &&
+	    (rc = svc__store_writer_put(a->writer, a->row, n, true, &refused)) != SVC_OK)
 		return rc;
 	if (n == BATCH && !refused) {
 		a->sum->added += BATCH;
 		return SVC_OK;
 	}
 	for (int i = 0; i < n && rc == SVC_OK; i++)
-		rc = apply_one(a, &a->row[i]);
+		rc = apply_one(a, &a->row[i], true);
+	return rc;
+}
+
+/*
+ * Would the order trigger take R now?  Rows come by device and day, so a
+ * row after every reading of its device needs only its device's latest
+ * counters, kept here as rows are taken: such a row is inserted with the
+ * trigger left out (svc__store_writer_put).  Any other row (a back-fill
+ * before a reading already there, a day already taken, a counter lower
+ * than the one before, a device with a meter exchange) goes through the
+ * trigger alone, which refuses it or takes it, and says why.
+ */
+static bool in_order(const applier_t *a, const svc__meter_row_t *r)
+{
+	if (a->exchanged || strcmp(r->day, a->tail_day) <= 0)
+		return false;
+	for (int c = 0; c < SVC__NCOUNTERS; c++)
+		if (r->v[c] >= 0 && r->v[c] < a->last[c])
+			return false;
+	return true;
+}
+
+static void take(applier_t *a, const svc__meter_row_t *r)
+{
+	memcpy(a->tail_day, r->day, sizeof a->tail_day);
+	for (int c = 0; c < SVC__NCOUNTERS; c++)
+		if (r->v[c] >= 0)
+			a->last[c] = r->v[c];
+}
+
+/* R through the trigger, after the rows held: it may change the tail. */
+static svc_status_t apply_unchecked(applier_t *a, const svc__meter_row_t *r)
+{
+	size_t added = a->sum->added;
+	svc_status_t rc = flush_batch(a);
+
+	if (rc == SVC_OK)
+		rc = apply_one(a, r, false);
+	if (rc == SVC_OK && a->sum->added != added)
+		rc = svc__store_meter_tail(a->db, r->serial, a->tail_day, a->last, &a->exchanged);
 	return rc;
 }
 
@@ -213,11 +259,19 @@ static int apply_row(const svc__meter_row_t *r, void *ctx)
 		snprintf(doing, sizeof doing, "record the readings of %s", r->serial);
 		if ((a->device_rc = svc__meter_device(a->db, doing, r->serial, true)) != SVC_OK)
 			reason_of(a->db, a->device_reason, sizeof a->device_reason);
+		else if ((a->rc = svc__store_meter_tail(a->db, r->serial, a->tail_day, a->last,
+							&a->exchanged)) != SVC_OK)
+			return 1;
 	}
-	if (a->device_rc != SVC_OK)
+	if (a->device_rc != SVC_OK) {
 		a->rc = note_rejected(a, r->line, a->device_reason);
-	else if ((a->row[a->n++] = *r, a->n == BATCH))
-		a->rc = flush_batch(a);
+	} else if (!in_order(a, r)) {
+		a->rc = apply_unchecked(a, r);
+	} else {
+		take(a, r);
+		if ((a->row[a->n++] = *r, a->n == BATCH))
+			a->rc = flush_batch(a);
+	}
 	return a->rc != SVC_OK;
 }
 

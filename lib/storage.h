@@ -369,9 +369,19 @@ svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, long long imp
 				    svc__meter_writer_t **w);
 void svc__store_writer_close(svc__meter_writer_t *w);
 /* Insert N billing readings (1 or SVC__METER_BATCH) in one statement; when
- * the schema refuses one, none is inserted and *REFUSED is set. */
+ * the schema refuses one, none is inserted and *REFUSED is set.  CHECKED:
+ * the caller has checked them against the device's readings as the
+ * schema's order trigger would (svc__store_meter_tail), so that an engine
+ * that can may leave the trigger out for this writer (SQLite: this
+ * connection's triggers are off until an unchecked put or the close;
+ * every other writer keeps them). */
 svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_t *r, int n,
-				   bool *refused);
+				   bool checked, bool *refused);
+/* The end of SERIAL's billing readings: the day of its last reading of
+ * any kind ("" if none), each counter's latest value (-1 if none), and
+ * whether it had a meter exchange. */
+svc_status_t svc__store_meter_tail(svc_db_t *db, const char *serial, char day[11],
+				   long long v[SVC__NCOUNTERS], bool *exchanged);
 
 /* store_copy.c: every table, in an order that keeps references. */
 size_t svc__store_copy_tables(void);

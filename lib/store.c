@@ -291,6 +291,11 @@ void svc__bulk(svc_db_t *db, bool on)
 	db->drv->bulk(db->conn, on);
 }
 
+bool svc__triggers(svc_db_t *db, bool on)
+{
+	return db->drv->triggers && svc__settle(db) == SVC_OK && db->drv->triggers(db->conn, on) == 0;
+}
+
 bool svc__can_append(const svc_db_t *db)
 {
 	return db->drv->append != NULL && !db->rows_only;

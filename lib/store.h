@@ -86,6 +86,9 @@ typedef struct svc__driver {
 	 * connection's.  store.c calls it before any other call on the
 	 * connection once a row was appended. */
 	int (*append_end)(svc__conn_t *c);
+	/* This connection's triggers on or off (other connections keep
+	 * theirs): 0 when done.  NULL when the engine cannot. */
+	int (*triggers)(svc__conn_t *c, bool on);
 	svc__fault_t (*fault)(svc__conn_t *c);
 	const char *(*message)(svc__conn_t *c);
 
@@ -174,6 +177,9 @@ void svc__bulk(svc_db_t *db, bool on);
  * connection: every function here calls it); an error once is kept until
  * the rollback. */
 svc_status_t svc__settle(svc_db_t *db);
+/* This connection's triggers on or off; false when the engine cannot, or
+ * did not. */
+bool svc__triggers(svc_db_t *db, bool on);
 /* Has the engine a bulk path for appending rows (svc__append)? */
 bool svc__can_append(const svc_db_t *db);
 /* Append a row of N VALUES to TARGET on it (see the driver's append). */

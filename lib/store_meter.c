@@ -388,6 +388,7 @@ svc_status_t svc__store_stage_refused(svc__meter_stage_t *s,
 struct svc__meter_writer {
 	svc_db_t *db;
 	svc__stmt_t *one, *batch;
+	bool unchecked_off; /* this connection's triggers are off */
 };
 
 #define APPLY_HEAD_IMPORT "INSERT INTO meter_reading(serial, day, slot, total, bw, color," \
@@ -422,13 +423,15 @@ void svc__store_writer_close(svc__meter_writer_t *w)
 {
 	if (!w)
 		return;
+	if (w->unchecked_off)
+		svc__triggers(w->db, true);
 	svc__finalize(w->one);
 	svc__finalize(w->batch);
 	free(w);
 }
 
 svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_t *r, int n,
-				   bool *refused)
+				   bool checked, bool *refused)
 {
 	svc__stmt_t *st = n == SVC__METER_BATCH ? w->batch : w->one;
 
@@ -438,6 +441,10 @@ svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_
 	svc_status_t rc;
 
 	*refused = false;
+	/* Turning them off or on makes SQLite prepare statements again:
+	 * done when a device's rows change from checked to not, not a put. */
+	if (checked != w->unchecked_off && svc__triggers(w->db, !checked))
+		w->unchecked_off = checked;
 	if (savepoint && (rc = svc__exec(w->db, "SAVEPOINT reading", "record the readings")) != SVC_OK)
 		return rc;
 	svc__reset(st);
@@ -454,4 +461,33 @@ svc_status_t svc__store_writer_put(svc__meter_writer_t *w, const svc__meter_row_
 	svc__reset(st);
 	return savepoint ? svc__exec(w->db, "ROLLBACK TO SAVEPOINT reading", "record the readings")
 			 : SVC_OK;
+}
+
+svc_status_t svc__store_meter_tail(svc_db_t *db, const char *serial, char day[11],
+				   long long v[SVC__NCOUNTERS], bool *exchanged)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	/* Each counter's latest as the order trigger finds the reading before
+	 * a day: the latest day first, then the highest slot. */
+	if ((rc = svc__prepare(db,
+			       "SELECT (SELECT max(day) FROM meter_reading WHERE serial = ?1),"
+			       " (SELECT total FROM meter_reading WHERE serial = ?1 AND total IS NOT NULL"
+			       "   ORDER BY day DESC, slot DESC LIMIT 1),"
+			       " (SELECT bw FROM meter_reading WHERE serial = ?1 AND bw IS NOT NULL"
+			       "   ORDER BY day DESC, slot DESC LIMIT 1),"
+			       " (SELECT color FROM meter_reading WHERE serial = ?1 AND color IS NOT NULL"
+			       "   ORDER BY day DESC, slot DESC LIMIT 1),"
+			       " EXISTS (SELECT 1 FROM meter_exchange WHERE serial = ?1)",
+			       &st)) != SVC_OK)
+		return rc;
+	svc__bind_text(st, 1, serial);
+	if (svc__row(db, st, &rc)) {
+		snprintf(day, 11, "%s", svc__col_null(st, 0) ? "" : svc__col_text(st, 0));
+		column_counters(st, 1, v);
+		*exchanged = svc__col_int(st, 4) != 0;
+	}
+	svc__finalize(st);
+	return rc;
 }

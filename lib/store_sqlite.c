@@ -237,9 +237,12 @@ static int lite_begin(svc__conn_t *c)
 }
 
 static int remake_indexes(svc__conn_t *c);
+static int lite_triggers(svc__conn_t *c, bool on);
 
 static int lite_commit(svc__conn_t *c)
 {
+	/* Triggers left off by a writer are on again for whatever follows. */
+	lite_triggers(c, true);
 	if (remake_indexes(c) != 0)
 		return -1;
 	return lite_exec(c, "COMMIT");
@@ -247,6 +250,7 @@ static int lite_commit(svc__conn_t *c)
 
 static void lite_rollback(svc__conn_t *c)
 {
+	lite_triggers(c, true);
 	/* Rows held, and indexes dropped, come back with the rest. */
 	if (LITE(c)->run)
 		svc__run_clear(LITE(c)->run);
@@ -351,6 +355,14 @@ static int weigh_indexes(svc__conn_t *c, const char *table, size_t rows)
 	rc = rc == SQLITE_DONE && (!drops || lite_exec(c, drops) == 0) ? 0 : -1;
 	sqlite3_free(drops);
 	return rc;
+}
+
+static int lite_triggers(svc__conn_t *c, bool on)
+{
+	int now = -1;
+
+	return sqlite3_db_config(SQL(c), SQLITE_DBCONFIG_ENABLE_TRIGGER, on, &now) == SQLITE_OK &&
+	       now == on ? 0 : -1;
 }
 
 /* One held row into the table: bound as the statement's values. */
@@ -548,6 +560,7 @@ const svc__driver_t svc__sqlite_driver = {
 	.bulk = lite_bulk,
 	.append = lite_append,
 	.append_end = lite_append_end,
+	.triggers = lite_triggers,
 	.fault = lite_fault,
 	.message = lite_message,
 	.prepare = lite_prepare,

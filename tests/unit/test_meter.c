@@ -669,6 +669,23 @@ static void random_rows(row_t *rows)
 		rows[i].line = i + 2;
 }
 
+/* What the database held before the file, the same in both: a device read
+ * late (the file's rows before it are back-fills, those after it lower),
+ * one whose total meter was exchanged for one starting higher than the
+ * file's rows after it (all its rows through the trigger), one read
+ * early (the file's rows follow its reading). */
+static void history(svc_db_t *db)
+{
+	char day[11];
+
+	svc_date_format(svc_date_today() - 400 + 175, day);
+	submit_ok(db, "DEV00000", day, "1000000000", "600000000", "400000000");
+	svc_date_format(svc_date_today() - 400 + 150, day);
+	assert_int_equal(exchange(db, "DEV00001", day, "total", "1000000000", "100000"), SVC_OK);
+	svc_date_format(svc_date_today() - 400, day);
+	submit_ok(db, "DEV00002", day, "3", "2", "1");
+}
+
 static void the_import_is_row_by_row_submission_in_date_order(void **state)
 {
 	fixture_t *f = *state;
@@ -690,6 +707,10 @@ static void the_import_is_row_by_row_submission_in_date_order(void **state)
 		snprintf(name[1], sizeof name[1], "one%d.db", (int)seed);
 		bulk = dealer_db(f->dir, name[0]);
 		one = dealer_db(f->dir, name[1]);
+		if (seed % 2 == 0) {
+			history(bulk);
+			history(one);
+		}
 
 		csv_addf(&c, "serial,date,total,bw,color\n");
 		for (size_t i = 0; i < NROWS; i++)
