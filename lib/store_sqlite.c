@@ -28,6 +28,9 @@ typedef struct lite {
 	sqlite3_int64 had; /* rows its target had before it, -1: not asked yet */
 	size_t loaded; /* rows it wrote */
 	char *deferred; /* the CREATE INDEX of the target's indexes dropped */
+	/* BEGIN IMMEDIATE, COMMIT and ROLLBACK, prepared once: a close-out
+	 * send runs two transactions a message. */
+	sqlite3_stmt *tx[3];
 } lite_t;
 
 #define LITE(c) ((lite_t *)(c))
@@ -196,6 +199,8 @@ static int lite_configure(svc__conn_t *c)
 static void lite_close(svc__conn_t *c)
 {
 	sqlite3_finalize(LITE(c)->insert);
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(LITE(c)->tx[i]);
 	sqlite3_free(LITE(c)->deferred);
 	sqlite3_close_v2(SQL(c));
 	svc__run_free(LITE(c)->run);
@@ -231,9 +236,25 @@ static int lite_set_version(svc__conn_t *c, int version)
 	return lite_exec(c, sql);
 }
 
+enum { TX_BEGIN, TX_COMMIT, TX_ROLLBACK };
+
+static int lite_tx(svc__conn_t *c, int which)
+{
+	static const char *const sql[] = { "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK" };
+	sqlite3_stmt **st = &LITE(c)->tx[which];
+	int rc;
+
+	if (!*st && sqlite3_prepare_v3(SQL(c), sql[which], -1, SQLITE_PREPARE_PERSISTENT, st,
+				       NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int lite_begin(svc__conn_t *c)
 {
-	return lite_exec(c, "BEGIN IMMEDIATE");
+	return lite_tx(c, TX_BEGIN);
 }
 
 static int remake_indexes(svc__conn_t *c);
@@ -245,7 +266,7 @@ static int lite_commit(svc__conn_t *c)
 	lite_triggers(c, true);
 	if (remake_indexes(c) != 0)
 		return -1;
-	return lite_exec(c, "COMMIT");
+	return lite_tx(c, TX_COMMIT);
 }
 
 static void lite_rollback(svc__conn_t *c)
@@ -260,7 +281,7 @@ static void lite_rollback(svc__conn_t *c)
 	LITE(c)->had = -1;
 	LITE(c)->loaded = 0;
 	if (!sqlite3_get_autocommit(SQL(c)))
-		lite_exec(c, "ROLLBACK");
+		lite_tx(c, TX_ROLLBACK);
 }
 
 static int64_t lite_changes(svc__conn_t *c)
@@ -446,9 +467,10 @@ static int lite_append(svc__conn_t *c, const char *target, int n, const char *co
 	return svc__run_bytes(l->run) < RUN_BYTES ? 0 : lite_append_end(c);
 }
 
-/* With SERVICER_EXPLAIN set (the tests of plans), every statement's query
- * plan to standard error, a line "plan: DETAIL" each: a full scan of a
- * table reads "plan: SCAN device". */
+/* With SERVICER_EXPLAIN set (the tests of plans), every statement the
+ * engine prepares to standard error, "prepare: SQL" on one line, then its
+ * query plan, a line "plan: DETAIL" each: a full scan of a table reads
+ * "plan: SCAN device". */
 static void explain(sqlite3 *db, const char *sql)
 {
 	static int on = -1;
@@ -459,6 +481,10 @@ static void explain(sqlite3 *db, const char *sql)
 		on = getenv("SERVICER_EXPLAIN") != NULL;
 	if (!on || !(q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql)))
 		return;
+	fputs("prepare: ", stderr);
+	for (const char *p = sql; *p; p++)
+		fputc(*p == '\n' ? ' ' : *p, stderr);
+	fputc('\n', stderr);
 	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW)
 			fprintf(stderr, "plan: %s\n", (const char *)sqlite3_column_text(st, 3));

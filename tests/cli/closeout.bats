@@ -86,6 +86,23 @@ EOF
 	[ -e "$MAIL/002.eml" ]
 }
 
+# Issue 19: the send path prepares each statement once a send, not once a
+# message (SERVICER_EXPLAIN prints "prepare: SQL" for each one prepared).
+# bats test_tags=sqlite-only
+@test "a send prepares its statements once, however many messages it sends" {
+	setup_dealer
+	closed_out C-1
+	start_smtpd
+	one=$(SERVICER_EXPLAIN=1 "$SERVICER" -q closeout --send 2>&1 >/dev/null | grep -c '^prepare: ')
+	for n in 2 3 4 5 6; do closed_out "C-$n"; done
+	five=$(SERVICER_EXPLAIN=1 "$SERVICER" -q closeout --send 2>&1 >/dev/null | grep -c '^prepare: ')
+	[ "$(sql "SELECT count(*) FROM closeout WHERE status = 'sent'")" -eq 6 ]
+	[ -e "$MAIL/006.eml" ]
+	echo "prepared: $one for one message, $five for five" >&2
+	[ "$one" -gt 10 ]
+	[ "$five" -eq "$one" ]
+}
+
 @test "many close-outs go over one connection" {
 	setup_dealer
 	for n in A B C; do closed_out "C-$n"; done
