@@ -76,8 +76,13 @@ svc_status_t svc__store_closeout_list(svc_db_t *db, const char *status, const ch
 	svc_closeout_t c;
 	svc_status_t rc;
 
-	if ((rc = svc__prepare(db, CLOSEOUT_SELECT " WHERE (?1 IS NULL OR c.status = ?1)"
-				   " AND " SVC_CALL_VISIBLE("2") " ORDER BY c.dispatch_id", &st)) != SVC_OK)
+	/* A status given asks its index: queued and failed close-outs are a
+	 * few among all ever sent. */
+	if ((rc = svc__prepare(db, status ? CLOSEOUT_SELECT " WHERE c.status = ?1 AND "
+						SVC_CALL_VISIBLE("2") " ORDER BY c.dispatch_id"
+					  : CLOSEOUT_SELECT " WHERE ?1 IS NULL AND "
+						SVC_CALL_VISIBLE("2") " ORDER BY c.dispatch_id",
+			       &st)) != SVC_OK)
 		return rc;
 	svc__bind_opt(st, 1, status);
 	svc__bind_opt(st, 2, visible_to);

@@ -45,3 +45,31 @@ full_scans() {
 	[ "$(svc --format csv device list --model "no such model" | wc -l)" -eq 1 ]
 	[ "$(svc --format csv --as dana device list | tail -n +2 | cut -d, -f2)" = 2XB00001 ]
 }
+
+# bats test_tags=sqlite-only
+@test "open, late and one status's calls, and close-outs by status, are found by index" {
+	setup_fleet
+	svc -q ascr-register --confirm 2XB00001
+	for n in 7701 7702 7703; do
+		svc -q dispatch new 2XB00001 --number "$n" --problem "E000007" --received 2025-11-18T09:00
+	done
+	svc -q dispatch assign 7702 dana --at 2025-11-18T09:10
+	svc -q dispatch cancel 7703 --reason "customer fixed it" --at 2025-11-18T09:20
+	# The check can fail: every call, unfiltered, is a read of the table.
+	[ -n "$(SERVICER_EXPLAIN=1 "$SERVICER" dispatch list 2>&1 >/dev/null | grep '^plan: SCAN d$')" ]
+	for cmd in "dispatch list --status open" "dispatch list --status assigned" \
+		"dispatch list --overdue" "dispatch list --due-within 2h" \
+		"closeout list --status queued" "closeout list --status failed"; do
+		scans=$(eval full_scans "$cmd")
+		scans="$scans$(SERVICER_EXPLAIN=1 "$SERVICER" $cmd 2>&1 >/dev/null | grep -E '^plan: SCAN (d|c)$' || true)"
+		if [ -n "$scans" ]; then
+			echo "servicer $cmd: $scans" >&2
+			return 1
+		fi
+	done
+	# And the answers are still right.
+	[ "$(svc --format csv dispatch list --status open | tail -n +2 | cut -d, -f2 | sort | tr '\n' ' ')" = "7701 7702 " ]
+	[ "$(svc --format csv dispatch list --status assigned | tail -n +2 | cut -d, -f2)" = 7702 ]
+	[ "$(svc --format csv dispatch list --overdue | tail -n +2 | wc -l)" -eq 2 ]
+	[ "$(svc --format csv dispatch list | tail -n +2 | wc -l)" -eq 3 ]
+}
