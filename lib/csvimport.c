@@ -41,7 +41,7 @@ typedef struct reader {
 	int colmap[MAX_FIELDS]; /* spec column index -> header position, -1 */
 
 	svc_status_t fatal; /* set: stop, report this */
-	svc__sha256_t sha;
+	svc__digest_t *digest;
 	char buf[CHUNK];
 } reader_t;
 
@@ -331,7 +331,7 @@ static svc_status_t drain(reader_t *r, FILE *in)
 	size_t n;
 
 	while ((n = fread(r->buf, 1, CHUNK, in)) > 0)
-		svc__sha256_add(&r->sha, r->buf, n);
+		svc__digest_add(r->digest, r->buf, n);
 	if (ferror(in))
 		return svc__error(r->db, SVC_EIO, "cannot read the input: %s", strerror(errno));
 	return r->fatal;
@@ -347,7 +347,7 @@ static svc_status_t read_all(reader_t *r, struct csv_parser *p, FILE *in)
 	while ((n = fread(buf, 1, CHUNK, in)) > 0) {
 		const char *s = buf;
 
-		svc__sha256_add(&r->sha, buf, n);
+		svc__digest_add(r->digest, buf, n);
 		if (first && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 			s += 3, n -= 3;
 		first = false;
@@ -386,9 +386,13 @@ svc_status_t svc__csv_import(svc_db_t *db, FILE *in, const svc__csv_spec_t *spec
 	}
 	csv_set_realloc_func(&p, capped_realloc);
 	csv_set_blk_size(&p, 4096);
-	svc__sha256_init(&r->sha);
+	if (!(r->digest = svc__digest_new())) {
+		csv_free(&p);
+		free(r);
+		return svc__error(db, SVC_EINTERNAL, "out of memory");
+	}
 	rc = read_all(r, &p, in);
-	svc__sha256_hex(&r->sha, stats->sha256);
+	svc__digest_end(r->digest, stats->sha256);
 	if (rc == SVC_OK && !r->have_header)
 		rc = svc__error(db, SVC_EINVAL,
 				"the input is empty; expected a header row naming the columns (%s,%s,...)",

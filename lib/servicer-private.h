@@ -166,6 +166,13 @@ void svc__sha256_add(svc__sha256_t *c, const void *data, size_t n);
 /* The digest as 64 hex digits and a NUL; C is spent. */
 void svc__sha256_hex(svc__sha256_t *c, char out[65]);
 
+/* digest.c: SHA-256 of a stream, taken on a thread of its own. */
+typedef struct svc__digest svc__digest_t;
+svc__digest_t *svc__digest_new(void); /* NULL: out of memory */
+void svc__digest_add(svc__digest_t *d, const void *data, size_t n);
+/* The digest as hex; D is freed. */
+void svc__digest_end(svc__digest_t *d, char out[65]);
+
 /* store_load.c */
 bool svc__is_postgresql(const char *where);
 

@@ -167,6 +167,35 @@ static void sha256_of_the_standard_examples(void **state)
 	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* The same digest taken on the import's second thread: pieces smaller and
+ * larger than its chunks, more of them than its ring holds. */
+static void digest_on_a_thread_is_sha256(void **state)
+{
+	static char big[200000];
+	svc__digest_t *d = svc__digest_new();
+	char hex[65];
+
+	(void)state;
+	assert_non_null(d);
+	memset(big, 'a', sizeof big);
+	for (int i = 0; i < 5; i++) {
+		svc__digest_add(d, big, sizeof big);	/* 1,000,000 'a' in all */
+		svc__digest_add(d, big, 0);
+	}
+	svc__digest_end(d, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	d = svc__digest_new();
+	assert_non_null(d);
+	svc__digest_add(d, "ab", 2);
+	svc__digest_add(d, "c", 1);
+	svc__digest_end(d, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	d = svc__digest_new();
+	assert_non_null(d);
+	svc__digest_end(d, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +208,7 @@ int main(void)
 		cmocka_unit_test(json_builder_escapes),
 		cmocka_unit_test(csv_fields_are_quoted_only_where_they_must_be),
 		cmocka_unit_test(sha256_of_the_standard_examples),
+		cmocka_unit_test(digest_on_a_thread_is_sha256),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
