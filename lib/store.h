@@ -75,8 +75,9 @@ typedef struct svc__driver {
 	int64_t (*last_id)(svc__conn_t *c);
 	/* A bulk load is starting (ON) or over: the engine may tune for it. */
 	void (*bulk)(svc__conn_t *c, bool on);
-	/* Append a row of N values (NULL for NULL) to TARGET, a table and its
-	 * columns ("device(serial, model)"), on the engine's bulk path
+	/* Append a row of N values (NULL for NULL) to TARGET, a string
+	 * constant naming a table and its columns ("device(serial, model)"),
+	 * on the engine's bulk path
 	 * (PostgreSQL's COPY), inside the transaction: the rows are in the
 	 * table once append_end returned 0.  An engine may hold them until
 	 * then, and write them in another order (SQLite sorts each run by

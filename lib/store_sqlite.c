@@ -21,6 +21,7 @@ typedef struct lite {
 	sqlite3 *sql;
 	svc__run_t *run;
 	char target[512]; /* of the rows held */
+	const char *given; /* the caller's text of it, last time */
 	int nvalues; /* in each of them */
 	sqlite3_stmt *insert; /* into target */
 	bool oom; /* appending ran out of memory */
@@ -448,7 +449,7 @@ static int lite_append(svc__conn_t *c, const char *target, int n, const char *co
 {
 	lite_t *l = LITE(c);
 
-	if (strcmp(l->target, target) != 0) {
+	if (target != l->given && strcmp(l->target, target) != 0) {
 		if (lite_append_end(c) != 0)
 			return -1;
 		if (strlen(target) >= sizeof l->target) {
@@ -459,6 +460,7 @@ static int lite_append(svc__conn_t *c, const char *target, int n, const char *co
 		l->insert = NULL;
 		strcpy(l->target, target);
 		l->nvalues = n;
+		l->given = target;
 	}
 	if ((!l->run && !(l->run = svc__run_new())) || !svc__run_add(l->run, n, v)) {
 		l->oom = true;
