@@ -15,28 +15,7 @@ mkdir -p "$out"
 export TZ=UTC
 n=$((devices * days))
 csv="$out/readings-$n-shuffled.csv"
-if [ ! -s "$csv" ]; then
-	awk -v d="$devices" -v n="$days" 'BEGIN {
-		srand(42)
-		print "serial,date,total,bw,color"
-		for (i = 0; i < n; i++) {
-			t = 1262304000 + i * 86400   # from 2010-01-01
-			day[i] = strftime("%Y-%m-%d", t, 1)
-		}
-		for (s = 0; s < d; s++) {
-			bw = 0; co = 0
-			for (i = 0; i < n; i++) {
-				bw += int(rand() * 400); co += int(rand() * 100)
-				printf "SN%06d,%s,%d,%d,%d\n", s, day[i], bw + co, bw, co
-			}
-		}
-	}' | {
-		# A real shuffle, the same every run: each row behind a random key
-		# (shuf --random-source=<(yes) left most of a device's rows in order).
-		IFS= read -r head; echo "$head"
-		awk 'BEGIN { srand(7) } { printf "%.15f,%s\n", rand(), $0 }' | sort -t, -k1,1 | cut -d, -f2-
-	} > "$csv"
-fi
+[ -s "$csv" ] || "$here/gen-readings.sh" "$devices" "$days" > "$csv"
 
 fresh_db() {
 	rm -f "$1" "$1-wal" "$1-shm"
