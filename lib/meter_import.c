@@ -1,14 +1,18 @@
 /*
- * meter_import.c - the meter import: rows are read and checked into a
- * temporary table, then applied in date order for each device, so that
- * which of two contradicting rows is refused does not depend on the
- * file's order.  Each row is judged as meter.c judges a single reading;
- * the schema's trigger does the judging at speed, and meter.c is asked why
- * only when a row is refused.
+ * meter_import.c - the meter import: rows are read, checked and sorted by
+ * device, day and line (sorter.c: in memory, past a bound on temporary
+ * files), then applied in date order for each device, so that which of
+ * two contradicting rows is refused does not depend on the file's order.
+ * Each row is judged as meter.c judges a single reading; the schema's
+ * trigger does the judging at speed, and meter.c is asked why only when a
+ * row is refused.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "servicer-private.h"
 
@@ -23,36 +27,65 @@ static const char *const import_columns[] = {
 static const char *const import_required[] = { "serial", "date" };
 
 /*
- * Rows are staged, and inserted, BATCH at a time, by one statement of
- * BATCH rows: a statement's fixed cost, and the schema trigger's frame,
- * are paid once a batch rather than once a row.
+ * Rows are inserted BATCH at a time, by one statement of BATCH rows: a
+ * statement's fixed cost is paid once a batch rather than once a row.
  */
 enum { BATCH = SVC__METER_BATCH };
 
+/* Memory the sorted rows, and the refusals, may hold before they go to
+ * temporary files. */
+#define ROWS_MEMORY (12u << 20)
+#define REFUSED_MEMORY (2u << 20)
+
+/* By device, day, then line: the order rows are applied in. */
+static int by_device_day_line(const void *a, const void *b)
+{
+	const svc__meter_row_t *x = a, *y = b;
+	int c = strcmp(x->serial, y->serial);
+
+	if (!c)
+		c = memcmp(x->day, y->day, sizeof x->day);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
 typedef struct import_ctx {
 	svc_db_t *db;
-	svc__meter_stage_t *stage;
+	svc__sorter_t *rows;
 	int64_t today;
-	bool keep_raw;		/* a reject file wants the rows as read */
-	svc__meter_row_t row[BATCH];
-	int n;
+	/* With a reject file: the rows as read, and the refusals' reasons. */
+	FILE *texts;
 } import_ctx_t;
 
-/* Write the rows held in IC to the staging table. */
-static svc_status_t stage_flush(import_ctx_t *ic)
+static svc_status_t sort_failed(svc_db_t *db, const char *what)
 {
-	svc_status_t rc = SVC_OK;
-	int n = ic->n;
+	return svc__error(db, errno == ENOMEM || !errno ? SVC_EINTERNAL : SVC_EIO,
+			  "cannot sort the %s: %s", what, errno ? strerror(errno) : "out of memory");
+}
 
-	ic->n = 0;
-	for (int i = 0; i < n; i++)
-		if (ic->row[i].raw.oom)
-			rc = svc__error(ic->db, SVC_EINTERNAL, "out of memory");
-	if (rc == SVC_OK)
-		rc = svc__store_stage_put(ic->stage, ic->row, n);
-	for (int i = 0; i < n; i++)
-		svc__buf_free(&ic->row[i].raw);
-	return rc;
+/* TEXT, of LEN bytes, kept in TEXTS; its place to *AT. */
+static int keep_text(FILE *texts, const char *text, size_t len, long long *at)
+{
+	long off = ftell(texts);
+
+	*at = off;
+	return off < 0 || (len && fwrite(text, 1, len, texts) != len) ? -1 : 0;
+}
+
+/* The text kept at AT, LEN bytes, into B. */
+static int read_text(FILE *texts, long long at, size_t len, svc_buf_t *b)
+{
+	char chunk[4096];
+
+	while (len > 0) {
+		size_t n = len < sizeof chunk ? len : sizeof chunk;
+
+		if (pread(fileno(texts), chunk, n, (off_t)at) != (ssize_t)n)
+			return -1;
+		svc__buf_putn(b, chunk, n);
+		at += (long long)n;
+		len -= n;
+	}
+	return b->oom ? -1 : 0;
 }
 
 static svc_status_t rejectf(char *reason, size_t len, const char *fmt, ...)
@@ -72,7 +105,7 @@ static svc_status_t stage_row(void *ctx, const svc__csv_row_t *row, const char *
 			      char *reason, size_t len)
 {
 	import_ctx_t *ic = ctx;
-	svc__meter_row_t *r = &ic->row[ic->n];
+	svc__meter_row_t row_read, *r = &row_read;
 	char err[200];
 	int64_t d;
 
@@ -96,10 +129,21 @@ static svc_status_t stage_row(void *ctx, const svc__csv_row_t *row, const char *
 	if (r->v[0] < 0 && r->v[1] < 0 && r->v[2] < 0)
 		return rejectf(reason, len, "no counter: give total, bw or color");
 	r->line = (long long)row->line;
-	memset(&r->raw, 0, sizeof r->raw);
-	for (size_t i = 0; ic->keep_raw && i < row->nfields; i++)
-		svc__csv_field(&r->raw, row->fields[i], i == 0);
-	return ++ic->n == BATCH ? stage_flush(ic) : SVC_OK;
+	r->raw_at = -1;
+	errno = 0;
+	if (ic->texts) {
+		svc_buf_t raw = { 0 };
+		int kept;
+
+		for (size_t i = 0; i < row->nfields; i++)
+			svc__csv_field(&raw, row->fields[i], i == 0);
+		r->raw_len = raw.len;
+		kept = raw.oom ? -1 : keep_text(ic->texts, raw.p, raw.len, &r->raw_at);
+		svc__buf_free(&raw);
+		if (kept != 0)
+			return sort_failed(ic->db, "readings");
+	}
+	return svc__sorter_add(ic->rows, r) == 0 ? SVC_OK : sort_failed(ic->db, "readings");
 }
 
 /* The last refusal's words, without their "cannot ...: " lead. */
@@ -137,7 +181,7 @@ static bool same_reading(svc_db_t *db, const char *serial, const char *day,
 
 
 /*
- * The staged rows, in date order per device, are inserted a batch at a
+ * The sorted rows, in date order per device, are inserted a batch at a
  * time.  A batch the schema refuses is undone (the statement aborts) and
  * its rows are tried again one by one, to learn which of them was
  * refused and why: the outcome is that of inserting every row alone.
@@ -145,7 +189,9 @@ static bool same_reading(svc_db_t *db, const char *serial, const char *day,
 typedef struct applier {
 	svc_db_t *db;
 	svc_import_summary_t *sum;
-	svc__meter_stage_t *stage;
+	FILE *texts;		/* with a reject file: */
+	svc__sorter_t *refused; /* the refusals, by line */
+	FILE *reject;
 	svc__meter_writer_t *writer;
 	svc__meter_row_t row[BATCH];
 	int n;
@@ -160,10 +206,31 @@ typedef struct applier {
 	bool exchanged;
 } applier_t;
 
-static svc_status_t note_rejected(applier_t *a, long long line, const char *reason)
+/* A refusal, kept for the reject file: the row as read, and why. */
+typedef struct refusal {
+	long long line, raw_at, reason_at;
+	size_t raw_len, reason_len;
+} refusal_t;
+
+static int by_line(const void *a, const void *b)
 {
+	const refusal_t *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static svc_status_t note_rejected(applier_t *a, const svc__meter_row_t *r, const char *reason)
+{
+	refusal_t f = { r->line, r->raw_at, -1, r->raw_len, strlen(reason) };
+
 	a->sum->rejected++;
-	return svc__store_stage_refuse(a->stage, line, reason);
+	if (!a->refused)
+		return SVC_OK;
+	errno = 0;
+	if (keep_text(a->texts, reason, f.reason_len, &f.reason_at) != 0 ||
+	    svc__sorter_add(a->refused, &f) != 0)
+		return sort_failed(a->db, "refusals");
+	return SVC_OK;
 }
 
 /* Insert one staged row; a refusal is counted, not an error.  CHECKED:
@@ -185,7 +252,7 @@ static svc_status_t apply_one(applier_t *a, const svc__meter_row_t *r, bool chec
 		return SVC_OK;
 	}
 	why_refused(a->db, r->serial, r->day, r->v, reason, sizeof reason);
-	return note_rejected(a, r->line, reason);
+	return note_rejected(a, r, reason);
 }
 
 static svc_status_t flush_batch(applier_t *a)
@@ -195,15 +262,13 @@ static svc_status_t flush_batch(applier_t *a)
 	int n = a->n;
 
 	a->n = 0;
-	if (n == BATCH &&
-	    (rc = svc__store_writer_put(a->writer, a->row, n, true, &refused)) != SVC_OK)
-		return rc;
-	if (n == BATCH && !refused) {
+	if (n == BATCH)
+		rc = svc__store_writer_put(a->writer, a->row, n, true, &refused);
+	if (rc == SVC_OK && n == BATCH && !refused)
 		a->sum->added += BATCH;
-		return SVC_OK;
-	}
-	for (int i = 0; i < n && rc == SVC_OK; i++)
-		rc = apply_one(a, &a->row[i], true);
+	else
+		for (int i = 0; i < n && rc == SVC_OK; i++)
+			rc = apply_one(a, &a->row[i], true);
 	return rc;
 }
 
@@ -237,8 +302,8 @@ static void take(applier_t *a, const svc__meter_row_t *r)
 /* R through the trigger, after the rows held: it may change the tail. */
 static svc_status_t apply_unchecked(applier_t *a, const svc__meter_row_t *r)
 {
-	size_t added = a->sum->added;
 	svc_status_t rc = flush_batch(a);
+	size_t added = a->sum->added;
 
 	if (rc == SVC_OK)
 		rc = apply_one(a, r, false);
@@ -247,10 +312,13 @@ static svc_status_t apply_unchecked(applier_t *a, const svc__meter_row_t *r)
 	return rc;
 }
 
-/* One staged row: refused with its device's reason, or held for a batch. */
-static int apply_row(const svc__meter_row_t *r, void *ctx)
+/* One sorted row: refused with its device's reason, held for a batch, or
+ * applied alone. */
+static int apply_row(void *ctx, const void *rec)
 {
 	applier_t *a = ctx;
+	const svc__meter_row_t *r = rec;
+
 
 	if (strcmp(r->serial, a->serial) != 0) {
 		char doing[80];
@@ -264,42 +332,70 @@ static int apply_row(const svc__meter_row_t *r, void *ctx)
 			return 1;
 	}
 	if (a->device_rc != SVC_OK) {
-		a->rc = note_rejected(a, r->line, a->device_reason);
+		a->rc = note_rejected(a, r, a->device_reason);
 	} else if (!in_order(a, r)) {
 		a->rc = apply_unchecked(a, r);
 	} else {
 		take(a, r);
-		if ((a->row[a->n++] = *r, a->n == BATCH))
+		a->row[a->n++] = *r;
+		if (a->n == BATCH)
 			a->rc = flush_batch(a);
 	}
 	return a->rc != SVC_OK;
 }
 
-static void reject_line(const char *raw, long long line, const char *reason, void *ctx)
+/* A refusal to the reject file, in the order of lines. */
+static int write_refused(void *ctx, const void *rec)
 {
-	svc__reject_write(ctx, raw ? raw : "", raw && *raw, line, reason);
+	applier_t *a = ctx;
+	const refusal_t *f = rec;
+	svc_buf_t raw = { 0 }, reason = { 0 };
+	int rc = read_text(a->texts, f->raw_at, f->raw_len, &raw) != 0 ||
+			 read_text(a->texts, f->reason_at, f->reason_len, &reason) != 0
+		 ? -1 : 0;
+
+	if (rc == 0)
+		svc__reject_write(a->reject, svc__buf_str(&raw), f->raw_len > 0, f->line,
+				  svc__buf_str(&reason));
+	svc__buf_free(&raw);
+	svc__buf_free(&reason);
+	return rc < 0 ? 1 : 0;
 }
 
-static svc_status_t apply_staged(svc_db_t *db, svc__meter_stage_t *stage, long long import_id,
-				 const svc_import_opts_t *opts, svc_import_summary_t *sum)
+static svc_status_t apply_sorted_rows(import_ctx_t *ic, long long import_id,
+				      const svc_import_opts_t *opts, svc_import_summary_t *sum)
 {
-	applier_t a = { .db = db, .sum = sum, .stage = stage };
+	applier_t a = { .db = ic->db, .sum = sum, .texts = ic->texts };
 	char now[21];
 	svc_status_t rc;
 
 	svc__now(now);
-	if ((rc = svc__store_writer_open(db, now, import_id, &a.writer)) == SVC_OK &&
-	    (rc = svc__store_stage_each(stage, apply_row, &a)) == SVC_OK &&
-	    (rc = a.rc) == SVC_OK && (rc = flush_batch(&a)) == SVC_OK && opts && opts->reject)
-		rc = svc__store_stage_refused(stage, reject_line, opts->reject);
+	if (ic->texts) {
+		a.reject = opts->reject;
+		if (!(a.refused = svc__sorter_new(sizeof(refusal_t), by_line, REFUSED_MEMORY)))
+			return svc__error(ic->db, SVC_EINTERNAL, "out of memory");
+	}
+	if ((rc = svc__store_writer_open(ic->db, now, import_id, &a.writer)) == SVC_OK) {
+		errno = 0;
+		rc = svc__sorter_each(ic->rows, apply_row, &a) < 0 ? sort_failed(ic->db, "readings")
+								  : a.rc;
+	}
+	if (rc == SVC_OK)
+		rc = flush_batch(&a);
+	if (rc == SVC_OK && a.refused) {
+		errno = 0;
+		if (fflush(a.texts) != 0 || svc__sorter_each(a.refused, write_refused, &a) != 0)
+			rc = sort_failed(ic->db, "refusals");
+	}
 	svc__store_writer_close(a.writer);
+	svc__sorter_free(a.refused);
 	return rc;
 }
 
 svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *opts,
 			      svc_import_summary_t *summary)
 {
-	import_ctx_t ic = { .db = db, .today = svc_date_today(), .keep_raw = opts && opts->reject };
+	import_ctx_t ic = { .db = db, .today = svc_date_today() };
 	svc__csv_spec_t spec = {
 		import_columns, sizeof import_columns / sizeof *import_columns,
 		import_required, 2, stage_row, &ic,
@@ -308,13 +404,20 @@ svc_status_t svc_meter_import(svc_db_t *db, FILE *in, const svc_import_opts_t *o
 	svc_status_t rc;
 
 	if ((rc = svc__import_begin(&im, db, SVC__DO_METER, "meter readings", opts,
-				    summary)) == SVC_OK &&
-	    (rc = svc__store_stage_open(db, ic.keep_raw, &ic.stage)) == SVC_OK &&
-	    (rc = svc__import_read(&im, in, &spec)) == SVC_OK &&
-	    (rc = stage_flush(&ic)) == SVC_OK)
-		rc = apply_staged(db, ic.stage, im.id, opts, summary);
-	for (int i = 0; i < ic.n; i++)
-		svc__buf_free(&ic.row[i].raw);
-	svc__store_stage_close(ic.stage);
+				    summary)) != SVC_OK)
+		return svc__import_end(&im, rc);
+	errno = 0;
+	if (!(ic.rows = svc__sorter_new(sizeof(svc__meter_row_t), by_device_day_line, ROWS_MEMORY)))
+		rc = svc__error(db, SVC_EINTERNAL, "out of memory");
+	else if (opts && opts->reject && !(ic.texts = svc__scratch_file()))
+		rc = sort_failed(db, "readings");
+	if (rc == SVC_OK && (rc = svc__import_read(&im, in, &spec)) == SVC_OK) {
+		errno = 0;
+		rc = ic.texts && fflush(ic.texts) != 0 ? sort_failed(db, "readings")
+						      : apply_sorted_rows(&ic, im.id, opts, summary);
+	}
+	svc__sorter_free(ic.rows);
+	if (ic.texts)
+		fclose(ic.texts);
 	return svc__import_end(&im, rc);
 }

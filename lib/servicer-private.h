@@ -386,6 +386,20 @@ size_t svc__run_rows(const svc__run_t *r);
 int svc__run_each(svc__run_t *r, int (*fn)(void *ctx, int n, const char *const *v), void *ctx);
 void svc__run_clear(svc__run_t *r);
 
+/* sorter.c: records of SIZE bytes sorted by CMP, however many: past MEMORY
+ * bytes held, sorted runs go to temporary files merged at the end.  -1
+ * (errno set): out of memory or a file error. */
+typedef struct svc__sorter svc__sorter_t;
+svc__sorter_t *svc__sorter_new(size_t size, int (*cmp)(const void *, const void *),
+			       size_t memory);
+void svc__sorter_free(svc__sorter_t *s);
+int svc__sorter_add(svc__sorter_t *s, const void *rec);
+/* FN on every record added, in order, until it returns other than 0
+ * (returned; FN returns 0 or more). */
+int svc__sorter_each(svc__sorter_t *s, int (*fn)(void *ctx, const void *rec), void *ctx);
+/* A new file in $TMPDIR (else /tmp), removed once closed; NULL: errno. */
+FILE *svc__scratch_file(void);
+
 /* registrar.c */
 typedef struct svc__regval {
 	char model[SVC_MODEL_MAX * 4 + 1];

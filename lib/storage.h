@@ -339,7 +339,7 @@ typedef struct svc__meter_event {
 svc_status_t svc__store_meter_history(svc_db_t *db, const char *serial,
 				      int (*cb)(const svc__meter_event_t *e, void *ctx), void *ctx);
 
-/* The meter import: rows are staged, then read back by device and day and
+/* The meter import: rows are sorted by device and day (sorter.c), then
  * inserted SVC__METER_BATCH at a time (or one at a time). */
 enum { SVC__METER_BATCH = 64 };
 typedef struct svc__meter_row {
@@ -347,22 +347,10 @@ typedef struct svc__meter_row {
 	char day[11];
 	long long line;
 	long long v[SVC__NCOUNTERS];
-	svc_buf_t raw; /* the row as read, for a reject file */
+	/* Where the row as read is kept for a reject file (-1: nowhere). */
+	long long raw_at;
+	size_t raw_len;
 } svc__meter_row_t;
-typedef struct svc__meter_stage svc__meter_stage_t;
-svc_status_t svc__store_stage_open(svc_db_t *db, bool keep_raw, svc__meter_stage_t **s);
-void svc__store_stage_close(svc__meter_stage_t *s);
-/* Stage N rows (1 or SVC__METER_BATCH per statement). */
-svc_status_t svc__store_stage_put(svc__meter_stage_t *s, const svc__meter_row_t *r, int n);
-/* The staged rows by serial, day and line. */
-svc_status_t svc__store_stage_each(svc__meter_stage_t *s,
-				   int (*cb)(const svc__meter_row_t *r, void *ctx), void *ctx);
-/* Staged LINE was refused for REASON; the refused ones, by line. */
-svc_status_t svc__store_stage_refuse(svc__meter_stage_t *s, long long line, const char *reason);
-svc_status_t svc__store_stage_refused(svc__meter_stage_t *s,
-				      void (*cb)(const char *raw, long long line,
-						 const char *reason, void *ctx),
-				      void *ctx);
 typedef struct svc__meter_writer svc__meter_writer_t;
 /* Readings recorded by the actor at NOW, from import IMPORT_ID. */
 svc_status_t svc__store_writer_open(svc_db_t *db, const char *now, long long import_id,

@@ -1,4 +1,6 @@
 /* test_text.c - serial normalization, dates, UTF-8, numbers. */
+#include <errno.h>
+
 #include "helpers.h"
 
 static void serial_is_trimmed_and_upper_cased(void **state)
@@ -196,6 +198,74 @@ static void digest_on_a_thread_is_sha256(void **state)
 	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* The sorter: past its memory, runs on files merged; every record once,
+ * in order; a temporary directory that cannot be written is an error. */
+static int by_value(const void *a, const void *b)
+{
+	const long long *x = a, *y = b;
+
+	return (*x > *y) - (*x < *y);
+}
+
+typedef struct seen {
+	long long last, n, sum;
+	bool ordered;
+} seen_t;
+
+static int see(void *ctx, const void *rec)
+{
+	seen_t *s = ctx;
+	long long v = *(const long long *)rec;
+
+	s->ordered = s->ordered && (s->n == 0 || v >= s->last);
+	s->last = v;
+	s->sum += v;
+	return ++s->n == 0;
+}
+
+static void sorter_spills_runs_and_merges_them(void **state)
+{
+	unsigned seed = 7;
+
+	(void)state;
+	for (int memory = 8 * 100; memory <= 8 * 100000; memory *= 1000) {
+		svc__sorter_t *s = svc__sorter_new(sizeof(long long), by_value, (size_t)memory);
+		seen_t seen = { 0, 0, 0, true };
+		long long sum = 0;
+
+		assert_non_null(s);
+		for (int i = 0; i < 10000; i++) {
+			long long v = (long long)((seed = seed * 1103515245 + 12345) >> 8) % 5000;
+
+			sum += v;
+			assert_int_equal(svc__sorter_add(s, &v), 0);
+		}
+		assert_int_equal(svc__sorter_each(s, see, &seen), 0);
+		assert_int_equal(seen.n, 10000);
+		assert_int_equal(seen.sum, sum);
+		assert_true(seen.ordered);
+		svc__sorter_free(s);
+	}
+	{
+		char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+		svc__sorter_t *s = svc__sorter_new(sizeof(long long), by_value, 8 * 4);
+		long long v = 1;
+		int rc = 0;
+
+		setenv("TMPDIR", "/nonexistent/servicer-test", 1);
+		for (int i = 0; i < 8 && rc == 0; i++)
+			rc = svc__sorter_add(s, &v);
+		assert_int_equal(rc, -1);
+		assert_int_equal(errno, ENOENT);
+		svc__sorter_free(s);
+		if (old)
+			setenv("TMPDIR", old, 1);
+		else
+			unsetenv("TMPDIR");
+		free(old);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +279,7 @@ int main(void)
 		cmocka_unit_test(csv_fields_are_quoted_only_where_they_must_be),
 		cmocka_unit_test(sha256_of_the_standard_examples),
 		cmocka_unit_test(digest_on_a_thread_is_sha256),
+		cmocka_unit_test(sorter_spills_runs_and_merges_them),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
