@@ -1,46 +1,19 @@
 /*
- * store_sqlite.c - the SQLite driver: the only file that calls sqlite3_*.
+ * store_sqlite.c - the SQLite driver (with store_sqlite_bulk.c, its bulk
+ * path, the only files that call sqlite3_*).
  *
  * A database is one file, in WAL mode with full synchronous commits, its
  * application id 'SVCR' and its schema version in PRAGMA user_version.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "servicer-private.h"
-
-/* A connection: the sqlite3 handle, and the rows appended on the bulk
- * path that are not written yet (see lite_append). */
-typedef struct lite {
-	sqlite3 *sql;
-	svc__run_t *run;
-	char target[512]; /* of the rows held */
-	const char *given; /* the caller's text of it, last time */
-	int nvalues; /* in each of them */
-	sqlite3_stmt *insert; /* into target */
-	bool oom; /* appending ran out of memory */
-	bool bulk; /* a bulk load: its rows go in a run at a time */
-	sqlite3_int64 had; /* rows its target had before it, -1: not asked yet */
-	size_t loaded; /* rows it wrote */
-	char *deferred; /* the CREATE INDEX of the target's indexes dropped */
-	/* BEGIN IMMEDIATE, COMMIT and ROLLBACK, prepared once: a close-out
-	 * send runs two transactions a message. */
-	sqlite3_stmt *tx[3];
-} lite_t;
-
-#define LITE(c) ((lite_t *)(c))
-#define SQL(c) (LITE(c)->sql)
-
-/* Page cache of a bulk load, in KiB (SQLite's default is 2000). */
-#define BULK_CACHE_KIB "8192"
-/* Rows held before they are written, in bytes of memory. */
-#define RUN_BYTES (12u << 20)
+#include "store_sqlite.h"
 
 static int pragma_int(sqlite3 *sql, const char *pragma, int *out)
 {
@@ -199,12 +172,10 @@ static int lite_configure(svc__conn_t *c)
 
 static void lite_close(svc__conn_t *c)
 {
-	sqlite3_finalize(LITE(c)->insert);
+	svc__lite_bulk_free(c);
 	for (int i = 0; i < 3; i++)
 		sqlite3_finalize(LITE(c)->tx[i]);
-	sqlite3_free(LITE(c)->deferred);
 	sqlite3_close_v2(SQL(c));
-	svc__run_free(LITE(c)->run);
 	free(c);
 }
 
@@ -258,29 +229,23 @@ static int lite_begin(svc__conn_t *c)
 	return lite_tx(c, TX_BEGIN);
 }
 
-static int remake_indexes(svc__conn_t *c);
 static int lite_triggers(svc__conn_t *c, bool on);
 
 static int lite_commit(svc__conn_t *c)
 {
 	/* Triggers left off by a writer are on again for whatever follows. */
 	lite_triggers(c, true);
-	if (remake_indexes(c) != 0)
+	if (svc__lite_remake_indexes(c) != 0)
 		return -1;
 	return lite_tx(c, TX_COMMIT);
 }
 
 static void lite_rollback(svc__conn_t *c)
 {
+	/* Rows held, and indexes dropped, come back with the rest (the
+	 * writer thread done first: the connection is its until then). */
+	svc__lite_bulk_reset(c);
 	lite_triggers(c, true);
-	/* Rows held, and indexes dropped, come back with the rest. */
-	if (LITE(c)->run)
-		svc__run_clear(LITE(c)->run);
-	sqlite3_free(LITE(c)->deferred);
-	LITE(c)->deferred = NULL;
-	LITE(c)->oom = false;
-	LITE(c)->had = -1;
-	LITE(c)->loaded = 0;
 	if (!sqlite3_get_autocommit(SQL(c)))
 		lite_tx(c, TX_ROLLBACK);
 }
@@ -300,84 +265,6 @@ static int64_t lite_last_id(svc__conn_t *c)
 	return sqlite3_last_insert_rowid(SQL(c));
 }
 
-static void lite_bulk(svc__conn_t *c, bool on)
-{
-	/* Rows arrive in any order: a larger, still bounded, page cache keeps
-	 * the indexes' inner pages in memory, and sorts those made again. */
-	if (!on)
-		remake_indexes(c);
-	lite_exec(c, on ? "PRAGMA cache_size = -" BULK_CACHE_KIB : "PRAGMA cache_size = -2000");
-	LITE(c)->bulk = on;
-	LITE(c)->had = -1;
-	LITE(c)->loaded = 0;
-}
-
-/* The plain indexes dropped for a bulk load are made again: one sort each
- * instead of a row at a time. */
-static int remake_indexes(svc__conn_t *c)
-{
-	lite_t *l = LITE(c);
-	int rc;
-
-	if (!l->deferred)
-		return 0;
-	rc = lite_exec(c, l->deferred);
-	if (rc == 0) {
-		sqlite3_free(l->deferred);
-		l->deferred = NULL;
-	}
-	return rc;
-}
-
-/*
- * Before a run of a bulk load goes into TABLE: once the load's rows
- * outnumber those the table had before it, the table's plain indexes (not
- * those that keep a value unique: they judge each row as it comes) are
- * dropped, to be made again at its end (remake_indexes), in the same
- * transaction.  A large load into a small table would otherwise fill them
- * a row at a time at random pages; a small one into a large table keeps
- * them, so that its cost stays that of its rows.
- */
-static int weigh_indexes(svc__conn_t *c, const char *table, size_t rows)
-{
-	lite_t *l = LITE(c);
-	sqlite3_stmt *st = NULL;
-	char *drops = NULL;
-	int rc = SQLITE_OK;
-
-	if (l->had < 0) {
-		char *q = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"", table);
-
-		rc = q ? sqlite3_prepare_v2(SQL(c), q, -1, &st, NULL) : SQLITE_NOMEM;
-		sqlite3_free(q);
-		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-			l->had = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_OK)
-			return -1;
-	}
-	l->loaded += rows;
-	if (l->deferred || l->loaded <= (size_t)l->had)
-		return 0;
-	rc = sqlite3_prepare_v2(SQL(c),
-				"SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
-				" AND tbl_name = ?1 AND sql IS NOT NULL"
-				" AND sql NOT LIKE 'CREATE UNIQUE%'", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	/* Read them all first: no index is dropped while the schema is read. */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		drops = sqlite3_mprintf("%zDROP INDEX \"%w\";", drops, sqlite3_column_text(st, 0));
-		l->deferred = sqlite3_mprintf("%z%s;", l->deferred, sqlite3_column_text(st, 1));
-		if (!drops || !l->deferred)
-			break;
-	}
-	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE && (!drops || lite_exec(c, drops) == 0) ? 0 : -1;
-	sqlite3_free(drops);
-	return rc;
-}
 
 static int lite_triggers(svc__conn_t *c, bool on)
 {
@@ -385,88 +272,6 @@ static int lite_triggers(svc__conn_t *c, bool on)
 
 	return sqlite3_db_config(SQL(c), SQLITE_DBCONFIG_ENABLE_TRIGGER, on, &now) == SQLITE_OK &&
 	       now == on ? 0 : -1;
-}
-
-/* One held row into the table: bound as the statement's values. */
-static int insert_row(void *ctx, int n, const char *const *v)
-{
-	sqlite3_stmt *st = ctx;
-	int rc;
-
-	for (int i = 0; i < n; i++) {
-		if (v[i])
-			sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, i + 1);
-	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* The rows held are written, in the order of their first value. */
-static int lite_append_end(svc__conn_t *c)
-{
-	lite_t *l = LITE(c);
-	int rc;
-
-	if (l->oom || !l->run || !svc__run_rows(l->run))
-		return l->oom ? -1 : 0;
-	if (l->bulk) {
-		char table[sizeof l->target];
-
-		snprintf(table, sizeof table, "%.*s", (int)strcspn(l->target, "( "), l->target);
-		if (weigh_indexes(c, table, svc__run_rows(l->run)) != 0) {
-			svc__run_clear(l->run);
-			return -1;
-		}
-	}
-	if (!l->insert) {
-		char sql[sizeof l->target + 32 + 3 * SVC__RUN_VALUES];
-		int at = snprintf(sql, sizeof sql, "INSERT INTO %s VALUES(?", l->target);
-
-		for (int i = 1; i < l->nvalues; i++)
-			at += snprintf(sql + at, sizeof sql - (size_t)at, ",?");
-		snprintf(sql + at, sizeof sql - (size_t)at, ")");
-		if (sqlite3_prepare_v2(SQL(c), sql, -1, &l->insert, NULL) != SQLITE_OK) {
-			svc__run_clear(l->run);
-			return -1;
-		}
-	}
-	rc = svc__run_each(l->run, insert_row, l->insert);
-	sqlite3_clear_bindings(l->insert);
-	return rc;
-}
-
-/*
- * The bulk path: rows are held, and written a run at a time sorted by
- * their first value, when the run is full or before anything else is done
- * on the connection (store.c calls lite_append_end).  A run of new serials
- * in order fills the unique index front to back, where one at a time in a
- * file's order would write it at random.
- */
-static int lite_append(svc__conn_t *c, const char *target, int n, const char *const *v)
-{
-	lite_t *l = LITE(c);
-
-	if (target != l->given && strcmp(l->target, target) != 0) {
-		if (lite_append_end(c) != 0)
-			return -1;
-		if (strlen(target) >= sizeof l->target) {
-			l->oom = true;
-			return -1;
-		}
-		sqlite3_finalize(l->insert);
-		l->insert = NULL;
-		strcpy(l->target, target);
-		l->nvalues = n;
-		l->given = target;
-	}
-	if ((!l->run && !(l->run = svc__run_new())) || !svc__run_add(l->run, n, v)) {
-		l->oom = true;
-		return -1;
-	}
-	return svc__run_bytes(l->run) < RUN_BYTES ? 0 : lite_append_end(c);
 }
 
 /* With SERVICER_EXPLAIN set (the tests of plans), every statement the
@@ -585,9 +390,9 @@ const svc__driver_t svc__sqlite_driver = {
 	.changes = lite_changes,
 	.total_changes = lite_total_changes,
 	.last_id = lite_last_id,
-	.bulk = lite_bulk,
-	.append = lite_append,
-	.append_end = lite_append_end,
+	.bulk = svc__lite_bulk,
+	.append = svc__lite_append,
+	.append_end = svc__lite_append_end,
 	.triggers = lite_triggers,
 	.fault = lite_fault,
 	.message = lite_message,

@@ -34,17 +34,21 @@ wait_screen() {
 	return 1
 }
 
+# Type LINE, press Tab, wait (up to 10 s: no clock decides the outcome)
+# until the screen holds WANT, and print the screen.
 zsh_tab() {
+	local now
 	tmux send-keys -t z C-u "clear" Enter
-	sleep 0.2
+	for _ in $(seq 200); do
+		now="$(tmux capture-pane -t z -p | grep -v '^ *$')"
+		[ "$(printf '%s' "$now" | sed 's/ *$//')" = "READY%" ] && break
+		sleep 0.05
+	done
 	tmux send-keys -t z "$1" Tab
-	# Settled when the screen stops changing.
-	local before="" now
-	for _ in $(seq 40); do
-		sleep 0.1
+	for _ in $(seq 200); do
 		now="$(tmux capture-pane -t z -p)"
-		[ "$now" = "$before" ] && [ -n "$now" ] && break
-		before="$now"
+		[[ "$now" == *"$2"* ]] && break
+		sleep 0.05
 	done
 	printf '%s\n' "$now"
 }
@@ -83,7 +87,8 @@ teardown() {
 	for line in "servicer ascr-register --imp:--import" "servicer device --sta:--status" \
 		"servicer dispatch list --over:--overdue" "servicer closeout --la:--labor" \
 		"servicer dispatch new X --nu:--number"; do
-		screen="$(zsh_tab "${line%%:*}")"
+		typed="${line%%:*}" option="${line##*:}"
+		screen="$(zsh_tab "$typed" "READY% ${typed% *} $option")"
 		first="$(printf '%s\n' "$screen" | grep -m1 READY)"
 		[[ "$first" == "READY% ${line%%:*}"* ]]
 		[[ "$first" == *" ${line##*:} "* || "$first" == *" ${line##*:}" ]] ||
@@ -93,7 +98,7 @@ teardown() {
 
 @test "zsh: dispatch new lists no option of dispatch list" {
 	zsh_start
-	screen="$(zsh_tab "servicer dispatch new X --")"
+	screen="$(zsh_tab "servicer dispatch new X --" --problem)"
 	[[ "$screen" == *--number* && "$screen" == *--problem* ]]
 	[[ "$screen" != *--mine* && "$screen" != *--overdue* ]]
 }
