@@ -73,3 +73,22 @@ full_scans() {
 	[ "$(svc --format csv dispatch list --overdue | tail -n +2 | wc -l)" -eq 2 ]
 	[ "$(svc --format csv dispatch list | tail -n +2 | wc -l)" -eq 3 ]
 }
+
+# The reports read every call of the month's candidates (a call's month is
+# when its work was completed, worked out per call), but never a table
+# that grows with the fleet: devices are found by serial.
+# bats test_tags=sqlite-only
+@test "reports read calls, never the whole device table" {
+	setup_fleet
+	svc -q ascr-register --confirm 2XB00001
+	svc -q dispatch new 2XB00001 --number 7701 --problem "E000007" --received 2025-11-18T09:00
+	for cmd in "report compensation" "report compensation --month 2025-11" "report sla"; do
+		plans=$(SERVICER_EXPLAIN=1 "$SERVICER" $cmd 2>&1 >/dev/null | grep '^plan: ')
+		[ -n "$plans" ]
+		scans=$(printf '%s\n' "$plans" | grep -E '^plan: SCAN (device|v|meter_reading|audit)( |$)' || true)
+		if [ -n "$scans" ]; then
+			echo "servicer $cmd: $scans" >&2
+			return 1
+		fi
+	done
+}
