@@ -381,6 +381,8 @@ bool svc__run_add(svc__run_t *r, int n, const char *const *v);
 /* Memory the run holds, and its rows. */
 size_t svc__run_bytes(const svc__run_t *r);
 size_t svc__run_rows(const svc__run_t *r);
+/* The rows put in order now (svc__run_each does it if need be). */
+void svc__run_sort(svc__run_t *r);
 /* FN on each row in order until it returns other than 0 (returned); the
  * run is empty after. */
 int svc__run_each(svc__run_t *r, int (*fn)(void *ctx, int n, const char *const *v), void *ctx);

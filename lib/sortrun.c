@@ -20,6 +20,7 @@ struct svc__run {
 	const char **row; /* the same, as pointers, while handing back */
 	size_t nrows, rows_cap;
 	int nvalues;
+	bool sorted; /* row[] holds the rows in order */
 };
 
 svc__run_t *svc__run_new(void)
@@ -51,6 +52,7 @@ void svc__run_clear(svc__run_t *r)
 {
 	r->used = 0;
 	r->nrows = 0;
+	r->sorted = false;
 }
 
 /* *P holds at least NEED items of SIZE, doubling. */
@@ -90,6 +92,7 @@ bool svc__run_add(svc__run_t *r, int n, const char *const *v)
 		at += len;
 	}
 	r->start[r->nrows++] = r->used;
+	r->sorted = false;
 	r->used = at;
 	r->nvalues = n;
 	return true;
@@ -105,14 +108,22 @@ static int by_first(const void *a, const void *b)
 	return c ? c : (p > q) - (p < q);
 }
 
+void svc__run_sort(svc__run_t *r)
+{
+	for (size_t i = 0; i < r->nrows; i++)
+		r->row[i] = r->arena + r->start[i];
+	if (r->nrows)
+		qsort(r->row, r->nrows, sizeof *r->row, by_first);
+	r->sorted = true;
+}
+
 int svc__run_each(svc__run_t *r, int (*fn)(void *ctx, int n, const char *const *v), void *ctx)
 {
 	const char *v[SVC__RUN_VALUES];
 	int rc = 0;
 
-	for (size_t i = 0; i < r->nrows; i++)
-		r->row[i] = r->arena + r->start[i];
-	qsort(r->row, r->nrows, sizeof *r->row, by_first);
+	if (!r->sorted)
+		svc__run_sort(r);
 	for (size_t i = 0; i < r->nrows && rc == 0; i++) {
 		const char *p = r->row[i];
 

@@ -166,6 +166,8 @@ static int hand_over(lite_t *l)
 {
 	if (writer_done(l) != 0)
 		return -1;
+	/* Sorted here, so that the writer, the slower of the two, only writes. */
+	svc__run_sort(l->run);
 	l->writing = l->run;
 	l->run = l->spare;
 	l->spare = NULL;
