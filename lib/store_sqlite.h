@@ -40,7 +40,8 @@ typedef struct lite {
 /* store_sqlite_bulk.c: the driver's append and append_end. */
 int svc__lite_append(svc__conn_t *c, const char *target, int n, const char *const *v);
 int svc__lite_append_end(svc__conn_t *c);
-/* The plain indexes dropped for a bulk load made again (0: done). */
+/* The plain indexes dropped for a bulk load made again, at its commit
+ * (0: done). */
 int svc__lite_remake_indexes(svc__conn_t *c);
 /* A bulk load starts (ON) or is over. */
 void svc__lite_bulk(svc__conn_t *c, bool on);

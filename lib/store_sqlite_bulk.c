@@ -30,7 +30,12 @@ int svc__lite_remake_indexes(svc__conn_t *c)
 
 	if (!l->deferred)
 		return 0;
+	/* Made at the commit, not at the load's end: a dry run, or a load
+	 * that failed, rolls back without making them.  The bulk load's page
+	 * cache again, for the sorts. */
+	exec(c, "PRAGMA cache_size = -" BULK_CACHE_KIB);
 	rc = exec(c, l->deferred);
+	exec(c, "PRAGMA cache_size = -2000");
 	if (rc == 0) {
 		sqlite3_free(l->deferred);
 		l->deferred = NULL;
@@ -233,9 +238,7 @@ int svc__lite_append(svc__conn_t *c, const char *target, int n, const char *cons
 void svc__lite_bulk(svc__conn_t *c, bool on)
 {
 	/* Rows arrive in any order: a larger, still bounded, page cache keeps
-	 * the indexes' inner pages in memory, and sorts those made again. */
-	if (!on)
-		svc__lite_remake_indexes(c);
+	 * the indexes' inner pages in memory. */
 	exec(c, on ? "PRAGMA cache_size = -" BULK_CACHE_KIB : "PRAGMA cache_size = -2000");
 	LITE(c)->bulk = on;
 	LITE(c)->had = -1;
