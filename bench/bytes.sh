@@ -11,6 +11,7 @@ out=${BENCH_DIR:-$here/out}/bytes
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell" >&2; exit 1; }
 mkdir -p "$out"
 export TZ=UTC
+. "$here/common.sh"
 
 # Bytes of the pages of TABLE and its indexes in DB.
 bytes() {
@@ -25,15 +26,10 @@ readings="$out/readings-$rows.csv"
 [ -s "$readings" ] || "$here/gen-readings.sh" 1000 "$days" > "$readings"
 
 db="$out/servicer.db"
-rm -f "$db" "$db-wal" "$db-shm"
-"$servicer" --db "$db" -q init
-for m in "iR-ADV C5535" "imagePROGRAF iPF6400S" "imagePROGRAF iPF685"; do
-	"$servicer" --db "$db" -q model add "$m"
-done
+new_db "$db"
 "$servicer" --db "$db" -q ascr-register --import "$csv"
 s_dev=$(bytes "$db" device)
-{ echo model,serial; for ((s = 0; s < 1000; s++)); do printf 'iR-ADV C5535,SN%06d\n' "$s"; done; } |
-	"$servicer" --db "$db" -q ascr-register --import -
+register_readers "$db" 1000
 "$servicer" --db "$db" -q meter-submit --import "$readings"
 got=$(sqlite3 "$db" "SELECT count(*) FROM meter_reading")
 s_met=$(bytes "$db" meter_reading)

@@ -15,17 +15,9 @@ command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell" >&2; exit 1; }
 csv="$out/serials-$n.csv"
 [ -s "$csv" ] || "$here/gen-serials.sh" "$n" > "$csv"
 
-# Prints "seconds peak_kib" for the command.
-fresh_servicer_db() {
-	rm -f "$1" "$1-wal" "$1-shm"
-	"$servicer" --db "$1" -q init
-	for m in "iR-ADV C5535" "imagePROGRAF iPF6400S" "imagePROGRAF iPF685"; do
-		"$servicer" --db "$1" -q model add "$m"
-	done
-}
 
 db="$out/servicer.db"
-fresh_servicer_db "$db"
+new_db "$db"
 read -r s_sec s_kib < <(measure "$servicer" --db "$db" ascr-register --import "$csv")
 tail -n1 "$out/stderr"
 
@@ -37,7 +29,7 @@ read -r q_sec q_kib < <(measure sqlite3 "$raw" ".import --csv --skip 1 $csv reg"
 
 small=$((n / 10))
 head -n $((small + 1)) "$csv" > "$out/small.csv"
-fresh_servicer_db "$db"
+new_db "$db"
 read -r _ small_kib < <(measure "$servicer" --db "$db" ascr-register --import "$out/small.csv")
 
 awk -v n="$n" -v small="$small" -v ss="$s_sec" -v sk="$s_kib" -v qs="$q_sec" -v qk="$q_kib" -v smk="$small_kib" 'BEGIN {

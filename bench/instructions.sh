@@ -14,6 +14,7 @@ command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell" >&2; exit 1; }
 mkdir -p "$out"
 export TZ=UTC
+. "$here/common.sh"
 
 # Instructions COMMAND executes, all its threads together.
 count() {
@@ -22,18 +23,11 @@ count() {
 	sed -n 's/^summary: *//p' "$out/callgrind.out"
 }
 
-fresh() {
-	rm -f "$1" "$1-wal" "$1-shm"
-	"$servicer" --db "$1" -q init
-	for m in "iR-ADV C5535" "imagePROGRAF iPF6400S" "imagePROGRAF iPF685"; do
-		"$servicer" --db "$1" -q model add "$m"
-	done
-}
 
 # Registrations.
 csv="$out/serials-$rows.csv"
 [ -s "$csv" ] || "$here/gen-serials.sh" "$rows" > "$csv"
-fresh "$out/servicer.db"
+new_db "$out/servicer.db"
 s_reg=$(count "$servicer" --db "$out/servicer.db" -q ascr-register --import "$csv")
 rm -f "$out/sqlite3.db"
 sqlite3 "$out/sqlite3.db" "CREATE TABLE reg(model TEXT, serial TEXT, account TEXT, location TEXT, UNIQUE(model, serial));"
@@ -43,9 +37,8 @@ q_reg=$(count sqlite3 "$out/sqlite3.db" ".import --csv --skip 1 $csv reg")
 days=$((rows / 1000))
 readings="$out/readings-$rows.csv"
 [ -s "$readings" ] || "$here/gen-readings.sh" 1000 "$days" > "$readings"
-fresh "$out/meter.db"
-{ echo model,serial; for ((s = 0; s < 1000; s++)); do printf 'iR-ADV C5535,SN%06d\n' "$s"; done; } |
-	"$servicer" --db "$out/meter.db" -q ascr-register --import -
+new_db "$out/meter.db"
+register_readers "$out/meter.db" 1000
 s_met=$(count "$servicer" --db "$out/meter.db" -q meter-submit --import "$readings")
 rm -f "$out/sqlite3.db"
 sqlite3 "$out/sqlite3.db" "CREATE TABLE r(serial TEXT, date TEXT, total INTEGER, bw INTEGER, color INTEGER, UNIQUE(serial, date));"

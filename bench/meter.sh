@@ -18,11 +18,8 @@ csv="$out/readings-$n-shuffled.csv"
 [ -s "$csv" ] || "$here/gen-readings.sh" "$devices" "$days" > "$csv"
 
 fresh_db() {
-	rm -f "$1" "$1-wal" "$1-shm"
-	"$servicer" --db "$1" -q init
-	"$servicer" --db "$1" -q model add "iR-ADV C5535"
-	{ echo model,serial; for ((s = 0; s < devices; s++)); do printf 'iR-ADV C5535,SN%06d\n' "$s"; done; } |
-		"$servicer" --db "$1" -q ascr-register --import -
+	new_db "$1"
+	register_readers "$1" "$devices"
 }
 
 db="$out/servicer.db"
