@@ -2,7 +2,7 @@
  * store_sqlite_bulk.c - the SQLite driver's bulk path (driver ABI append
  * and append_end): an import's new rows held in runs, each written sorted
  * by its first value on a thread of its own while the next run fills, and
- * a large load's plain indexes made again at its end.
+ * a large load's plain indexes made again at its commit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +16,13 @@
  * are held, one filling and one being written. */
 #define RUN_BYTES (8u << 20)
 
-/* The plain indexes dropped for a bulk load are made again: one sort each
- * instead of a row at a time. */
 static int exec(svc__conn_t *c, const char *sql)
 {
 	return sqlite3_exec(SQL(c), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* The plain indexes dropped for a bulk load are made again: one sort each
+ * instead of a row at a time. */
 int svc__lite_remake_indexes(svc__conn_t *c)
 {
 	lite_t *l = LITE(c);
@@ -48,8 +48,8 @@ int svc__lite_remake_indexes(svc__conn_t *c)
  * Before a run of a bulk load goes into TABLE: once the load's rows
  * outnumber those the table had before it, the table's plain indexes (not
  * those that keep a value unique: they judge each row as it comes) are
- * dropped, to be made again at its end (remake_indexes), in the same
- * transaction.  A large load into a small table would otherwise fill them
+ * dropped, to be made again at its commit (svc__lite_remake_indexes), in
+ * the same transaction.  A large load into a small table would otherwise fill them
  * a row at a time at random pages; a small one into a large table keeps
  * them, so that its cost stays that of its rows.
  */
@@ -169,10 +169,11 @@ static int writer_done(lite_t *l)
  * (svc__lite_append_end, and the rollback's reset). */
 static int hand_over(lite_t *l)
 {
+	/* Sorted here, while the writer, the slower of the two, still writes
+	 * the run before: it only writes. */
+	svc__run_sort(l->run);
 	if (writer_done(l) != 0)
 		return -1;
-	/* Sorted here, so that the writer, the slower of the two, only writes. */
-	svc__run_sort(l->run);
 	l->writing = l->run;
 	l->run = l->spare;
 	l->spare = NULL;
