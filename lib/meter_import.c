@@ -109,6 +109,9 @@ static svc_status_t stage_row(void *ctx, const svc__csv_row_t *row, const char *
 	char err[200];
 	int64_t d;
 
+	/* Every byte defined, padding too: the record may go to a file. */
+	memset(r, 0, sizeof *r);
+
 	if (svc_serial_normalize(col[I_SERIAL], r->serial, err, sizeof err) != SVC_OK)
 		return rejectf(reason, len, "%s", err);
 	if (svc_date_parse(col[I_DATE], &d) != SVC_OK)
