@@ -634,6 +634,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX device_status ON device(status);"
 	"CREATE INDEX device_model ON device(model);"
 	"CREATE INDEX device_assigned ON device(assigned_to) WHERE assigned_to IS NOT NULL;",
+	/* 15 -> 16: PostgreSQL's order trigger reads a reading's neighbours
+	 * once for all counters; SQLite's already does. */
+	"-- PostgreSQL only",
 };
 
 const char *svc__schema_step(int v)

@@ -42,6 +42,30 @@ const char *svc__pg_schema_step(int v);
 	" THEN RAISE EXCEPTION 'meter: " c " is higher than the reading after it'"        \
 	"   USING ERRCODE = 'P0001'; END IF;"
 
+/* Step 16's order of counter C with no meter exchange: the reading before
+ * and the one after were read once for all counters (their C in pC and nC,
+ * found: pf and nf); only when that reading lacks C is the nearest one
+ * that has it looked for. */
+#define NEAREST(c)                                                                    \
+	" IF NEW." c " IS NOT NULL THEN"                                                \
+	"  v := p" c ";"                                                                  \
+	"  IF v IS NULL AND pf THEN"                                                      \
+	"   SELECT r." c " INTO v FROM servicer.meter_reading r WHERE r.serial = NEW.serial" \
+	"    AND r.day < NEW.day AND r." c " IS NOT NULL ORDER BY r.day DESC LIMIT 1;"      \
+	"  END IF;"                                                                       \
+	"  IF NEW." c " < coalesce(v, 0) THEN"                                            \
+	"   RAISE EXCEPTION 'meter: " c " is lower than the reading before it'"           \
+	"    USING ERRCODE = 'P0001'; END IF;"                                            \
+	"  v := n" c ";"                                                                  \
+	"  IF v IS NULL AND nf THEN"                                                      \
+	"   SELECT r." c " INTO v FROM servicer.meter_reading r WHERE r.serial = NEW.serial" \
+	"    AND r.day > NEW.day AND r." c " IS NOT NULL ORDER BY r.day LIMIT 1;"           \
+	"  END IF;"                                                                       \
+	"  IF NEW." c " > coalesce(v, NEW." c ") THEN"                                    \
+	"   RAISE EXCEPTION 'meter: " c " is higher than the reading after it'"           \
+	"    USING ERRCODE = 'P0001'; END IF;"                                            \
+	" END IF;"
+
 static const char *const migrations[] = {
 	/* 0 -> 1: users, configuration, catalogue, devices, audit log. */
 	"CREATE SCHEMA servicer;"
@@ -635,6 +659,31 @@ static const char *const migrations[] = {
 	 * hundred milliseconds. */
 	"CREATE INDEX device_assigned ON servicer.device(assigned_to)"
 	"  WHERE assigned_to IS NOT NULL;",
+	/* 15 -> 16: a reading's order checked with two look-ups, the reading
+	 * before and the one after, where there was one a counter and side
+	 * (and two more for exchanges): the trigger was most of a meter
+	 * import's time here (300,000 readings in 29.5 s, psql's \copy 1.7 s).
+	 * A device with a meter exchange keeps the full check. */
+	"CREATE OR REPLACE FUNCTION servicer.meter_reading_in_order() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" DECLARE ptotal BIGINT; pbw BIGINT; pcolor BIGINT; pf BOOLEAN;"
+	"  ntotal BIGINT; nbw BIGINT; ncolor BIGINT; nf BOOLEAN; v BIGINT;"
+	" BEGIN"
+	" IF NEW.day > to_char(now() AT TIME ZONE 'UTC' + interval '14 hours', 'YYYY-MM-DD')"
+	" THEN RAISE EXCEPTION 'meter: a reading may not be dated in the future'"
+	"   USING ERRCODE = 'P0001'; END IF;"
+	" IF EXISTS (SELECT 1 FROM servicer.meter_exchange e WHERE e.serial = NEW.serial) THEN"
+	IN_ORDER("total") IN_ORDER("bw") IN_ORDER("color")
+	"  RETURN NEW;"
+	" END IF;"
+	" SELECT r.total, r.bw, r.color INTO ptotal, pbw, pcolor FROM servicer.meter_reading r"
+	"  WHERE r.serial = NEW.serial AND r.day < NEW.day ORDER BY r.day DESC, r.slot DESC LIMIT 1;"
+	" pf := FOUND;"
+	" SELECT r.total, r.bw, r.color INTO ntotal, nbw, ncolor FROM servicer.meter_reading r"
+	"  WHERE r.serial = NEW.serial AND r.day > NEW.day ORDER BY r.day, r.slot LIMIT 1;"
+	" nf := FOUND;"
+	NEAREST("total") NEAREST("bw") NEAREST("color")
+	" RETURN NEW; END $$;",
 };
 
 const char *svc__pg_schema_step(int v)
