@@ -634,8 +634,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX device_status ON device(status);"
 	"CREATE INDEX device_model ON device(model);"
 	"CREATE INDEX device_assigned ON device(assigned_to) WHERE assigned_to IS NOT NULL;",
-	/* 15 -> 16: PostgreSQL's order trigger reads a reading's neighbours
-	 * once for all counters; SQLite's already does. */
+	/* 15 -> 16: PostgreSQL's order trigger as quick as SQLite's. */
 	"-- PostgreSQL only",
 };
 
