@@ -56,10 +56,16 @@ typedef struct import_ctx {
 	FILE *texts;
 } import_ctx_t;
 
+/* Out of memory, or the temporary directory (sorter.c) failed us. */
 static svc_status_t sort_failed(svc_db_t *db, const char *what)
 {
-	return svc__error(db, errno == ENOMEM || !errno ? SVC_EINTERNAL : SVC_EIO,
-			  "cannot sort the %s: %s", what, errno ? strerror(errno) : "out of memory");
+	const char *dir = getenv("TMPDIR");
+
+	if (errno == ENOMEM || !errno)
+		return svc__error(db, SVC_EINTERNAL, "cannot sort the %s: out of memory", what);
+	return svc__error(db, SVC_EIO, "cannot sort the %s in the temporary directory '%s': %s;"
+			  " set TMPDIR to a directory with room", what, dir && *dir ? dir : "/tmp",
+			  strerror(errno));
 }
 
 /* TEXT, of LEN bytes, kept in TEXTS; its place to *AT. */

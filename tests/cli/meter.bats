@@ -158,6 +158,21 @@ CSV
 	[ "$(snapshot)" = "$before" ]
 }
 
+@test "import: a temporary directory that cannot be used is named, and nothing is recorded" {
+	dealer
+	printf 'serial,date,total\n2XB01234,2026-09-01,1000\n' > "$TMP/readings.csv"
+	before="$(snapshot)"
+	# A reject file keeps the rows as read in a scratch file there.
+	TMPDIR="$TMP/no-such-dir" run --separate-stderr svc meter-submit --import "$TMP/readings.csv" \
+		--reject "$TMP/rejects.csv"
+	[ "$status" -eq 74 ]
+	[[ "$stderr" == *"cannot sort the readings in the temporary directory '$TMP/no-such-dir': No such file or directory; set TMPDIR to a directory with room"* ]]
+	[ "$(snapshot)" = "$before" ]
+	run --separate-stderr svc meter-submit --import "$TMP/readings.csv" --reject "$TMP/rejects.csv"
+	[ "$status" -eq 0 ]
+	[ "$(readings)" = "2XB01234 2026-09-01 1000 - - import" ]
+}
+
 @test "many processes at once: one reading a device a day, and no 'database is locked'" {
 	dealer
 	for i in $(seq 1 12); do
