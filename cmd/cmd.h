@@ -48,6 +48,17 @@ int fail(svc_db_t *db, svc_status_t st);
 /* Report a usage error, show USAGE on stderr and return 64. */
 int usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The name nearest WORD among N names (each the first member of an
+ * element STRIDE bytes long), a letter or two away, or NULL. */
+const char *nearest_name(const char *word, const void *names, size_t n, size_t stride);
+/* Is WORD among NAMES (NULL-terminated)? */
+bool one_of(const char *word, const char *const *names);
+/* The usage error of an unknown verb of COMMAND, naming NEAR when not NULL. */
+int unknown_verb(const char *usage, const char *command, const char *verb, const char *near);
+/* unknown_verb with the nearest of NAMES (NULL-terminated). */
+#define UNKNOWN_VERB(usage, command, verb, names)                                     \
+	unknown_verb(usage, command, verb,                                           \
+		     nearest_name(verb, names, sizeof names / sizeof *names, sizeof *names))
 /* Report the option getopt_long just refused, show USAGE, return 64. */
 int bad_option(const char *usage, char **argv);
 /* Print USAGE to stdout (for --help) and return 0. */

@@ -12,6 +12,9 @@ static const char usage[] =
 	"       servicer config unset KEY\n"
 	"       servicer config list\n";
 
+/* The verbs, for the nearest to a mistyped one. */
+static const char *const verbs[] = { "list", "get", "set", "unset", NULL };
+
 static int list_entry(const svc_config_entry_t *e, void *ctx)
 {
 	out_t *o = ctx;
@@ -76,8 +79,7 @@ int cmd_config(svc_db_t *db, int argc, char **argv)
 		st = svc_config_set(db, argv[optind + 1], n == 2 ? argv[optind + 2] : NULL);
 		return st == SVC_OK ? EX_OK : fail(db, st);
 	}
-	if (strcmp(verb, "list") && strcmp(verb, "get") && strcmp(verb, "set") &&
-	    strcmp(verb, "unset"))
-		return usage_error(usage, "unknown config command '%s'", verb);
+	if (!one_of(verb, verbs))
+		return UNKNOWN_VERB(usage, "config", verb, verbs);
 	return usage_error(usage, "wrong number of arguments for 'config %s'", verb);
 }

@@ -17,6 +17,9 @@ static const char usage[] =
 	"       servicer device set-address SERIAL HOST[:PORT] [--community C]\n"
 	"       servicer device set-address SERIAL --none\n";
 
+/* The verbs, for the nearest to a mistyped one. */
+static const char *const verbs[] = { "list", "show", "locate", "assign", "unassign", "stock", "set-address", NULL };
+
 static const char *const device_keys[] = {
 	"model", "serial", "status", "support", "~account", "~system_account",
 	"location", "~installed", "warranty_end", "~registered_at", "assigned_to",
@@ -205,9 +208,7 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 			note("%s has no stock location", argv[optind + 1]);
 		return EX_OK;
 	}
-	if (strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "locate") &&
-	    strcmp(verb, "assign") && strcmp(verb, "unassign") && strcmp(verb, "stock") &&
-	    strcmp(verb, "set-address"))
-		return usage_error(usage, "unknown device command '%s'", verb);
+	if (!one_of(verb, verbs))
+		return UNKNOWN_VERB(usage, "device", verb, verbs);
 	return usage_error(usage, "wrong number of arguments for 'device %s'", verb);
 }

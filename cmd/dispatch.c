@@ -394,7 +394,9 @@ int cmd_dispatch(svc_db_t *db, int argc, char **argv)
 		if (strcmp(verbs[i].name, argv[optind]) == 0)
 			v = &verbs[i];
 	if (!v)
-		return usage_error(usage, "unknown dispatch command '%s'", argv[optind]);
+		return unknown_verb(usage, "dispatch", argv[optind],
+				    nearest_name(argv[optind], verbs, sizeof verbs / sizeof *verbs,
+						 sizeof *verbs));
 	if (argc - optind - 1 != v->nargs)
 		return usage_error(usage, "wrong number of arguments for 'dispatch %s'", v->name);
 	if ((rc = check_options(v, &a)) != EX_OK)

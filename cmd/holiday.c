@@ -10,6 +10,9 @@ static const char usage[] =
 	"       servicer holiday list\n"
 	"       servicer holiday remove DATE\n";
 
+/* The verbs, for the nearest to a mistyped one. */
+static const char *const verbs[] = { "add", "list", "remove", NULL };
+
 static int list_one(const svc_holiday_t *h, void *ctx)
 {
 	out_t *o = ctx;
@@ -80,7 +83,7 @@ int cmd_holiday(svc_db_t *db, int argc, char **argv)
 		note("removed the holiday %s", argv[optind + 1]);
 		return EX_OK;
 	}
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "remove"))
-		return usage_error(usage, "unknown holiday command '%s'", verb);
+	if (!one_of(verb, verbs))
+		return UNKNOWN_VERB(usage, "holiday", verb, verbs);
 	return usage_error(usage, "wrong number of arguments for 'holiday %s'", verb);
 }

@@ -14,6 +14,9 @@ static const char usage[] =
 	"       servicer kb show ID\n"
 	"       servicer kb remove ID\n";
 
+/* The verbs, for the nearest to a mistyped one. */
+static const char *const verbs[] = { "add", "search", "show", "remove", NULL };
+
 /* The whole of PATH ("-": standard input) into *BODY, or an exit code. */
 static int read_body(const char *path, char **body)
 {
@@ -202,8 +205,7 @@ int cmd_kb(svc_db_t *db, int argc, char **argv)
 		note("removed knowledge entry %s", argv[optind + 1]);
 		return EX_OK;
 	}
-	if (strcmp(verb, "add") && strcmp(verb, "search") && strcmp(verb, "show") &&
-	    strcmp(verb, "remove"))
-		return usage_error(usage, "unknown kb command '%s'", verb);
+	if (!one_of(verb, verbs))
+		return UNKNOWN_VERB(usage, "kb", verb, verbs);
 	return usage_error(usage, "wrong number of arguments for 'kb %s'", verb);
 }

@@ -221,7 +221,14 @@ int main(int argc, char **argv)
 	if (strcmp(argv[optind], "help") == 0)
 		return help_command(argc - optind, argv + optind);
 	if (!(cmd = find_command(argv[optind]))) {
-		errorf("'%s' is not a servicer command; see 'servicer --help'", argv[optind]);
+		const char *near = nearest_name(argv[optind], commands,
+						sizeof commands / sizeof *commands, sizeof *commands);
+
+		if (near)
+			errorf("'%s' is not a servicer command; did you mean '%s'? see 'servicer --help'",
+			       argv[optind], near);
+		else
+			errorf("'%s' is not a servicer command; see 'servicer --help'", argv[optind]);
 		return EX_USAGE;
 	}
 	if (!cli_db_path) {

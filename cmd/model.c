@@ -11,6 +11,9 @@ static const char usage[] =
 	"       servicer model remove MODEL\n"
 	"       servicer model set MODEL --counters LIST|default\n";
 
+/* The verbs, for the nearest to a mistyped one. */
+static const char *const verbs[] = { "add", "list", "remove", "set", NULL };
+
 static int list_one(const svc_model_t *m, void *ctx)
 {
 	out_t *o = ctx;
@@ -116,8 +119,7 @@ int cmd_model(svc_db_t *db, int argc, char **argv)
 		note("removed model '%s'", argv[optind + 1]);
 		return EX_OK;
 	}
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "remove") &&
-	    strcmp(verb, "set"))
-		return usage_error(usage, "unknown model command '%s'", verb);
+	if (!one_of(verb, verbs))
+		return UNKNOWN_VERB(usage, "model", verb, verbs);
 	return usage_error(usage, "wrong number of arguments for 'model %s'", verb);
 }

@@ -11,6 +11,9 @@ static const char usage[] =
 	"       servicer stock set LOCATION ITEM QTY\n"
 	"       servicer stock list [LOCATION]\n";
 
+/* The verbs, for the nearest to a mistyped one. */
+static const char *const verbs[] = { "set", "list", NULL };
+
 static int location_row(const svc_stock_location_t *l, void *ctx)
 {
 	out_t *o = ctx;
@@ -105,7 +108,7 @@ int cmd_stock(svc_db_t *db, int argc, char **argv)
 
 		return out_finish(o, db, svc_stock_list(db, n ? argv[optind + 1] : NULL, level_row, o));
 	}
-	if (strcmp(verb, "set") && strcmp(verb, "list"))
-		return usage_error(usage, "unknown stock command '%s'", verb);
+	if (!one_of(verb, verbs))
+		return UNKNOWN_VERB(usage, "stock", verb, verbs);
 	return usage_error(usage, "wrong number of arguments for 'stock %s'", verb);
 }

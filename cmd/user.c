@@ -11,6 +11,9 @@ static const char usage[] =
 	"       servicer user set-role LOGIN ROLE\n"
 	"       servicer user remove LOGIN\n";
 
+/* The verbs, for the nearest to a mistyped one. */
+static const char *const verbs[] = { "add", "list", "set-role", "remove", NULL };
+
 static int list_one(const svc_user_t *u, void *ctx)
 {
 	out_t *o = ctx;
@@ -85,8 +88,7 @@ int cmd_user(svc_db_t *db, int argc, char **argv)
 		note("removed user '%s'; what they did keeps their name", login);
 		return EX_OK;
 	}
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "set-role") &&
-	    strcmp(verb, "remove"))
-		return usage_error(usage, "unknown user command '%s'", verb);
+	if (!one_of(verb, verbs))
+		return UNKNOWN_VERB(usage, "user", verb, verbs);
 	return usage_error(usage, "wrong number of arguments for 'user %s'", verb);
 }

@@ -80,6 +80,74 @@ int usage_error(const char *usage, const char *fmt, ...)
 	return EX_USAGE;
 }
 
+/* Edits (a letter in, out, changed, or two swapped) from A to B, counting
+ * no further than LIMIT + 1. */
+static size_t edits(const char *a, const char *b, size_t limit)
+{
+	size_t la = strlen(a), lb = strlen(b), d[3][64];
+
+	if (la >= 63 || lb >= 63)
+		return limit + 1;
+	if (la > lb + limit || lb > la + limit)
+		return limit + 1;
+	/* Three rows of the table: two before, and this one. */
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *row = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1], best = up[j - 1] + cost;
+
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			row[j] = best;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+const char *nearest_name(const char *word, const void *names, size_t n, size_t stride)
+{
+	/* One edit for a short word, two for a longer one. */
+	size_t limit = strlen(word) <= 4 ? 1 : 2, best = limit + 1;
+	const char *found = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name = *(const char *const *)((const char *)names + i * stride);
+		size_t e = name ? edits(word, name, limit) : best;
+
+		if (e < best) {
+			best = e;
+			found = name;
+		}
+	}
+	return found;
+}
+
+bool one_of(const char *word, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(word, *names) == 0)
+			return true;
+	return false;
+}
+
+int unknown_verb(const char *usage, const char *command, const char *verb,
+		 const char *near)
+{
+	if (near)
+		return usage_error(usage, "unknown %s command '%s'; did you mean '%s'?", command,
+				   verb, near);
+	return usage_error(usage, "unknown %s command '%s'", command, verb);
+}
+
 int print_usage(const char *usage)
 {
 	fputs(usage, stdout);

@@ -51,3 +51,33 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "100000 rows: 100000 new, 0 unchanged, 0 rejected" ]
 }
+
+# Issue 20: an unknown command or verb names the nearest, a letter or two
+# away (a letter in, out, changed, or two swapped), and changes nothing.
+@test "a mistyped command or verb suggests the nearest one" {
+	init_catalogue
+	before="$(snapshot)"
+	run --separate-stderr svc dispach list
+	[ "$status" -eq 64 ]
+	[ "$stderr" = "servicer: 'dispach' is not a servicer command; did you mean 'dispatch'? see 'servicer --help'" ]
+	run --separate-stderr svc meter-sumbit 2XB01234 --total 1
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"did you mean 'meter-submit'?"* ]]
+	# Nothing near: no guess.
+	run --separate-stderr svc frobnicate
+	[ "$status" -eq 64 ]
+	[ "$stderr" = "servicer: 'frobnicate' is not a servicer command; see 'servicer --help'" ]
+	for pair in "dispatch lst:list" "dispatch asign:assign" "device shwo:show" "config gte:get" \
+		"user set-rol:set-role" "kb serch:search" "model lsit:list" "stock lis:list" \
+		"holiday remov:remove"; do
+		run --separate-stderr svc ${pair%%:*}
+		[ "$status" -eq 64 ]
+		verb="${pair%%:*}"
+		[[ "${stderr%%$'\n'*}" == "servicer: unknown ${verb%% *} command '${verb#* }'; did you mean '${pair##*:}'?" ]] ||
+			{ echo "$pair: $stderr" >&2; return 1; }
+	done
+	run --separate-stderr svc device zzzzzz
+	[ "$status" -eq 64 ]
+	[[ "${stderr%%$'\n'*}" == "servicer: unknown device command 'zzzzzz'" ]]
+	[ "$(snapshot)" = "$before" ]
+}
