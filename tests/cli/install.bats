@@ -85,3 +85,42 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == "servicer "* ]]
 }
+
+# Issue 20: systemd units for the nightly import, the close-out send and the
+# meter collection, installed as examples and clean under systemd-analyze
+# verify (run on copies that call this build's servicer, which must exist).
+@test "the systemd examples are installed and verify, each timer with its service" {
+	command -v systemd-analyze >/dev/null || { echo "systemd-analyze is needed (Debian package systemd)" >&2; return 1; }
+	install_to "$TMP/prefix"
+	dir="$TMP/prefix/share/doc/servicer/examples/systemd"
+	for job in import closeout meter-collect; do
+		[ -f "$dir/servicer-$job.service" ]
+		[ -f "$dir/servicer-$job.timer" ]
+	done
+	mkdir "$TMP/units"
+	for f in "$dir"/*; do
+		sed "s|/usr/bin/servicer|$TMP/prefix/bin/servicer|" "$f" >"$TMP/units/${f##*/}"
+	done
+	# The manual pages named are checked here, among those installed
+	# (systemd-analyze would ask man(1), which need not be there).
+	for page in $(sed -n 's/^Documentation=man:\(.*\)(1)$/\1/p' "$TMP"/units/*); do
+		[ -f "$TMP/prefix/share/man/man1/$page.1" ]
+	done
+	run systemd-analyze verify --man=no "$TMP"/units/*
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# Each service runs servicer quietly, and each timer is for one of them.
+	for f in "$TMP"/units/*.service; do
+		grep -q "^ExecStart=$TMP/prefix/bin/servicer -q " "$f"
+	done
+	[ "$(ls "$TMP"/units/*.timer | wc -l)" -eq 3 ]
+	# The verification can fail: a unit with a mistake is reported.
+	mkdir "$TMP/bad"
+	sed 's/^OnCalendar=.*/OnCalendar=at two at night/' "$TMP/units/servicer-import.timer" \
+		>"$TMP/bad/servicer-import.timer"
+	cp "$TMP/units/servicer-import.service" "$TMP/bad/"
+	run systemd-analyze verify --man=no "$TMP"/bad/*
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Failed to parse calendar specification"* ]]
+}
