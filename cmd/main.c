@@ -114,7 +114,14 @@ static int help_command(int argc, char **argv)
 		return EX_UNAVAILABLE;
 	}
 	if (argc == 2 && !find_command(argv[1])) {
-		errorf("'%s' is not a servicer command or 'files'; see 'servicer --help'", argv[1]);
+		const char *near = nearest_name(argv[1], commands, sizeof commands / sizeof *commands,
+						sizeof *commands);
+
+		if (near)
+			errorf("'%s' is not a servicer command or 'files'; did you mean '%s'? see 'servicer --help'",
+			       argv[1], near);
+		else
+			errorf("'%s' is not a servicer command or 'files'; see 'servicer --help'", argv[1]);
 		return EX_USAGE;
 	}
 	if (argc == 2 && strcmp(argv[1], "help") != 0)

@@ -63,6 +63,9 @@ load helpers
 	run --separate-stderr svc meter-sumbit 2XB01234 --total 1
 	[ "$status" -eq 64 ]
 	[[ "$stderr" == *"did you mean 'meter-submit'?"* ]]
+	run --separate-stderr svc help closout
+	[ "$status" -eq 64 ]
+	[ "$stderr" = "servicer: 'closout' is not a servicer command or 'files'; did you mean 'closeout'? see 'servicer --help'" ]
 	# Nothing near: no guess.
 	run --separate-stderr svc frobnicate
 	[ "$status" -eq 64 ]
