@@ -54,19 +54,75 @@ static const struct verb {
 	const char *name;
 	int nargs;	  /* operands after the verb */
 	unsigned options; /* the options it takes */
+	const char *summary; /* for 'dispatch VERB --help' */
 } verbs[] = {
-	{ "route", 1, O_ON },
+	{ "route", 1, O_ON, "Who serves the unit, and why." },
 	{ "new", 1, O_NUMBER | O_PROBLEM | O_CONTACT | O_PHONE | O_RECEIVED | O_SOURCE |
-			    O_UNREGISTERED | O_MODEL },
-	{ "assign", 2, O_AT },
-	{ "arrive", 1, O_AT },
-	{ "complete", 1, O_AT },
-	{ "cancel", 1, O_AT | O_REASON },
-	{ "renumber", 2, O_REASON },
-	{ "amend", 1, O_CONTACT | O_PHONE | O_PROBLEM | O_REASON },
-	{ "list", 0, O_STATUS | O_OVERDUE | O_MINE | O_DUE_WITHIN },
-	{ "show", 1, 0 },
+			    O_UNREGISTERED | O_MODEL,
+	  "Record a call; its route, warranty status and response due time are frozen on it." },
+	{ "assign", 2, O_AT, "Give the call to the technician LOGIN." },
+	{ "arrive", 1, O_AT, "The technician is on site: the response is made." },
+	{ "complete", 1, O_AT, "The work is done; the call waits for its close-out." },
+	{ "cancel", 1, O_AT | O_REASON, "Cancel a call that is not yet completed." },
+	{ "renumber", 2, O_REASON, "Correct a mistyped CITS number, until the close-out is sent." },
+	{ "amend", 1, O_CONTACT | O_PHONE | O_PROBLEM | O_REASON,
+	  "Correct the contact, the phone or the problem; an empty contact or phone clears it." },
+	{ "list", 0, O_STATUS | O_OVERDUE | O_MINE | O_DUE_WITHIN, "The calls, by id." },
+	{ "show", 1, 0, "One call, with its route in words and every event." },
 };
+
+/* One line for each option, for 'dispatch VERB --help'. */
+static const struct option_help {
+	unsigned bit;
+	const char *form, *help;
+} option_help[] = {
+	{ O_ON, "--on DATE", "the day to route for (default today)" },
+	{ O_NUMBER, "--number CITS_NO", "the CITS dispatch number (required unless --source direct)" },
+	{ O_PROBLEM, "--problem TEXT", "what the customer reports" },
+	{ O_CONTACT, "--contact NAME", "who to reach at the customer's" },
+	{ O_PHONE, "--phone PHONE", "their phone" },
+	{ O_RECEIVED, "--received TIME", "when the call came in (default now)" },
+	{ O_SOURCE, "--source cits|referral|direct", "who sent the call (default cits)" },
+	{ O_UNREGISTERED, "--unregistered", "a unit this dealer never registered" },
+	{ O_MODEL, "--model MODEL", "with --unregistered: the unit's model" },
+	{ O_AT, "--at TIME", "when the step was taken (default now)" },
+	{ O_REASON, "--reason TEXT", "why, for the call's history" },
+	{ O_STATUS, "--status STATUS", "only calls in STATUS, or 'open' for any not closed or cancelled" },
+	{ O_OVERDUE, "--overdue", "only calls past their response due time, nobody on site" },
+	{ O_DUE_WITHIN, "--due-within DURATION", "only calls due within DURATION of business time" },
+	{ O_MINE, "--mine", "only calls assigned to the acting user" },
+};
+
+/* 'dispatch VERB --help': the verb's lines of the synopsis, what it does,
+ * and a line for each option it takes. */
+static int verb_help(const struct verb *v)
+{
+	char head[64];
+	const char *line = usage;
+	bool mine = false;
+
+	snprintf(head, sizeof head, "servicer dispatch %s", v->name);
+	for (const char *end; *line; line = end + 1) {
+		size_t len = (size_t)((end = strchr(line, '\n')) - line), h = strlen(head);
+		/* A form starts after "usage: " or as many spaces; a line
+		 * indented further continues the one before. */
+		bool starts = strncmp(line, "usage: ", 7) == 0 || strncmp(line, "       s", 8) == 0;
+
+		if (starts)
+			mine = len >= 7 + h && strncmp(line + 7, head, h) == 0 &&
+			       (line[7 + h] == ' ' || line[7 + h] == '\n');
+		if (mine && starts)
+			printf("usage: %.*s\n", (int)(len - 7), line + 7);
+		else if (mine)
+			printf("%.*s\n", (int)len, line);
+	}
+	printf("%s\n", v->summary);
+	for (size_t i = 0; i < sizeof option_help / sizeof *option_help; i++)
+		if (v->options & option_help[i].bit)
+			printf("  %-30s %s\n", option_help[i].form, option_help[i].help);
+	printf("  %-30s %s\n", "-h, --help", "this help; servicer help dispatch: the manual");
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
 
 typedef struct args {
 	unsigned seen;
@@ -380,14 +436,20 @@ int cmd_dispatch(svc_db_t *db, int argc, char **argv)
 	const struct verb *v = NULL;
 	int c, rc;
 
+	bool help = false;
+
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return print_usage(usage);
+		if (c == 'h') {
+			help = true;
+			continue;
+		}
 		if (c == '?' || c == ':')
 			return bad_option(usage, argv);
 		a.seen |= (unsigned)c;
 		a.value[__builtin_ctz((unsigned)c)] = optarg;
 	}
+	if (help && optind >= argc)
+		return print_usage(usage);
 	if (optind >= argc)
 		return usage_error(usage, "dispatch needs a command: route, new, assign, arrive, complete, cancel, renumber, amend, list or show");
 	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
@@ -397,6 +459,8 @@ int cmd_dispatch(svc_db_t *db, int argc, char **argv)
 		return unknown_verb(usage, "dispatch", argv[optind],
 				    nearest_name(argv[optind], verbs, sizeof verbs / sizeof *verbs,
 						 sizeof *verbs));
+	if (help)
+		return verb_help(v);
 	if (argc - optind - 1 != v->nargs)
 		return usage_error(usage, "wrong number of arguments for 'dispatch %s'", v->name);
 	if ((rc = check_options(v, &a)) != EX_OK)

@@ -31,6 +31,32 @@ options_of() {
 	[ "$(synopsis_of_page "$SRC/man/servicer.1")" = "$(synopsis_of_help svc --help | sed 's/ commands:.*//')" ]
 }
 
+# Issue 20: 'servicer dispatch VERB --help' prints that verb's forms of the
+# synopsis (the same words as the man page's), what it does, and one line
+# for each option it takes, each of which the verb takes and the page names.
+@test "dispatch VERB --help: the verb's synopsis, and a line for each of its options" {
+	page="$(synopsis_of_page "$SRC/man/servicer-dispatch.1")"
+	all="$(svc dispatch --help)"
+	for verb in route new assign arrive complete cancel renumber amend list show; do
+		run --separate-stderr svc dispatch "$verb" --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == "usage: servicer dispatch $verb"* ]]
+		form="$(printf '%s\n' "$output" | sed -n '/^usage: /,/^[A-Z]/p' | sed '$d' | synopsis_of_help cat)"
+		[[ " $page " == *" $form "* ]] || { echo "$verb: '$form' is not in the page's synopsis" >&2; return 1; }
+		# Every option line names an option the verb's synopsis has, and the
+		# other way round.
+		listed="$(printf '%s\n' "$output" | grep '^  --' | grep -o -- '^  --[a-z-]*' | tr -d ' ' | sort -u)"
+		named="$(printf '%s\n' "$form" | grep -o -- '--[a-z-]*' | sort -u)"
+		[ "$listed" = "$named" ] || { echo "$verb: options $listed, synopsis $named" >&2; return 1; }
+		[ "$(printf '%s\n' "$output" | grep -c -- '--help')" -eq 1 ]
+	done
+	# Without a verb, every form; a mistyped verb is named, not helped.
+	[[ "$all" == *"servicer dispatch show N"* && "$all" == *"servicer dispatch route"* ]]
+	run --separate-stderr svc dispatch lst --help
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"unknown dispatch command 'lst'; did you mean 'list'?"* ]]
+}
+
 @test "--help needs no database and exits 0" {
 	for c in $commands; do
 		run svc "$c" --help
