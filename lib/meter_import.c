@@ -242,7 +242,7 @@ static svc_status_t note_rejected(applier_t *a, const svc__meter_row_t *r, const
 	return SVC_OK;
 }
 
-/* Insert one staged row; a refusal is counted, not an error.  CHECKED:
+/* Insert one sorted row; a refusal is counted, not an error.  CHECKED:
  * in order after the device's readings (in_order). */
 static svc_status_t apply_one(applier_t *a, const svc__meter_row_t *r, bool checked)
 {

@@ -14,8 +14,7 @@
 #include "servicer-private.h"
 
 struct svc__run {
-	char *arena;
-	size_t used, cap;
+	svc_buf_t arena; /* the rows, one after the other */
 	size_t *start; /* each row's offset in the arena */
 	const char **row; /* the same, as pointers, while handing back */
 	size_t nrows, rows_cap;
@@ -32,7 +31,7 @@ void svc__run_free(svc__run_t *r)
 {
 	if (!r)
 		return;
-	free(r->arena);
+	svc__buf_free(&r->arena);
 	free(r->start);
 	free(r->row);
 	free(r);
@@ -40,7 +39,7 @@ void svc__run_free(svc__run_t *r)
 
 size_t svc__run_bytes(const svc__run_t *r)
 {
-	return r->used + r->rows_cap * (sizeof *r->start + sizeof *r->row);
+	return r->arena.len + r->rows_cap * (sizeof *r->start + sizeof *r->row);
 }
 
 size_t svc__run_rows(const svc__run_t *r)
@@ -50,12 +49,13 @@ size_t svc__run_rows(const svc__run_t *r)
 
 void svc__run_clear(svc__run_t *r)
 {
-	r->used = 0;
+	r->arena.len = 0;
 	r->nrows = 0;
 	r->sorted = false;
 }
 
-/* *P holds at least NEED items of SIZE, doubling. */
+/* *P holds at least NEED items of SIZE, doubling (the rows' places; the
+ * rows themselves are a svc_buf_t). */
 static bool room(void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t n = *cap ? *cap : 1024;
@@ -74,26 +74,23 @@ static bool room(void **p, size_t *cap, size_t need, size_t size)
 
 bool svc__run_add(svc__run_t *r, int n, const char *const *v)
 {
-	size_t need = r->used, at = r->used, rows_cap = r->rows_cap;
+	size_t at = r->arena.len, rows_cap = r->rows_cap;
 
-	if (n < 1 || n > SVC__RUN_VALUES || (r->nrows && n != r->nvalues))
-		return false;
-	for (int i = 0; i < n; i++)
-		need += 1 + (v[i] ? strlen(v[i]) + 1 : 0);
-	if (!room((void **)&r->arena, &r->cap, need, 1) ||
+	if (n < 1 || n > SVC__RUN_VALUES || (r->nrows && n != r->nvalues) ||
 	    !room((void **)&r->start, &rows_cap, r->nrows + 1, sizeof *r->start) ||
 	    !room((void **)&r->row, &r->rows_cap, r->nrows + 1, sizeof *r->row))
 		return false;
 	for (int i = 0; i < n; i++) {
-		size_t len = v[i] ? strlen(v[i]) + 1 : 0;
+		char tag = v[i] != NULL;
 
-		r->arena[at++] = v[i] != NULL;
-		memcpy(r->arena + at, v[i] ? v[i] : "", len);
-		at += len;
+		svc__buf_putn(&r->arena, &tag, 1);
+		if (v[i])
+			svc__buf_putn(&r->arena, v[i], strlen(v[i]) + 1);
 	}
-	r->start[r->nrows++] = r->used;
+	if (r->arena.oom)
+		return false;
+	r->start[r->nrows++] = at;
 	r->sorted = false;
-	r->used = at;
 	r->nvalues = n;
 	return true;
 }
@@ -111,7 +108,7 @@ static int by_first(const void *a, const void *b)
 void svc__run_sort(svc__run_t *r)
 {
 	for (size_t i = 0; i < r->nrows; i++)
-		r->row[i] = r->arena + r->start[i];
+		r->row[i] = r->arena.p + r->start[i];
 	if (r->nrows)
 		qsort(r->row, r->nrows, sizeof *r->row, by_first);
 	r->sorted = true;

@@ -10,8 +10,9 @@
 
 #include "store_sqlite.h"
 
-/* Page cache of a bulk load, in KiB (SQLite's default is 2000). */
-#define BULK_CACHE_KIB "8192"
+/* Page cache of a bulk load, and SQLite's default, set back after it. */
+#define BULK_CACHE "PRAGMA cache_size = -8192"
+#define DEFAULT_CACHE "PRAGMA cache_size = -2000"
 /* Rows held before they are written, in bytes of memory; two runs at most
  * are held, one filling and one being written. */
 #define RUN_BYTES (8u << 20)
@@ -33,9 +34,9 @@ int svc__lite_remake_indexes(svc__conn_t *c)
 	/* Made at the commit, not at the load's end: a dry run, or a load
 	 * that failed, rolls back without making them.  The bulk load's page
 	 * cache again, for the sorts. */
-	exec(c, "PRAGMA cache_size = -" BULK_CACHE_KIB);
+	exec(c, BULK_CACHE);
 	rc = exec(c, l->deferred);
-	exec(c, "PRAGMA cache_size = -2000");
+	exec(c, DEFAULT_CACHE);
 	if (rc == 0) {
 		sqlite3_free(l->deferred);
 		l->deferred = NULL;
@@ -240,7 +241,7 @@ void svc__lite_bulk(svc__conn_t *c, bool on)
 {
 	/* Rows arrive in any order: a larger, still bounded, page cache keeps
 	 * the indexes' inner pages in memory. */
-	exec(c, on ? "PRAGMA cache_size = -" BULK_CACHE_KIB : "PRAGMA cache_size = -2000");
+	exec(c, on ? BULK_CACHE : DEFAULT_CACHE);
 	LITE(c)->bulk = on;
 	LITE(c)->had = -1;
 	LITE(c)->loaded = 0;
