@@ -12,6 +12,8 @@ typedef enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON } out_format_t;
 /* Global options, set by main() before a command runs. */
 extern out_format_t cli_format;
 extern bool cli_quiet, cli_verbose;
+/* --wide: tables show every value whole, whatever the screen's width. */
+extern bool cli_wide;
 /* The database path, and whether it is the default one (init makes its
  * directories). */
 extern const char *cli_db_path;
@@ -35,6 +37,7 @@ int cmd_meter_collect(svc_db_t *db, int argc, char **argv);
 int cmd_user(svc_db_t *db, int argc, char **argv);
 int cmd_kb(svc_db_t *db, int argc, char **argv);
 int cmd_stock(svc_db_t *db, int argc, char **argv);
+int cmd_complete(svc_db_t *db, int argc, char **argv);
 
 /* util.c */
 /* The exit code (sysexits.h) for a library status: the one mapping. */
@@ -104,6 +107,11 @@ void out_count(out_t *o, long long v);
 /* MINUTES as decimal hours ("1.50"); null when negative. */
 void out_hours(out_t *o, long long minutes);
 void out_bool(out_t *o, bool v);
+/* A decimal number as text ("98.5"): to the right in a table, a string in
+ * JSON as before. */
+void out_decimal(out_t *o, const char *text);
+/* JSON text the library wrote (an object): itself in JSON, text elsewhere. */
+void out_json(out_t *o, const char *json);
 /* A time stored in UTC, shown in the local zone: brief in a table, ISO 8601
  * with its offset in every script format. */
 void out_time(out_t *o, const char *utc);
@@ -120,5 +128,23 @@ int out_end(out_t *o);
  * it succeeded; else end the records written (none: write nothing at all),
  * report the failure and return its exit code. */
 int out_finish(out_t *o, svc_db_t *db, svc_status_t st);
+
+/* table.c: records laid out for a person (fitted to $COLUMNS or the
+ * terminal, unless --wide), streamed after a bounded look-ahead. */
+typedef struct table table_t;
+enum { CELL_NUMBER = 1, /* set to the right, never shortened */
+       CELL_WHOLE = 2 /* never shortened: a time, an identifier */ };
+/* HEADS: a key per column, NULL for one left out of the table. */
+table_t *table_begin(const char *const *heads, size_t ncols);
+void table_cell(table_t *t, const char *s, unsigned kind); /* S NULL: no value */
+void table_end_row(table_t *t);
+/* Free T, printing first the rows it holds still when PRINT. */
+void table_end(table_t *t, bool print);
+/* S as it may be sent to a terminal: line breaks as \n, \r, \t, other
+ * control and bidirectional characters and bytes that are not UTF-8 as
+ * \xNN or \uNNNN.  Allocated. */
+char *term_text(const char *s);
+/* The columns S takes on a screen (wide characters two, combining none). */
+size_t term_width(const char *s);
 
 #endif

@@ -35,8 +35,12 @@ static int device_row(const svc_device_t *d, void *ctx)
 			    d->stock_location, d->customer, d->snmp_address,
 			    d->snmp_community };
 
-	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-		out_str(o, v[i]);
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		if (v + i == &v[9]) /* registered_at */
+			out_time(o, v[i]);
+		else
+			out_str(o, v[i]);
+	}
 	out_end_row(o);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* log.c - servicer log: the audit log. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <sysexits.h>
 
 #include "cmd.h"
@@ -10,16 +11,23 @@ static const char usage[] =
 static int entry_row(const svc_audit_entry_t *e, void *ctx)
 {
 	out_t *o = ctx;
+	char *change = svc_audit_change(e);
 
+	if (!change) {
+		errorf("out of memory");
+		exit(EX_OSERR);
+	}
 	out_int(o, e->id);
-	out_str(o, e->at);
+	out_time(o, e->at);
 	out_str(o, e->login);
 	out_str(o, e->command);
 	out_str(o, e->action);
 	out_str(o, e->object);
-	out_str(o, e->before);
-	out_str(o, e->after);
+	out_str(o, change);
+	out_json(o, e->before);
+	out_json(o, e->after);
 	out_end_row(o);
+	free(change);
 	return 0;
 }
 
@@ -34,7 +42,7 @@ int cmd_log(svc_db_t *db, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const keys[] = { "id", "at", "login", "command", "action",
-					    "object", "before", "after" };
+					    "~object", "change", "~before", "~after" };
 	svc_audit_filter_t f = SVC_AUDIT_FILTER_INIT;
 	svc_status_t st;
 	out_t *o;

@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 
-enum { NO_DB = 0, NEEDS_DB = 1 };
+enum { NO_DB = 0, NEEDS_DB = 1, HIDDEN = 2 /* in no listing, never suggested */ };
 
 struct cmd_struct {
 	const char *name;
@@ -46,11 +46,16 @@ static const struct cmd_struct commands[] = {
 	{ "log", cmd_log, NEEDS_DB, "show the audit log" },
 	{ "db", cmd_db, NEEDS_DB, "copy the whole database into a new one, file or PostgreSQL" },
 	{ "help", NULL, NO_DB, "show a command's manual page" },
+	/* names for the completion scripts */
+	{ "__complete", cmd_complete, NEEDS_DB | HIDDEN, NULL },
 };
 
+/* The commands a person is shown and may be pointed to. */
+enum { SHOWN = sizeof commands / sizeof *commands - 1 };
+
 static const char usage_text[] =
-	"usage: servicer [--db PATH] [--as LOGIN] [--format table|csv|tsv|json] [-q] [-v]\n"
-	"                COMMAND [ARGS]\n"
+	"usage: servicer [--db PATH] [--as LOGIN] [--format table|csv|tsv|json] [--wide]\n"
+	"                [-q] [-v] COMMAND [ARGS]\n"
 	"       servicer --version\n"
 	"       servicer help [COMMAND | files]\n";
 
@@ -61,7 +66,7 @@ static int usage_full(FILE *f)
 {
 	fputs(usage_text, f);
 	fputs("\ncommands:\n", f);
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+	for (size_t i = 0; i < SHOWN; i++)
 		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'servicer help COMMAND' shows a command's manual page; 'servicer help files'\n"
 	      "the database, configuration keys and CSV formats.\n", f);
@@ -113,9 +118,8 @@ static int help_command(int argc, char **argv)
 		errorf("cannot run 'man' to show servicer(5): %s", strerror(errno));
 		return EX_UNAVAILABLE;
 	}
-	if (argc == 2 && !find_command(argv[1])) {
-		const char *near = nearest_name(argv[1], commands, sizeof commands / sizeof *commands,
-						sizeof *commands);
+	if (argc == 2 && (!find_command(argv[1]) || find_command(argv[1])->flags & HIDDEN)) {
+		const char *near = nearest_name(argv[1], commands, SHOWN, sizeof *commands);
 
 		if (near)
 			errorf("'%s' is not a servicer command or 'files'; did you mean '%s'? see 'servicer --help'",
@@ -172,7 +176,7 @@ static int run(const struct cmd_struct *cmd, const char *as, int argc, char **ar
 	svc_status_t st;
 	int rc;
 
-	if (cmd->flags == NO_DB)
+	if (!(cmd->flags & NEEDS_DB))
 		return cmd->fn(NULL, argc, argv);
 	/* A command's --help needs no database. */
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
@@ -194,6 +198,7 @@ int main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "as", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -214,6 +219,7 @@ int main(int argc, char **argv)
 			if ((rc = parse_format(optarg)) != EX_OK)
 				return rc;
 			break;
+		case 'w': cli_wide = true; break;
 		case 'q': cli_quiet = true; break;
 		case 'v': cli_verbose = true; break;
 		case 'V': printf("servicer %s\n", SVC_VERSION); return EX_OK;
@@ -228,8 +234,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[optind], "help") == 0)
 		return help_command(argc - optind, argv + optind);
 	if (!(cmd = find_command(argv[optind]))) {
-		const char *near = nearest_name(argv[optind], commands,
-						sizeof commands / sizeof *commands, sizeof *commands);
+		const char *near = nearest_name(argv[optind], commands, SHOWN, sizeof *commands);
 
 		if (near)
 			errorf("'%s' is not a servicer command; did you mean '%s'? see 'servicer --help'",

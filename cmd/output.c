@@ -1,7 +1,6 @@
 /*
- * output.c - records out as a terminal table, CSV, TSV or
- * JSON.  CSV, TSV and JSON stream row by row; a table is held until the end
- * because its column widths depend on every row.
+ * output.c - records out as a table for a person (table.c), CSV, TSV or
+ * JSON, each streamed row by row; a single record as "key: value" lines.
  *
  * A key given to out_begin() with a leading '~' is left out of tables (too
  * wide for a terminal) but kept in every script format.
@@ -12,7 +11,15 @@
 
 #include "cmd.h"
 
-typedef enum { CELL_NULL, CELL_STR, CELL_INT, CELL_BOOL } cell_type_t;
+typedef enum {
+	CELL_NULL,
+	CELL_STR,
+	CELL_INT,
+	CELL_NUM,  /* a decimal number, a string in JSON */
+	CELL_TIME, /* a string in JSON */
+	CELL_BOOL,
+	CELL_JSON, /* JSON text, as it is in JSON */
+} cell_type_t;
 
 struct out {
 	const char *const *keys;
@@ -20,9 +27,10 @@ struct out {
 	bool single;
 	size_t rows;
 	bool started; /* the header (CSV, TSV) or the opening bracket (JSON) is out */
-	/* table mode: every cell, row after row */
-	char **cells;
-	size_t ncells, cap;
+	table_t *table; /* a table of records */
+	char **cells;   /* a single record: its cells as shown */
+	size_t ncells;
+	const char **heads; /* the table's headings: NULL for a key left out */
 };
 
 static const char *key_name(const out_t *o, size_t i)
@@ -80,6 +88,15 @@ out_t *out_begin(const char *const *keys, size_t nkeys, bool single)
 	o->keys = keys;
 	o->nkeys = nkeys;
 	o->single = single;
+	if (cli_format == OUT_TABLE && !single) {
+		if (!(o->heads = calloc(nkeys, sizeof *o->heads))) {
+			errorf("out of memory");
+			exit(EX_OSERR);
+		}
+		for (size_t i = 0; i < nkeys; i++)
+			o->heads[i] = in_table(o, i) ? key_name(o, i) : NULL;
+		o->table = table_begin(o->heads, nkeys);
+	}
 	return o;
 }
 
@@ -96,39 +113,32 @@ static void start(out_t *o)
 		putchar('[');
 }
 
-/* S for a table cell: a line break or tab shown as \n, \r or \t, so that
- * one record keeps one line. */
-static char *table_text(const char *s)
+/* Values shown whole on a screen, never shortened: identifiers. */
+static bool whole_key(const char *key)
 {
-	char *t = malloc(strlen(s) * 2 + 1), *q = t;
+	static const char *const keys[] = { "serial", "cits", "login", "id", "day", NULL };
 
-	if (!t) {
+	return one_of(key, keys);
+}
+
+static void table_put(out_t *o, size_t i, cell_type_t type, const char *text)
+{
+	unsigned kind = type == CELL_INT || type == CELL_NUM ? CELL_NUMBER : 0;
+
+	if (type == CELL_TIME || whole_key(key_name(o, i)))
+		kind |= CELL_WHOLE;
+	if (type == CELL_NULL)
+		text = NULL;
+	if (!o->single) {
+		table_cell(o->table, text, kind);
+		return;
+	}
+	o->cells = realloc(o->cells, (o->ncells + 1) * sizeof *o->cells);
+	if (!o->cells) {
 		errorf("out of memory");
 		exit(EX_OSERR);
 	}
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r' || *s == '\t') {
-			*q++ = '\\';
-			*q++ = *s == '\n' ? 'n' : *s == '\r' ? 'r' : 't';
-		} else {
-			*q++ = *s;
-		}
-	}
-	*q = '\0';
-	return t;
-}
-
-static void keep_cell(out_t *o, const char *s)
-{
-	if (o->ncells == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 64;
-		o->cells = realloc(o->cells, o->cap * sizeof *o->cells);
-		if (!o->cells) {
-			errorf("out of memory");
-			exit(EX_OSERR);
-		}
-	}
-	o->cells[o->ncells++] = s ? table_text(s) : NULL;
+	o->cells[o->ncells++] = text ? term_text(text) : NULL;
 }
 
 static void put_cell(out_t *o, cell_type_t type, const char *text)
@@ -138,7 +148,7 @@ static void put_cell(out_t *o, cell_type_t type, const char *text)
 	start(o);
 	switch (cli_format) {
 	case OUT_TABLE:
-		keep_cell(o, type == CELL_NULL ? NULL : text);
+		table_put(o, i, type, text);
 		return;
 	case OUT_CSV:
 	case OUT_TSV:
@@ -158,7 +168,7 @@ static void put_cell(out_t *o, cell_type_t type, const char *text)
 			putchar(',');
 		json_put(key_name(o, i));
 		putchar(':');
-		if (type == CELL_STR)
+		if (type == CELL_STR || type == CELL_NUM || type == CELL_TIME)
 			json_put(text);
 		else
 			fputs(type == CELL_NULL ? "null" : text, stdout);
@@ -196,7 +206,17 @@ void out_hours(out_t *o, long long minutes)
 		return;
 	}
 	svc_hours_text(minutes, text);
-	out_str(o, text);
+	out_decimal(o, text);
+}
+
+void out_decimal(out_t *o, const char *text)
+{
+	put_cell(o, text ? CELL_NUM : CELL_NULL, text);
+}
+
+void out_json(out_t *o, const char *json)
+{
+	put_cell(o, !json ? CELL_NULL : svc_json_is_object(json) ? CELL_JSON : CELL_STR, json);
 }
 
 void out_bool(out_t *o, bool v)
@@ -219,7 +239,9 @@ void out_time(out_t *o, const char *utc)
 {
 	char shown[SVC_TIME_MAX];
 
-	out_str(o, local_time(utc, cli_format == OUT_TABLE, shown));
+	const char *s = local_time(utc, cli_format == OUT_TABLE, shown);
+
+	put_cell(o, s ? CELL_TIME : CELL_NULL, s);
 }
 
 void out_list(out_t *o, const char *const *keys, size_t nkeys, const char *const *cells,
@@ -277,24 +299,10 @@ void out_end_row(out_t *o)
 		putchar('\n');
 	else if (cli_format == OUT_JSON)
 		putchar('}');
+	else if (o->table)
+		table_end_row(o->table);
 	o->col = 0;
 	o->rows++;
-}
-
-/* Display width of UTF-8 text: one column per character. */
-static size_t width(const char *s)
-{
-	size_t n = 0;
-
-	for (; s && *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return s ? n : 1;
-}
-
-static void pad(size_t n)
-{
-	while (n--)
-		putchar(' ');
 }
 
 static void print_single(out_t *o)
@@ -302,56 +310,25 @@ static void print_single(out_t *o)
 	size_t w = 0;
 
 	for (size_t i = 0; i < o->nkeys; i++)
-		if (width(key_name(o, i)) > w)
-			w = width(key_name(o, i));
+		if (term_width(key_name(o, i)) > w)
+			w = term_width(key_name(o, i));
 	for (size_t i = 0; i < o->nkeys && i < o->ncells; i++) {
 		if (!in_table(o, i))
 			continue;
-		printf("%s:", key_name(o, i));
-		pad(w - width(key_name(o, i)) + 1);
-		puts(o->cells[i] ? o->cells[i] : "-");
+		printf("%s:%*s%s\n", key_name(o, i), (int)(w - term_width(key_name(o, i)) + 1), "",
+		       o->cells[i] ? o->cells[i] : "-");
 	}
 }
 
-static void print_table(out_t *o)
+/* PRINT: show the table's rows held still. */
+static void discard(out_t *o, bool print)
 {
-	size_t *w = calloc(o->nkeys, sizeof *w), last = 0;
-
-	if (!w)
-		return;
-	for (size_t i = 0; i < o->nkeys; i++) {
-		w[i] = width(key_name(o, i));
-		if (in_table(o, i))
-			last = i;
-	}
-	for (size_t c = 0; c < o->ncells; c++)
-		if (width(o->cells[c]) > w[c % o->nkeys])
-			w[c % o->nkeys] = width(o->cells[c]);
-	for (size_t c = 0; c < o->ncells + o->nkeys; c++) {
-		size_t i = c % o->nkeys;
-		const char *s = c < o->nkeys ? key_name(o, i) : o->cells[c - o->nkeys];
-
-		if (!in_table(o, i))
-			continue;
-		if (c < o->nkeys) {
-			for (const char *p = s; *p; p++)
-				putchar(*p == '_' ? ' ' : *p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-		} else {
-			fputs(s ? s : "-", stdout);
-		}
-		if (i == last)
-			putchar('\n');
-		else
-			pad(w[i] - width(s) + 2);
-	}
-	free(w);
-}
-
-static void discard(out_t *o)
-{
+	if (o->table)
+		table_end(o->table, print);
 	for (size_t i = 0; i < o->ncells; i++)
 		free(o->cells[i]);
 	free(o->cells);
+	free(o->heads);
 	free(o);
 }
 
@@ -360,11 +337,11 @@ int out_end(out_t *o)
 	int rc;
 
 	start(o);
-	if (cli_format == OUT_TABLE)
-		o->single ? print_single(o) : print_table(o);
+	if (cli_format == OUT_TABLE && o->single)
+		print_single(o);
 	else if (cli_format == OUT_JSON)
 		fputs(o->single ? "\n" : o->rows ? "\n]\n" : "]\n", stdout);
-	discard(o);
+	discard(o, true);
 	rc = fflush(stdout) == 0 && !ferror(stdout) ? EX_OK : EX_IOERR;
 	if (rc != EX_OK)
 		errorf("cannot write the output");
@@ -382,7 +359,7 @@ int out_finish(out_t *o, svc_db_t *db, svc_status_t st)
 	if (o->rows)
 		out_end(o);
 	else
-		discard(o);
+		discard(o, false);
 	rc = fail(db, st);
 	return rc;
 }

@@ -90,7 +90,7 @@ static int sla_one(const svc_sla_t *r, void *ctx)
 	out_int(o, r->met);
 	if (r->with_due > 0) {
 		snprintf(share, sizeof share, "%.1f", 100.0 * (double)r->met / (double)r->with_due);
-		out_str(o, share);
+		out_decimal(o, share);
 	} else {
 		out_str(o, NULL);
 	}

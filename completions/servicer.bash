@@ -269,7 +269,7 @@ _servicer() {
 		--as) return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			_servicer_words "--db --as --format --quiet --verbose --version --help"
+			_servicer_words "--db --as --format --wide --quiet --verbose --version --help"
 		else
 			_servicer_words "$commands"
 		fi

@@ -23,6 +23,7 @@ complete -c servicer -f
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l db -r -F -d 'database file'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l as -x -d 'act as another user'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l format -x -a 'table csv tsv json' -d 'output format'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l wide -d 'tables show every value whole'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -s q -l quiet -d 'no notices'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -s v -l verbose -d 'say which database is used'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l version -d 'print the version'

@@ -119,6 +119,8 @@ SVC_API int svc_schema_version(void);
  * and JSON with the same rules. */
 SVC_API int svc_csv_write(FILE *f, const char *s, size_t len);
 SVC_API int svc_json_write(FILE *f, const char *s);
+/* True if TEXT is one JSON object (as the audit log's before and after are). */
+SVC_API bool svc_json_is_object(const char *text);
 
 /*
  * Open the database at PATH, which must exist.
@@ -1320,6 +1322,35 @@ typedef struct svc_audit_filter {
 /* Call CB for matching entries, oldest first.  Administrators only. */
 SVC_API svc_status_t svc_audit_list(svc_db_t *db, const svc_audit_filter_t *filter,
 			    svc_audit_cb cb, void *ctx);
+
+/* ---------------------------------------------------------------------
+ * Completion: the names a shell offers, read through an index so that a
+ * tab press stays quick on a large fleet.
+ * ------------------------------------------------------------------- */
+typedef enum svc_complete_kind {
+	SVC_COMPLETE_SERIAL,	  /* devices the actor may see */
+	SVC_COMPLETE_MODEL,	  /* the catalogue */
+	SVC_COMPLETE_LOGIN,	  /* current users (administrators) */
+	SVC_COMPLETE_CITS,	  /* CITS numbers of calls the actor may see */
+	SVC_COMPLETE_CONFIG_KEY,  /* the configuration keys */
+	SVC_COMPLETE_HOLIDAY,	  /* holiday dates */
+	SVC_COMPLETE_STOCK_LOCATION,
+} svc_complete_kind_t;
+typedef int (*svc_name_cb)(const char *name, void *ctx);
+/* Call CB with each name of KIND that begins with PREFIX (as stored: a
+ * serial in upper case), in order, at most LIMIT (0: no limit).  A role
+ * that may not list KIND gets SVC_EPERM, said on the handle; a device
+ * manager gets only their own devices and their calls. */
+SVC_API svc_status_t svc_complete(svc_db_t *db, svc_complete_kind_t kind, const char *prefix,
+			  long long limit, svc_name_cb cb, void *ctx);
+
+/* What ENTRY changed, on one line for people: "OBJECT: KEY OLD → NEW, ..."
+ * for each member of its after that its before lacks or holds otherwise
+ * (a member gone: "KEY OLD → -"); a created or removed object lists its
+ * members as "KEY VALUE".  Null is "-", a stored time is shown in the
+ * local zone ("2026-11-20 16:00"); "OBJECT: no change" when nothing
+ * differs.  Allocated (free() it); NULL when memory ran out. */
+SVC_API char *svc_audit_change(const svc_audit_entry_t *entry);
 
 /* ---------------------------------------------------------------------
  * Users and roles.

@@ -1,4 +1,5 @@
 /* audit.c - the append-only audit log: every change writes an entry; read back by date, login or serial. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "servicer-private.h"
@@ -63,4 +64,132 @@ svc_status_t svc__audit_on(svc_db_t *db, const char *action, const char *object,
 	rc = svc__store_audit_add(db, &e, serial);
 	db->audited += rc == SVC_OK;
 	return rc;
+}
+
+/* The members of one side of an entry: key and value (NULL: null) pairs. */
+typedef struct members {
+	char **kv;
+	size_t n, cap;
+	bool oom;
+} members_t;
+
+static bool keep_member(const char *key, const char *value, void *ctx)
+{
+	members_t *m = ctx;
+
+	if (m->n + 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		char **kv = realloc(m->kv, cap * sizeof *kv);
+
+		if (!kv) {
+			m->oom = true;
+			return false;
+		}
+		m->kv = kv;
+		m->cap = cap;
+	}
+	m->kv[m->n] = svc__strdup(key);
+	m->kv[m->n + 1] = value ? svc__strdup(value) : NULL;
+	m->oom |= !m->kv[m->n] || (value && !m->kv[m->n + 1]);
+	m->n += 2;
+	return !m->oom;
+}
+
+static void members_free(members_t *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->kv[i]);
+	free(m->kv);
+}
+
+/* The index of KEY's value in M, or 0 when it has none. */
+static size_t member_at(const members_t *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i += 2)
+		if (strcmp(m->kv[i], key) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* A value as a person reads it: null as "-", a stored time in the local
+ * zone. */
+static void put_value(svc_buf_t *b, const char *v)
+{
+	char shown[SVC_TIME_MAX];
+	int64_t t;
+
+	if (!v)
+		v = "-";
+	else if (strlen(v) == 20 && v[10] == 'T' && v[19] == 'Z' && svc__time_from_utc(v, &t))
+		v = (svc_time_format(t, true, shown), shown);
+	svc__buf_puts(b, v);
+}
+
+/* "KEY OLD → NEW", "KEY NEW" (no OLD side) or "KEY OLD → -" (gone). */
+static void put_change(svc_buf_t *b, bool *first, const char *key, const char *const *old,
+		       const char *const *new)
+{
+	svc__buf_puts(b, *first ? " " : ", ");
+	*first = false;
+	svc__buf_puts(b, key);
+	if (old) {
+		svc__buf_puts(b, " ");
+		put_value(b, *old);
+		svc__buf_puts(b, " \xe2\x86\x92"); /* → */
+	}
+	svc__buf_puts(b, " ");
+	put_value(b, new ? *new : NULL);
+}
+
+/* Every member of AFTER that BEFORE lacks or holds otherwise, then every
+ * member of BEFORE gone from AFTER (when there is an AFTER). */
+static void put_changes(svc_buf_t *b, const members_t *before, const members_t *after,
+			bool has_before, bool has_after)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < after->n; i += 2) {
+		size_t j = member_at(before, after->kv[i]);
+		const char *const *old = j ? (const char *const *)&before->kv[j] : NULL;
+
+		if (!j || !svc__same(before->kv[j], after->kv[i + 1]))
+			put_change(b, &first, after->kv[i], has_before ? old : NULL,
+				   (const char *const *)&after->kv[i + 1]);
+	}
+	for (size_t i = 0; i < before->n; i += 2) {
+		if (has_after && member_at(after, before->kv[i]))
+			continue;
+		if (has_after)
+			put_change(b, &first, before->kv[i],
+				   (const char *const *)&before->kv[i + 1], NULL);
+		else
+			put_change(b, &first, before->kv[i], NULL,
+				   (const char *const *)&before->kv[i + 1]);
+	}
+	if (first)
+		svc__buf_puts(b, " no change");
+}
+
+char *svc_audit_change(const svc_audit_entry_t *e)
+{
+	members_t before = { 0 }, after = { 0 };
+	svc_buf_t b = { 0 };
+	char *line = NULL;
+
+	svc__buf_puts(&b, e->object);
+	svc__buf_puts(&b, ":");
+	if ((e->before && !svc__json_members(e->before, keep_member, &before)) ||
+	    (e->after && !svc__json_members(e->after, keep_member, &after))) {
+		/* not objects (written by another program): shown as they are */
+		svc__buf_printf(&b, " %s \xe2\x86\x92 %s", e->before ? e->before : "-",
+				e->after ? e->after : "-");
+	} else {
+		put_changes(&b, &before, &after, e->before != NULL, e->after != NULL);
+	}
+	if (!before.oom && !after.oom && svc__buf_str(&b))
+		line = svc__strdup(svc__buf_str(&b));
+	members_free(&before);
+	members_free(&after);
+	svc__buf_free(&b);
+	return line;
 }

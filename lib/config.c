@@ -272,6 +272,17 @@ static const key_spec_t keys[] = {
 	{ "smtp.user", NULL, check_login, "the user name to log in to the mail server" },
 };
 
+svc_status_t svc__config_keys(const char *prefix, long long limit, svc_name_cb cb, void *ctx)
+{
+	size_t n = strlen(prefix);
+	long long given = 0;
+
+	for (size_t i = 0; i < sizeof keys / sizeof *keys && (!limit || given < limit); i++)
+		if (strncmp(keys[i].key, prefix, n) == 0 && (given++, cb(keys[i].key, ctx) != 0))
+			break;
+	return SVC_OK;
+}
+
 static const key_spec_t *find_key(const char *key)
 {
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)

@@ -227,6 +227,14 @@ bool svc__parse_uint(const char *s, long long max, long long *out);
 /* Strip leading and trailing ASCII white space in place; returns S. */
 char *svc__trim(char *s);
 
+/* json_read.c */
+/* Called with each member of an object: its key, its value (a string
+ * unescaped, anything else as its JSON text; NULL for null).  False stops. */
+typedef bool (*svc__json_member_cb)(const char *key, const char *value, void *ctx);
+/* Call CB for each member of the JSON object TEXT, in order; false when
+ * TEXT is not one (or memory ran out). */
+bool svc__json_members(const char *text, svc__json_member_cb cb, void *ctx);
+
 /* timestamp.c */
 /* Now, as stored: "YYYY-MM-DDTHH:MM:SSZ". */
 void svc__now(char out[21]);
@@ -268,6 +276,8 @@ bool svc__login_ok(const char *login, char *err, size_t errlen);
 /* config.c */
 /* svc_config_get() without a role check, for the library's own use. */
 svc_status_t svc__config_get(svc_db_t *db, const char *key, char **value);
+/* CB with each configuration key beginning with PREFIX, at most LIMIT. */
+svc_status_t svc__config_keys(const char *prefix, long long limit, svc_name_cb cb, void *ctx);
 /* smtp.url's form: smtp:// or smtps://, a host, an optional port from 1
  * to 65535, nothing else of consequence; a reason in ERR if not. */
 bool svc__smtp_url_ok(const char *v, char *err, size_t errlen);

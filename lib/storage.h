@@ -49,6 +49,11 @@ svc_status_t svc__store_audit_list(svc_db_t *db, const char *since, const char *
 
 /* store_office.c */
 svc_status_t svc__store_config_get(svc_db_t *db, const char *key, char **value);
+/* store_complete.c: CB with each name of KIND (not a configuration key)
+ * beginning with PREFIX, in order, at most LIMIT (0: all); devices and
+ * calls only those OWNER sees when not NULL. */
+svc_status_t svc__store_complete(svc_db_t *db, svc_complete_kind_t kind, const char *prefix,
+				 const char *owner, long long limit, svc_name_cb cb, void *ctx);
 /* Set KEY to VALUE; NULL unsets it. */
 svc_status_t svc__store_config_put(svc_db_t *db, const char *key, const char *value);
 typedef struct svc__model_row {

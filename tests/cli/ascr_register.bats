@@ -10,7 +10,7 @@ load helpers
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"registered 2XB01234 (ir-adv c5535), pending: enter it in Canon's ASCR system, then run 'servicer ascr-register --confirm 2XB01234'"* ]]
 	run svc --format csv device show 2XB01234
-	[[ "${lines[1]}" == "iR-ADV C5535,2XB01234,pending,dispatch,,,Main St,2026-03-02,2029-03-02,20"*"Z,,,,," ]]
+	[[ "${lines[1]}" == "iR-ADV C5535,2XB01234,pending,dispatch,,,Main St,2026-03-02,2029-03-02,20"*[+-][0-9][0-9]:[0-9][0-9]",,,,," ]]
 }
 
 @test "seed 001: a model not in the catalogue is refused with the model add hint" {

@@ -68,7 +68,7 @@ load helpers
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "${lines[2]}" == $'imagePROGRAF iPF6400S\tAAG04532\tpending\twmp\tAC-1003\tSYS-77003\tStudio "B"\t2024-06-10\t2025-06-10\t'* ]]
 	run svc --format json device show aag04532
-	[[ "$output" == '{"model":"imagePROGRAF iPF6400S","serial":"AAG04532","status":"pending","support":"wmp","account":"AC-1003","system_account":"SYS-77003","location":"Studio \"B\"","installed":"2024-06-10","warranty_end":"2025-06-10","registered_at":"20'*'Z","assigned_to":null,"stock_location":null,"customer":"Blue Door Studio","snmp_address":null,"snmp_community":null}' ]]
+	[[ "$output" == '{"model":"imagePROGRAF iPF6400S","serial":"AAG04532","status":"pending","support":"wmp","account":"AC-1003","system_account":"SYS-77003","location":"Studio \"B\"","installed":"2024-06-10","warranty_end":"2025-06-10","registered_at":"20'*[+-][0-9][0-9]:[0-9][0-9]'","assigned_to":null,"stock_location":null,"customer":"Blue Door Studio","snmp_address":null,"snmp_community":null}' ]]
 	run svc --format csv device show AAG04532
 	[[ "${lines[1]}" == *',"Studio ""B""",'* ]]
 	run svc device locate AAG04532 "Studio C, upstairs"
@@ -100,13 +100,13 @@ load helpers
 	svc -q ascr-register "iR-ADV C5535" 2XB01234
 	run svc --format csv log --limit 1
 	[ "${#lines[@]}" -eq 2 ]
-	[[ "${lines[1]}" == *",root,ascr-register,register,device 2XB01234,,"* ]]
+	[[ "${lines[1]}" == *",root,ascr-register,register,device 2XB01234,\"device 2XB01234: model iR-ADV C5535, status pending, support dispatch\",,"* ]]
 	run svc --format csv log --user nobody
 	[ "${#lines[@]}" -eq 1 ]
 	run svc --format csv log --since 2999-01-01
 	[ "${#lines[@]}" -eq 1 ]
 	run svc --format json log --since 2000-01-01
-	[[ "$output" == *'"action":"add","object":"model iR-ADV C5535","before":null,"after":"{\"model\":\"iR-ADV C5535\",\"warranty_months\":36,\"response_hours\":8}"'* ]]
+	[[ "$output" == *'"action":"add","object":"model iR-ADV C5535","change":"model iR-ADV C5535: model iR-ADV C5535, warranty_months 36, response_hours 8","before":null,"after":{"model":"iR-ADV C5535","warranty_months":36,"response_hours":8}'* ]]
 	refused 65 "--since 'yesterday'" svc log --since yesterday
 	refused 64 "--limit '0'" svc log --limit 0
 	sql "INSERT INTO \"user\"(login, role, added_at) VALUES('dm', 'device-manager', 'x')"

@@ -61,7 +61,7 @@ dealer() {
 	svc -q model set "iR-ADV C5535" --counters default
 	[[ "$(svc --format json model list)" == *'"devices":1,"counters":null'* ]]
 	run svc --format csv log
-	[[ "$output" == *'model iR-ADV C5535,"{""counters"":""total=101,bw=108,color=122""}","{""counters"":""total=102""}"'* ]]
+	[[ "$output" == *'model iR-ADV C5535,"model iR-ADV C5535: counters total=101,bw=108,color=122 → total=102","{""counters"":""total=101,bw=108,color=122""}","{""counters"":""total=102""}"'* ]]
 }
 
 @test "a list of counters that does not parse is refused, named, and nothing changes" {

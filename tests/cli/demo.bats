@@ -19,9 +19,9 @@ load helpers
 	[[ "$output" == *"at-risk "*"7701234"*"the close-out is queued and was never sent"* ]]
 	[[ "$output" == *"2026-11-02  182340"*"3320"* ]]
 	[[ "$output" == *"[fixing] [thermistor]"* ]]
-	[[ "$output" == *"North warehouse  GPR-55 Black  12"* ]]
+	[[ "$output" == *"North warehouse  GPR-55 Black   12"* ]]
 	[[ "$output" == *"Lee & Sons Printing"* ]]
-	[[ "$output" == *"total       1"* ]]
+	[[ "$output" == *"total             1         1    1        100.0"* ]]
 	before="$(sqlite3 "$db" "SELECT count(*) FROM dispatch_event")"
 	[ "$before" -eq 4 ]
 	run "$SRC/examples/demo.sh"

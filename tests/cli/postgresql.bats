@@ -47,7 +47,7 @@ module() {
 	pg_database
 	run env SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"at-risk  1            7701234  2XB01234"* ]]
+	[[ "$output" == *"at-risk            1  7701234  2XB01234"* ]]
 	[[ "$output" == *"[fixing] film unit"* ]]
 	run env SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh"
 	[ "$status" -eq 0 ]

@@ -91,7 +91,7 @@ load helpers
 	refused 77 "user 'pat' is a device-manager; an administrator or a stock manager may" \
 		svc --as pat stock set "North Warehouse" X 1
 	run svc --format csv log --user sam
-	[[ "$output" == *'set,stock North Warehouse,,"{""item"":""GPR-55 Black"",""qty"":12}"'* ]]
+	[[ "$output" == *'set,stock North Warehouse,"stock North Warehouse: item GPR-55 Black, qty 12",,"{""item"":""GPR-55 Black"",""qty"":12}"'* ]]
 }
 
 @test "a removed user is given no work: no call, no close-out" {

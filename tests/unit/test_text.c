@@ -266,6 +266,72 @@ static void sorter_spills_runs_and_merges_them(void **state)
 	}
 }
 
+/* Members read back, as "key=value;" ("key=null;" for null). */
+static bool join_member(const char *key, const char *value, void *ctx)
+{
+	svc__buf_printf(ctx, "%s=%s;", key, value ? value : "null");
+	return true;
+}
+
+static void json_objects_are_read_back(void **state)
+{
+	svc_buf_t b = { 0 };
+
+	(void)state;
+	assert_true(svc__json_members(" { \"a\" : \"x\\\"y\\n\\u00e9\\ud83d\\ude00\","
+				      "\"n\":-1.5e3,\"t\":true,\"z\":null,\"o\":{\"k\":[1,\"]\"]}} ",
+				      join_member, &b));
+	assert_string_equal(svc__buf_str(&b),
+			    "a=x\"y\n\xc3\xa9\xf0\x9f\x98\x80;n=-1.5e3;t=true;z=null;o={\"k\":[1,\"]\"]};");
+	svc__buf_free(&b);
+	assert_true(svc__json_members("{}", join_member, &b));
+	/* not objects, or not whole ones */
+	assert_false(svc_json_is_object("[1]"));
+	assert_false(svc_json_is_object("\"a\""));
+	assert_false(svc_json_is_object("{\"a\":1"));
+	assert_false(svc_json_is_object("{\"a\":1} x"));
+	assert_false(svc_json_is_object("{\"a\":bad}"));
+	assert_false(svc_json_is_object("{\"a\":\"\\q\"}"));
+	assert_false(svc_json_is_object("{\"a\":\"\\ud83d\"}")); /* half a pair */
+	assert_false(svc_json_is_object("{a:1}"));
+	assert_false(svc_json_is_object(NULL));
+	assert_true(svc_json_is_object("{\"a\":[{\"b\":null}],\"c\":false}"));
+	svc__buf_free(&b);
+}
+
+/* The line "servicer log" shows for an entry. */
+static void change_of(const char *before, const char *after, const char *want)
+{
+	svc_audit_entry_t e = { 1, "2026-11-20T21:00:00Z", "pat", "dispatch", "assign",
+				"dispatch 7701", before, after };
+	char *line = svc_audit_change(&e);
+
+	assert_non_null(line);
+	assert_string_equal(line, want);
+	free(line);
+}
+
+static void audit_change_says_what_changed(void **state)
+{
+	(void)state;
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	/* the issue's own example */
+	change_of("{\"status\":\"received\",\"assigned_to\":null}",
+		  "{\"status\":\"assigned\",\"assigned_to\":\"pat\",\"at\":\"2026-11-20T21:00:00Z\"}",
+		  "dispatch 7701: status received \xe2\x86\x92 assigned, assigned_to - \xe2\x86\x92 pat, "
+		  "at 2026-11-20 16:00");
+	change_of(NULL, "{\"number\":\"7701\",\"problem\":null}",
+		  "dispatch 7701: number 7701, problem -");
+	change_of("{\"number\":\"7701\"}", NULL, "dispatch 7701: number 7701");
+	change_of("{\"a\":1,\"b\":2}", "{\"a\":1}", "dispatch 7701: b 2 \xe2\x86\x92 -");
+	change_of("{\"a\":1}", "{\"a\":1}", "dispatch 7701: no change");
+	/* text another program wrote, shown as it is */
+	change_of("not json", "{\"a\":1}", "dispatch 7701: not json \xe2\x86\x92 {\"a\":1}");
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +346,8 @@ int main(void)
 		cmocka_unit_test(sha256_of_the_standard_examples),
 		cmocka_unit_test(digest_on_a_thread_is_sha256),
 		cmocka_unit_test(sorter_spills_runs_and_merges_them),
+		cmocka_unit_test(json_objects_are_read_back),
+		cmocka_unit_test(audit_change_says_what_changed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

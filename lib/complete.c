@@ -1,0 +1,48 @@
+/* complete.c - names for the shells' completion, each kind behind the
+ * access its listing has. */
+#include <string.h>
+
+#include "servicer-private.h"
+
+static const struct {
+	svc__action_t may;
+	const char *doing;
+} kinds[] = {
+	[SVC_COMPLETE_SERIAL] = { SVC__DO_DEVICE_READ, "list devices" },
+	[SVC_COMPLETE_MODEL] = { SVC__DO_CATALOGUE_READ, "list models" },
+	[SVC_COMPLETE_LOGIN] = { SVC__DO_USERS, "list users" },
+	[SVC_COMPLETE_CITS] = { SVC__DO_CALL, "list dispatches" },
+	[SVC_COMPLETE_CONFIG_KEY] = { SVC__DO_CONFIG_READ, "read the configuration" },
+	[SVC_COMPLETE_HOLIDAY] = { SVC__DO_HOLIDAY_READ, "list holidays" },
+	[SVC_COMPLETE_STOCK_LOCATION] = { SVC__DO_STOCK, "list stock locations" },
+};
+
+svc_status_t svc_complete(svc_db_t *db, svc_complete_kind_t kind, const char *prefix,
+			  long long limit, svc_name_cb cb, void *ctx)
+{
+	char serial[SVC_SERIAL_MAX + 1];
+	svc_status_t rc;
+
+	if ((unsigned)kind >= sizeof kinds / sizeof *kinds)
+		return svc__error(db, SVC_EINVAL, "unknown kind of name to complete");
+	if ((rc = svc__may(db, kinds[kind].may, kinds[kind].doing)) != SVC_OK)
+		return rc;
+	if (!prefix)
+		prefix = "";
+	if (strlen(prefix) > 256)
+		return SVC_OK; /* no name is that long */
+	if (kind == SVC_COMPLETE_SERIAL) {
+		/* as stored: upper case; a prefix no serial can begin with has none */
+		size_t n = strlen(prefix);
+
+		if (n > SVC_SERIAL_MAX)
+			return SVC_OK;
+		for (size_t i = 0; i <= n; i++)
+			serial[i] = prefix[i] >= 'a' && prefix[i] <= 'z' ? prefix[i] - 32 : prefix[i];
+		prefix = serial;
+	}
+	if (kind == SVC_COMPLETE_CONFIG_KEY)
+		return svc__config_keys(prefix, limit, cb, ctx);
+	return svc__store_complete(db, kind, prefix, svc__only_own(db, kinds[kind].may),
+				   limit, cb, ctx);
+}
