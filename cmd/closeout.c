@@ -16,6 +16,23 @@ static const char usage[] =
 	"       servicer closeout list [--status recorded|queued|sent|failed]\n"
 	"       servicer closeout show N\n";
 
+/* One line for each option, for 'closeout VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--arrived TIME", "when the technician arrived (default: the call's arrival)" },
+	{ "--completed TIME", "when the work was done (default: the call's completion)" },
+	{ "--labor HOURS", "labor hours: 1.5, 2 or 1:30" },
+	{ "--travel HOURS", "travel hours: 1.5, 2 or 1:30" },
+	{ "--symptom TEXT", "what was wrong, as the customer saw it" },
+	{ "--cause TEXT", "what caused it" },
+	{ "--action TEXT", "what was done" },
+	{ "--part PARTNO:QTY[:ETAG_CLAIM]", "a part used, with the e-Tag claim of a defective one; one each" },
+	{ "--meter COUNT", "the total counter at close, checked as any reading is" },
+	{ "--tech LOGIN", "the technician (default: the one the call is assigned to)" },
+	{ "--signed-by NAME", "who signed for the customer" },
+	{ "--remarks TEXT", "anything else CITS should read" },
+	{ "--status recorded|queued|sent|failed", "only close-outs in this state" },
+};
+
 enum { O_ARRIVED = 256, O_COMPLETED, O_LABOR, O_TRAVEL, O_SYMPTOM, O_CAUSE, O_ACTION,
        O_PART, O_METER, O_TECH, O_SIGNED_BY, O_REMARKS, O_PRINT, O_SEND, O_RESEND,
        O_STATUS };
@@ -315,7 +332,7 @@ int cmd_closeout(svc_db_t *db, int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 
 	if (rc == -1)
-		rc = print_usage(usage);
+		rc = COMMAND_HELP(usage, "closeout", argc, argv, option_help);
 	else if (rc == EX_OK)
 		rc = dispatch_mode(db, argc, argv, &a);
 	free(a.parts);

@@ -66,6 +66,21 @@ int unknown_verb(const char *usage, const char *command, const char *verb, const
 int bad_option(const char *usage, char **argv);
 /* Print USAGE to stdout (for --help) and return 0. */
 int print_usage(const char *usage);
+/* One option of a command, for 'servicer COMMAND VERB --help': as the
+ * synopsis writes it ("--status STATUS"), and what it does. */
+typedef struct opt_help {
+	const char *form, *help;
+} opt_help_t;
+/* 'servicer COMMAND VERB --help': VERB's forms of USAGE, SUMMARY (unless
+ * NULL), and the line of HELPS (N of them) for each option the forms name. */
+int verb_usage(const char *usage, const char *command, const char *verb, const char *summary,
+	       const opt_help_t *helps, size_t n);
+/* --help of a command with verbs: verb_usage() when ARGV names one of
+ * USAGE's verbs, else all of USAGE. */
+int command_help(const char *usage, const char *command, int argc, char **argv,
+		 const opt_help_t *helps, size_t n);
+#define COMMAND_HELP(usage, command, argc, argv, helps)                                  \
+	command_help(usage, command, argc, argv, helps, sizeof helps / sizeof *helps)
 /* Parse a whole decimal integer in [MIN, MAX]; on failure report it, naming
  * OPTION and the value, and return false. */
 bool parse_int(const char *option, const char *value, long long min,

@@ -64,9 +64,12 @@ int cmd_config(svc_db_t *db, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h')
-			return print_usage(usage);
+			return command_help(usage, "config", argc, argv, NULL, 0);
 		return bad_option(usage, argv);
 	}
+	/* no database: --help after the verb, which "+" left unread */
+	if (!db)
+		return command_help(usage, "config", argc, argv, NULL, 0);
 	if (optind >= argc)
 		return usage_error(usage, "config needs get, set, unset or list");
 	verb = argv[optind];

@@ -7,6 +7,11 @@
 
 static const char usage[] = "usage: servicer db copy --to FILE|URL\n";
 
+/* One line for each option, for 'db VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--to FILE|URL", "the new database: a file, or a postgresql:// URL of an empty database" },
+};
+
 static int table_row(const svc_copy_table_t *t, void *ctx)
 {
 	out_t *o = ctx;
@@ -34,7 +39,8 @@ static int copy(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': to = optarg; break;
-		case 'h': return print_usage(usage);
+		case 'h': return verb_usage(usage, "db", "copy", NULL, option_help,
+					  sizeof option_help / sizeof *option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

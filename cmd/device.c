@@ -17,6 +17,17 @@ static const char usage[] =
 	"       servicer device set-address SERIAL HOST[:PORT] [--community C]\n"
 	"       servicer device set-address SERIAL --none\n";
 
+/* One line for each option, for 'device VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--status pending|active|withdrawn", "only devices in this registration status" },
+	{ "--model MODEL", "only devices of this model" },
+	{ "--account NO", "only devices of this customer account" },
+	{ "--system-account NO", "only devices of this Canon system account" },
+	{ "--customer TEXT", "only devices whose customer's name holds TEXT, in any case" },
+	{ "--community C", "the SNMP v1/v2c community (default public)" },
+	{ "--none", "take the address away: the device is not read over the network" },
+};
+
 /* The verbs, for the nearest to a mistyped one. */
 static const char *const verbs[] = { "list", "show", "locate", "assign", "unassign", "stock", "set-address", NULL };
 
@@ -171,7 +182,7 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 		case 'c': f.customer = optarg; break;
 		case 'C': community = optarg; break;
 		case 'n': none = true; break;
-		case 'h': return print_usage(usage);
+		case 'h': return COMMAND_HELP(usage, "device", argc, argv, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

@@ -72,57 +72,23 @@ static const struct verb {
 };
 
 /* One line for each option, for 'dispatch VERB --help'. */
-static const struct option_help {
-	unsigned bit;
-	const char *form, *help;
-} option_help[] = {
-	{ O_ON, "--on DATE", "the day to route for (default today)" },
-	{ O_NUMBER, "--number CITS_NO", "the CITS dispatch number (required unless --source direct)" },
-	{ O_PROBLEM, "--problem TEXT", "what the customer reports" },
-	{ O_CONTACT, "--contact NAME", "who to reach at the customer's" },
-	{ O_PHONE, "--phone PHONE", "their phone" },
-	{ O_RECEIVED, "--received TIME", "when the call came in (default now)" },
-	{ O_SOURCE, "--source cits|referral|direct", "who sent the call (default cits)" },
-	{ O_UNREGISTERED, "--unregistered", "a unit this dealer never registered" },
-	{ O_MODEL, "--model MODEL", "with --unregistered: the unit's model" },
-	{ O_AT, "--at TIME", "when the step was taken (default now)" },
-	{ O_REASON, "--reason TEXT", "why, for the call's history" },
-	{ O_STATUS, "--status STATUS", "only calls in STATUS, or 'open' for any not closed or cancelled" },
-	{ O_OVERDUE, "--overdue", "only calls past their response due time, nobody on site" },
-	{ O_DUE_WITHIN, "--due-within DURATION", "only calls due within DURATION of business time" },
-	{ O_MINE, "--mine", "only calls assigned to the acting user" },
+static const opt_help_t option_help[] = {
+	{ "--on DATE", "the day to route for (default today)" },
+	{ "--number CITS_NO", "the CITS dispatch number (required unless --source direct)" },
+	{ "--problem TEXT", "what the customer reports" },
+	{ "--contact NAME", "who to reach at the customer's" },
+	{ "--phone PHONE", "their phone" },
+	{ "--received TIME", "when the call came in (default now)" },
+	{ "--source cits|referral|direct", "who sent the call (default cits)" },
+	{ "--unregistered", "a unit this dealer never registered" },
+	{ "--model MODEL", "with --unregistered: the unit's model" },
+	{ "--at TIME", "when the step was taken (default now)" },
+	{ "--reason TEXT", "why, for the call's history" },
+	{ "--status STATUS", "only calls in STATUS, or 'open' for any not closed or cancelled" },
+	{ "--overdue", "only calls past their response due time, nobody on site" },
+	{ "--due-within DURATION", "only calls due within DURATION of business time" },
+	{ "--mine", "only calls assigned to the acting user" },
 };
-
-/* 'dispatch VERB --help': the verb's lines of the synopsis, what it does,
- * and a line for each option it takes. */
-static int verb_help(const struct verb *v)
-{
-	char head[64];
-	const char *line = usage;
-	bool mine = false;
-
-	snprintf(head, sizeof head, "servicer dispatch %s", v->name);
-	for (const char *end; *line; line = end + 1) {
-		size_t len = (size_t)((end = strchr(line, '\n')) - line), h = strlen(head);
-		/* A form starts after "usage: " or as many spaces; a line
-		 * indented further continues the one before. */
-		bool starts = strncmp(line, "usage: ", 7) == 0 || strncmp(line, "       s", 8) == 0;
-
-		if (starts)
-			mine = len >= 7 + h && strncmp(line + 7, head, h) == 0 &&
-			       (line[7 + h] == ' ' || line[7 + h] == '\n');
-		if (mine && starts)
-			printf("usage: %.*s\n", (int)(len - 7), line + 7);
-		else if (mine)
-			printf("%.*s\n", (int)len, line);
-	}
-	printf("%s\n", v->summary);
-	for (size_t i = 0; i < sizeof option_help / sizeof *option_help; i++)
-		if (v->options & option_help[i].bit)
-			printf("  %-30s %s\n", option_help[i].form, option_help[i].help);
-	printf("  %-30s %s\n", "-h, --help", "this help; servicer help dispatch: the manual");
-	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
-}
 
 typedef struct args {
 	unsigned seen;
@@ -460,7 +426,8 @@ int cmd_dispatch(svc_db_t *db, int argc, char **argv)
 				    nearest_name(argv[optind], verbs, sizeof verbs / sizeof *verbs,
 						 sizeof *verbs));
 	if (help)
-		return verb_help(v);
+		return verb_usage(usage, "dispatch", v->name, v->summary, option_help,
+				  sizeof option_help / sizeof *option_help);
 	if (argc - optind - 1 != v->nargs)
 		return usage_error(usage, "wrong number of arguments for 'dispatch %s'", v->name);
 	if ((rc = check_options(v, &a)) != EX_OK)

@@ -10,6 +10,11 @@ static const char usage[] =
 	"       servicer holiday list\n"
 	"       servicer holiday remove DATE\n";
 
+/* One line for each option, for 'holiday VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--name NAME", "the holiday's name" },
+};
+
 /* The verbs, for the nearest to a mistyped one. */
 static const char *const verbs[] = { "add", "list", "remove", NULL };
 
@@ -61,7 +66,7 @@ int cmd_holiday(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
-		case 'h': return print_usage(usage);
+		case 'h': return COMMAND_HELP(usage, "holiday", argc, argv, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

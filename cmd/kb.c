@@ -14,6 +14,15 @@ static const char usage[] =
 	"       servicer kb show ID\n"
 	"       servicer kb remove ID\n";
 
+/* One line for each option, for 'kb VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--model MODEL", "the model the note is about" },
+	{ "--code ERROR_CODE", "the error code it answers" },
+	{ "--body TEXT", "the text of the note" },
+	{ "--file FILE", "the text from FILE ('-': standard input), at most 256 KiB" },
+	{ "--limit N", "at most N entries, best first (default 20)" },
+};
+
 /* The verbs, for the nearest to a mistyped one. */
 static const char *const verbs[] = { "add", "search", "show", "remove", NULL };
 
@@ -177,7 +186,7 @@ int cmd_kb(svc_db_t *db, int argc, char **argv)
 			if (!parse_int("--limit", optarg, 1, 1000, &limit))
 				return EX_USAGE;
 			break;
-		case 'h': return print_usage(usage);
+		case 'h': return COMMAND_HELP(usage, "kb", argc, argv, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

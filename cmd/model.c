@@ -11,6 +11,13 @@ static const char usage[] =
 	"       servicer model remove MODEL\n"
 	"       servicer model set MODEL --counters LIST|default\n";
 
+/* One line for each option, for 'model VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--warranty-months N", "months of warranty from the install date, 0 to 240 (12 for a new model)" },
+	{ "--response-hours N", "the contracted response time in business hours, 1 to 720" },
+	{ "--counters LIST|default", "Canon's counter numbers read over SNMP: total=N,bw=N,color=N" },
+};
+
 /* The verbs, for the nearest to a mistyped one. */
 static const char *const verbs[] = { "add", "list", "remove", "set", NULL };
 
@@ -80,7 +87,7 @@ int cmd_model(svc_db_t *db, int argc, char **argv)
 				return EX_USAGE;
 			break;
 		case 'c': counters = optarg; break;
-		case 'h': return print_usage(usage);
+		case 'h': return COMMAND_HELP(usage, "model", argc, argv, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

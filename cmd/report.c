@@ -9,6 +9,11 @@ static const char usage[] =
 	"usage: servicer report compensation [--month YYYY-MM]\n"
 	"       servicer report sla [--month YYYY-MM]\n";
 
+/* One line for each option, for 'report VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--month YYYY-MM", "only calls completed (sla: reached) in that month; default every month" },
+};
+
 typedef struct totals {
 	out_t *out;
 	size_t calls[4];
@@ -123,7 +128,7 @@ int cmd_report(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': month = optarg; break;
-		case 'h': return print_usage(usage);
+		case 'h': return COMMAND_HELP(usage, "report", argc, argv, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

@@ -11,6 +11,11 @@ static const char usage[] =
 	"       servicer stock set LOCATION ITEM QTY\n"
 	"       servicer stock list [LOCATION]\n";
 
+/* One line for each option, for 'stock VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--ship TEXT", "shipping instructions for toner sent to this location" },
+};
+
 /* The verbs, for the nearest to a mistyped one. */
 static const char *const verbs[] = { "set", "list", NULL };
 
@@ -79,7 +84,7 @@ int cmd_stock(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': ship = optarg; break;
-		case 'h': return print_usage(usage);
+		case 'h': return COMMAND_HELP(usage, "stock", argc, argv, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

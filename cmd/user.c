@@ -11,6 +11,13 @@ static const char usage[] =
 	"       servicer user set-role LOGIN ROLE\n"
 	"       servicer user remove LOGIN\n";
 
+/* One line for each option, for 'user VERB --help'. */
+static const opt_help_t option_help[] = {
+	{ "--role ROLE", "administrator, device-manager, stock-manager, device-stock-manager or knowledge-user" },
+	{ "--name NAME", "their full name" },
+	{ "--email ADDRESS", "their e-mail address" },
+};
+
 /* The verbs, for the nearest to a mistyped one. */
 static const char *const verbs[] = { "add", "list", "set-role", "remove", NULL };
 
@@ -55,7 +62,7 @@ int cmd_user(svc_db_t *db, int argc, char **argv)
 		case 'r': role = optarg; break;
 		case 'n': name = optarg; break;
 		case 'e': email = optarg; break;
-		case 'h': return print_usage(usage);
+		case 'h': return COMMAND_HELP(usage, "user", argc, argv, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

@@ -185,3 +185,97 @@ int bad_option(const char *usage, char **argv)
 		return usage_error(usage, "unknown option '-%c', or it needs a value", optopt);
 	return usage_error(usage, "unknown option '%s', or it needs a value", arg);
 }
+
+/* Does TEXT name the option NAME ("--name", not the start of a longer one)? */
+static bool names_option(const char *text, const char *form)
+{
+	char name[64];
+	size_t n = strcspn(form, " =[|");
+
+	if (n >= sizeof name)
+		return false;
+	memcpy(name, form, n);
+	name[n] = '\0';
+	for (const char *p = text; (p = strstr(p, name)); p += n) {
+		char next = p[n];
+
+		if (!(next >= 'a' && next <= 'z') && next != '-')
+			return true;
+	}
+	return false;
+}
+
+/* VERB's forms of USAGE into F: each line that starts a form of "servicer
+ * COMMAND VERB", and the lines indented further that continue it. */
+static void verb_forms(FILE *f, const char *usage, const char *command, const char *verb)
+{
+	char head[96];
+	bool mine = false;
+	int forms = 0;
+	size_t h = (size_t)snprintf(head, sizeof head, "servicer %s %s", command, verb);
+
+	for (const char *line = usage, *end; *line; line = *end ? end + 1 : end) {
+		size_t len = strcspn(line, "\n");
+		/* a form starts after "usage: " or as many spaces */
+		bool starts = strncmp(line, "usage: ", 7) == 0 || strncmp(line, "       s", 8) == 0;
+
+		if (starts)
+			mine = len >= 7 + h && strncmp(line + 7, head, h) == 0 &&
+			       (line[7 + h] == ' ' || line[7 + h] == '\n' || !line[7 + h]);
+		if (mine && starts)
+			fprintf(f, "%s%.*s\n", forms++ ? "       " : "usage: ", (int)(len - 7), line + 7);
+		else if (mine)
+			fprintf(f, "%.*s\n", (int)len, line);
+		end = line + len;
+	}
+}
+
+int verb_usage(const char *usage, const char *command, const char *verb, const char *summary,
+	       const opt_help_t *helps, size_t n)
+{
+	char *forms = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&forms, &len);
+
+	if (!f) {
+		errorf("out of memory");
+		return EX_OSERR;
+	}
+	verb_forms(f, usage, command, verb);
+	fclose(f);
+	fputs(forms, stdout);
+	if (summary)
+		printf("%s\n", summary);
+	for (size_t i = 0; i < n; i++) {
+		if (!names_option(forms, helps[i].form))
+			continue;
+		if (strlen(helps[i].form) < 30)
+			printf("  %-30s %s\n", helps[i].form, helps[i].help);
+		else /* too long for the column: what it does on the next line */
+			printf("  %s\n  %-30s %s\n", helps[i].form, "", helps[i].help);
+	}
+	printf("  %-30s %s\n", "-h, --help", "this help");
+	printf("'servicer help %s' shows the manual.\n", command);
+	free(forms);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
+int command_help(const char *usage, const char *command, int argc, char **argv,
+		 const opt_help_t *helps, size_t n)
+{
+	char head[96];
+	const char *verb = NULL;
+
+	for (int i = 1; i < argc && !verb; i++)
+		if (argv[i][0] != '-')
+			verb = argv[i];
+	if (verb) {
+		snprintf(head, sizeof head, "servicer %s %s ", command, verb);
+		if (strstr(usage, head))
+			return verb_usage(usage, command, verb, NULL, helps, n);
+		snprintf(head, sizeof head, "servicer %s %s\n", command, verb);
+		if (strstr(usage, head))
+			return verb_usage(usage, command, verb, NULL, helps, n);
+	}
+	return print_usage(usage);
+}

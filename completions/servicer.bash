@@ -4,6 +4,29 @@ _servicer_words() {
 	COMPREPLY=($(compgen -W "$1" -- "$cur"))
 }
 
+# Names from the database, as the user's role may see them: serials,
+# models, logins, cits, config-keys, holidays, stock-locations.  The same
+# program, --db and --as as the command line; quoted as one word each.
+_servicer_data() {
+	local IFS=$'\n' word=${cur//\\/} opts=() i
+	word=${word#[\"\']}
+	for ((i = 1; i < cmd_index; i++)); do
+		case ${COMP_WORDS[i]} in
+		--db | --as) ((i + 1 < COMP_CWORD)) && opts+=("${COMP_WORDS[i]}" "${COMP_WORDS[i + 1]}") ;;
+		esac
+	done
+	COMPREPLY=($("${COMP_WORDS[0]}" "${opts[@]}" __complete "$1" "$word" 2>/dev/null))
+	for i in "${!COMPREPLY[@]}"; do
+		printf -v 'COMPREPLY[i]' '%q' "${COMPREPLY[i]}"
+	done
+}
+
+# The verb of a command with verbs, and how many words follow it.
+_servicer_verb() {
+	verb=${COMP_WORDS[cmd_index + 1]}
+	nth=$((COMP_CWORD - cmd_index - 1))
+}
+
 _servicer_init() {
 	case $prev in
 	--dealer-id | --dealer-name) return ;;
@@ -16,7 +39,7 @@ _servicer_config() {
 		_servicer_words "get set unset list"
 	elif [ "$cmd_index" -eq $((COMP_CWORD - 2)) ]; then
 		case ${COMP_WORDS[cmd_index + 1]} in
-		get | set | unset) _servicer_words "closeout.cc closeout.to dealer.id dealer.name dealer.timezone hours.close hours.days hours.open mail.from sla.response_hours smtp.cainfo smtp.starttls smtp.timeout smtp.url smtp.user" ;;
+		get | set | unset) _servicer_data config-keys ;;
 		esac
 	fi
 }
@@ -29,8 +52,12 @@ _servicer_model() {
 		return
 		;;
 	esac
-	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+	local verb nth
+	_servicer_verb
+	if [ "$nth" -eq 0 ]; then
 		_servicer_words "add list remove set"
+	elif [[ $cur != -* && $nth -eq 1 && ($verb == set || $verb == remove) ]]; then
+		_servicer_data models
 	elif [[ $cur == -* ]]; then
 		_servicer_words "--warranty-months --response-hours --counters --help"
 	fi
@@ -46,9 +73,21 @@ _servicer_ascr_register() {
 		_servicer_words "dispatch wmp"
 		return
 		;;
+	--confirm | --withdraw | --correct)
+		_servicer_data serials
+		return
+		;;
+	--model)
+		_servicer_data models
+		return
+		;;
 	--installed | --warranty-end | --account | --system-account | --location | --reason | \
-		--model | --customer) return ;;
+		--customer) return ;;
 	esac
+	if [[ $cur != -* && $COMP_CWORD -eq $((cmd_index + 1)) ]]; then
+		_servicer_data models
+		return
+	fi
 	_servicer_words "--account --system-account --location --installed --warranty-end --customer
 		--support --import --reject --strict --dry-run --confirm --confirm-pending
 		--withdraw --reason --correct --model --export-pending --help"
@@ -60,10 +99,23 @@ _servicer_device() {
 		_servicer_words "pending active withdrawn"
 		return
 		;;
-	--model | --account | --system-account | --customer | --community) return ;;
+	--model)
+		_servicer_data models
+		return
+		;;
+	--account | --system-account | --customer | --community) return ;;
 	esac
-	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+	local verb nth
+	_servicer_verb
+	if [ "$nth" -eq 0 ]; then
 		_servicer_words "list show locate assign unassign stock set-address"
+	elif [[ $cur != -* && $verb == assign ]]; then
+		# device assign LOGIN SERIAL ...
+		_servicer_data "$( ((nth == 1)) && echo logins || echo serials)"
+	elif [[ $cur != -* && $verb != list && $nth -eq 1 ]]; then
+		_servicer_data serials
+	elif [[ $cur != -* && $verb == stock && $nth -eq 2 ]]; then
+		_servicer_data stock-locations
 	elif [[ $cur == -* && ${COMP_WORDS[cmd_index + 1]} == set-address ]]; then
 		_servicer_words "--community --none --help"
 	elif [[ $cur == -* ]]; then
@@ -81,14 +133,32 @@ _servicer_dispatch() {
 		_servicer_words "received assigned onsite completed closed cancelled open"
 		return
 		;;
-	--on | --number | --problem | --contact | --phone | --received | --model | --at | --reason | \
+	--model)
+		_servicer_data models
+		return
+		;;
+	--on | --number | --problem | --contact | --phone | --received | --at | --reason | \
 		--due-within) return ;;
 	esac
-	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
+	local verb nth
+	_servicer_verb
+	if [ "$nth" -eq 0 ]; then
 		_servicer_words "route new assign arrive complete cancel renumber amend list show"
 		return
 	fi
-	case ${COMP_WORDS[cmd_index + 1]} in
+	if [[ $cur != -* && $nth -eq 1 ]]; then
+		case $verb in
+		route | new) _servicer_data serials ;;
+		list) ;;
+		*) _servicer_data cits ;;
+		esac
+		return
+	fi
+	if [[ $cur != -* && $nth -eq 2 && $verb == assign ]]; then
+		_servicer_data logins
+		return
+	fi
+	case $verb in
 	route) _servicer_words "--on --help" ;;
 	new) _servicer_words "--number --problem --contact --phone --received --source
 		--unregistered --model --help" ;;
@@ -107,6 +177,8 @@ _servicer_holiday() {
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
 		_servicer_words "add list remove"
+	elif [[ $cur != -* && ${COMP_WORDS[cmd_index + 1]} == remove ]]; then
+		_servicer_data holidays
 	elif [[ $cur == -* ]]; then
 		_servicer_words "--name --help"
 	fi
@@ -125,7 +197,12 @@ _servicer_closeout() {
 		_servicer_words "--arrived --completed --labor --travel --symptom --cause --action
 			--part --meter --tech --signed-by --remarks --print --send --resend --status --help"
 	elif [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
-		_servicer_words "list show"
+		COMPREPLY=($(compgen -W "list show" -- "$cur"))
+		local words=("${COMPREPLY[@]}")
+		_servicer_data cits
+		COMPREPLY+=("${words[@]}")
+	elif [[ ${COMP_WORDS[cmd_index + 1]} != list ]]; then
+		_servicer_data cits
 	fi
 }
 
@@ -141,6 +218,10 @@ _servicer_meter_submit() {
 		;;
 	--total | --bw | --color | --date | --old-final | --new-start | --reason | --void) return ;;
 	esac
+	if [[ $cur != -* && $COMP_CWORD -eq $((cmd_index + 1)) ]]; then
+		_servicer_data serials
+		return
+	fi
 	_servicer_words "--total --bw --color --date --void --exchange --old-final --new-start --reason
 		--counter --import --reject --dry-run --help"
 }
@@ -156,7 +237,11 @@ _servicer_meter_history() {
 	case $prev in
 	--from | --to) return ;;
 	esac
-	[[ $cur == -* ]] && _servicer_words "--from --to --help"
+	if [[ $cur == -* ]]; then
+		_servicer_words "--from --to --help"
+	elif [ "$COMP_CWORD" -eq $((cmd_index + 1)) ]; then
+		_servicer_data serials
+	fi
 }
 
 _servicer_report() {
@@ -182,6 +267,9 @@ _servicer_user() {
 		_servicer_words "add list set-role remove"
 	elif [[ $cur == -* ]]; then
 		_servicer_words "--role --name --email --help"
+	elif [[ ${COMP_WORDS[cmd_index + 1]} == set-role || ${COMP_WORDS[cmd_index + 1]} == remove ]] &&
+		[ "$cmd_index" -eq $((COMP_CWORD - 2)) ]; then
+		_servicer_data logins
 	elif [ "${COMP_WORDS[cmd_index + 1]}" = set-role ] && [ "$cmd_index" -eq $((COMP_CWORD - 3)) ]; then
 		_servicer_words "administrator device-manager stock-manager device-stock-manager knowledge-user"
 	fi
@@ -193,7 +281,11 @@ _servicer_kb() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	--model | --code | --body | --limit) return ;;
+	--model)
+		_servicer_data models
+		return
+		;;
+	--code | --body | --limit) return ;;
 	esac
 	if [ "$cmd_index" -eq $((COMP_CWORD - 1)) ]; then
 		_servicer_words "add search show remove"
@@ -210,6 +302,8 @@ _servicer_stock() {
 		_servicer_words "location set list"
 	elif [ "${COMP_WORDS[cmd_index + 1]}" = location ] && [ "$cmd_index" -eq $((COMP_CWORD - 2)) ]; then
 		_servicer_words "add list"
+	elif [[ $cur != -* && ${COMP_WORDS[cmd_index + 1]} == set && $cmd_index -eq $((COMP_CWORD - 2)) ]]; then
+		_servicer_data stock-locations
 	elif [[ $cur == -* ]]; then
 		_servicer_words "--ship --help"
 	fi
@@ -217,7 +311,15 @@ _servicer_stock() {
 
 _servicer_log() {
 	case $prev in
-	--since | --user | --serial | --limit) return ;;
+	--serial)
+		_servicer_data serials
+		return
+		;;
+	--user)
+		_servicer_data logins
+		return
+		;;
+	--since | --limit) return ;;
 	esac
 	_servicer_words "--since --user --serial --limit --help"
 }
@@ -266,7 +368,11 @@ _servicer() {
 			_servicer_words "table csv tsv json"
 			return
 			;;
-		--as) return ;;
+		--as)
+			cmd_index=$COMP_CWORD
+			_servicer_data logins
+			return
+			;;
 		esac
 		if [[ $cur == -* ]]; then
 			_servicer_words "--db --as --format --wide --quiet --verbose --version --help"

@@ -19,9 +19,65 @@ function __servicer_using -a name
     return 1
 end
 
+# Names from the database, as the user's role may see them: serials,
+# models, logins, cits, config-keys, holidays, stock-locations.  The same
+# program, --db and --as as the command line.
+function __servicer_data -a kind
+    set -l words (commandline -opc)
+    set -l prog $words[1]
+    set -l opts
+    set -e words[1]
+    while set -q words[2]
+        switch $words[1]
+            case --db --as
+                set opts $opts $words[1] $words[2]
+                set -e words[1]
+            case --format
+                set -e words[1]
+            case '-*'
+            case '*'
+                break
+        end
+        set -e words[1]
+    end
+    $prog $opts __complete $kind (commandline -ct) 2>/dev/null
+end
+
+# True when the word being completed is the Nth operand of command NAME
+# (its verb the first); with VERBS, only after one of them.
+function __servicer_at -a name n
+    set -l verbs $argv[3..-1]
+    set -l words (commandline -opc)
+    set -l seen 0
+    set -l skip 0
+    set -l operands
+    set -e words[1]
+    for w in $words
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if test $seen = 0
+            switch $w
+                case --db --as --format
+                    set skip 1
+                case '-*'
+                case '*'
+                    test "$w" = "$name"; or return 1
+                    set seen 1
+            end
+            continue
+        end
+        string match -q -- '-*' $w; or set operands $operands $w
+    end
+    test $seen = 1; or return 1
+    test (math (count $operands) + 1) -eq $n; or return 1
+    test (count $verbs) -eq 0; or contains -- "$operands[1]" $verbs
+end
+
 complete -c servicer -f
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l db -r -F -d 'database file'
-complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l as -x -d 'act as another user'
+complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l as -x -a '(__servicer_data logins)' -d 'act as another user'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l format -x -a 'table csv tsv json' -d 'output format'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -l wide -d 'tables show every value whole'
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -s q -l quiet -d 'no notices'
@@ -50,9 +106,10 @@ complete -c servicer -n '__servicer_using init' -l dealer-id -x -d 'dealer id'
 complete -c servicer -n '__servicer_using init' -l dealer-name -x -d 'dealer name'
 
 complete -c servicer -n '__servicer_using config' -a 'get set unset list'
-complete -c servicer -n '__servicer_using config' -a 'closeout.cc closeout.to dealer.id dealer.name dealer.timezone hours.close hours.days hours.open mail.from sla.response_hours smtp.cainfo smtp.starttls smtp.timeout smtp.url smtp.user'
+complete -c servicer -n '__servicer_at config 2 get set unset' -a '(__servicer_data config-keys)'
 
-complete -c servicer -n '__servicer_using model' -a 'add list remove set'
+complete -c servicer -n '__servicer_at model 1' -a 'add list remove set'
+complete -c servicer -n '__servicer_at model 2 set remove' -a '(__servicer_data models)'
 complete -c servicer -n '__servicer_using model' -l warranty-months -x -d 'months of warranty'
 complete -c servicer -n '__servicer_using model' -l response-hours -x -d 'contracted response hours'
 complete -c servicer -n '__servicer_using model' -l counters -x -a 'default' -d 'Canon counter numbers read over SNMP'
@@ -73,20 +130,29 @@ complete -c servicer -n '__servicer_using ascr-register' -l withdraw -d 'withdra
 complete -c servicer -n '__servicer_using ascr-register' -l reason -x -d 'why they are withdrawn or corrected'
 complete -c servicer -n '__servicer_using ascr-register' -l customer -x -d "the customer's name"
 complete -c servicer -n '__servicer_using ascr-register' -l correct -d 'correct the model of a pending registration'
-complete -c servicer -n '__servicer_using ascr-register' -l model -x -d 'the right model'
+complete -c servicer -n '__servicer_using ascr-register' -l model -x -a '(__servicer_data models)' -d 'the right model'
+complete -c servicer -n '__servicer_at ascr-register 1; and not __fish_seen_subcommand_from --confirm --withdraw --correct' -a '(__servicer_data models)'
+complete -c servicer -n '__servicer_using ascr-register; and __fish_seen_subcommand_from --confirm --withdraw --correct' -a '(__servicer_data serials)'
 complete -c servicer -n '__servicer_using ascr-register' -l export-pending -d 'print pending model,serial as CSV'
 
-complete -c servicer -n '__servicer_using device' -a 'list show locate assign unassign stock set-address'
+complete -c servicer -n '__servicer_at device 1' -a 'list show locate assign unassign stock set-address'
+complete -c servicer -n '__servicer_at device 2 show locate unassign stock set-address' -a '(__servicer_data serials)'
+complete -c servicer -n '__servicer_at device 2 assign' -a '(__servicer_data logins)'
+complete -c servicer -n '__servicer_using device; and __fish_seen_subcommand_from assign; and not __servicer_at device 2' -a '(__servicer_data serials)'
+complete -c servicer -n '__servicer_at device 3 stock' -a '(__servicer_data stock-locations)'
 complete -c servicer -n '__servicer_using device; and __fish_seen_subcommand_from set-address' -l community -x -d 'SNMP community'
 complete -c servicer -n '__servicer_using device; and __fish_seen_subcommand_from set-address' -l none -d 'take the address away'
 complete -c servicer -n '__servicer_using device' -l status -x -a 'pending active withdrawn' -d 'registration status'
-complete -c servicer -n '__servicer_using device' -l model -x -d 'model'
+complete -c servicer -n '__servicer_using device' -l model -x -a '(__servicer_data models)' -d 'model'
 complete -c servicer -n '__servicer_using device' -l account -x -d 'customer account'
 complete -c servicer -n '__servicer_using device' -l system-account -x -d 'Canon system account'
 complete -c servicer -n '__servicer_using device' -l customer -x -d 'part of the customer name'
 
 complete -c servicer -n '__servicer_using dispatch; and not __fish_seen_subcommand_from route new assign arrive complete cancel renumber amend list show' -a 'route new assign arrive complete cancel renumber amend list show'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from route' -l on -x -d 'route on this date'
+complete -c servicer -n '__servicer_at dispatch 2 route new' -a '(__servicer_data serials)'
+complete -c servicer -n '__servicer_at dispatch 2 assign arrive complete cancel renumber amend show' -a '(__servicer_data cits)'
+complete -c servicer -n '__servicer_at dispatch 3 assign' -a '(__servicer_data logins)'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new' -l number -x -d 'CITS dispatch number'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new amend' -l problem -x -d 'what the customer reports'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new amend' -l contact -x -d 'who to reach'
@@ -94,7 +160,7 @@ complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_f
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new' -l received -x -d 'when the call came in'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new' -l source -x -a 'cits referral direct' -d 'who sent the call'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new' -l unregistered -d 'a unit never registered'
-complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new' -l model -x -d "the unregistered unit's model"
+complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from new' -l model -x -a '(__servicer_data models)' -d "the unregistered unit's model"
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from assign arrive complete cancel' -l at -x -d 'when the step happened'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from cancel renumber amend' -l reason -x -d 'why the call is cancelled or corrected'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from list' -l status -x -a 'received assigned onsite completed closed cancelled open' -d 'calls in this state'
@@ -102,10 +168,12 @@ complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_f
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from list' -l mine -d 'assigned to me'
 complete -c servicer -n '__servicer_using dispatch; and __fish_seen_subcommand_from list' -l due-within -x -d 'due within this business time (2h, 90m)'
 
-complete -c servicer -n '__servicer_using holiday' -a 'add list remove'
+complete -c servicer -n '__servicer_at holiday 1' -a 'add list remove'
+complete -c servicer -n '__servicer_at holiday 2 remove' -a '(__servicer_data holidays)'
 complete -c servicer -n '__servicer_using holiday' -l name -x -d "the holiday's name"
 
-complete -c servicer -n '__servicer_using closeout' -a 'list show'
+complete -c servicer -n '__servicer_at closeout 1' -a 'list show'
+complete -c servicer -n '__servicer_using closeout; and not __fish_seen_subcommand_from list' -a '(__servicer_data cits)'
 complete -c servicer -n '__servicer_using closeout' -l arrived -x -d 'arrival time'
 complete -c servicer -n '__servicer_using closeout' -l completed -x -d 'completion time'
 complete -c servicer -n '__servicer_using closeout' -l labor -x -d 'labor hours'
@@ -123,6 +191,7 @@ complete -c servicer -n '__servicer_using closeout' -l send -d 'send queued clos
 complete -c servicer -n '__servicer_using closeout' -l resend -d 'send sent ones again'
 complete -c servicer -n '__servicer_using closeout' -l status -x -a 'recorded queued sent failed' -d 'close-outs in this state'
 
+complete -c servicer -n '__servicer_at meter-submit 1' -a '(__servicer_data serials)'
 complete -c servicer -n '__servicer_using meter-submit' -l total -x -d 'total counter'
 complete -c servicer -n '__servicer_using meter-submit' -l bw -x -d 'black and white counter'
 complete -c servicer -n '__servicer_using meter-submit' -l color -x -d 'colour counter'
@@ -138,33 +207,37 @@ complete -c servicer -n '__servicer_using meter-submit' -l reject -r -F -d 'refu
 complete -c servicer -n '__servicer_using meter-submit' -l dry-run -d 'check, apply nothing'
 
 complete -c servicer -n "not __fish_seen_subcommand_from $commands" -a meter-collect -d 'read counters over SNMP'
+complete -c servicer -n '__servicer_using meter-collect' -a '(__servicer_data serials)'
 complete -c servicer -n '__servicer_using meter-collect' -l dry-run -d 'ask and check, record nothing'
 complete -c servicer -n '__servicer_using meter-collect' -l parallel -x -d 'devices asked at once'
 complete -c servicer -n '__servicer_using meter-collect' -l timeout -x -d 'seconds to wait for a device'
+complete -c servicer -n '__servicer_at meter-history 1' -a '(__servicer_data serials)'
 complete -c servicer -n '__servicer_using meter-history' -l from -x -d 'from this day'
 complete -c servicer -n '__servicer_using meter-history' -l to -x -d 'to this day'
 
 complete -c servicer -n '__servicer_using report' -a 'compensation sla'
 complete -c servicer -n '__servicer_using report' -l month -x -d 'calls completed in this month (YYYY-MM)'
 
-complete -c servicer -n '__servicer_using user' -a 'add list set-role remove'
+complete -c servicer -n '__servicer_at user 1' -a 'add list set-role remove'
+complete -c servicer -n '__servicer_at user 2 set-role remove' -a '(__servicer_data logins)'
 complete -c servicer -n '__servicer_using user' -l role -x -a 'administrator device-manager stock-manager device-stock-manager knowledge-user' -d 'role'
 complete -c servicer -n '__servicer_using user' -l name -x -d 'full name'
 complete -c servicer -n '__servicer_using user' -l email -x -d 'e-mail address'
 
 complete -c servicer -n '__servicer_using kb' -a 'add search show remove'
-complete -c servicer -n '__servicer_using kb' -l model -x -d 'the model it is about'
+complete -c servicer -n '__servicer_using kb' -l model -x -a '(__servicer_data models)' -d 'the model it is about'
 complete -c servicer -n '__servicer_using kb' -l code -x -d 'error code'
 complete -c servicer -n '__servicer_using kb' -l body -x -d 'the text'
 complete -c servicer -n '__servicer_using kb' -l file -r -F -d 'the text from a file'
 complete -c servicer -n '__servicer_using kb' -l limit -x -d 'at most N entries'
 
-complete -c servicer -n '__servicer_using stock' -a 'location set list'
+complete -c servicer -n '__servicer_at stock 1' -a 'location set list'
+complete -c servicer -n '__servicer_at stock 2 set' -a '(__servicer_data stock-locations)'
 complete -c servicer -n '__servicer_using stock' -l ship -x -d 'shipping instructions'
 
 complete -c servicer -n '__servicer_using log' -l since -x -d 'from this date'
-complete -c servicer -n '__servicer_using log' -l user -x -d 'of this login'
-complete -c servicer -n '__servicer_using log' -l serial -x -d 'about this device'
+complete -c servicer -n '__servicer_using log' -l user -x -a '(__servicer_data logins)' -d 'of this login'
+complete -c servicer -n '__servicer_using log' -l serial -x -a '(__servicer_data serials)' -d 'about this device'
 complete -c servicer -n '__servicer_using log' -l limit -x -d 'newest N entries'
 
 complete -c servicer -n '__servicer_using help' -a "$commands"

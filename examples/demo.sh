@@ -10,7 +10,10 @@ servicer=${SERVICER:-$here/../build/servicer}
 # The demo keeps a database of its own, so that its dealer (12345, Acme
 # Copiers) never becomes yours: your default database is left alone.
 export SERVICER_DB="${SERVICER_DEMO_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/servicer/demo.db}"
-mkdir -p "$(dirname "$SERVICER_DB")"
+case $SERVICER_DB in
+postgresql://* | postgres://*) ;; # a server's database: no directory to make
+*) mkdir -p "$(dirname "$SERVICER_DB")" ;;
+esac
 
 run() {
 	printf '\n$ servicer %s\n' "$*"

@@ -57,6 +57,32 @@ options_of() {
 	[[ "$stderr" == *"unknown dispatch command 'lst'; did you mean 'list'?"* ]]
 }
 
+# Issue 20: every verb of every command: 'servicer CMD VERB --help' prints
+# that verb's forms of the synopsis, as its page has them, and one line for
+# each option they name, no more, no fewer.
+@test "every CMD VERB --help: the verb's forms and a line for each of its options" {
+	for c in $commands; do
+		page="$(synopsis_of_page "$SRC/man/servicer-$c.1")"
+		verbs="$(svc "$c" --help | grep -o -- "servicer $c [a-z][a-z-]*" | awk '{print $3}' | sort -u)"
+		for verb in $verbs; do
+			run --separate-stderr svc "$c" "$verb" --help
+			[ "$status" -eq 0 ] || { echo "$c $verb --help: exit $status $stderr" >&2; return 1; }
+			[[ "$output" == "usage: servicer $c $verb"* ]]
+			form="$(printf '%s\n' "$output" | sed -n '/^usage: /,/^  -/p' | grep -v '^  -' |
+				grep -v '^[A-Z]' | synopsis_of_help cat)"
+			[[ " $page " == *" $form "* ]] ||
+				{ echo "$c $verb: '$form' is not in the page's synopsis" >&2; return 1; }
+			listed="$(printf '%s\n' "$output" | grep -o -- '^  --[a-z-]*' | tr -d ' ' | sort -u)"
+			named="$(printf '%s\n' "$form" | grep -o -- '--[a-z-]*' | sort -u)"
+			[ "$listed" = "$named" ] ||
+				{ echo "$c $verb: options '$listed', synopsis '$named'" >&2; return 1; }
+		done
+		[ -n "$verbs" ] || [[ " init ascr-register meter-submit meter-history log " == *" $c "* ]] ||
+			{ echo "$c: no verbs found" >&2; return 1; }
+	done
+	[ ! -e "$SERVICER_DB" ]
+}
+
 @test "--help needs no database and exits 0" {
 	for c in $commands; do
 		run svc "$c" --help
@@ -89,6 +115,8 @@ options_of() {
 }
 
 @test "the bash completion completes commands and options" {
+	svc -q init
+	PATH="$(dirname "$SERVICER"):$PATH"
 	source "$SRC/completions/servicer.bash"
 	COMP_WORDS=(servicer ascr); COMP_CWORD=1
 	_servicer

@@ -92,3 +92,19 @@ full_scans() {
 		fi
 	done
 }
+
+# bats test_tags=sqlite-only
+@test "a Tab press reads names by index: serials and CITS numbers by prefix" {
+	setup_fleet
+	svc -q dispatch new 2XB00001 --number 7701234 --problem "E000007"
+	for cmd in "__complete serials 2XB" "__complete serials" "--as dana __complete serials 2X" \
+		"__complete cits 77" "--as dana __complete cits"; do
+		scans=$(eval full_scans "$cmd")
+		if [ -n "$scans" ]; then
+			echo "servicer $cmd: $scans" >&2
+			return 1
+		fi
+	done
+	[ "$(svc __complete serials 2xb)" = 2XB00001 ]
+	[ "$(svc --as dana __complete cits)" = 7701234 ]
+}

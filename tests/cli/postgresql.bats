@@ -45,8 +45,11 @@ module() {
 
 @test "the demo runs on PostgreSQL, and again without doubling anything" {
 	pg_database
+	cd "$TMP"
 	run env SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh"
 	[ "$status" -eq 0 ]
+	# a URL is no path: no directory "postgresql:" made where it ran
+	[ ! -e "$TMP/postgresql:" ]
 	[[ "$output" == *"at-risk            1  7701234  2XB01234"* ]]
 	[[ "$output" == *"[fixing] film unit"* ]]
 	run env SERVICER="$SERVICER" SERVICER_DEMO_DB="$SERVICER_DB" sh "$SRC/examples/demo.sh"
