@@ -82,11 +82,28 @@ static bool unsafe(uint32_t c)
 	       (c >= 0x2066 && c <= 0x2069);
 }
 
+/* Is S printable ASCII, to be shown as it is and one column a byte? */
+static bool plain(const char *s, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return false;
+	*n = (size_t)(p - (const unsigned char *)s);
+	return true;
+}
+
 char *term_text(const char *s)
 {
-	size_t n = strlen(s), len = 0;
-	char *t = xalloc(malloc(n * 6 + 1)), *q = t;
+	size_t n, len = 0;
+	char *t, *q;
 	const unsigned char *p = (const unsigned char *)s;
+
+	if (plain(s, &n))
+		return xalloc(strdup(s));
+	n = strlen(s);
+	t = q = xalloc(malloc(n * 6 + 1));
 
 	for (size_t i = 0; i < n; i += len) {
 		uint32_t c;
@@ -137,9 +154,14 @@ static int char_width(uint32_t c)
 static size_t measure(const char *s, size_t max, size_t *cut, size_t *cut_cols)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), cols = 0, len;
+	size_t n, cols = 0, len;
 
-	*cut = n;
+	if (plain(s, &n)) {
+		*cut = n > max ? max : n;
+		*cut_cols = *cut;
+		return n;
+	}
+	*cut = n = strlen(s);
 	*cut_cols = 0;
 	for (size_t i = 0; i < n; i += len) {
 		uint32_t c = p[i];

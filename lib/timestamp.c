@@ -122,6 +122,34 @@ static svc_status_t local_time(const char *in, int64_t wall, int64_t *out, char 
 	}
 }
 
+/* IN in the stored form, "YYYY-MM-DDTHH:MM:SSZ", read without the general
+ * parser: a listing reads one a row.  False when it is not that form or
+ * not a real time. */
+static bool stored_form(const char *in, int64_t *out)
+{
+	static const unsigned char month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	int v[6] = { 0 }, k = 0;
+
+	for (int i = 0; i < 20; i++) {
+		if (shape[i] != 'd') {
+			if (in[i] != shape[i])
+				return false;
+			k++;
+		} else if (in[i] >= '0' && in[i] <= '9') {
+			v[k] = v[k] * 10 + (in[i] - '0');
+		} else {
+			return false;
+		}
+	}
+	if (in[20] || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > month_days[v[1] - 1] ||
+	    (v[1] == 2 && v[2] == 29 && (v[0] % 4 || (v[0] % 100 == 0 && v[0] % 400))) ||
+	    v[3] > 23 || v[4] > 59 || v[5] > 59)
+		return false;
+	*out = svc__date_days(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+	return true;
+}
+
 svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errlen)
 {
 	const char *p = in;
@@ -129,6 +157,8 @@ svc_status_t svc_time_parse(const char *in, int64_t *out, char *err, size_t errl
 	int64_t day;
 	int h, m, s = 0, east;
 
+	if (in && stored_form(in, out))
+		return SVC_OK;
 	if (!in || !*in) {
 		snprintf(err, errlen, "an empty time is not a time; " FORMS);
 		return SVC_EINVAL;
@@ -176,22 +206,72 @@ bool svc__time_from_utc(const char *utc, int64_t *t)
 	return utc && svc_time_parse(utc, t, err, sizeof err) == SVC_OK;
 }
 
-void svc_time_format(int64_t t, bool brief, char out[SVC_TIME_MAX])
+/* N as DIGITS decimal digits at P, zeros first. */
+static char *put_digits(char *p, int n, int digits)
 {
-	time_t tt = (time_t)t;
+	for (int i = digits - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + digits;
+}
+
+static void format_local(time_t tt, bool brief, char out[SVC_TIME_MAX])
+{
 	struct tm tm;
+	char *p = out;
 	int off;
 
 	localtime_r(&tt, &tm);
-	if (brief) {
-		strftime(out, SVC_TIME_MAX, "%Y-%m-%d %H:%M", &tm);
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) { /* not a stored time */
+		snprintf(out, SVC_TIME_MAX, "%lld", (long long)tt);
 		return;
 	}
-	strftime(out, SVC_TIME_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
-	/* %z gives +0500; ISO 8601 as JSON readers expect writes +05:00. */
-	off = (int)(tm.tm_gmtoff / 60);
-	snprintf(out + 19, SVC_TIME_MAX - 19, "%c%02d:%02d", off < 0 ? '-' : '+',
-		 abs(off) / 60 % 100, abs(off) % 60);
+	p = put_digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = brief ? ' ' : 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	if (!brief) {
+		/* %z would give +0500; ISO 8601 as JSON readers expect: +05:00 */
+		off = (int)(tm.tm_gmtoff / 60);
+		*p++ = ':';
+		p = put_digits(p, tm.tm_sec, 2);
+		*p++ = off < 0 ? '-' : '+';
+		p = put_digits(p, abs(off) / 60 % 100, 2);
+		*p++ = ':';
+		p = put_digits(p, abs(off) % 60, 2);
+	}
+	*p = '\0';
+}
+
+/* The last time formatted on this thread, in which zone and form: a
+ * listing shows the same time row after row (an import's registrations, a
+ * day's readings), and localtime_r() costs more than the rest of a row. */
+static _Thread_local struct {
+	int64_t t;
+	bool brief, set;
+	char zone[64], text[SVC_TIME_MAX];
+} recent;
+
+void svc_time_format(int64_t t, bool brief, char out[SVC_TIME_MAX])
+{
+	const char *zone = getenv("TZ");
+
+	if (!zone)
+		zone = "";
+	if (recent.set && recent.t == t && recent.brief == brief && strcmp(recent.zone, zone) == 0) {
+		memcpy(out, recent.text, SVC_TIME_MAX);
+		return;
+	}
+	format_local((time_t)t, brief, out);
+	recent.set = strlen(zone) < sizeof recent.zone;
+	recent.t = t;
+	recent.brief = brief;
+	memcpy(recent.zone, zone, recent.set ? strlen(zone) + 1 : 0);
+	memcpy(recent.text, out, SVC_TIME_MAX);
 }
 
 int64_t svc__local_day(int64_t t)

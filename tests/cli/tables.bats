@@ -58,6 +58,11 @@ fleet() {
 	# 東京オフィス 3階 is 9 characters but 16 columns wide
 	[ "${lines[1]}" = "iR-ADV C5535  2XB01234  pending  dispatch  東京オフィス 3階  -             -            -" ]
 	[ "${lines[2]}" = "iR-ADV C5535  2XB01235  pending  dispatch  Osaka             -             -            -" ]
+	# a combining mark takes no column: "Cafe" with U+0301 is four wide
+	cafe="$(printf 'Cafe\314\201')" # e and U+0301, in UTF-8 whatever the locale
+	svc -q ascr-register "iR-ADV C5535" 2XB01236 --location "$cafe"
+	run -0 svc --format table device list
+	[ "${lines[3]}" = "iR-ADV C5535  2XB01236  pending  dispatch  $cafe              -             -            -" ]
 	# shortened, a wide character that would cross the edge is left out whole
 	COLUMNS=72 run -0 svc device list
 	[ "$(widest <<<"$output")" -le 72 ]
@@ -105,7 +110,7 @@ fleet() {
 		[[ "$output" == *'A\x1b[2J\x07\n\u202eZ'* ]]
 		[[ "$output" != *$'\e'* ]]
 		[[ "$output" != *$'\a'* ]]
-		[[ "$output" != *$'\u202e'* ]]
+		[[ "$output" != *"$(printf '\342\200\256')"* ]]
 	done
 	# the scripts get the value as it is stored
 	run -0 svc --format json device show 2XB01234

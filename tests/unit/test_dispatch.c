@@ -114,6 +114,41 @@ static void times_in_every_accepted_form(void **state)
 	assert_string_equal(out, "2025-11-20 16:00");
 	assert_int_equal(svc_time_parse("now", &t, err, sizeof err), SVC_OK);
 	assert_true(llabs((long long)(t - time(NULL))) <= 1);
+	int64_t at = ref;
+
+	/* The stored form has a quick path: it agrees with the general one,
+	 * day by day over four years (leap days, month ends), and refuses
+	 * what the general one refuses. */
+	for (int64_t day = 20089; day < 20089 + 4 * 366; day++) {
+		char stored[21], general[32];
+
+		svc__time_utc(day * 86400 + 86399, stored);
+		snprintf(general, sizeof general, "%.19s+00:00", stored);
+		assert_int_equal(svc_time_parse(stored, &t, err, sizeof err), SVC_OK);
+		assert_int_equal(svc_time_parse(general, &ref, err, sizeof err), SVC_OK);
+		assert_int_equal(t, ref);
+		assert_int_equal(t, day * 86400 + 86399);
+	}
+	const char *not_stored[] = { "2026-02-29T10:00:00Z", "2100-02-29T10:00:00Z",
+				     "2026-04-31T10:00:00Z", "2026-13-01T10:00:00Z",
+				     "2026-01-01T24:00:00Z", "2026-01-01T10:00:60Z",
+				     "2026-01-01T10:00:00Zx" };
+	for (size_t i = 0; i < sizeof not_stored / sizeof *not_stored; i++)
+		if (svc_time_parse(not_stored[i], &t, err, sizeof err) != SVC_EINVAL)
+			fail_msg("'%s' was accepted", not_stored[i]);
+	assert_int_equal(svc_time_parse("2024-02-29T10:00:00Z", &t, err, sizeof err), SVC_OK);
+	assert_int_equal(svc_time_parse("2000-02-29T10:00:00Z", &t, err, sizeof err), SVC_OK);
+	/* The same instant formatted in another zone is not the last one's
+	 * text again. */
+	svc_time_format(at, true, out);
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	svc_time_format(at, true, out);
+	assert_string_equal(out, "2025-11-21 06:00");
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	svc_time_format(at, true, out);
+	assert_string_equal(out, "2025-11-20 16:00");
 }
 
 static void bad_times_are_refused_naming_the_forms(void **state)
