@@ -22,3 +22,15 @@ register_readers() {
 	{ echo model,serial; for ((s = 0; s < $2; s++)); do printf 'iR-ADV C5535,SN%06d\n' "$s"; done; } |
 		"$servicer" --db "$1" -q ascr-register --import -
 }
+
+# Microseconds RUNS runs of a command take, its output thrown away.
+time_runs() {
+	local runs=$1 start end i
+	shift
+	start=$(date +%s%N)
+	for ((i = 0; i < runs; i++)); do
+		"$@" >/dev/null
+	done
+	end=$(date +%s%N)
+	echo $(((end - start) / 1000))
+}

@@ -20,29 +20,21 @@ if [ ! -s "$db" ]; then
 	register_readers "$db" "$devices"
 fi
 
-loop() {
-	local start end
-	start=$(date +%s%N)
-	for ((i = 0; i < runs; i++)); do
-		"$@" >/dev/null
-	done
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
-}
 
-# The serials SN00123x: ten of them.
-prefix=SN00123
+# The serials SN00000x: ten of them.
+prefix=SN00000
 sql="SELECT serial FROM device WHERE serial >= '$prefix' AND serial < '$prefix'||char(1114111) ORDER BY serial LIMIT 500"
 all="SELECT serial FROM device ORDER BY serial LIMIT 500"
-[ "$("$servicer" --db "$db" __complete serials "$prefix" | wc -l)" -eq 10 ]
+[ "$("$servicer" --db "$db" __complete serials "$prefix" | wc -l)" -eq 10 ] ||
+	{ echo "complete.sh: $db does not hold the ten serials $prefix*" >&2; exit 1; }
 sqlite3 "$db" "$sql" >/dev/null
-s_us=$(loop "$servicer" --db "$db" __complete serials "$prefix")
-q_us=$(loop sqlite3 "$db" "$sql")
-s_all=$(loop "$servicer" --db "$db" __complete serials)
-q_all=$(loop sqlite3 "$db" "$all")
+s_us=$(time_runs "$runs" "$servicer" --db "$db" __complete serials "$prefix")
+q_us=$(time_runs "$runs" sqlite3 "$db" "$sql")
+s_all=$(time_runs "$runs" "$servicer" --db "$db" __complete serials)
+q_all=$(time_runs "$runs" sqlite3 "$db" "$all")
 awk -v n="$devices" -v r="$runs" -v s="$s_us" -v q="$q_us" -v sa="$s_all" -v qa="$q_all" 'BEGIN {
 	printf "%d devices, %d runs each\n", n, r
-	printf "servicer __complete serials SN00123   %.2f ms each\n", s / r / 1000
+	printf "servicer __complete serials SN00000   %.2f ms each\n", s / r / 1000
 	printf "sqlite3 same names                    %.2f ms each   servicer/sqlite3 %.2fx\n", q / r / 1000, s / q
 	printf "servicer __complete serials (500)     %.2f ms each\n", sa / r / 1000
 	printf "sqlite3 same 500                      %.2f ms each   servicer/sqlite3 %.2fx\n", qa / r / 1000, sa / qa

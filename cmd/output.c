@@ -113,10 +113,13 @@ static void start(out_t *o)
 		putchar('[');
 }
 
-/* Values shown whole on a screen, never shortened: identifiers. */
+/* Values shown whole on a screen, never shortened: identifiers (a CITS
+ * number is "number"; logins under several names) and dates. */
 static bool whole_key(const char *key)
 {
-	static const char *const keys[] = { "serial", "cits", "login", "id", "day", NULL };
+	static const char *const keys[] = { "serial", "number", "login", "assigned_to",
+					    "technician", "by", "day", "date", "installed",
+					    "warranty_end", NULL };
 
 	return one_of(key, keys);
 }

@@ -275,11 +275,15 @@ static void print_head(const table_t *t)
 	}
 }
 
-/* Column I's narrowest: its whole width for numbers and whole values (times,
- * serials), else MIN_TEXT columns (its heading shortened too if need be). */
-static size_t narrowest(const table_t *t, size_t i, const bool *whole)
+/* Column I's narrowest: as wide as its widest value that is never
+ * shortened (a number, a time, a serial: KEEP), and at least MIN_TEXT
+ * columns unless all of it is narrower; its heading is shortened too if
+ * need be. */
+static size_t narrowest(const table_t *t, size_t i, const size_t *keep)
 {
-	return whole[i] || t->w[i] <= MIN_TEXT ? t->w[i] : MIN_TEXT;
+	size_t least = t->w[i] < MIN_TEXT ? t->w[i] : MIN_TEXT;
+
+	return keep[i] > least ? keep[i] : least;
 }
 
 /* The widths a cap of CAP columns on the text columns gives; their sum with
@@ -297,15 +301,16 @@ static size_t capped(const table_t *t, const size_t *least, size_t cap, size_t *
 	return sum;
 }
 
-/* Shorten the widest text columns until the table fits the screen: the
- * largest cap that fits, then what is left given one column at a time. */
-static void fit(table_t *t, const bool *whole)
+/* Shorten the widest columns until the table fits the screen, never below
+ * their narrowest: the largest cap that fits, then what is left given one
+ * column at a time. */
+static void fit(table_t *t, const size_t *keep)
 {
 	size_t *least = xalloc(calloc(t->ncols, sizeof *least));
 	size_t *w = xalloc(calloc(t->ncols, sizeof *w)), lo = 0, hi = 0, sum;
 
 	for (size_t i = 0; i < t->ncols; i++) {
-		least[i] = narrowest(t, i, whole);
+		least[i] = narrowest(t, i, keep);
 		hi = t->w[i] > hi ? t->w[i] : hi;
 	}
 	if (capped(t, least, hi, w) > t->limit) {
@@ -334,7 +339,7 @@ static void fit(table_t *t, const bool *whole)
  * held. */
 static void fix_widths(table_t *t)
 {
-	bool *whole = xalloc(calloc(t->ncols, sizeof *whole));
+	size_t *keep = xalloc(calloc(t->ncols, sizeof *keep));
 	bool *text = xalloc(calloc(t->ncols, sizeof *text));
 	size_t nrows = t->nheld / t->ncols;
 
@@ -350,15 +355,15 @@ static void fix_widths(table_t *t)
 			t->right[i] = true;
 		else if (cell->text)
 			text[i] = true;
-		if (cell->kind & (CELL_NUMBER | CELL_WHOLE))
-			whole[i] = true;
+		if ((cell->kind & (CELL_NUMBER | CELL_WHOLE)) && cell->text && w > keep[i])
+			keep[i] = w;
 	}
 	for (size_t i = 0; i < t->ncols; i++)
 		t->right[i] = t->right[i] && !text[i];
 	free(text);
 	if (t->limit)
-		fit(t, whole);
-	free(whole);
+		fit(t, keep);
+	free(keep);
 	t->fixed = true;
 	print_head(t);
 	for (size_t r = 0; r < nrows; r++)

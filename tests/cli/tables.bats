@@ -94,6 +94,13 @@ fleet() {
 	[[ "${lines[1]}" == *"2XB01234"* ]]
 	[[ "${lines[2]}" == *"2XB0999"* ]]
 	[[ "${lines[2]}" == *"Build…"* ]]
+	# a CITS number, a login and a time are never shortened either
+	svc -q dispatch new 2XB0999 --number 7701234 --problem "E000007 at power-on, paper jams in the fuser"
+	svc -q dispatch assign 7701234 "$(id -un)"
+	COLUMNS=20 run -0 svc dispatch list
+	[[ "${lines[1]}" == *" 7701234 "* ]]
+	[[ "${lines[1]}" == *" $(id -un)" ]]
+	[[ "${lines[1]}" =~ [0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2} ]]
 }
 
 @test "a control character stored by another program is shown escaped, never sent raw" {
