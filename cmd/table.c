@@ -32,7 +32,7 @@ typedef struct cell {
 
 struct table {
 	const char *const *heads; /* NULL: a column tables leave out */
-	size_t ncols, col, last;
+	size_t ncols, last;
 	cell_t *held; /* the look-ahead rows, then the row being made */
 	size_t nheld, cap, held_bytes;
 	bool fixed; /* widths are set; rows print as they end */
