@@ -142,7 +142,8 @@ static bool stored_form(const char *in, int64_t *out)
 			return false;
 		}
 	}
-	if (in[20] || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > month_days[v[1] - 1] ||
+	/* the general parser's dates start in 1900 (svc_date_parse) */
+	if (in[20] || v[0] < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > month_days[v[1] - 1] ||
 	    (v[1] == 2 && v[2] == 29 && (v[0] % 4 || (v[0] % 100 == 0 && v[0] % 400))) ||
 	    v[3] > 23 || v[4] > 59 || v[5] > 59)
 		return false;
