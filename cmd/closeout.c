@@ -16,6 +16,12 @@ static const char usage[] =
 	"       servicer closeout list [--status recorded|queued|sent|failed]\n"
 	"       servicer closeout show N\n";
 
+/* What each verb does, for 'closeout VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "list", "The close-outs, with their status, attempts and last error." },
+	{ "show", "One close-out, every field." },
+};
+
 /* One line for each option, for 'closeout VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--arrived TIME", "when the technician arrived (default: the call's arrival)" },
@@ -332,7 +338,7 @@ int cmd_closeout(svc_db_t *db, int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 
 	if (rc == -1)
-		rc = COMMAND_HELP(usage, "closeout", argc, argv, option_help);
+		rc = COMMAND_HELP(usage, "closeout", argc, argv, verb_help, option_help);
 	else if (rc == EX_OK)
 		rc = dispatch_mode(db, argc, argv, &a);
 	free(a.parts);

@@ -75,12 +75,17 @@ typedef struct opt_help {
  * NULL), and the line of HELPS (N of them) for each option the forms name. */
 int verb_usage(const char *usage, const char *command, const char *verb, const char *summary,
 	       const opt_help_t *helps, size_t n);
-/* --help of a command with verbs: verb_usage() when ARGV names one of
- * USAGE's verbs, else all of USAGE. */
+/* What a verb does, in a sentence. */
+typedef struct verb_help {
+	const char *verb, *summary;
+} verb_help_t;
+/* --help of a command with verbs: verb_usage() with the summary of VERBS
+ * (NV of them) when ARGV names one of USAGE's verbs, else all of USAGE. */
 int command_help(const char *usage, const char *command, int argc, char **argv,
-		 const opt_help_t *helps, size_t n);
-#define COMMAND_HELP(usage, command, argc, argv, helps)                                  \
-	command_help(usage, command, argc, argv, helps, sizeof helps / sizeof *helps)
+		 const verb_help_t *verbs, size_t nv, const opt_help_t *helps, size_t n);
+#define COMMAND_HELP(usage, command, argc, argv, verbs, helps)                           \
+	command_help(usage, command, argc, argv, verbs, sizeof verbs / sizeof *verbs, helps, \
+		     sizeof helps / sizeof *helps)
 /* Parse a whole decimal integer in [MIN, MAX]; on failure report it, naming
  * OPTION and the value, and return false. */
 bool parse_int(const char *option, const char *value, long long min,

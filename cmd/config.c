@@ -12,6 +12,14 @@ static const char usage[] =
 	"       servicer config unset KEY\n"
 	"       servicer config list\n";
 
+/* What each verb does, for 'config VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "get", "Print the key's value: the one set, else its default." },
+	{ "set", "Check VALUE against the key's type and store it. Administrators only." },
+	{ "unset", "Return the key to its default." },
+	{ "list", "Every key with its value, default and description." },
+};
+
 /* The verbs, for the nearest to a mistyped one. */
 static const char *const verbs[] = { "list", "get", "set", "unset", NULL };
 
@@ -64,12 +72,14 @@ int cmd_config(svc_db_t *db, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h')
-			return command_help(usage, "config", argc, argv, NULL, 0);
+			return command_help(usage, "config", argc, argv, verb_help,
+				    sizeof verb_help / sizeof *verb_help, NULL, 0);
 		return bad_option(usage, argv);
 	}
 	/* no database: --help after the verb, which "+" left unread */
 	if (!db)
-		return command_help(usage, "config", argc, argv, NULL, 0);
+		return command_help(usage, "config", argc, argv, verb_help,
+				    sizeof verb_help / sizeof *verb_help, NULL, 0);
 	if (optind >= argc)
 		return usage_error(usage, "config needs get, set, unset or list");
 	verb = argv[optind];

@@ -7,6 +7,11 @@
 
 static const char usage[] = "usage: servicer db copy --to FILE|URL\n";
 
+/* What each verb does, for 'db VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "copy", "Copy the whole database into a new file or an empty PostgreSQL database, checked table by table." },
+};
+
 /* One line for each option, for 'db VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--to FILE|URL", "the new database: a file, or a postgresql:// URL of an empty database" },
@@ -39,7 +44,7 @@ static int copy(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': to = optarg; break;
-		case 'h': return verb_usage(usage, "db", "copy", NULL, option_help,
+		case 'h': return verb_usage(usage, "db", "copy", verb_help[0].summary, option_help,
 					  sizeof option_help / sizeof *option_help);
 		default: return bad_option(usage, argv);
 		}

@@ -17,6 +17,17 @@ static const char usage[] =
 	"       servicer device set-address SERIAL HOST[:PORT] [--community C]\n"
 	"       servicer device set-address SERIAL --none\n";
 
+/* What each verb does, for 'device VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "list", "The devices, by serial, filtered as the options say." },
+	{ "show", "One device, all of its fields." },
+	{ "locate", "Record where the unit now stands; an empty LOCATION clears it." },
+	{ "assign", "Give the devices to a device manager (\"-\": serials from standard input)." },
+	{ "unassign", "Take the device from its device manager." },
+	{ "stock", "Say which stock location supplies the device's toner; an empty LOCATION clears it." },
+	{ "set-address", "Where the unit answers SNMP, for reading its page counters." },
+};
+
 /* One line for each option, for 'device VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--status pending|active|withdrawn", "only devices in this registration status" },
@@ -182,7 +193,7 @@ int cmd_device(svc_db_t *db, int argc, char **argv)
 		case 'c': f.customer = optarg; break;
 		case 'C': community = optarg; break;
 		case 'n': none = true; break;
-		case 'h': return COMMAND_HELP(usage, "device", argc, argv, option_help);
+		case 'h': return COMMAND_HELP(usage, "device", argc, argv, verb_help, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

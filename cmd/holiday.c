@@ -10,6 +10,13 @@ static const char usage[] =
 	"       servicer holiday list\n"
 	"       servicer holiday remove DATE\n";
 
+/* What each verb does, for 'holiday VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "add", "Make DATE (YYYY-MM-DD) a holiday. Administrators only." },
+	{ "list", "The holidays, by date." },
+	{ "remove", "Remove the holiday on DATE. Administrators only." },
+};
+
 /* One line for each option, for 'holiday VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--name NAME", "the holiday's name" },
@@ -66,7 +73,7 @@ int cmd_holiday(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
-		case 'h': return COMMAND_HELP(usage, "holiday", argc, argv, option_help);
+		case 'h': return COMMAND_HELP(usage, "holiday", argc, argv, verb_help, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

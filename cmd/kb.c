@@ -14,6 +14,14 @@ static const char usage[] =
 	"       servicer kb show ID\n"
 	"       servicer kb remove ID\n";
 
+/* What each verb does, for 'kb VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "add", "Add an entry and show it." },
+	{ "search", "The entries holding every word, best first." },
+	{ "show", "One entry, its body whole." },
+	{ "remove", "Remove an entry; the audit log keeps its text." },
+};
+
 /* One line for each option, for 'kb VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--model MODEL", "the model the note is about" },
@@ -186,7 +194,7 @@ int cmd_kb(svc_db_t *db, int argc, char **argv)
 			if (!parse_int("--limit", optarg, 1, 1000, &limit))
 				return EX_USAGE;
 			break;
-		case 'h': return COMMAND_HELP(usage, "kb", argc, argv, option_help);
+		case 'h': return COMMAND_HELP(usage, "kb", argc, argv, verb_help, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

@@ -11,6 +11,14 @@ static const char usage[] =
 	"       servicer model remove MODEL\n"
 	"       servicer model set MODEL --counters LIST|default\n";
 
+/* What each verb does, for 'model VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "add", "Add the model, or change the terms of one already there. Administrators only." },
+	{ "list", "Every model with its terms and how many devices are registered under it." },
+	{ "remove", "Remove the model; refused while any device is registered under it." },
+	{ "set", "The page counters its meters are read at over SNMP." },
+};
+
 /* One line for each option, for 'model VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--warranty-months N", "months of warranty from the install date, 0 to 240 (12 for a new model)" },
@@ -87,7 +95,7 @@ int cmd_model(svc_db_t *db, int argc, char **argv)
 				return EX_USAGE;
 			break;
 		case 'c': counters = optarg; break;
-		case 'h': return COMMAND_HELP(usage, "model", argc, argv, option_help);
+		case 'h': return COMMAND_HELP(usage, "model", argc, argv, verb_help, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

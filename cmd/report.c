@@ -9,6 +9,12 @@ static const char usage[] =
 	"usage: servicer report compensation [--month YYYY-MM]\n"
 	"       servicer report sla [--month YYYY-MM]\n";
 
+/* What each verb does, for 'report VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "compensation", "The calls that bear on labor compensation: compensable, at risk, never compensable, parts unclaimed." },
+	{ "sla", "How soon calls were reached, in business time, by technician and in total." },
+};
+
 /* One line for each option, for 'report VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--month YYYY-MM", "only calls completed (sla: reached) in that month; default every month" },
@@ -128,7 +134,7 @@ int cmd_report(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': month = optarg; break;
-		case 'h': return COMMAND_HELP(usage, "report", argc, argv, option_help);
+		case 'h': return COMMAND_HELP(usage, "report", argc, argv, verb_help, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

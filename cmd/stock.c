@@ -11,6 +11,13 @@ static const char usage[] =
 	"       servicer stock set LOCATION ITEM QTY\n"
 	"       servicer stock list [LOCATION]\n";
 
+/* What each verb does, for 'stock VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "location", "Add a location (or change its shipping instructions), or list them." },
+	{ "set", "Set the quantity of an item at a location: 0 to 999999." },
+	{ "list", "The stock levels, by location and item, with who set them and when." },
+};
+
 /* One line for each option, for 'stock VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--ship TEXT", "shipping instructions for toner sent to this location" },
@@ -84,7 +91,7 @@ int cmd_stock(svc_db_t *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': ship = optarg; break;
-		case 'h': return COMMAND_HELP(usage, "stock", argc, argv, option_help);
+		case 'h': return COMMAND_HELP(usage, "stock", argc, argv, verb_help, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

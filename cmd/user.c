@@ -11,6 +11,14 @@ static const char usage[] =
 	"       servicer user set-role LOGIN ROLE\n"
 	"       servicer user remove LOGIN\n";
 
+/* What each verb does, for 'user VERB --help'. */
+static const verb_help_t verb_help[] = {
+	{ "add", "Add a user; one removed before is added again." },
+	{ "list", "The current users with their role, name, e-mail address and devices." },
+	{ "set-role", "Change a user's role; the last administrator cannot be demoted." },
+	{ "remove", "Remove a user; the audit log and their calls keep their login." },
+};
+
 /* One line for each option, for 'user VERB --help'. */
 static const opt_help_t option_help[] = {
 	{ "--role ROLE", "administrator, device-manager, stock-manager, device-stock-manager or knowledge-user" },
@@ -62,7 +70,7 @@ int cmd_user(svc_db_t *db, int argc, char **argv)
 		case 'r': role = optarg; break;
 		case 'n': name = optarg; break;
 		case 'e': email = optarg; break;
-		case 'h': return COMMAND_HELP(usage, "user", argc, argv, option_help);
+		case 'h': return COMMAND_HELP(usage, "user", argc, argv, verb_help, option_help);
 		default: return bad_option(usage, argv);
 		}
 	}

@@ -58,8 +58,8 @@ options_of() {
 }
 
 # Issue 20: every verb of every command: 'servicer CMD VERB --help' prints
-# that verb's forms of the synopsis, as its page has them, and one line for
-# each option they name, no more, no fewer.
+# that verb's forms of the synopsis, as its page has them, what it does, and
+# one line for each option they name, no more, no fewer.
 @test "every CMD VERB --help: the verb's forms and a line for each of its options" {
 	for c in $commands; do
 		page="$(synopsis_of_page "$SRC/man/servicer-$c.1")"
@@ -68,6 +68,9 @@ options_of() {
 			run --separate-stderr svc "$c" "$verb" --help
 			[ "$status" -eq 0 ] || { echo "$c $verb --help: exit $status $stderr" >&2; return 1; }
 			[[ "$output" == "usage: servicer $c $verb"* ]]
+			# what the verb does, in a sentence
+			printf '%s\n' "$output" | grep -qE '^[A-Z].*\.$' ||
+				{ echo "$c $verb --help says not what it does" >&2; return 1; }
 			form="$(printf '%s\n' "$output" | sed -n '/^usage: /,/^  -/p' | grep -v '^  -' |
 				grep -v '^[A-Z]' | synopsis_of_help cat)"
 			[[ " $page " == *" $form "* ]] ||
