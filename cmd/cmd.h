@@ -166,5 +166,8 @@ void table_end(table_t *t, bool print);
 char *term_text(const char *s);
 /* The columns S takes on a screen (wide characters two, combining none). */
 size_t term_width(const char *s);
+/* The width output must fit: $COLUMNS when a positive number, else the
+ * terminal's; 0 (none) when neither. */
+size_t screen_width(void);
 
 #endif

@@ -69,6 +69,10 @@ static int one(const svc_meter_reading_t *r, void *ctx)
 static void chart(const history_t *h)
 {
 	long long most = 0;
+	/* "YYYY-MM  " before a bar, " N" after it: the bar gives way on a
+	 * narrow screen */
+	size_t cols = screen_width();
+	int width = cols && cols < BAR_WIDTH + 24 ? (cols > 28 ? (int)cols - 24 : 4) : BAR_WIDTH;
 
 	for (size_t i = 0; i < h->nmonths; i++)
 		if (h->pages[i] > most)
@@ -77,9 +81,9 @@ static void chart(const history_t *h)
 		return;
 	printf("\npages by month\n");
 	for (size_t i = 0; i < h->nmonths; i++) {
-		int bar = (int)(h->pages[i] * BAR_WIDTH / most);
+		int bar = (int)(h->pages[i] * width / most);
 
-		printf("%s  %-*.*s %lld\n", h->month[i], BAR_WIDTH, bar > 0 ? bar : h->pages[i] > 0,
+		printf("%s  %-*.*s %lld\n", h->month[i], width, bar > 0 ? bar : h->pages[i] > 0,
 		       "########################################", h->pages[i]);
 	}
 }

@@ -188,9 +188,7 @@ size_t term_width(const char *s)
 	return s ? measure(s, SIZE_MAX, &cut, &cut_cols) : 1;
 }
 
-/* The width tables must fit: $COLUMNS when a positive number, else the
- * terminal's; 0 (none) when neither. */
-static size_t screen_width(void)
+size_t screen_width(void)
 {
 	const char *env = getenv("COLUMNS");
 	struct winsize ws;

@@ -207,3 +207,17 @@ assert e[1]["change"] == "device 2XB01234: status pending \u2192 active", e[1]' 
 	[ "${lines[0]}" = "id,at,login,command,action,object,change,before,after" ]
 	[[ "${lines[2]}" == *'"{""model"":""iR-ADV C5535"",""status"":""pending""'* ]]
 }
+
+@test "the chart of pages by month gives way on a narrow terminal" {
+	init_catalogue
+	svc -q ascr-register "iR-ADV C5535" 2XB01234
+	svc -q meter-submit 2XB01234 --total 1000 --date 2026-09-01
+	svc -q meter-submit 2XB01234 --total 5000 --date 2026-10-01
+	svc -q meter-submit 2XB01234 --total 7000 --date 2026-11-01
+	run -0 script -qec "stty cols 40; env -u COLUMNS $SERVICER meter-history 2XB01234" /dev/null
+	[[ "$output" == *"pages by month"* ]]
+	[ "$(tr -d '\r' <<<"$output" | sed -n '/pages by month/,$p' | widest)" -le 40 ]
+	# on a wide one, the bar is 40 long for the busiest month
+	run -0 script -qec "stty cols 120; env -u COLUMNS $SERVICER meter-history 2XB01234" /dev/null
+	[[ "$output" == *"########################################"* ]]
+}
