@@ -8,14 +8,15 @@ _servicer_words() {
 # models, logins, cits, config-keys, holidays, stock-locations.  The same
 # program, --db and --as as the command line; quoted as one word each.
 _servicer_data() {
-	local IFS=$'\n' word=${cur//\\/} opts=() i
+	local IFS=$'\n' word=${cur//\\/} opts=() i prog=${COMP_WORDS[0]}
 	word=${word#[\"\']}
+	[[ $prog == "~/"* ]] && prog=$HOME/${prog#"~/"} # as typed: a tilde unexpanded
 	for ((i = 1; i < cmd_index; i++)); do
 		case ${COMP_WORDS[i]} in
 		--db | --as) ((i + 1 < COMP_CWORD)) && opts+=("${COMP_WORDS[i]}" "${COMP_WORDS[i + 1]}") ;;
 		esac
 	done
-	COMPREPLY=($("${COMP_WORDS[0]}" "${opts[@]}" __complete "$1" "$word" 2>/dev/null))
+	COMPREPLY=($("$prog" "${opts[@]}" __complete "$1" "$word" 2>/dev/null))
 	for i in "${!COMPREPLY[@]}"; do
 		printf -v 'COMPREPLY[i]' '%q' "${COMPREPLY[i]}"
 	done

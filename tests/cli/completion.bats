@@ -182,6 +182,12 @@ fleet() {
 	[ "$output" = 'North\ warehouse' ]
 	run -0 bash_offers log --serial AAG
 	[ "$output" = AAG04417 ]
+	# the program as typed, ~/ and all
+	mkdir -p "$HOME/bin"
+	ln -s "$SERVICER" "$HOME/bin/servicer-here"
+	run -0 env PATH=/usr/bin:/bin bash --norc -c 'source "$1"; COMP_WORDS=("~/bin/servicer-here" device show AAG)
+		COMP_CWORD=3; _servicer; printf "%s\n" "${COMPREPLY[@]}"' _ "$SRC/completions/servicer.bash"
+	[ "$output" = AAG04417 ]
 }
 
 @test "fish completes serials, models, logins and calls from the database" {
