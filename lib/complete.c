@@ -20,7 +20,7 @@ static const struct {
 svc_status_t svc_complete(svc_db_t *db, svc_complete_kind_t kind, const char *prefix,
 			  long long limit, svc_name_cb cb, void *ctx)
 {
-	char serial[SVC_SERIAL_MAX + 1];
+	char serial[SVC_SERIAL_MAX + 1], err[160];
 	svc_status_t rc;
 
 	if ((unsigned)kind >= sizeof kinds / sizeof *kinds)
@@ -31,14 +31,10 @@ svc_status_t svc_complete(svc_db_t *db, svc_complete_kind_t kind, const char *pr
 		prefix = "";
 	if (strlen(prefix) > 256)
 		return SVC_OK; /* no name is that long */
-	if (kind == SVC_COMPLETE_SERIAL) {
-		/* as stored: upper case; a prefix no serial can begin with has none */
-		size_t n = strlen(prefix);
-
-		if (n > SVC_SERIAL_MAX)
+	if (kind == SVC_COMPLETE_SERIAL && *prefix) {
+		/* as stored (upper case); a prefix no serial can begin with has none */
+		if (svc_serial_normalize(prefix, serial, err, sizeof err) != SVC_OK)
 			return SVC_OK;
-		for (size_t i = 0; i <= n; i++)
-			serial[i] = prefix[i] >= 'a' && prefix[i] <= 'z' ? prefix[i] - 32 : prefix[i];
 		prefix = serial;
 	}
 	if (kind == SVC_COMPLETE_CONFIG_KEY)

@@ -189,6 +189,8 @@ char *svc__companion(const char *name, const char *reldir, int mode);
 const char *svc__schema_step(int v);
 
 /* text.c */
+/* Is Y-M-D a day servicer takes: a real calendar date from 1900 on? */
+bool svc__date_ok(int y, int m, int d);
 /* The day number of a calendar date (no check that it exists). */
 int64_t svc__date_days(int year, int month, int day);
 void svc__buf_puts(svc_buf_t *b, const char *s);

@@ -436,6 +436,11 @@ static int month_days(int y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
+bool svc__date_ok(int y, int m, int d)
+{
+	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
+}
+
 svc_status_t svc_date_parse(const char *s, int64_t *days)
 {
 	int y, m, d;
@@ -448,7 +453,7 @@ svc_status_t svc_date_parse(const char *s, int64_t *days)
 	y = atoi(s);
 	m = atoi(s + 5);
 	d = atoi(s + 8);
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+	if (!svc__date_ok(y, m, d))
 		return SVC_EINVAL;
 	*days = days_from_civil(y, m, d);
 	return SVC_OK;

@@ -127,7 +127,6 @@ static svc_status_t local_time(const char *in, int64_t wall, int64_t *out, char 
  * not a real time. */
 static bool stored_form(const char *in, int64_t *out)
 {
-	static const unsigned char month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
 	int v[6] = { 0 }, k = 0;
 
@@ -142,10 +141,8 @@ static bool stored_form(const char *in, int64_t *out)
 			return false;
 		}
 	}
-	/* the general parser's dates start in 1900 (svc_date_parse) */
-	if (in[20] || v[0] < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > month_days[v[1] - 1] ||
-	    (v[1] == 2 && v[2] == 29 && (v[0] % 4 || (v[0] % 100 == 0 && v[0] % 400))) ||
-	    v[3] > 23 || v[4] > 59 || v[5] > 59)
+	/* the days the general parser takes (svc_date_parse) */
+	if (in[20] || !svc__date_ok(v[0], v[1], v[2]) || v[3] > 23 || v[4] > 59 || v[5] > 59)
 		return false;
 	*out = svc__date_days(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
 	return true;
