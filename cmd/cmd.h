@@ -79,8 +79,8 @@ int verb_usage(const char *usage, const char *command, const char *verb, const c
 typedef struct verb_help {
 	const char *verb, *summary;
 } verb_help_t;
-/* --help of a command with verbs: verb_usage() with the summary of VERBS
- * (NV of them) when ARGV names one of USAGE's verbs, else all of USAGE. */
+/* --help of a command with verbs: verb_usage() with its summary when ARGV
+ * names one of VERBS (NV of them: every verb of USAGE), else all of USAGE. */
 int command_help(const char *usage, const char *command, int argc, char **argv,
 		 const verb_help_t *verbs, size_t nv, const opt_help_t *helps, size_t n);
 #define COMMAND_HELP(usage, command, argc, argv, verbs, helps)                           \

@@ -107,6 +107,7 @@ static int help_command(int argc, char **argv)
 {
 	char page[64];
 	const char *topic = argc == 2 ? argv[1] : NULL;
+	const struct cmd_struct *cmd = topic ? find_command(topic) : NULL;
 
 	if (argc > 2)
 		return usage_error(usage_text, "help takes one command name, or 'files'");
@@ -118,7 +119,7 @@ static int help_command(int argc, char **argv)
 		errorf("cannot run 'man' to show servicer(5): %s", strerror(errno));
 		return EX_UNAVAILABLE;
 	}
-	if (argc == 2 && (!find_command(argv[1]) || find_command(argv[1])->flags & HIDDEN)) {
+	if (topic && (!cmd || cmd->flags & HIDDEN)) {
 		const char *near = nearest_name(argv[1], commands, SHOWN, sizeof *commands);
 
 		if (near)

@@ -263,22 +263,13 @@ int verb_usage(const char *usage, const char *command, const char *verb, const c
 int command_help(const char *usage, const char *command, int argc, char **argv,
 		 const verb_help_t *verbs, size_t nv, const opt_help_t *helps, size_t n)
 {
-	const char *verb = NULL, *summary = NULL;
-	char head[96];
+	const char *verb = NULL;
 
 	for (int i = 1; i < argc && !verb; i++)
 		if (argv[i][0] != '-')
 			verb = argv[i];
-	if (!verb)
-		return print_usage(usage);
-	for (size_t i = 0; i < nv; i++)
+	for (size_t i = 0; verb && i < nv; i++)
 		if (strcmp(verbs[i].verb, verb) == 0)
-			summary = verbs[i].summary;
-	snprintf(head, sizeof head, "servicer %s %s ", command, verb);
-	if (strstr(usage, head))
-		return verb_usage(usage, command, verb, summary, helps, n);
-	snprintf(head, sizeof head, "servicer %s %s\n", command, verb);
-	if (strstr(usage, head))
-		return verb_usage(usage, command, verb, summary, helps, n);
+			return verb_usage(usage, command, verb, verbs[i].summary, helps, n);
 	return print_usage(usage);
 }
