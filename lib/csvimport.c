@@ -426,6 +426,7 @@ svc_status_t svc__import_begin(svc__import_t *im, svc_db_t *db, svc__action_t ma
 	    (rc = svc__write_begin(db, may, doing)) != SVC_OK)
 		return rc;
 	im->begun = true;
+	svc__now(im->at);
 	svc__bulk(db, true);
 	return svc__store_audit_next_id(db, &im->id);
 }
@@ -447,10 +448,8 @@ static svc_status_t audit_import(svc__import_t *im)
 			   strcmp(im->opts->name, "-") != 0 ? im->opts->name : "standard input";
 	const svc_import_summary_t *s = im->summary;
 	svc_buf_t after = { 0 };
-	char now[21];
 	svc_status_t rc;
 
-	svc__now(now);
 	svc__json_field(&after, "file", name);
 	svc__json_field(&after, "sha256", im->stats.sha256);
 	svc__json_int(&after, "rows", (long long)s->rows);
@@ -459,7 +458,7 @@ static svc_status_t audit_import(svc__import_t *im)
 	svc__json_int(&after, "unchanged", (long long)s->unchanged);
 	svc__json_int(&after, "rejected", (long long)s->rejected);
 	svc_audit_entry_t e = {
-		im->id, now, im->db->actor, im->db->command ? im->db->command : "?", "import",
+		im->id, im->at, im->db->actor, im->db->command ? im->db->command : "?", "import",
 		im->what, NULL, svc__buf_str(&after),
 	};
 	rc = after.oom ? svc__error(im->db, SVC_EINTERNAL, "out of memory")

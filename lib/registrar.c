@@ -15,13 +15,16 @@
 struct svc__registrar {
 	svc_db_t *db;
 	long long import_id; /* the import applying rows, 0: one by hand */
+	char at[21];         /* the import's time, every row's; "" by hand */
 	/* Models looked up, as asked for: a file repeats a handful of models. */
 	struct {
 		char asked[SVC_MODEL_MAX * 4 + 1], name[SVC_MODEL_MAX * 4 + 1];
+		long long id;
 		int warranty_months;
 	} models[MODEL_CACHE];
 	size_t nmodels, next_slot;
 	const char *model_name; /* of the last lookup */
+	long long model_id;
 	int warranty_months;
 	/* An import on an engine with a bulk path, by a role that sees every
 	 * device: the serials in the database and appended so far.  A serial
@@ -44,7 +47,8 @@ static svc_status_t know_serials(svc__registrar_t *r)
 	return svc__store_device_each_serial(r->db, know, r->known);
 }
 
-svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, svc__registrar_t **rp)
+svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, const char *at,
+				svc__registrar_t **rp)
 {
 	svc__registrar_t *r = calloc(1, sizeof *r);
 
@@ -53,6 +57,7 @@ svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, svc__registra
 		return svc__error(db, SVC_EINTERNAL, "out of memory");
 	r->db = db;
 	r->import_id = import_id;
+	snprintf(r->at, sizeof r->at, "%s", at ? at : "");
 	return know_serials(r);
 }
 
@@ -88,6 +93,7 @@ static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
 	for (size_t i = 0; i < r->nmodels; i++) {
 		if (strcmp(r->models[i].asked, model) == 0) {
 			r->model_name = r->models[i].name;
+			r->model_id = r->models[i].id;
 			r->warranty_months = r->models[i].warranty_months;
 			return SVC_OK;
 		}
@@ -102,7 +108,9 @@ static svc_status_t lookup_model(svc__registrar_t *r, const char *model,
 	snprintf(r->models[slot].asked, sizeof r->models[slot].asked, "%s", model);
 	snprintf(r->models[slot].name, sizeof r->models[slot].name, "%s", m.name);
 	r->models[slot].warranty_months = m.warranty_months;
+	r->models[slot].id = m.id;
 	r->model_name = r->models[slot].name;
+	r->model_id = m.id;
 	r->warranty_months = r->models[slot].warranty_months;
 	return SVC_OK;
 }
@@ -261,6 +269,15 @@ static svc_status_t record_change(svc__registrar_t *r, const char *action, const
 	return already ? SVC_OK : svc__store_device_imported(r->db, serial, r->import_id);
 }
 
+/* The time of a registration: an import's, for each of its rows. */
+static void registered_now(const svc__registrar_t *r, char now[21])
+{
+	if (r->at[0])
+		memcpy(now, r->at, sizeof r->at);
+	else
+		svc__now(now);
+}
+
 static svc_device_t device_of(const svc__registrar_t *r, const svc__regval_t *v,
 			      const char *status, const char *now)
 {
@@ -357,7 +374,7 @@ static svc_status_t apply_existing(svc__registrar_t *r, const svc_device_t *old,
 				       v->serial, old->withdrawn_at, old->withdraw_reason,
 				       v->model, v->serial);
 		derive_warranty(r, v);
-		svc__now(now);
+		registered_now(r, now);
 		after = device_of(r, v, "pending", now);
 		if ((rc = svc__store_device_renew(r->db, &after, old->customer, r->import_id)) == SVC_OK)
 			rc = record_change(r, "register", v->serial, old, &after, true);
@@ -412,11 +429,11 @@ svc_status_t svc__registrar_apply(svc__registrar_t *r,
 	/* Insert first: in a fresh import nearly every serial is new, and the
 	 * unique index answers "already there" at no extra cost. */
 	derive_warranty(r, &v);
-	svc__now(now);
+	registered_now(r, now);
 	after = device_of(r, &v, "pending", now);
 	if (r->known && svc__serialset_add(r->known, v.serial)) {
 		*result = SVC__REG_NEW;
-		return svc__store_device_append(r->db, &after, r->import_id,
+		return svc__store_device_append(r->db, &after, r->model_id, r->import_id,
 						svc__blank(v.assigned_to) ? NULL : v.assigned_to);
 	}
 	if ((rc = svc__store_device_insert(r->db, &after, r->import_id, &added)) != SVC_OK)
@@ -457,7 +474,7 @@ svc_status_t svc_device_register(svc_db_t *db, const svc_registration_t *reg,
 		return rc;
 	if ((rc = svc__write_begin(db, SVC__DO_REGISTER, "register devices")) != SVC_OK)
 		return rc;
-	if ((rc = svc__registrar_new(db, 0, &r)) == SVC_OK) {
+	if ((rc = svc__registrar_new(db, 0, NULL, &r)) == SVC_OK) {
 		reason[0] = '\0';
 		rc = svc__registrar_apply(r, reg, true, &result, reason, sizeof reason);
 		if ((rc == SVC_EINVAL || rc == SVC_ERULE) && reason[0])
@@ -534,7 +551,7 @@ svc_status_t svc_device_import(svc_db_t *db, FILE *in, const svc_import_opts_t *
 
 	if ((rc = svc__import_begin(&im, db, SVC__DO_REGISTER, "registrations", opts,
 				    summary)) == SVC_OK &&
-	    (rc = svc__registrar_new(db, im.id, &ic.registrar)) == SVC_OK)
+	    (rc = svc__registrar_new(db, im.id, im.at, &ic.registrar)) == SVC_OK)
 		rc = svc__import_read(&im, in, &spec);
 	svc__registrar_free(ic.registrar);
 	return svc__import_end(&im, rc);

@@ -432,8 +432,10 @@ typedef enum {
 } svc__reg_t;
 
 typedef struct svc__registrar svc__registrar_t;
-/* A registrar applying rows by hand, or for the import IMPORT_ID. */
-svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, svc__registrar_t **rp);
+/* A registrar applying rows by hand (IMPORT_ID 0, AT NULL), or for the
+ * import IMPORT_ID begun at AT, the time of each of its registrations. */
+svc_status_t svc__registrar_new(svc_db_t *db, long long import_id, const char *at,
+				svc__registrar_t **rp);
 void svc__registrar_free(svc__registrar_t *r);
 /* Validate REG and apply it inside the caller's transaction.  SVC_EINVAL or
  * SVC_ERULE with the reason in REASON leaves the database as it was. */
@@ -545,6 +547,7 @@ typedef struct svc__import {
 	svc_import_summary_t *summary;
 	svc__csv_stats_t stats;
 	long long id;
+	char at[21]; /* when it began: its entry's time, and its rows' */
 	bool begun;
 } svc__import_t;
 svc_status_t svc__import_begin(svc__import_t *im, svc_db_t *db, svc__action_t may,

@@ -58,6 +58,7 @@ svc_status_t svc__store_complete(svc_db_t *db, svc_complete_kind_t kind, const c
 svc_status_t svc__store_config_put(svc_db_t *db, const char *key, const char *value);
 typedef struct svc__model_row {
 	bool found;
+	long long id; /* the catalogue's, which a device names */
 	char name[SVC_MODEL_MAX * 4 + 1];
 	int warranty_months, response_hours;
 	char counters[64]; /* "" when the model has none of its own */
@@ -125,10 +126,11 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long 
 /* Register D again (pending), from IMPORT_ID (0: none); or fill in its
  * blanks.  WAS: its customer until now. */
 /* A new registration on the engine's bulk path (when it has one: see
- * svc__can_append), given to ASSIGNED_TO (NULL: no one) as an import's. */
+ * svc__can_append), of catalogue model MODEL_ID, given to ASSIGNED_TO
+ * (NULL: no one) as an import's. */
 bool svc__store_device_can_append(const svc_db_t *db);
-svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long import_id,
-				      const char *assigned_to);
+svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long model_id,
+				      long long import_id, const char *assigned_to);
 /* Every serial in the database, to CB. */
 svc_status_t svc__store_device_each_serial(svc_db_t *db, void (*cb)(void *ctx, const char *serial),
 					   void *ctx);

@@ -10,44 +10,53 @@
 
 #include "servicer-private.h"
 
+/* A device's columns, when and by whom it was registered as given or as
+ * its import's (a file leaves them to the import's audit entry; a server
+ * keeps them on the row). */
+#define DEVICE_HEAD "id, serial, model_id, status, support, account, system_account, location," \
+		    " installed, warranty_end, "
+#define DEVICE_TAIL ", confirmed_at, withdrawn_at, withdraw_reason, assigned_to, stock_location," \
+		    " customer, import_id, updated_import_id, snmp_address, snmp_community"
+
 /* Every table, in an order that keeps each reference to one copied
  * before it, with the columns servicer writes (not PostgreSQL's generated
  * ones); ID names an identity column, whose sequence PostgreSQL must be
- * told of after ids were given. */
+ * told of after ids were given; FILLED, the columns as a server keeps
+ * them, where they differ. */
 static const struct table {
-	const char *name, *columns, *id;
+	const char *name, *columns, *id, *filled;
 } tables[] = {
-	{ "\"user\"", "login, role, name, email, added_at, removed_at", NULL },
-	{ "config", "key, value", NULL },
-	{ "model", "model, warranty_months, response_hours, added_at, counters", NULL },
-	{ "holiday", "day, name, added_at", NULL },
-	{ "stock_location", "name, ship, added_at", NULL },
-	{ "stock_level", "location, item, qty, updated_at, updated_by", NULL },
-	{ "device", "id, serial, model, status, support, account, system_account, location,"
-		    " installed, warranty_end, registered_at, registered_by, confirmed_at,"
-		    " withdrawn_at, withdraw_reason, assigned_to, stock_location, customer,"
-		    " import_id, updated_import_id, snmp_address, snmp_community", "id" },
-	{ "audit", "id, at, login, command, action, object, before, after, serial", "id" },
+	{ "\"user\"", "login, role, name, email, added_at, removed_at", NULL, NULL },
+	{ "config", "key, value", NULL, NULL },
+	{ "model", "id, model, warranty_months, response_hours, added_at, counters", "id", NULL },
+	{ "holiday", "day, name, added_at", NULL, NULL },
+	{ "stock_location", "name, ship, added_at", NULL, NULL },
+	{ "stock_level", "location, item, qty, updated_at, updated_by", NULL, NULL },
+	{ "device", DEVICE_HEAD "registered_at, registered_by" DEVICE_TAIL, "id",
+	  DEVICE_HEAD "coalesce(registered_at, (SELECT a.at FROM audit a"
+		      " WHERE a.id = device.import_id)), coalesce(registered_by,"
+		      " (SELECT a.login FROM audit a WHERE a.id = device.import_id))" DEVICE_TAIL },
+	{ "audit", "id, at, login, command, action, object, before, after, serial", "id", NULL },
 	{ "dispatch", "id, number, serial, model, registration, support, warranty_end,"
 		      " in_warranty, route, route_reason, compensable, source, status, problem,"
 		      " contact, phone, received_at, response_hours, response_due, assigned_to,"
-		      " arrived_at, waited_minutes, response_met, late_minutes", "id" },
-	{ "dispatch_event", "id, dispatch_id, at, event, by, detail", "id" },
+		      " arrived_at, waited_minutes, response_met, late_minutes", "id", NULL },
+	{ "dispatch_event", "id, dispatch_id, at, event, by, detail", "id", NULL },
 	/* A sent close-out takes no parts: it goes in queued, and is sent
 	 * again once its parts are there (svc__store_copy_finish). */
 	{ "closeout", "dispatch_id, CASE status WHEN 'sent' THEN 'queued' ELSE status END,"
 		      " arrived_at, completed_at, labor_minutes, travel_minutes, symptom, cause,"
 		      " action, meter, technician, signed_by, remarks, message_id, prepared_at,"
 		      " attempts, last_attempt_at, last_error, sent_at, unconfirmed_at, cc_refused",
-	  NULL },
-	{ "closeout_part", "dispatch_id, seq, part_no, qty, etag_claim", NULL },
+	  NULL, NULL },
+	{ "closeout_part", "dispatch_id, seq, part_no, qty, etag_claim", NULL, NULL },
 	{ "meter_exchange", "serial, counter, day, old_final, new_start, reason, recorded_at,"
-			    " recorded_by", NULL },
+			    " recorded_by", NULL, NULL },
 	{ "meter_reading", "serial, day, slot, total, bw, color, source, recorded_at,"
-			   " recorded_by, import_id", NULL },
+			   " recorded_by, import_id", NULL, NULL },
 	{ "meter_void", "id, serial, day, slot, total, bw, color, source, recorded_at,"
-			" recorded_by, voided_at, voided_by, reason", "id" },
-	{ "kb", "id, title, model, code, body, added_at, added_by", "id" },
+			" recorded_by, voided_at, voided_by, reason", "id", NULL },
+	{ "kb", "id, title, model, code, body, added_at, added_by", "id", NULL },
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -96,7 +105,9 @@ svc_status_t svc__store_copy_table_rows(svc_db_t *from, svc_db_t *to, size_t i, 
 	svc_status_t rc;
 
 	*rows = 0;
-	svc__buf_printf(&select, "SELECT %s FROM %s", t->columns, t->name);
+	svc__buf_printf(&select, "SELECT %s FROM %s",
+			t->filled && svc__dialect(to) == SVC__POSTGRESQL ? t->filled : t->columns,
+			t->name);
 	svc__buf_printf(&insert, "INSERT INTO %s(", t->name);
 	insert_columns(t, &insert);
 	svc__buf_puts(&insert, ") VALUES(");
@@ -162,8 +173,9 @@ svc_status_t svc__store_copy_finish(svc_db_t *from, svc_db_t *to)
 svc_status_t svc__store_copy_digest(svc_db_t *db, size_t i, long long *rows, char hex[17])
 {
 	const struct table *t = &tables[i];
-	/* As the copy holds them: a sent close-out is sent again at the end. */
-	const char *cols = strcmp(t->name, "closeout") == 0
+	/* As the copy holds them: a sent close-out is sent again at the end;
+	 * a file's row may leave to its import what a server's holds. */
+	const char *cols = t->filled ? t->filled : strcmp(t->name, "closeout") == 0
 		? "dispatch_id, status, arrived_at, completed_at, labor_minutes, travel_minutes,"
 		  " symptom, cause, action, meter, technician, signed_by, remarks, message_id,"
 		  " prepared_at, attempts, last_attempt_at, last_error, sent_at, unconfirmed_at,"

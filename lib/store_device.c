@@ -7,11 +7,16 @@
 
 #include "servicer-private.h"
 
+/* A device's row, its model named; a unit an import registered on a file
+ * takes when and by whom from the import's audit entry. */
 #define DEVICE_COLUMNS \
-	"model, serial, status, support, account, system_account, location," \
-	" installed, warranty_end, registered_at, registered_by, confirmed_at," \
-	" withdrawn_at, withdraw_reason, assigned_to, stock_location, customer," \
-	" snmp_address, snmp_community"
+	"m.model, d.serial, d.status, d.support, d.account, d.system_account, d.location," \
+	" d.installed, d.warranty_end," \
+	" coalesce(d.registered_at, (SELECT a.at FROM audit a WHERE a.id = d.import_id))," \
+	" coalesce(d.registered_by, (SELECT a.login FROM audit a WHERE a.id = d.import_id))," \
+	" d.confirmed_at, d.withdrawn_at, d.withdraw_reason, d.assigned_to, d.stock_location," \
+	" d.customer, d.snmp_address, d.snmp_community" \
+	" FROM device d JOIN model m ON m.id = d.model_id"
 
 static void device_from_row(svc__stmt_t *st, svc_device_t *d)
 {
@@ -32,7 +37,7 @@ svc_status_t svc__store_device_get(svc_db_t *db, const char *serial, svc__device
 	svc_status_t rc;
 
 	memset(row, 0, sizeof *row);
-	if ((rc = svc__prepare(db, "SELECT " DEVICE_COLUMNS " FROM device WHERE serial = ?",
+	if ((rc = svc__prepare(db, "SELECT " DEVICE_COLUMNS " WHERE d.serial = ?",
 			       &row->st)) != SVC_OK)
 		return rc;
 	svc__bind_text(row->st, 1, serial);
@@ -86,11 +91,22 @@ static svc_status_t index_customer(svc_db_t *db, const char *serial, const char 
 	return rc;
 }
 
+/* Does a registration by IMPORT_ID leave when and by whom to the import's
+ * audit entry?  On a file, yes: twenty-odd bytes a row.  A server keeps
+ * them on the row, as its audit log is for administrators' eyes only. */
+static bool import_keeps_when(svc_db_t *db, long long import_id)
+{
+	return import_id > 0 && svc__dialect(db) == SVC__SQLITE;
+}
+
 /* Bind the registration of D: ?1 serial, ?2 model, ?3 support, ?4 to ?8
  * its values, ?9 and ?10 when and by whom, ?11 the customer, ?12 the
  * import it came with, ?13 its SNMP address. */
-static void bind_registration(svc__stmt_t *st, const svc_device_t *d, long long import_id)
+static void bind_registration(svc_db_t *db, svc__stmt_t *st, const svc_device_t *d,
+			      long long import_id)
 {
+	bool when = !import_keeps_when(db, import_id);
+
 	if (import_id > 0)
 		svc__bind_int(st, 12, import_id);
 	svc__bind_text(st, 1, d->serial);
@@ -101,8 +117,10 @@ static void bind_registration(svc__stmt_t *st, const svc_device_t *d, long long 
 	svc__bind_opt(st, 6, d->location);
 	svc__bind_opt(st, 7, d->installed);
 	svc__bind_opt(st, 8, d->warranty_end);
-	svc__bind_text(st, 9, d->registered_at);
-	svc__bind_text(st, 10, d->registered_by);
+	if (when) {
+		svc__bind_text(st, 9, d->registered_at);
+		svc__bind_text(st, 10, d->registered_by);
+	}
 	svc__bind_opt(st, 11, d->customer);
 	svc__bind_opt(st, 13, d->snmp_address);
 }
@@ -116,7 +134,7 @@ static svc_status_t write_registration(svc_db_t *db, const char *sql, const svc_
 
 	if ((rc = svc__prepare(db, sql, &st)) != SVC_OK)
 		return rc;
-	bind_registration(st, d, import_id);
+	bind_registration(db, st, d, import_id);
 	rc = svc__step_done(db, st, "write the registration");
 	svc__finalize(st);
 	return rc;
@@ -126,10 +144,11 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long 
 				      bool *added)
 {
 	static const char sql[] =
-		"INSERT INTO device(serial, model, status, support,"
+		"INSERT INTO device(serial, model_id, status, support,"
 		" account, system_account, location, installed,"
 		" warranty_end, registered_at, registered_by, customer, import_id, snmp_address)"
-		" VALUES(?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+		" VALUES(?1, (SELECT id FROM model WHERE model = ?2), 'pending', ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12, ?13)"
 		" ON CONFLICT(serial) DO NOTHING";
 	svc_status_t rc = write_registration(db, sql, d, import_id);
 
@@ -152,25 +171,28 @@ static const char *opt(const char *s)
 
 /* The columns of a registration on the bulk path, in svc__store_device_append's order. */
 #define APPENDED \
-	"device(serial, model, status, support, account, system_account," \
+	"device(serial, model_id, status, support, account, system_account," \
 	" location, installed, warranty_end, registered_at, registered_by," \
 	" customer, import_id, assigned_to, updated_import_id, snmp_address)"
 
-svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long import_id,
-				      const char *assigned_to)
+svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long model_id,
+				      long long import_id, const char *assigned_to)
 {
-	char import[24];
+	char import[24], model[24];
+	bool when = !import_keeps_when(db, import_id);
 	const char *v[] = {
-		d->serial, d->model, "pending", d->support ? d->support : "dispatch",
+		d->serial, model, "pending", d->support ? d->support : "dispatch",
 		opt(d->account), opt(d->system_account), opt(d->location), opt(d->installed),
-		opt(d->warranty_end), d->registered_at, d->registered_by, opt(d->customer),
-		import, assigned_to, assigned_to ? import : NULL, opt(d->snmp_address),
+		opt(d->warranty_end), when ? d->registered_at : NULL, when ? d->registered_by : NULL,
+		opt(d->customer), import, assigned_to, assigned_to ? import : NULL,
+		opt(d->snmp_address),
 	};
 	const int n = (int)(sizeof v / sizeof *v);
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
 	snprintf(import, sizeof import, "%lld", import_id);
+	snprintf(model, sizeof model, "%lld", model_id);
 	/* SQLite's customer index is kept by hand, from the row's id: a unit
 	 * with a customer is written at once. */
 	if (svc__dialect(db) != SVC__SQLITE || !opt(d->customer))
@@ -203,7 +225,8 @@ svc_status_t svc__store_device_renew(svc_db_t *db, const svc_device_t *d, const 
 				     long long import_id)
 {
 	static const char sql[] =
-		"UPDATE device SET model = ?2, status = 'pending',"
+		"UPDATE device SET model_id = (SELECT id FROM model WHERE model = ?2),"
+		" status = 'pending',"
 		" support = ?3, account = ?4, system_account = ?5,"
 		" location = ?6, installed = ?7, warranty_end = ?8,"
 		" registered_at = ?9, registered_by = ?10,"
@@ -252,7 +275,8 @@ svc_status_t svc__store_device_set(svc_db_t *db, svc__device_field_t field, cons
 				   const char *value)
 {
 	static const char *const sql[] = {
-		[SVC__DEVICE_MODEL] = "UPDATE device SET model = ?2 WHERE serial = ?1",
+		[SVC__DEVICE_MODEL] = "UPDATE device SET model_id = (SELECT id FROM model"
+				      " WHERE model = ?2) WHERE serial = ?1",
 		[SVC__DEVICE_LOCATION] = "UPDATE device SET location = ?2 WHERE serial = ?1",
 		[SVC__DEVICE_ASSIGNED_TO] = "UPDATE device SET assigned_to = ?2 WHERE serial = ?1",
 		[SVC__DEVICE_STOCK_LOCATION] =
@@ -276,7 +300,7 @@ svc_status_t svc__store_device_addressed(svc_db_t *db, svc__addressed_cb cb, voi
 	svc_status_t rc;
 
 	if ((rc = svc__prepare(db, "SELECT d.serial, d.snmp_address, d.snmp_community, m.counters,"
-			       " d.assigned_to FROM device d JOIN model m ON m.model = d.model"
+			       " d.assigned_to FROM device d JOIN model m ON m.id = d.model_id"
 			       " WHERE d.snmp_address IS NOT NULL AND d.status <> 'withdrawn'"
 			       " ORDER BY d.serial", &st)) != SVC_OK)
 		return rc;
@@ -330,15 +354,15 @@ static void fts_phrase(svc_buf_t *b, const char *text)
  * phrase: any part of the name, in any case); a shorter one by reading
  * every name. */
 static const char *const list_where[] = {
-	" AND status = ?1", " AND model = ?2", " AND assigned_to = ?3",
-	" AND account = ?4", " AND system_account = ?5",
-	" AND id IN (SELECT rowid FROM device_customer WHERE device_customer MATCH ?6)",
-	" AND instr(lower(customer), lower(?7)) > 0",
+	" AND d.status = ?1", " AND d.model_id = (SELECT id FROM model WHERE model = ?2)",
+	" AND d.assigned_to = ?3", " AND d.account = ?4", " AND d.system_account = ?5",
+	" AND d.id IN (SELECT rowid FROM device_customer WHERE device_customer MATCH ?6)",
+	" AND instr(lower(d.customer), lower(?7)) > 0",
 };
 #define LIST_CONDITIONS (sizeof list_where / sizeof *list_where)
 /* PostgreSQL's: a pattern any part of the name matches, through the
  * trigram index on lower(customer). */
-static const char pg_customer[] = " AND lower(customer) LIKE lower(?6) ESCAPE '\\'";
+static const char pg_customer[] = " AND lower(d.customer) LIKE lower(?6) ESCAPE '\\'";
 
 /* TEXT as a LIKE pattern that matches any name holding it. */
 static void like_pattern(svc_buf_t *b, const char *text)
@@ -359,12 +383,12 @@ static svc_status_t prepare_list(svc_db_t *db, const char *const value[LIST_COND
 	svc_buf_t sql = { 0 };
 	svc_status_t rc;
 
-	svc__buf_puts(&sql, "SELECT " DEVICE_COLUMNS " FROM device WHERE 1 = 1");
+	svc__buf_puts(&sql, "SELECT " DEVICE_COLUMNS " WHERE 1 = 1");
 	for (size_t i = 0; i < LIST_CONDITIONS; i++)
 		if (!svc__blank(value[i]))
 			svc__buf_puts(&sql, i == 5 && svc__dialect(db) == SVC__POSTGRESQL
 					    ? pg_customer : list_where[i]);
-	svc__buf_puts(&sql, " ORDER BY serial");
+	svc__buf_puts(&sql, " ORDER BY d.serial");
 	rc = sql.oom ? svc__error(db, SVC_EINTERNAL, "out of memory") : svc__prepare(db, sql.p, st);
 	for (size_t i = 0; rc == SVC_OK && i < LIST_CONDITIONS; i++)
 		if (!svc__blank(value[i]))

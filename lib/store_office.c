@@ -50,7 +50,7 @@ svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_ro
 	svc_status_t rc;
 
 	m->found = false;
-	rc = svc__prepare(db, "SELECT model, warranty_months, response_hours, counters"
+	rc = svc__prepare(db, "SELECT model, warranty_months, response_hours, counters, id"
 			      " FROM model WHERE model = ?", &st);
 	if (rc != SVC_OK)
 		return rc;
@@ -62,6 +62,7 @@ svc_status_t svc__store_model_get(svc_db_t *db, const char *model, svc__model_ro
 		m->response_hours = svc__col_int(st, 2);
 		snprintf(m->counters, sizeof m->counters, "%s",
 			 svc__col_null(st, 3) ? "" : svc__col_text(st, 3));
+		m->id = svc__col_i64(st, 4);
 	}
 	svc__finalize(st);
 	return rc;
@@ -97,7 +98,8 @@ svc_status_t svc__store_model_devices(svc_db_t *db, const char *model, long long
 	svc_status_t rc;
 
 	*n = 0;
-	if ((rc = svc__prepare(db, "SELECT count(*) FROM device WHERE model = ?", &st)) != SVC_OK)
+	if ((rc = svc__prepare(db, "SELECT count(*) FROM device"
+			       " WHERE model_id = (SELECT id FROM model WHERE model = ?)", &st)) != SVC_OK)
 		return rc;
 	svc__bind_text(st, 1, model);
 	if (svc__row(db, st, &rc))
@@ -112,7 +114,7 @@ svc_status_t svc__store_model_list(svc_db_t *db, svc_model_cb cb, void *ctx)
 	svc_status_t rc;
 
 	rc = svc__prepare(db, "SELECT m.model, m.warranty_months, m.response_hours,"
-			      " (SELECT count(*) FROM device d WHERE d.model = m.model), m.counters"
+			      " (SELECT count(*) FROM device d WHERE d.model_id = m.id), m.counters"
 			      " FROM model m ORDER BY m.model", &st);
 	if (rc != SVC_OK)
 		return rc;

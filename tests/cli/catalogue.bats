@@ -36,6 +36,29 @@ load helpers
 	refused 64 "go with 'model add'" svc model list --warranty-months 3
 }
 
+@test "a device's model is the catalogue's, whoever writes: by its id, its name kept" {
+	init_catalogue
+	svc -q ascr-register "imagePROGRAF iPF685" AAH00871
+	before=$(svc --format csv model list; svc --format csv device list)
+	# A file's foreign keys hold on a connection that turns them on, as
+	# servicer's do; the sqlite3 shell's are off unless asked.
+	keys="PRAGMA foreign_keys = ON;"
+	if on_pg; then keys=""; fi
+	run sql "$keys INSERT INTO device(serial, model_id, status, support, registered_at, registered_by) VALUES('AAH00872', 999, 'pending', 'dispatch', 'x', 'x')"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"FOREIGN KEY constraint failed"* || "$output" == *"a device's model 999 is not in the catalogue"* ]]
+	run sql "UPDATE model SET model = 'imagePROGRAF iPF685 II' WHERE model = 'imagePROGRAF iPF685'"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"a model's name stays while devices name it"* || "$output" == *"is the model of registered devices"* ]]
+	run sql "$keys DELETE FROM model WHERE model = 'imagePROGRAF iPF685'"
+	[ "$status" -ne 0 ]
+	[ "$(svc --format csv model list; svc --format csv device list)" = "$before" ]
+	# Its case may change; a model no device names may take another name.
+	sql "UPDATE model SET model = 'IMAGEPROGRAF iPF685' WHERE model = 'imagePROGRAF iPF685'"
+	[ "$(svc --format csv device show AAH00871 | tail -1 | cut -d, -f1)" = "IMAGEPROGRAF iPF685" ]
+	sql "UPDATE model SET model = 'imagePROGRAF iPF6400S II' WHERE model = 'imagePROGRAF iPF6400S'"
+}
+
 @test "config get, set, unset, list and their refusals" {
 	svc -q init --dealer-id D-100
 	[ "$(svc config get dealer.id)" = D-100 ]

@@ -122,7 +122,7 @@ last_audit() {
 	svc -q ascr-register "imagePROGRAF iPF685" 2XB09999 --installed 2025-02-01
 	run svc ascr-register --correct 2XB09999 --model "ir-adv c5535" --reason "wrong line of the order"
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT model, status FROM device WHERE serial = '2XB09999'")" = "iR-ADV C5535|pending" ]
+	[ "$(sql "SELECT m.model, d.status FROM device d JOIN model m ON m.id = d.model_id WHERE d.serial = '2XB09999'")" = "iR-ADV C5535|pending" ]
 	[ "$(last_audit)" = 'correct device 2XB09999 {"model":"imagePROGRAF iPF685"} {"model":"iR-ADV C5535","reason":"wrong line of the order"}' ]
 	refused 65 "it is active, entered in Canon's ASCR system under iR-ADV C5535; withdraw it" \
 		svc ascr-register --correct 2XB01234 --model "imagePROGRAF iPF685" --reason typo

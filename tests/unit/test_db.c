@@ -289,6 +289,67 @@ static void version_thirteen_readings_survive_the_rebuild(void **state)
 	svc_db_close(db);
 }
 
+/* What a device shown is: its model, when and by whom registered. */
+static int shown(const svc_device_t *d, void *ctx)
+{
+	snprintf(ctx, 256, "%s|%s|%s", d->model, d->registered_at, d->registered_by);
+	return 0;
+}
+
+/* A version-16 database through step 17, which makes model and device
+ * again: every unit keeps its id, its model (now by the catalogue's id),
+ * when and by whom; its readings and exchanges still name it; the rules
+ * of the new tables hold. */
+static void version_sixteen_devices_survive_the_rebuild(void **state)
+{
+	fixture_t *f = *state;
+	char path[320];
+	char seen[256];
+	svc_db_t *db;
+
+	snprintf(path, sizeof path, "%s/v16.db", f->dir);
+	old_file(path, 16,
+		 "INSERT INTO model(model, warranty_months, added_at, counters)"
+		 " VALUES('imagePROGRAF iPF685', 12, 'x', 'total=101');"
+		 "INSERT INTO device(id, serial, model, status, support, registered_at, registered_by,"
+		 " import_id, customer) VALUES(40, 'CD34', 'imagePROGRAF iPF685', 'pending', 'wmp',"
+		 " '2025-02-03T04:05:06Z', 'amy', 9, 'Harbor Architects');"
+		 "INSERT INTO device_customer(rowid, customer) VALUES(40, 'Harbor Architects');"
+		 "INSERT INTO meter_reading(serial, day, slot, total, source, recorded_at, recorded_by)"
+		 " VALUES('CD34', '2025-01-01', 0, 100, 'submit', 'x', 'x');"
+		 "INSERT INTO meter_exchange(serial, counter, day, old_final, new_start, reason,"
+		 " recorded_at, recorded_by) VALUES('CD34', 'total', '2025-01-02', 150, 0, 'r', 'x', 'x');");
+	if (svc_db_open(path, &db) != SVC_OK)
+		fail_msg("open: %s", svc_errmsg(db));
+	assert_int_equal(query_int(db, "PRAGMA user_version"), svc_schema_version());
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device d JOIN model m ON m.id = d.model_id"
+				       " WHERE d.id = 40 AND m.model = 'imagePROGRAF iPF685'"
+				       " AND m.counters = 'total=101' AND d.support = 'wmp'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device WHERE serial = 'AB12'"
+				       " AND registered_at = 'x'"), 1);
+	assert_int_equal(svc_db_set_actor(db, NULL, "test"), SVC_OK);
+	if (svc_device_show(db, "CD34", shown, seen) != SVC_OK)
+		fail_msg("show: %s", svc_errmsg(db));
+	assert_string_equal(seen, "imagePROGRAF iPF685|2025-02-03T04:05:06Z|amy");
+	assert_int_equal(query_int(db, "SELECT count(*) FROM meter_reading WHERE serial = 'CD34'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM meter_exchange WHERE serial = 'CD34'"), 1);
+	assert_int_equal(query_int(db, "SELECT rowid FROM device_customer"
+				       " WHERE device_customer MATCH 'harbor'"), 40);
+	/* The new tables' rules: a model the catalogue has not, a unit with
+	 * neither its own time nor an import's, a model in use removed. */
+	assert_int_not_equal(raw_exec(db, "INSERT INTO device(serial, model_id, status, support,"
+				      " registered_at, registered_by) VALUES('EF56', 99, 'pending',"
+				      " 'dispatch', 'x', 'x')"), 0);
+	assert_int_not_equal(raw_exec(db, "INSERT INTO device(serial, model_id, status, support)"
+				      " SELECT 'EF56', id, 'pending', 'dispatch' FROM model LIMIT 1"), 0);
+	assert_int_not_equal(raw_exec(db, "DELETE FROM model"), 0);
+	assert_int_not_equal(raw_exec(db, "INSERT INTO model(model, warranty_months, added_at)"
+				      " VALUES('IMAGEPROGRAF IPF685', 12, 'x')"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device"), 2);
+	svc_db_close(db);
+}
+
 /* The one write path: a change that wrote no audit entry is not saved. */
 static void a_change_without_its_audit_entry_is_undone(void **state)
 {
@@ -446,6 +507,7 @@ int main(void)
 		T(version_one_data_survives_the_migrations),
 		T(version_seven_close_outs_survive_the_rebuild),
 		T(version_thirteen_readings_survive_the_rebuild),
+		T(version_sixteen_devices_survive_the_rebuild),
 		T(busy_database_fails_cleanly),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

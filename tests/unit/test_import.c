@@ -351,13 +351,20 @@ static int log_line(const svc_audit_entry_t *e, void *ctx)
  * SHA-256, the counts), and every row it created or changed carries that
  * import's id, so log --serial still says who registered a unit, when,
  * and from which file." */
+/* When and by whom a device was registered, to CTX. */
+static int registration_of(const svc_device_t *d, void *ctx)
+{
+	snprintf(ctx, 256, "%s|%s", d->registered_at, d->registered_by);
+	return 0;
+}
+
 static void an_import_is_one_audit_entry_its_rows_carry(void **state)
 {
 	fixture_t *f = *state;
 	const char *csv = "model,serial,location\niPF6400S,I1,Hall\niPF6400S,I2,\nnope,I3,\n";
 	svc_audit_filter_t filter = { .version = SVC_AUDIT_FILTER_VERSION, .serial = "I2" };
 	svc__sha256_t sha;
-	char hex[65], expect[256], log[4096] = "";
+	char hex[65], expect[256], log[4096] = "", seen[256], want[256], at[32];
 	long long entries = query_int(f->db, "SELECT count(*) FROM audit"), id;
 	run_t *r = import_str(f, csv, 0);
 
@@ -374,6 +381,17 @@ static void an_import_is_one_audit_entry_its_rows_carry(void **state)
 		 "\"rows\":3,\"new\":2,\"updated\":0,\"unchanged\":0,\"rejected\":1}\n", hex);
 	assert_int_equal(svc_audit_list(f->db, &filter, log_line, log), SVC_OK);
 	assert_string_equal(log, expect);
+	/* Each unit was registered when the import was, by whom it was: a
+	 * file keeps that once, in the entry; a server on every row. */
+	assert_int_equal(svc_device_show(f->db, "I1", registration_of, seen), SVC_OK);
+	snprintf(want, sizeof want, "%s|%s",
+		 query_text(f->db, "SELECT at FROM audit WHERE action = 'import'"
+				   " ORDER BY id DESC LIMIT 1", at, sizeof at),
+		 svc_db_actor(f->db));
+	assert_string_equal(seen, want);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM device WHERE serial = 'I1'"
+					  " AND registered_at IS NULL AND registered_by IS NULL"),
+			 on_pg() ? 0 : 1);
 
 	/* A second file fills I2's blank: the unit's log names both imports. */
 	r = import_str(f, "model,serial,location\niPF6400S,I2,Dock\n", 0);
@@ -418,7 +436,8 @@ static void an_import_that_changes_nothing_writes_no_entry(void **state)
 /* Every device, one line each, in the columns the rules decide. */
 static char *device_rows(svc_db_t *db)
 {
-	return query_rows(db, "SELECT serial || '|' || model || '|' || status || '|' || support"
+	return query_rows(db, "SELECT serial || '|' || (SELECT model FROM model WHERE id = model_id)"
+			      " || '|' || status || '|' || support"
 			      " || '|' || coalesce(account, '-') || '|' || coalesce(location, '-')"
 			      " || '|' || coalesce(installed, '-') || '|' || coalesce(warranty_end, '-')"
 			      " || '|' || coalesce(assigned_to, '-') || '|' || coalesce(snmp_address, '-')"
@@ -531,11 +550,14 @@ static void the_bulk_path_registers_as_the_row_path_does(void **state)
 static void a_held_row_refused_fails_the_change(void **state)
 {
 	fixture_t *f = *state;
-	const char *good[] = { "HELD1", "iPF6400S", "pending", "dispatch", "2026-01-01T00:00:00Z", "test" };
-	const char *bad[] = { "HELD2", "iPF6400S", "lost", "dispatch", "2026-01-01T00:00:00Z", "test" };
-	const char *target = "device(serial, model, status, support, registered_at, registered_by)";
+	char model[24];
+	const char *good[] = { "HELD1", model, "pending", "dispatch", "2026-01-01T00:00:00Z", "test" };
+	const char *bad[] = { "HELD2", model, "lost", "dispatch", "2026-01-01T00:00:00Z", "test" };
+	const char *target = "device(serial, model_id, status, support, registered_at, registered_by)";
 	long long before = devices(f);
 
+	snprintf(model, sizeof model, "%lld",
+		 query_int(f->db, "SELECT id FROM model WHERE model = 'iPF6400S'"));
 	assert_int_equal(svc__begin(f->db), SVC_OK);
 	svc__bulk(f->db, true);
 	assert_int_equal(svc__append(f->db, target, 6, good, "append"), SVC_OK);

@@ -146,7 +146,8 @@ static void only_a_pending_registration_is_corrected(void **state)
 	expect_error(f->db, svc_device_correct(f->db, "PEND0001", "imagePROGRAF iPF685", NULL),
 		     SVC_EINVAL, "a reason is required");
 	assert_int_equal(svc_device_correct(f->db, "PEND0001", "IMAGEPROGRAF IPF685", "typo"), SVC_OK);
-	assert_string_equal(text_of(f->db, "SELECT model FROM device WHERE serial = 'PEND0001'", buf,
+	assert_string_equal(text_of(f->db, "SELECT m.model FROM device d JOIN model m"
+				" ON m.id = d.model_id WHERE d.serial = 'PEND0001'", buf,
 				    sizeof buf),
 			    "imagePROGRAF iPF685");
 	assert_int_equal(svc_db_set_actor(f->db, "dana", "test"), SVC_OK);

@@ -49,7 +49,8 @@ static void model_matches_catalogue_spelling_and_serial_is_normalized(void **sta
 
 	assert_int_equal(reg(f, "ir-adv c5535", " ab12 ", NULL, &change), SVC_OK);
 	assert_int_equal(change, SVC_CHANGE_NEW);
-	assert_string_equal(column(f, "SELECT model FROM device WHERE serial = 'AB12'"), "iR-ADV C5535");
+	assert_string_equal(column(f, "SELECT m.model FROM device d JOIN model m ON m.id = d.model_id"
+				" WHERE d.serial = 'AB12'"), "iR-ADV C5535");
 	assert_string_equal(column(f, "SELECT status FROM device"), "pending");
 	assert_string_equal(column(f, "SELECT support FROM device"), "dispatch");
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit WHERE object = 'device AB12' AND action = 'register'"), 1);
@@ -76,7 +77,8 @@ static void serial_under_another_model_is_refused(void **state)
 	assert_int_equal(reg(f, "iPF6400S", "S1", NULL, NULL), SVC_OK);
 	assert_int_equal(reg(f, "iR-ADV C5535", "S1", NULL, NULL), SVC_ERULE);
 	assert_non_null(strstr(svc_errmsg(f->db), "already registered under model 'iPF6400S'"));
-	assert_string_equal(column(f, "SELECT model FROM device WHERE serial = 'S1'"), "iPF6400S");
+	assert_string_equal(column(f, "SELECT m.model FROM device d JOIN model m ON m.id = d.model_id"
+				" WHERE d.serial = 'S1'"), "iPF6400S");
 }
 
 static void differing_value_is_refused_blank_is_filled(void **state)
