@@ -1,21 +1,26 @@
 /*
- * serialset.c - serials as 64-bit hashes in an open-addressed table: what
- * a bulk import may append without asking the database whether the serial
- * is there.  A hash already in the set may be another serial's: the caller
- * then asks the database, so a collision costs a round trip, never a rule.
+ * serialset.c - the serials a bulk import has seen, in a Bloom filter of a
+ * fixed size: what it may append without asking the database whether the
+ * serial is there.  Its memory does not grow with the file or the fleet.
+ * A serial the filter takes for one already seen (all its bits set by
+ * others) goes the row path: the caller asks the database, so a false
+ * "seen" costs a round trip, never a rule.  With 2^27 bits and five bits a
+ * serial, one in 15 million serials is taken for seen after a million, one
+ * in 7,000 after five million.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "servicer-private.h"
 
+#define BITS_LOG2 27
+#define PROBES 5
+
 struct svc__serialset {
-	uint64_t *slot; /* 0: empty */
-	size_t cap, n;
-	bool failed; /* memory ran out once: a serial may be missing */
+	uint64_t *word; /* 2^BITS_LOG2 bits */
 };
 
-/* FNV-1a, mixed (the finalizer of MurmurHash3), never 0. */
+/* FNV-1a, mixed (the finalizer of MurmurHash3). */
 static uint64_t hash(const char *s)
 {
 	uint64_t h = 14695981039346656037ULL;
@@ -27,58 +32,39 @@ static uint64_t hash(const char *s)
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
-	return h | 1;
+	return h;
 }
 
 svc__serialset_t *svc__serialset_new(void)
 {
-	return calloc(1, sizeof(svc__serialset_t));
+	svc__serialset_t *s = malloc(sizeof *s);
+
+	if (s && !(s->word = calloc((size_t)1 << (BITS_LOG2 - 6), sizeof *s->word))) {
+		free(s);
+		s = NULL;
+	}
+	return s;
 }
 
 void svc__serialset_free(svc__serialset_t *s)
 {
 	if (s)
-		free(s->slot);
+		free(s->word);
 	free(s);
-}
-
-static bool put(uint64_t *slot, size_t cap, uint64_t h)
-{
-	size_t i = (size_t)h & (cap - 1);
-
-	while (slot[i] && slot[i] != h)
-		i = (i + 1) & (cap - 1);
-	if (slot[i])
-		return false;
-	slot[i] = h;
-	return true;
-}
-
-/* Twice as many slots, or false when memory ran out. */
-static bool grow(svc__serialset_t *s)
-{
-	size_t cap = s->cap ? s->cap * 2 : 4096;
-	uint64_t *slot = calloc(cap, sizeof *slot);
-
-	if (!slot)
-		return false;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->slot[i])
-			put(slot, cap, s->slot[i]);
-	free(s->slot);
-	s->slot = slot;
-	s->cap = cap;
-	return true;
 }
 
 bool svc__serialset_add(svc__serialset_t *s, const char *serial)
 {
-	/* Half full at most.  Once memory ran out, a serial may be missing
-	 * from the set, and every serial is "maybe there" from then on. */
-	if (s->failed || (s->n * 2 >= s->cap && !(grow(s) || (s->failed = true, false))))
-		return false;
-	if (!put(s->slot, s->cap, hash(serial)))
-		return false;
-	s->n++;
-	return true;
+	/* Its probes: the hash and, stepped by an odd second one drawn from
+	 * it, PROBES - 1 more (double hashing: as good as independent ones). */
+	uint64_t h = hash(serial), step = (h * 0x9e3779b97f4a7c15ULL) | 1;
+	bool fresh = false;
+
+	for (int i = 0; i < PROBES; i++, h += step) {
+		uint64_t bit = h >> (64 - BITS_LOG2), mask = 1ULL << (bit & 63);
+
+		fresh |= !(s->word[bit >> 6] & mask);
+		s->word[bit >> 6] |= mask;
+	}
+	return fresh;
 }

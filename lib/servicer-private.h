@@ -373,12 +373,13 @@ void svc__rfc5322_date(svc_buf_t *b, int64_t t);
 svc_status_t svc__audit_device(svc_db_t *db, const char *action, const char *serial,
 			       const svc_device_t *before, const svc_device_t *after);
 
-/* serialset.c: serials a bulk import has seen, as hashes. */
+/* serialset.c: serials a bulk import has seen, in a Bloom filter of a
+ * fixed size (16 MiB); NULL when memory ran out. */
 typedef struct svc__serialset svc__serialset_t;
 svc__serialset_t *svc__serialset_new(void);
 void svc__serialset_free(svc__serialset_t *s);
 /* Add SERIAL: true when it was surely not there; false when it may have
- * been (its hash was), or memory ran out. */
+ * been (each of its bits was set). */
 bool svc__serialset_add(svc__serialset_t *s, const char *serial);
 
 /* sortrun.c: rows held, then handed back in the order of their first

@@ -320,6 +320,32 @@ static void non_utf8_row_is_rejected(void **state)
 	assert_non_null(strstr(r->rejects, "location is not valid UTF-8"));
 }
 
+/* The bulk path's filter of serials seen: a serial added is never taken
+ * for new again, and of five million distinct serials few are taken for
+ * seen (each such one only asks the database), in a filter whose size
+ * does not grow. */
+static void the_serial_filter_never_forgets_and_seldom_errs(void **state)
+{
+	svc__serialset_t *set = svc__serialset_new();
+	char serial[16];
+	long long seen = 0;
+
+	(void)state;
+	assert_non_null(set);
+	for (int i = 0; i < 5000000; i++) {
+		snprintf(serial, sizeof serial, "SN%09d", i);
+		seen += !svc__serialset_add(set, serial);
+		if (i == 999999)
+			assert_true(seen <= 2);
+	}
+	assert_true(seen <= 300);
+	for (int i = 0; i < 5000000; i += 7) {
+		snprintf(serial, sizeof serial, "SN%09d", i);
+		assert_false(svc__serialset_add(set, serial));
+	}
+	svc__serialset_free(set);
+}
+
 static void twenty_thousand_rows_in_one_pass(void **state)
 {
 	fixture_t *f = *state;
@@ -603,6 +629,7 @@ int main(void)
 		T(dry_run_counts_but_applies_nothing),
 		T(non_utf8_row_is_rejected),
 		T(twenty_thousand_rows_in_one_pass),
+		T(the_serial_filter_never_forgets_and_seldom_errs),
 		T(an_import_is_one_audit_entry_its_rows_carry),
 		T(an_import_that_changes_nothing_writes_no_entry),
 		T(the_bulk_path_registers_as_the_row_path_does),
