@@ -40,7 +40,7 @@ read -r q_sec q_kib < <(measure psql "$ref" -Xq -c "\\copy reg FROM '$csv' WITH 
 got=$(psql "$ref" -XtAc "SELECT count(*) FROM reg")
 [ "$got" -eq "$n" ] || { echo "psql copied $got rows of $n" >&2; exit 1; }
 
-cols="serial, model, status, support, account, system_account, location, installed,
+cols="serial, model_id, status, support, account, system_account, location, installed,
 	warranty_end, registered_at, registered_by, customer"
 psql "$url" -Xq -c "\copy (SELECT $cols FROM servicer.device) TO '$dir/device.tsv'"
 read -r d_sec _ < <(measure psql "$same" -Xq -c "\copy servicer.device($cols) FROM '$dir/device.tsv'")
