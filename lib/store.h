@@ -131,6 +131,12 @@ void svc__stmt_cache_free(svc__stmt_cache_t *c);
 typedef enum svc__dialect { SVC__SQLITE, SVC__POSTGRESQL } svc__dialect_t;
 svc__dialect_t svc__dialect(const svc_db_t *db);
 
+/* Column COL of the device row named D (registered_at, registered_by) as
+ * SQL: the row's own or, where a file left it to the import that
+ * registered the unit, the import's audit entry's (its column FROM). */
+#define SVC__REGISTERED(d, col, from) \
+	"coalesce(" d "." col ", (SELECT a." from " FROM audit a WHERE a.id = " d ".import_id))"
+
 /* Statements.  Text bound with svc__bind_text() must outlive the step;
  * svc__bind_copy() copies it. */
 svc_status_t svc__prepare(svc_db_t *db, const char *sql, svc__stmt_t **st);

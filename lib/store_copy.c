@@ -10,9 +10,9 @@
 
 #include "servicer-private.h"
 
-/* A device's columns, when and by whom it was registered as given or as
- * its import's (a file leaves them to the import's audit entry; a server
- * keeps them on the row). */
+/* A device's columns either side of when and by whom it was registered,
+ * which a file may leave to the import's audit entry (SVC__REGISTERED)
+ * and a server keeps on the row. */
 #define DEVICE_HEAD "id, serial, model_id, status, support, account, system_account, location," \
 		    " installed, warranty_end, "
 #define DEVICE_TAIL ", confirmed_at, withdrawn_at, withdraw_reason, assigned_to, stock_location," \
@@ -33,9 +33,8 @@ static const struct table {
 	{ "stock_location", "name, ship, added_at", NULL, NULL },
 	{ "stock_level", "location, item, qty, updated_at, updated_by", NULL, NULL },
 	{ "device", DEVICE_HEAD "registered_at, registered_by" DEVICE_TAIL, "id",
-	  DEVICE_HEAD "coalesce(registered_at, (SELECT a.at FROM audit a"
-		      " WHERE a.id = device.import_id)), coalesce(registered_by,"
-		      " (SELECT a.login FROM audit a WHERE a.id = device.import_id))" DEVICE_TAIL },
+	  DEVICE_HEAD SVC__REGISTERED("device", "registered_at", "at") ", "
+		      SVC__REGISTERED("device", "registered_by", "login") DEVICE_TAIL },
 	{ "audit", "id, at, login, command, action, object, before, after, serial", "id", NULL },
 	{ "dispatch", "id, number, serial, model, registration, support, warranty_end,"
 		      " in_warranty, route, route_reason, compensable, source, status, problem,"

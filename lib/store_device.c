@@ -12,8 +12,8 @@
 #define DEVICE_COLUMNS \
 	"m.model, d.serial, d.status, d.support, d.account, d.system_account, d.location," \
 	" d.installed, d.warranty_end," \
-	" coalesce(d.registered_at, (SELECT a.at FROM audit a WHERE a.id = d.import_id))," \
-	" coalesce(d.registered_by, (SELECT a.login FROM audit a WHERE a.id = d.import_id))," \
+	" " SVC__REGISTERED("d", "registered_at", "at") "," \
+	" " SVC__REGISTERED("d", "registered_by", "login") "," \
 	" d.confirmed_at, d.withdrawn_at, d.withdraw_reason, d.assigned_to, d.stock_location," \
 	" d.customer, d.snmp_address, d.snmp_community" \
 	" FROM device d JOIN model m ON m.id = d.model_id"
@@ -117,10 +117,8 @@ static void bind_registration(svc_db_t *db, svc__stmt_t *st, const svc_device_t 
 	svc__bind_opt(st, 6, d->location);
 	svc__bind_opt(st, 7, d->installed);
 	svc__bind_opt(st, 8, d->warranty_end);
-	if (when) {
-		svc__bind_text(st, 9, d->registered_at);
-		svc__bind_text(st, 10, d->registered_by);
-	}
+	svc__bind_opt(st, 9, when ? d->registered_at : NULL);
+	svc__bind_opt(st, 10, when ? d->registered_by : NULL);
 	svc__bind_opt(st, 11, d->customer);
 	svc__bind_opt(st, 13, d->snmp_address);
 }

@@ -341,6 +341,13 @@ deadlocks_logged() {
 	echo "$n"
 }
 
+# The server's log, to read when a count of it was not what was wanted.
+server_log() {
+	tail -n 60 "$PGTEST/server/server.log" >&2
+	cat "$TMP/other.out" >&2
+	return 1
+}
+
 @test "a deadlock with another session is retried inside servicer; a changed read is not" {
 	pg_database
 	init_catalogue
@@ -351,7 +358,7 @@ deadlocks_logged() {
 	# the same, and the user sees no failure.
 	deadlocks=$(grep -c 'deadlock detected' "$PGTEST/server/server.log" || true)
 	deadlock_during_assign "SELECT 1 FROM servicer.device WHERE serial = '2XB00002' FOR UPDATE"
-	[ "$(deadlocks_logged $((deadlocks + 1)))" -eq $((deadlocks + 1)) ]
+	[ "$(deadlocks_logged $((deadlocks + 1)))" -eq $((deadlocks + 1)) ] || server_log
 	[ "$status" -eq 0 ]
 	[ "$(pg "SELECT string_agg(serial, ' ' ORDER BY serial) FROM device WHERE assigned_to = 'dana'")" = "2XB00001 2XB00002" ]
 	svc -q device unassign 2XB00001
@@ -359,7 +366,7 @@ deadlocks_logged() {
 	# It changed 2XB00002's location, which servicer had read: sending
 	# again would not be the same change, so it is refused, nothing saved.
 	deadlock_during_assign "UPDATE servicer.device SET location = 'Dock' WHERE serial = '2XB00002'"
-	[ "$(deadlocks_logged $((deadlocks + 2)))" -eq $((deadlocks + 2)) ]
+	[ "$(deadlocks_logged $((deadlocks + 2)))" -eq $((deadlocks + 2)) ] || server_log
 	[ "$status" -eq 75 ]
 	[[ "$stderr" == *"another session changed what this change had read; nothing was saved: run it again"* ]]
 	[ "$(pg "SELECT count(*) FROM device WHERE assigned_to IS NOT NULL")" = 0 ]
