@@ -212,6 +212,10 @@ module() {
 	run --separate-stderr svc --db "$file" --format csv db copy --to "$SERVICER_DB"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"meter_void,1,"* ]]
+	# The file's imported units keep their time and login in the import's
+	# entry; the server holds them on every row.
+	[ "$(sqlite3 "$file" "SELECT count(*) > 0 FROM device WHERE registered_at IS NULL")" = 1 ]
+	[ "$(pg "SELECT count(*) FROM device WHERE registered_at IS NULL OR registered_by IS NULL")" = 0 ]
 	# The same digests, read from the server.
 	[ "$(svc --format csv log)" = "$(svc --db "$file" --format csv log)" ]
 	[ "$(svc --format csv device list)" = "$(svc --db "$file" --format csv device list)" ]
