@@ -574,11 +574,13 @@ static const char *const migrations[] = {
 	 * import's audit entry.  SQLite changes neither a type nor NOT NULL in
 	 * place: model and device are made again, their rows kept in scratch
 	 * tables meanwhile, the foreign keys deferred to the commit (a reading
-	 * finds its serial again when the row is back, ids unchanged). */
+	 * finds its serial again when the row is back, ids unchanged).  A unit
+	 * whose model is not in the catalogue (a writer without foreign keys)
+	 * stops the step, NOT NULL: it is not lost. */
 	"PRAGMA defer_foreign_keys = ON;"
 	"CREATE TEMP TABLE model_v16 AS SELECT rowid AS id, * FROM model;"
 	"CREATE TEMP TABLE device_v16 AS SELECT d.*, m.rowid AS model_id"
-	"  FROM device d JOIN model m ON m.model = d.model;"
+	"  FROM device d LEFT JOIN model m ON m.model = d.model;"
 	"DROP TABLE device;"
 	"DROP TABLE model;"
 	MODEL_V17

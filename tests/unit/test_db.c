@@ -350,6 +350,44 @@ static void version_sixteen_devices_survive_the_rebuild(void **state)
 	svc_db_close(db);
 }
 
+/* The first column of SQL's first row on a connection of SQLite's own. */
+static long long raw_int(sqlite3 *raw, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v;
+
+	assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A version-16 unit whose model is not in the catalogue (written by a
+ * connection without foreign keys) stops step 17 rather than being lost:
+ * the file is left as it was. */
+static void a_unit_without_its_model_stops_the_rebuild(void **state)
+{
+	fixture_t *f = *state;
+	char path[320];
+	svc_db_t *db = NULL;
+	sqlite3 *raw;
+
+	snprintf(path, sizeof path, "%s/v16-stray.db", f->dir);
+	old_file(path, 16,
+		 "PRAGMA foreign_keys = OFF;"
+		 "INSERT INTO device(serial, model, status, support, registered_at, registered_by)"
+		 " VALUES('GH78', 'no such model', 'pending', 'dispatch', 'x', 'x');");
+	assert_int_equal(svc_db_open(path, &db), SVC_EINTERNAL);
+	assert_non_null(strstr(svc_errmsg(db), "cannot migrate the database to schema version 17"));
+	assert_non_null(strstr(svc_errmsg(db), "model_id"));
+	svc_db_close(db);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(raw_int(raw, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(raw, "SELECT count(*) FROM device WHERE serial IN ('AB12', 'GH78')"), 2);
+	sqlite3_close(raw);
+}
+
 /* The one write path: a change that wrote no audit entry is not saved. */
 static void a_change_without_its_audit_entry_is_undone(void **state)
 {
@@ -508,6 +546,7 @@ int main(void)
 		T(version_seven_close_outs_survive_the_rebuild),
 		T(version_thirteen_readings_survive_the_rebuild),
 		T(version_sixteen_devices_survive_the_rebuild),
+		T(a_unit_without_its_model_stops_the_rebuild),
 		T(busy_database_fails_cleanly),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
