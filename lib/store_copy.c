@@ -18,44 +18,59 @@
 #define DEVICE_TAIL ", confirmed_at, withdrawn_at, withdraw_reason, assigned_to, stock_location," \
 		    " customer, import_id, updated_import_id, snmp_address, snmp_community"
 
+/* A close-out's columns as the copy writes them (and holds them once
+ * svc__store_copy_finish has sent again what was sent). */
+#define CLOSEOUT_TAIL \
+	" arrived_at, completed_at, labor_minutes, travel_minutes, symptom, cause, action," \
+	" meter, technician, signed_by, remarks, message_id, prepared_at, attempts," \
+	" last_attempt_at, last_error, sent_at, unconfirmed_at, cc_refused"
+
 /* Every table, in an order that keeps each reference to one copied
  * before it, with the columns servicer writes (not PostgreSQL's generated
- * ones); ID names an identity column, whose sequence PostgreSQL must be
- * told of after ids were given; FILLED, the columns as a server keeps
- * them, where they differ. */
+ * ones), as read; NAMES, the columns as written and held, where a read
+ * computes one; ID names an identity column, whose sequence PostgreSQL
+ * must be told of after ids were given; FILLED, the columns as a server
+ * keeps them, where they differ. */
 static const struct table {
-	const char *name, *columns, *id, *filled;
+	const char *name, *columns, *names, *id, *filled;
 } tables[] = {
-	{ "\"user\"", "login, role, name, email, added_at, removed_at", NULL, NULL },
-	{ "config", "key, value", NULL, NULL },
-	{ "model", "id, model, warranty_months, response_hours, added_at, counters", "id", NULL },
-	{ "holiday", "day, name, added_at", NULL, NULL },
-	{ "stock_location", "name, ship, added_at", NULL, NULL },
-	{ "stock_level", "location, item, qty, updated_at, updated_by", NULL, NULL },
-	{ "device", DEVICE_HEAD "registered_at, registered_by" DEVICE_TAIL, "id",
-	  DEVICE_HEAD SVC__REGISTERED("device", "registered_at", "at") ", "
-		      SVC__REGISTERED("device", "registered_by", "login") DEVICE_TAIL },
-	{ "audit", "id, at, login, command, action, object, before, after, serial", "id", NULL },
-	{ "dispatch", "id, number, serial, model, registration, support, warranty_end,"
-		      " in_warranty, route, route_reason, compensable, source, status, problem,"
-		      " contact, phone, received_at, response_hours, response_due, assigned_to,"
-		      " arrived_at, waited_minutes, response_met, late_minutes", "id", NULL },
-	{ "dispatch_event", "id, dispatch_id, at, event, by, detail", "id", NULL },
+	{ .name = "\"user\"", .columns = "login, role, name, email, added_at, removed_at" },
+	{ .name = "config", .columns = "key, value" },
+	{ .name = "model", .columns = "id, model, warranty_months, response_hours, added_at, counters",
+	  .id = "id" },
+	{ .name = "holiday", .columns = "day, name, added_at" },
+	{ .name = "stock_location", .columns = "name, ship, added_at" },
+	{ .name = "stock_level", .columns = "location, item, qty, updated_at, updated_by" },
+	{ .name = "device", .columns = DEVICE_HEAD "registered_at, registered_by" DEVICE_TAIL,
+	  .id = "id",
+	  .filled = DEVICE_HEAD SVC__REGISTERED("device", "registered_at", "at") ", "
+		    SVC__REGISTERED("device", "registered_by", "login") DEVICE_TAIL },
+	{ .name = "audit", .columns = "id, at, login, command, action, object, before, after, serial",
+	  .id = "id" },
+	{ .name = "dispatch",
+	  .columns = "id, number, serial, model, registration, support, warranty_end,"
+		     " in_warranty, route, route_reason, compensable, source, status, problem,"
+		     " contact, phone, received_at, response_hours, response_due, assigned_to,"
+		     " arrived_at, waited_minutes, response_met, late_minutes",
+	  .id = "id" },
+	{ .name = "dispatch_event", .columns = "id, dispatch_id, at, event, by, detail", .id = "id" },
 	/* A sent close-out takes no parts: it goes in queued, and is sent
 	 * again once its parts are there (svc__store_copy_finish). */
-	{ "closeout", "dispatch_id, CASE status WHEN 'sent' THEN 'queued' ELSE status END,"
-		      " arrived_at, completed_at, labor_minutes, travel_minutes, symptom, cause,"
-		      " action, meter, technician, signed_by, remarks, message_id, prepared_at,"
-		      " attempts, last_attempt_at, last_error, sent_at, unconfirmed_at, cc_refused",
-	  NULL, NULL },
-	{ "closeout_part", "dispatch_id, seq, part_no, qty, etag_claim", NULL, NULL },
-	{ "meter_exchange", "serial, counter, day, old_final, new_start, reason, recorded_at,"
-			    " recorded_by", NULL, NULL },
-	{ "meter_reading", "serial, day, slot, total, bw, color, source, recorded_at,"
-			   " recorded_by, import_id", NULL, NULL },
-	{ "meter_void", "id, serial, day, slot, total, bw, color, source, recorded_at,"
-			" recorded_by, voided_at, voided_by, reason", "id", NULL },
-	{ "kb", "id, title, model, code, body, added_at, added_by", "id", NULL },
+	{ .name = "closeout",
+	  .columns = "dispatch_id, CASE status WHEN 'sent' THEN 'queued' ELSE status END,"
+		     CLOSEOUT_TAIL,
+	  .names = "dispatch_id, status," CLOSEOUT_TAIL },
+	{ .name = "closeout_part", .columns = "dispatch_id, seq, part_no, qty, etag_claim" },
+	{ .name = "meter_exchange",
+	  .columns = "serial, counter, day, old_final, new_start, reason, recorded_at, recorded_by" },
+	{ .name = "meter_reading",
+	  .columns = "serial, day, slot, total, bw, color, source, recorded_at, recorded_by,"
+		     " import_id" },
+	{ .name = "meter_void",
+	  .columns = "id, serial, day, slot, total, bw, color, source, recorded_at, recorded_by,"
+		     " voided_at, voided_by, reason",
+	  .id = "id" },
+	{ .name = "kb", .columns = "id, title, model, code, body, added_at, added_by", .id = "id" },
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -68,20 +83,6 @@ const char *svc__store_copy_table(size_t i)
 {
 	/* As people name it, unquoted. */
 	return i >= NTABLES ? NULL : tables[i].name[0] == '"' ? "user" : tables[i].name;
-}
-
-/* The columns of table T as the INSERT names them: as read, the close-out's
- * status computed. */
-static void insert_columns(const struct table *t, svc_buf_t *b)
-{
-	const char *cols = strcmp(t->name, "closeout") == 0
-		? "dispatch_id, status, arrived_at, completed_at, labor_minutes, travel_minutes,"
-		  " symptom, cause, action, meter, technician, signed_by, remarks, message_id,"
-		  " prepared_at, attempts, last_attempt_at, last_error, sent_at, unconfirmed_at,"
-		  " cc_refused"
-		: t->columns;
-
-	svc__buf_puts(b, cols);
 }
 
 static int count_columns(const char *cols)
@@ -108,7 +109,7 @@ svc_status_t svc__store_copy_table_rows(svc_db_t *from, svc_db_t *to, size_t i, 
 			t->filled && svc__dialect(to) == SVC__POSTGRESQL ? t->filled : t->columns,
 			t->name);
 	svc__buf_printf(&insert, "INSERT INTO %s(", t->name);
-	insert_columns(t, &insert);
+	svc__buf_puts(&insert, t->names ? t->names : t->columns);
 	svc__buf_puts(&insert, ") VALUES(");
 	for (int c = 0; c < n; c++)
 		svc__buf_puts(&insert, c ? ", ?" : "?");
@@ -172,14 +173,9 @@ svc_status_t svc__store_copy_finish(svc_db_t *from, svc_db_t *to)
 svc_status_t svc__store_copy_digest(svc_db_t *db, size_t i, long long *rows, char hex[17])
 {
 	const struct table *t = &tables[i];
-	/* As the copy holds them: a sent close-out is sent again at the end;
-	 * a file's row may leave to its import what a server's holds. */
-	const char *cols = t->filled ? t->filled : strcmp(t->name, "closeout") == 0
-		? "dispatch_id, status, arrived_at, completed_at, labor_minutes, travel_minutes,"
-		  " symptom, cause, action, meter, technician, signed_by, remarks, message_id,"
-		  " prepared_at, attempts, last_attempt_at, last_error, sent_at, unconfirmed_at,"
-		  " cc_refused"
-		: t->columns;
+	/* As the copy holds them: a file's row may leave to its import what a
+	 * server's holds. */
+	const char *cols = t->filled ? t->filled : t->names ? t->names : t->columns;
 	int n = count_columns(cols);
 	unsigned long long sum = 0;
 	svc_buf_t sql = { 0 };
