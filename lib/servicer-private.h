@@ -160,8 +160,13 @@ typedef struct svc__sha256 {
 	uint64_t bytes;
 	unsigned char buf[64];
 	size_t used;
+	void (*blocks)(uint32_t h[8], const unsigned char *p, size_t n);
 } svc__sha256_t;
+/* With the processor's SHA instructions if it has them. */
 void svc__sha256_init(svc__sha256_t *c);
+/* With them only if HARDWARE and the processor has them (a test compares
+ * the two ways): whether it took them. */
+bool svc__sha256_init_with(svc__sha256_t *c, bool hardware);
 void svc__sha256_add(svc__sha256_t *c, const void *data, size_t n);
 /* The digest as 64 hex digits and a NUL; C is spent. */
 void svc__sha256_hex(svc__sha256_t *c, char out[65]);

@@ -1,9 +1,19 @@
 /*
  * sha256.c - SHA-256 (FIPS 180-4), to name an imported file in the audit
  * log by its content.  Written from the standard; a unit test checks it
- * against the standard's examples and sha256sum(1).
+ * against the standard's examples and sha256sum(1).  On an x86-64 processor
+ * with the SHA extensions (AMD since Zen, Intel's Atoms since 2016 and its
+ * larger cores since 2019) the blocks go through them instead: 200 MiB in
+ * 0.13 s instead of 1.61 on the benchmarks' machine.  A unit test holds
+ * both ways to the same digests.
  */
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define SHA_NI 1
+#endif
 
 #include "servicer-private.h"
 
@@ -25,7 +35,7 @@ static uint32_t rotr(uint32_t x, int n)
 	return (x >> n) | (x << (32 - n));
 }
 
-/* One 64-byte block into the state. */
+/* One 64-byte block into the state, in portable C. */
 static void block(uint32_t h[8], const unsigned char *p)
 {
 	uint32_t w[64], v[8];
@@ -55,7 +65,70 @@ static void block(uint32_t h[8], const unsigned char *p)
 		h[i] += v[i];
 }
 
-void svc__sha256_init(svc__sha256_t *c)
+static void blocks_c(uint32_t h[8], const unsigned char *p, size_t n)
+{
+	for (; n > 0; n--, p += 64)
+		block(h, p);
+}
+
+#ifdef SHA_NI
+/*
+ * N blocks by the SHA extensions.  Their state is two registers of four
+ * words: A, B, E, F and C, D, G, H (the highest lane first); SHA256RNDS2
+ * does two rounds and returns the new A, B, E, F, so that the old one is
+ * the next C, D, G, H.  SHA256MSG1 and SHA256MSG2 extend the schedule
+ * four words at a time: W[i-16] + s0(W[i-15]), then + W[i-7], then the
+ * s1(W[i-2]) terms.
+ */
+__attribute__((target("sha,ssse3,sse4.1")))
+static void blocks_ni(uint32_t h[8], const unsigned char *p, size_t n)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0xb1);
+	__m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(h + 4)), 0x1b);
+	__m128i abef = _mm_alignr_epi8(abcd, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, abcd, 0xf0);
+
+	for (; n > 0; n--, p += 64) {
+		__m128i was_abef = abef, was_cdgh = cdgh, w[4];
+
+		for (int i = 0; i < 16; i++) {
+			__m128i k;
+
+			if (i < 4) {
+				w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)),
+							bswap);
+			} else {
+				__m128i x = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+
+				x = _mm_add_epi32(x, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+				w[i & 3] = _mm_sha256msg2_epu32(x, w[(i + 3) & 3]);
+			}
+			k = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i *)(K + 4 * i)));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(k, 0x0e));
+		}
+		abef = _mm_add_epi32(abef, was_abef);
+		cdgh = _mm_add_epi32(cdgh, was_cdgh);
+	}
+	abef = _mm_shuffle_epi32(abef, 0x1b);
+	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);
+	_mm_storeu_si128((__m128i *)h, _mm_blend_epi16(abef, cdgh, 0xf0));
+	_mm_storeu_si128((__m128i *)(h + 4), _mm_alignr_epi8(cdgh, abef, 8));
+}
+
+static bool have_sha_ni(void)
+{
+	unsigned a, b, c, d;
+
+	/* SSSE3 and SSE4.1 (leaf 1, ECX bits 9 and 19), SHA (leaf 7, EBX bit 29). */
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & 1u << 9) || !(c & 1u << 19))
+		return false;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & 1u << 29);
+}
+#endif
+
+bool svc__sha256_init_with(svc__sha256_t *c, bool hardware)
 {
 	static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
@@ -63,6 +136,19 @@ void svc__sha256_init(svc__sha256_t *c)
 	memcpy(c->h, h0, sizeof h0);
 	c->bytes = 0;
 	c->used = 0;
+	c->blocks = blocks_c;
+#ifdef SHA_NI
+	if (hardware && have_sha_ni())
+		c->blocks = blocks_ni;
+#else
+	(void)hardware;
+#endif
+	return c->blocks != blocks_c;
+}
+
+void svc__sha256_init(svc__sha256_t *c)
+{
+	svc__sha256_init_with(c, true);
 }
 
 void svc__sha256_add(svc__sha256_t *c, const void *data, size_t n)
@@ -79,11 +165,12 @@ void svc__sha256_add(svc__sha256_t *c, const void *data, size_t n)
 		n -= take;
 		if (c->used < 64)
 			return;
-		block(c->h, c->buf);
+		c->blocks(c->h, c->buf, 1);
 		c->used = 0;
 	}
-	for (; n >= 64; p += 64, n -= 64)
-		block(c->h, p);
+	c->blocks(c->h, p, n / 64);
+	p += n / 64 * 64;
+	n %= 64;
 	memcpy(c->buf, p, n);
 	c->used = n;
 }
