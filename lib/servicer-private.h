@@ -9,6 +9,8 @@
 
 /* 'SVCR': tells our files from any other SQLite database. */
 #define SVC_APPLICATION_ID 0x53564352
+/* Bytes of a new file's pages (store_sqlite.c). */
+#define SVC_PAGE_SIZE 16384
 #define SVC_ERRMSG_MAX 1024
 #define SVC_BUSY_TIMEOUT_MS 30000
 /* Longest free-text value (location, reason...), in characters. */

@@ -120,7 +120,12 @@ static svc_status_t create(const char *path, sqlite3 **sql, char *err, size_t er
 	close(fd);
 	if ((rc = connect(path, sql, err, errlen)) != SVC_OK)
 		return rc;
-	snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d", SVC_APPLICATION_ID);
+	/* Pages of 16 KiB, not SQLite's 4: a fleet's tables and indexes take
+	 * the same bytes in a quarter of the pages, and a large import splits,
+	 * logs and copies back a quarter as many (about a tenth of its time).
+	 * Set before the first write; a file keeps its page size for life. */
+	snprintf(pragma, sizeof pragma, "PRAGMA page_size = %d;PRAGMA application_id = %d",
+		 SVC_PAGE_SIZE, SVC_APPLICATION_ID);
 	if (sqlite3_exec(*sql, pragma, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot create database '%s': %s", path,
 			 sqlite3_errmsg(*sql));

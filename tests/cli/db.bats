@@ -48,6 +48,22 @@ dump() {
 	[ "$(svc --format csv log)" = "$(svc --db "$TMP/copy.db" --format csv log)" ]
 }
 
+# bats test_tags=sqlite-only
+@test "a file of 4 KiB pages (made before 16 KiB) is copied into one of 16 KiB, every row kept" {
+	full_database
+	sqlite3 "$SERVICER_DB" "PRAGMA journal_mode = DELETE" "PRAGMA page_size = 4096" VACUUM \
+		"PRAGMA journal_mode = WAL" >/dev/null
+	[ "$(sqlite3 "$SERVICER_DB" "PRAGMA page_size")" = 4096 ]
+	# An old file works as it is: its pages stay.
+	svc -q ascr-register "iR-ADV C5535" 2XB07777
+	[ "$(sqlite3 "$SERVICER_DB" "PRAGMA page_size")" = 4096 ]
+	run --separate-stderr svc db copy --to "$TMP/copy.db"
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$TMP/copy.db" "PRAGMA page_size")" = 16384 ]
+	[ "$(dump "$SERVICER_DB")" = "$(dump "$TMP/copy.db")" ]
+	[ "$(svc --db "$TMP/copy.db" --format csv device show 2XB07777 | grep -c 2XB07777)" -ge 1 ]
+}
+
 @test "a target that is not new is refused, and nothing is written" {
 	init_catalogue
 	svc -q --db "$TMP/other.db" init --dealer-id D-9
