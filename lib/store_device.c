@@ -176,10 +176,12 @@ static const char *opt(const char *s)
 svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long model_id,
 				      long long import_id, const char *assigned_to)
 {
-	char import[24], model[24];
+	char import_buf[24], model_buf[24];
+	const char *import = svc__lltoa(import_id, import_buf);
 	bool when = !import_keeps_when(db, import_id);
 	const char *v[] = {
-		d->serial, model, "pending", d->support ? d->support : "dispatch",
+		d->serial, svc__lltoa(model_id, model_buf), "pending",
+		d->support ? d->support : "dispatch",
 		opt(d->account), opt(d->system_account), opt(d->location), opt(d->installed),
 		opt(d->warranty_end), when ? d->registered_at : NULL, when ? d->registered_by : NULL,
 		opt(d->customer), import, assigned_to, assigned_to ? import : NULL,
@@ -189,8 +191,6 @@ svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long 
 	svc__stmt_t *st = NULL;
 	svc_status_t rc;
 
-	snprintf(import, sizeof import, "%lld", import_id);
-	snprintf(model, sizeof model, "%lld", model_id);
 	/* SQLite's customer index is kept by hand, from the row's id: a unit
 	 * with a customer is written at once. */
 	if (svc__dialect(db) != SVC__SQLITE || !opt(d->customer))

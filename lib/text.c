@@ -18,6 +18,21 @@ char *svc__strdup(const char *s)
 	return p ? memcpy(p, s, n) : NULL;
 }
 
+const char *svc__lltoa(long long v, char out[24])
+{
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	char *p = out + 23;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 bool svc__blank(const char *s)
 {
 	return !s || !*s;

@@ -1,5 +1,6 @@
 /* test_text.c - serial normalization, dates, UTF-8, numbers. */
 #include <errno.h>
+#include <limits.h>
 
 #include "helpers.h"
 
@@ -216,6 +217,20 @@ static void sha256_by_hardware_is_sha256_in_c(void **state)
 	assert_string_equal(hw_hex, c_hex);
 }
 
+/* svc__lltoa writes what "%lld" does, at both ends of the range too. */
+static void numbers_are_written_as_printf_writes_them(void **state)
+{
+	static const long long cases[] = { 0, 7, -7, 9, 10, -10, 99, 100, 1234567890123LL,
+					   LLONG_MAX, LLONG_MIN, LLONG_MIN + 1 };
+	char want[32], buf[24];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		snprintf(want, sizeof want, "%lld", cases[i]);
+		assert_string_equal(svc__lltoa(cases[i], buf), want);
+	}
+}
+
 /* The same digest taken on the import's second thread: pieces smaller and
  * larger than its chunks, more of them than its ring holds. */
 static void digest_on_a_thread_is_sha256(void **state)
@@ -392,6 +407,7 @@ int main(void)
 		cmocka_unit_test(csv_fields_are_quoted_only_where_they_must_be),
 		cmocka_unit_test(sha256_of_the_standard_examples),
 		cmocka_unit_test(sha256_by_hardware_is_sha256_in_c),
+		cmocka_unit_test(numbers_are_written_as_printf_writes_them),
 		cmocka_unit_test(digest_on_a_thread_is_sha256),
 		cmocka_unit_test(sorter_spills_runs_and_merges_them),
 		cmocka_unit_test(json_objects_are_read_back),
