@@ -160,14 +160,37 @@ const char *svc_db_path(const svc_db_t *db)
 	return db ? db->path : NULL;
 }
 
+/* Step 17 gives each unit its model's catalogue id: on a file, a unit
+ * whose model is not in the catalogue (a writer without foreign keys left
+ * it; a server never had one) would stop it in SQLite's words.  Said here
+ * in a dealer's, before the step. */
+static svc_status_t models_known(svc_db_t *db)
+{
+	char serial[SVC_TEXT_MAX * 4 + 1], model[SVC_TEXT_MAX * 4 + 1];
+	long long units = 0;
+	svc_status_t rc;
+
+	if (svc__dialect(db) != SVC__SQLITE)
+		return SVC_OK;
+	rc = svc__store_device_unknown_models(db, serial, model, sizeof serial, &units);
+	if (rc != SVC_OK || units == 0)
+		return rc;
+	return svc__error(db, SVC_ERULE,
+			  "cannot migrate the database to schema version 17: unit '%s' names model '%s', which is not in the catalogue (%lld such unit%s in all); add the models with the servicer that wrote this file ('servicer model add'), then open it with this one; nothing was changed",
+			  serial, model, units, units == 1 ? "" : "s");
+}
+
 /* Bring the schema up to date inside the caller's write transaction. */
 svc_status_t svc__migrate(svc_db_t *db)
 {
 	int version = 0;
+	svc_status_t rc;
 
 	if (db->drv->get_version(db->conn, &version) != 0)
 		return svc__sqlerr(db, "read the schema version");
 	for (int v = version; v < svc_schema_version(); v++) {
+		if (v + 1 == 17 && (rc = models_known(db)) != SVC_OK)
+			return rc;
 		if (db->drv->exec(db->conn, db->drv->schema_step(v)) != 0)
 			return svc__error(db, SVC_EINTERNAL,
 					  "cannot migrate the database to schema version %d: %s",

@@ -131,6 +131,12 @@ svc_status_t svc__store_device_insert(svc_db_t *db, const svc_device_t *d, long 
 bool svc__store_device_can_append(const svc_db_t *db);
 svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long long model_id,
 				      long long import_id, const char *assigned_to);
+/* On a file before schema step 17 (which names a device's model by its
+ * catalogue id): how many units name a model not in the catalogue (a
+ * writer without foreign keys left them), the first of them by serial in
+ * SERIAL and its model in MODEL, each LEN bytes. */
+svc_status_t svc__store_device_unknown_models(svc_db_t *db, char *serial, char *model, size_t len,
+					      long long *units);
 /* Every serial in the database, to CB. */
 svc_status_t svc__store_device_each_serial(svc_db_t *db, void (*cb)(void *ctx, const char *serial),
 					   void *ctx);

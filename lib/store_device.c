@@ -205,6 +205,26 @@ svc_status_t svc__store_device_append(svc_db_t *db, const svc_device_t *d, long 
 	return rc == SVC_OK ? index_customer(db, d->serial, NULL, d->customer) : rc;
 }
 
+svc_status_t svc__store_device_unknown_models(svc_db_t *db, char *serial, char *model, size_t len,
+					      long long *units)
+{
+	svc__stmt_t *st = NULL;
+	svc_status_t rc;
+
+	*units = 0;
+	if ((rc = svc__prepare(db, "SELECT d.serial, d.model, count(*) OVER ()"
+			       " FROM device d LEFT JOIN model m ON m.model = d.model"
+			       " WHERE m.rowid IS NULL ORDER BY d.serial LIMIT 1", &st)) != SVC_OK)
+		return rc;
+	if (svc__row(db, st, &rc)) {
+		snprintf(serial, len, "%s", svc__col_text(st, 0));
+		snprintf(model, len, "%s", svc__col_text(st, 1));
+		*units = svc__col_i64(st, 2);
+	}
+	svc__finalize(st);
+	return rc;
+}
+
 svc_status_t svc__store_device_each_serial(svc_db_t *db, void (*cb)(void *ctx, const char *serial),
 					   void *ctx)
 {
